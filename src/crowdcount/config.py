@@ -1,0 +1,243 @@
+"""Site, camera, line and zone configuration (YAML), validated with one-line errors."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import numpy as np
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from crowdcount.errors import CrowdcountError
+from crowdcount.geometry import Anchor, in_normals, polygon_area, polygon_self_intersects
+
+Point = tuple[float, float]
+Identifier = Annotated[str, Field(min_length=1, pattern=r"^[\w.\-]+$")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CountingSettings(_Strict):
+    """How a movement must look before it counts (hysteresis) and which box point moves."""
+
+    anchor: Anchor = "bottom_center"
+    min_frames: int = Field(2, ge=1, description="observations on the new side to confirm")
+    min_distance_px: float = Field(4.0, ge=0, description="distance past the line to confirm")
+    forget_after_frames: int = Field(
+        90, ge=1, description="frames a track may be unseen before its state is dropped"
+    )
+
+
+class DetectorSettings(_Strict):
+    """Defaults for the detector; the CLI's --model/--imgsz override them."""
+
+    model: str | None = None
+    imgsz: int | None = Field(None, ge=32)
+    confidence: float = Field(0.1, gt=0, lt=1)
+
+
+class LineConfig(_Strict):
+    """A counting line: a polyline and the image direction that counts as "in"."""
+
+    id: Identifier
+    points: list[Point] = Field(min_length=2)
+    in_direction: Point
+    group: str | None = None
+
+    @model_validator(mode="after")
+    def _not_degenerate(self) -> LineConfig:
+        vertices = self.vertices
+        lengths = np.linalg.norm(np.diff(vertices, axis=0), axis=1)
+        if (lengths < 1e-6).any():
+            k = int(np.argmax(lengths < 1e-6))
+            raise ValueError(f"segment {k} has zero length (points {k} and {k + 1} are equal)")
+        direction = np.asarray(self.in_direction, dtype=float)
+        if np.linalg.norm(direction) < 1e-9:
+            raise ValueError("in_direction is the zero vector; give e.g. [1, 0] for rightwards")
+        normals = in_normals(vertices, direction / np.linalg.norm(direction))
+        if (np.abs(normals).sum(axis=1) < 1e-9).any():
+            k = int(np.argmax(np.abs(normals).sum(axis=1) < 1e-9))
+            raise ValueError(
+                f"in_direction {list(self.in_direction)} runs along segment {k}; "
+                "it must point across the line"
+            )
+        return self
+
+    @property
+    def vertices(self) -> np.ndarray:
+        return np.asarray(self.points, dtype=float)
+
+
+class ZoneConfig(_Strict):
+    """A counting zone: a simple polygon."""
+
+    id: Identifier
+    polygon: list[Point] = Field(min_length=3)
+    group: str | None = None
+
+    @model_validator(mode="after")
+    def _simple_polygon(self) -> ZoneConfig:
+        if polygon_area(self.vertices) < 1.0:
+            raise ValueError("polygon has no area (points are collinear or repeated)")
+        if polygon_self_intersects(self.vertices):
+            raise ValueError("polygon crosses itself; list its corners in order around it")
+        return self
+
+    @property
+    def vertices(self) -> np.ndarray:
+        return np.asarray(self.polygon, dtype=float)
+
+
+class CameraConfig(_Strict):
+    """One camera: where its video comes from, when it starts, what to count."""
+
+    id: Identifier
+    source: str | None = None
+    start: datetime | None = None
+    fps: float | None = Field(None, gt=0)
+    lines: list[LineConfig] = []
+    zones: list[ZoneConfig] = []
+    counting: CountingSettings | None = None
+
+    @model_validator(mode="after")
+    def _counters(self) -> CameraConfig:
+        if not self.lines and not self.zones:
+            raise ValueError("camera has no lines and no zones; add at least one")
+        ids = [c.id for c in self.lines] + [c.id for c in self.zones]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"line/zone id {duplicates[0]!r} is used twice; ids must be unique")
+        return self
+
+
+class SiteConfig(_Strict):
+    """A whole site: its timezone, cameras and counting settings."""
+
+    timezone: str = "Asia/Seoul"
+    counting: CountingSettings = CountingSettings()
+    detector: DetectorSettings = DetectorSettings()
+    cameras: list[CameraConfig] = Field(min_length=1)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown timezone {value!r}; use an IANA name like Asia/Seoul") from None
+        return value
+
+    @model_validator(mode="after")
+    def _unique_cameras(self) -> SiteConfig:
+        ids = [c.id for c in self.cameras]
+        for camera_id in ids:
+            if ids.count(camera_id) > 1:
+                raise ValueError(f"camera id {camera_id!r} is used twice")
+        return self
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def camera(self, camera_id: str | None) -> CameraConfig:
+        """The camera with this id, or the only camera when no id is given."""
+        if camera_id is None:
+            if len(self.cameras) == 1:
+                return self.cameras[0]
+            names = ", ".join(c.id for c in self.cameras)
+            raise CrowdcountError(f"the config has several cameras ({names}); pick one with --camera")
+        for camera in self.cameras:
+            if camera.id == camera_id:
+                return camera
+        names = ", ".join(c.id for c in self.cameras)
+        raise CrowdcountError(f"no camera {camera_id!r} in the config; cameras: {names}")
+
+    def counting_for(self, camera: CameraConfig) -> CountingSettings:
+        return camera.counting or self.counting
+
+
+def _field_path(location: tuple[Any, ...]) -> str:
+    path = ""
+    for part in location:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path or "(top level)"
+
+
+def _one_line(error: ValidationError, source: str, model: type[BaseModel]) -> str:
+    problems = error.errors()
+    first = problems[0]
+    location = tuple(first["loc"])
+    message = str(first["msg"]).removeprefix("Value error, ")
+    if first["type"] == "extra_forbidden":
+        message = "unknown key; check its spelling (see README, 'Config format')"
+    elif first["type"] == "missing":
+        message = "required field is missing"
+    more = f" (and {len(problems) - 1} more problem{'s' * (len(problems) > 2)})" if len(problems) > 1 else ""
+    return f"{source}: {_field_path(location)}: {message}{more}"
+
+
+def parse_config(data: Any, source: str = "config") -> SiteConfig:
+    """Validate already-parsed YAML data; raise :class:`CrowdcountError` with one line."""
+    if not isinstance(data, dict):
+        raise CrowdcountError(f"{source}: expected a mapping with 'cameras:' at the top level")
+    try:
+        return SiteConfig.model_validate(data)
+    except ValidationError as error:
+        raise CrowdcountError(_one_line(error, source, SiteConfig)) from None
+
+
+def load_config(path: str | Path) -> SiteConfig:
+    """Read and validate a site YAML file; relative sources resolve from the file's folder."""
+    path = Path(path)
+    if not path.is_file():
+        raise CrowdcountError(f"config file {path} not found; pass an existing YAML file with --config")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(error, "problem", None) or "invalid YAML"
+        raise CrowdcountError(f"{path}:{where}: {problem}") from None
+    except UnicodeDecodeError:
+        raise CrowdcountError(f"{path}: not a UTF-8 text file; save the config as UTF-8") from None
+    config = parse_config(data, str(path))
+    cameras = [
+        camera.model_copy(update={"source": resolve_source(camera.source, path.parent)})
+        for camera in config.cameras
+    ]
+    return config.model_copy(update={"cameras": cameras})
+
+
+def resolve_source(source: str | None, base: Path) -> str | None:
+    """Make a relative file source absolute from ``base``; leave URLs and device ids alone."""
+    if source is None or "://" in source or source.isdigit():
+        return source
+    candidate = Path(source).expanduser()
+    return str(candidate if candidate.is_absolute() else (base / candidate).resolve())
+
+
+def config_hash(config: SiteConfig) -> str:
+    """A short stable hash of the validated config (for run manifests)."""
+    return hashlib.sha256(config.model_dump_json().encode()).hexdigest()[:16]
+
+
+def check_in_frame(camera: CameraConfig, width: int, height: int) -> None:
+    """Raise a one-line error if a line or zone point lies outside a width x height frame."""
+    shapes: list[tuple[str, str, list[Point]]] = [("line", c.id, c.points) for c in camera.lines]
+    shapes += [("zone", c.id, c.polygon) for c in camera.zones]
+    for kind, counter_id, points in shapes:
+        for k, (x, y) in enumerate(points):
+            if not (0 <= x <= width and 0 <= y <= height):
+                raise CrowdcountError(
+                    f"camera {camera.id!r} {kind} {counter_id!r} point {k} ({x:g}, {y:g}) lies "
+                    f"outside the {width}x{height} frame; use pixel coordinates of this video"
+                )

@@ -1,0 +1,268 @@
+"""Line and zone counters: pure state machines from tracks to :class:`CountEvent`.
+
+Both follow DESIGN.md's counting semantics:
+
+* the anchor (foot point by default) of each confirmed track (id >= 0) is followed;
+* a change (crossing a line, entering or leaving a zone) is only counted once the
+  track has been seen ``min_frames`` times on the new side and at least
+  ``min_distance_px`` away from the line/boundary, so box flicker does not count;
+* a line crossing is the anchor's path between two observations intersecting the
+  polyline, so a fast mover that jumps over the line in one frame still counts;
+* per-track state is dropped once a track has been unseen for ``forget_after_frames``
+  updates (bounded memory on long streams); a line crossing that went at least
+  ``min_distance_px`` past the line still counts when its track ends before
+  ``min_frames`` (a person occluded right after crossing).
+
+Counters never touch files, clocks or the network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import supervision as sv
+
+from crowdcount.config import CameraConfig, CountingSettings, LineConfig, ZoneConfig
+from crowdcount.datatypes import CountEvent, Direction, EventKind, FrameInfo
+from crowdcount.geometry import (
+    anchor_points,
+    crossing_sign,
+    distance_to_polyline,
+    in_normals,
+    point_in_polygon,
+)
+
+
+def confirmed_anchors(tracks: sv.Detections, settings: CountingSettings) -> dict[int, np.ndarray]:
+    """Anchor point per confirmed track id; tracks without an id (-1) are left out."""
+    if tracks.tracker_id is None or len(tracks) == 0:
+        return {}
+    points = anchor_points(tracks.xyxy, settings.anchor)
+    return {int(t): points[i] for i, t in enumerate(tracks.tracker_id) if t >= 0}
+
+
+def _event(
+    counter: str, kind: EventKind, direction: Direction, track_id: int, at: FrameInfo,
+    dwell_s: float | None = None,
+) -> CountEvent:
+    return CountEvent(
+        camera=at.camera, counter=counter, kind=kind, direction=direction, track_id=track_id,
+        timestamp=at.timestamp, source=at.source, frame=at.index, dwell_s=dwell_s,
+    )
+
+
+@dataclass
+class _Pending:
+    """A change seen but not yet confirmed: where it started and how far it has got."""
+
+    sign: int
+    at: FrameInfo
+    frames: int = 1
+    distance: float = 0.0
+
+
+def _crossing(counter: str, track_id: int, pending: _Pending) -> CountEvent:
+    return _event(counter, "cross", "in" if pending.sign > 0 else "out", track_id, pending.at)
+
+
+class _TrackCounter:
+    """What line and zone counters share: settings, an update clock, confirmation, pruning."""
+
+    def __init__(self, counter_id: str, settings: CountingSettings | None) -> None:
+        self.id = counter_id
+        self.settings = settings or CountingSettings()
+        self._updates = 0
+
+    def _confirmed(self, pending: _Pending) -> bool:
+        return (
+            pending.frames >= self.settings.min_frames
+            and pending.distance >= self.settings.min_distance_px
+        )
+
+    def _stale(self, last_updates: dict[int, int]) -> list[int]:
+        horizon = self._updates - self.settings.forget_after_frames
+        return [track_id for track_id, last in last_updates.items() if last < horizon]
+
+
+@dataclass
+class _LineTrack:
+    point: np.ndarray
+    last_update: int
+    pending: _Pending | None = None
+
+
+class LineCounter(_TrackCounter):
+    """Counts crossings of one polyline, ``in`` along its ``in_direction``.
+
+    Example:
+        >>> gate = LineConfig(id="gate", points=[(0, 0), (0, 10)], in_direction=(1, 0))
+        >>> counter = LineCounter(gate)
+        >>> events = counter.update(tracks, frame_info)  # doctest: +SKIP
+    """
+
+    def __init__(self, line: LineConfig, settings: CountingSettings | None = None) -> None:
+        super().__init__(line.id, settings)
+        self.vertices = line.vertices
+        direction = np.asarray(line.in_direction, dtype=float)
+        self.normals = in_normals(self.vertices, direction / np.linalg.norm(direction))
+        self._tracks: dict[int, _LineTrack] = {}
+
+    @property
+    def tracked(self) -> int:
+        """How many tracks the counter holds state for."""
+        return len(self._tracks)
+
+    def update(self, tracks: sv.Detections, frame: FrameInfo) -> list[CountEvent]:
+        """Feed one frame's tracks; return the crossings confirmed by it."""
+        self._updates += 1
+        events: list[CountEvent] = []
+        for track_id, point in confirmed_anchors(tracks, self.settings).items():
+            state = self._tracks.get(track_id)
+            if state is None:
+                self._tracks[track_id] = _LineTrack(point=point, last_update=self._updates)
+                continue
+            event = self._step(track_id, state, point, frame)
+            if event is not None:
+                events.append(event)
+        for track_id in self._stale({t: s.last_update for t, s in self._tracks.items()}):
+            events.extend(self._drop(track_id))
+        return events
+
+    def _step(
+        self, track_id: int, state: _LineTrack, point: np.ndarray, frame: FrameInfo
+    ) -> CountEvent | None:
+        sign = crossing_sign(state.point, point, self.vertices, self.normals)
+        state.point, state.last_update = point, self._updates
+        if sign != 0:
+            if state.pending is not None and state.pending.sign == -sign:
+                state.pending = None  # went back before it was confirmed: flicker
+                return None
+            state.pending = _Pending(sign=sign, at=frame)
+        elif state.pending is not None:
+            state.pending.frames += 1
+        else:
+            return None
+        pending = state.pending
+        pending.distance = max(pending.distance, distance_to_polyline(point, self.vertices))
+        if not self._confirmed(pending):
+            return None
+        state.pending = None
+        return _crossing(self.id, track_id, pending)
+
+    def _drop(self, track_id: int) -> list[CountEvent]:
+        """Forget an ended track; a crossing it took far enough past the line still counts."""
+        pending = self._tracks.pop(track_id).pending
+        if pending is None or pending.distance < self.settings.min_distance_px:
+            return []
+        return [_crossing(self.id, track_id, pending)]
+
+    def finish(self) -> list[CountEvent]:
+        """End of the source: every track ends."""
+        events: list[CountEvent] = []
+        for track_id in list(self._tracks):
+            events.extend(self._drop(track_id))
+        return events
+
+
+@dataclass
+class _ZoneTrack:
+    last_seen: FrameInfo
+    last_update: int
+    inside: bool = False
+    entered_at: FrameInfo | None = None
+    pending: _Pending | None = None
+
+
+class ZoneCounter(_TrackCounter):
+    """Counts entries and exits of one polygon, with dwell time per visit.
+
+    A track first seen inside the zone enters it (once confirmed). A track that
+    ends, or a source that ends, while inside exits at its last sighting, so every
+    visit has a dwell time and entries - exits is the occupancy at any moment.
+    """
+
+    def __init__(self, zone: ZoneConfig, settings: CountingSettings | None = None) -> None:
+        super().__init__(zone.id, settings)
+        self.vertices = zone.vertices
+        self._tracks: dict[int, _ZoneTrack] = {}
+
+    @property
+    def tracked(self) -> int:
+        """How many tracks the counter holds state for."""
+        return len(self._tracks)
+
+    @property
+    def occupancy(self) -> int:
+        """Confirmed tracks inside the zone now."""
+        return sum(state.inside for state in self._tracks.values())
+
+    def update(self, tracks: sv.Detections, frame: FrameInfo) -> list[CountEvent]:
+        """Feed one frame's tracks; return the entries and exits confirmed by it."""
+        self._updates += 1
+        events: list[CountEvent] = []
+        for track_id, point in confirmed_anchors(tracks, self.settings).items():
+            state = self._tracks.setdefault(
+                track_id, _ZoneTrack(last_seen=frame, last_update=self._updates)
+            )
+            state.last_seen, state.last_update = frame, self._updates
+            event = self._step(track_id, state, point, frame)
+            if event is not None:
+                events.append(event)
+        for track_id in self._stale({t: s.last_update for t, s in self._tracks.items()}):
+            events.extend(self._drop(track_id))
+        return events
+
+    def _step(
+        self, track_id: int, state: _ZoneTrack, point: np.ndarray, frame: FrameInfo
+    ) -> CountEvent | None:
+        inside = point_in_polygon(point, self.vertices)
+        if inside == state.inside:
+            state.pending = None
+            return None
+        if state.pending is None:
+            state.pending = _Pending(sign=1 if inside else -1, at=frame, frames=0)
+        pending = state.pending
+        pending.frames += 1
+        distance = distance_to_polyline(point, self.vertices, closed=True)
+        pending.distance = max(pending.distance, distance)
+        if not self._confirmed(pending):
+            return None
+        state.pending = None
+        if inside:
+            state.inside, state.entered_at = True, pending.at
+            return _event(self.id, "enter", "in", track_id, pending.at)
+        return self._exit(track_id, state, pending.at)
+
+    def _exit(self, track_id: int, state: _ZoneTrack, at: FrameInfo) -> CountEvent:
+        assert state.entered_at is not None
+        dwell = (at.timestamp - state.entered_at.timestamp).total_seconds()
+        state.inside, state.entered_at = False, None
+        return _event(self.id, "exit", "out", track_id, at, dwell_s=dwell)
+
+    def _drop(self, track_id: int) -> list[CountEvent]:
+        state = self._tracks.pop(track_id)
+        return [self._exit(track_id, state, state.last_seen)] if state.inside else []
+
+    def finish(self) -> list[CountEvent]:
+        """End of the source: close the visits of tracks still inside."""
+        events: list[CountEvent] = []
+        for track_id in list(self._tracks):
+            events.extend(self._drop(track_id))
+        return events
+
+
+Counter = LineCounter | ZoneCounter
+
+
+def counters_for(camera: CameraConfig, settings: CountingSettings) -> list[Counter]:
+    """One counter per line and zone of a camera, sharing the camera's settings."""
+    lines: list[Counter] = [LineCounter(line, settings) for line in camera.lines]
+    zones: list[Counter] = [ZoneCounter(zone, settings) for zone in camera.zones]
+    return lines + zones
+
+
+def count_all(counters: Iterable[Counter], tracks: sv.Detections, frame: FrameInfo) -> list[CountEvent]:
+    """Feed one frame's tracks to every counter and collect the events."""
+    return [event for counter in counters for event in counter.update(tracks, frame)]

@@ -1,0 +1,60 @@
+"""Plain data types handed from stage to stage (see DESIGN.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+import numpy as np
+
+EventKind = Literal["cross", "enter", "exit"]
+Direction = Literal["in", "out"]
+
+
+@dataclass(frozen=True, slots=True)
+class FrameInfo:
+    """Where and when a frame was taken: everything about it but the pixels."""
+
+    camera: str
+    source: str
+    index: int
+    timestamp: datetime  # timezone-aware wall clock
+
+
+@dataclass(slots=True)
+class Frame:
+    """A decoded BGR image with its :class:`FrameInfo`."""
+
+    info: FrameInfo
+    image: np.ndarray
+
+
+@dataclass(frozen=True, slots=True)
+class CountEvent:
+    """One counted movement: a line crossing or a zone entry/exit.
+
+    Events are the source of truth; every table is derived from them.
+    ``dwell_s`` is set on zone exits: seconds since the matching entry.
+    """
+
+    camera: str
+    counter: str
+    kind: EventKind
+    direction: Direction
+    track_id: int
+    timestamp: datetime
+    source: str
+    frame: int
+    dwell_s: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """A stretch of time a camera did not see (stream down, corrupt segment, skipped)."""
+
+    camera: str
+    source: str
+    start: datetime
+    end: datetime
+    reason: str

@@ -1,0 +1,106 @@
+"""Video files -> Frame iterators with wall-clock timestamps."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import cv2
+
+from crowdcount.datatypes import Frame, FrameInfo
+from crowdcount.errors import CrowdcountError
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """What the container says about a recording."""
+
+    path: str
+    width: int
+    height: int
+    fps: float  # as the container says; a camera's config may override it
+    frame_count: int
+
+
+def _open(path: Path) -> cv2.VideoCapture:
+    if not path.exists():
+        raise CrowdcountError(f"video {path} not found; check the path")
+    if path.is_dir():
+        raise CrowdcountError(f"video {path} is a folder; pass a video file")
+    capture = cv2.VideoCapture(str(path))
+    if not capture.isOpened():
+        capture.release()
+        raise CrowdcountError(f"video {path} cannot be read (not a video, or an unsupported codec)")
+    return capture
+
+
+def probe_video(path: str | Path) -> VideoInfo:
+    """Open a recording, check a first frame decodes, and read its size, rate and length."""
+    path = Path(path)
+    capture = _open(path)
+    try:
+        ok, image = capture.read()
+        if not ok or image is None:
+            raise CrowdcountError(f"video {path} has no decodable frame (empty, truncated or corrupt)")
+        return VideoInfo(
+            path=str(path),
+            width=image.shape[1],
+            height=image.shape[0],
+            fps=float(capture.get(cv2.CAP_PROP_FPS) or 0.0),
+            frame_count=int(capture.get(cv2.CAP_PROP_FRAME_COUNT) or 0),
+        )
+    finally:
+        capture.release()
+
+
+def effective_fps(info: VideoInfo, override: float | None) -> float:
+    """The frame rate timestamps use: the config's, else the container's."""
+    fps = override or info.fps
+    if not fps or fps <= 0 or fps > 1000:
+        raise CrowdcountError(
+            f"video {info.path} does not state a usable frame rate; set 'fps:' for its camera"
+        )
+    return fps
+
+
+def recording_start(
+    configured: datetime | None, info: VideoInfo, fps: float, tz: ZoneInfo
+) -> tuple[datetime, str]:
+    """Wall-clock time of the first frame, and how it was found.
+
+    A configured start without an offset is read in the site's timezone. Without a
+    configured start, the file's modification time minus its duration is used.
+    """
+    if configured is not None:
+        start = configured if configured.tzinfo else configured.replace(tzinfo=tz)
+        return start.astimezone(tz), "config"
+    modified = datetime.fromtimestamp(Path(info.path).stat().st_mtime, tz)
+    return modified - timedelta(seconds=info.frame_count / fps), "file time minus duration"
+
+
+def read_frames(
+    path: str | Path, camera: str, start: datetime, fps: float, stride: int = 1
+) -> Iterator[Frame]:
+    """Decode every ``stride``-th frame with its timestamp ``start + index / fps``."""
+    if stride < 1:
+        raise CrowdcountError(f"--stride must be 1 or more, got {stride}")
+    path = Path(path)
+    capture = _open(path)
+    try:
+        index = 0
+        while True:
+            if index % stride:
+                if not capture.grab():
+                    return
+            else:
+                ok, image = capture.read()
+                if not ok or image is None:
+                    return
+                timestamp = start + timedelta(seconds=index / fps)
+                yield Frame(FrameInfo(camera, str(path), index, timestamp), image)
+            index += 1
+    finally:
+        capture.release()

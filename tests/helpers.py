@@ -1,0 +1,42 @@
+"""Hand-made tracks for counter tests: a person is a foot point moving frame by frame."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta, timezone
+
+import numpy as np
+import supervision as sv
+
+from crowdcount.datatypes import CountEvent, FrameInfo
+
+KST = timezone(timedelta(hours=9))
+START = datetime(2026, 10, 3, 10, 0, tzinfo=KST)
+
+
+def frame_info(index: int, fps: float = 10.0) -> FrameInfo:
+    return FrameInfo("cam", "clip.mp4", index, START + timedelta(seconds=index / fps))
+
+
+def tracks_at(feet: dict[int, tuple[float, float]]) -> sv.Detections:
+    """Detections whose bottom-centre anchors are the given foot points, keyed by track id."""
+    if not feet:
+        empty = sv.Detections.empty()
+        empty.tracker_id = np.array([], dtype=int)
+        return empty
+    ids = np.array(list(feet), dtype=int)
+    xyxy = np.array([[x - 10, y - 60, x + 10, y] for x, y in feet.values()], dtype=float)
+    return sv.Detections(xyxy=xyxy, confidence=np.ones(len(ids)), tracker_id=ids)
+
+
+def run(counter: object, path: Sequence[dict[int, tuple[float, float]]]) -> list[CountEvent]:
+    """Feed one dict of foot points per frame and finish; return every event."""
+    events: list[CountEvent] = []
+    for index, feet in enumerate(path):
+        events += counter.update(tracks_at(feet), frame_info(index))  # type: ignore[attr-defined]
+    events += counter.finish()  # type: ignore[attr-defined]
+    return events
+
+
+def walk(track_id: int, xs: Sequence[float], y: float = 100.0) -> list[dict[int, tuple[float, float]]]:
+    return [{track_id: (x, y)} for x in xs]
