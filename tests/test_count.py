@@ -71,8 +71,12 @@ def test_default_settings_ignore_box_jitter_of_a_few_pixels():
 
 
 def test_two_people_counted_separately():
-    path = [{1: (60, 50), 2: (140, 150)}, {1: (90, 50), 2: (110, 150)},
-            {1: (110, 50), 2: (90, 150)}, {1: (130, 50), 2: (70, 150)}]
+    path = [
+        {1: (60, 50), 2: (140, 150)},
+        {1: (90, 50), 2: (110, 150)},
+        {1: (110, 50), 2: (90, 150)},
+        {1: (130, 50), 2: (70, 150)},
+    ]
     events = run(LineCounter(VERTICAL, SETTINGS), path)
     assert sorted((e.track_id, e.direction) for e in events) == [(1, "in"), (2, "out")]
 
@@ -127,6 +131,7 @@ def test_zone_occupancy_counts_confirmed_people_inside():
     from helpers import frame_info, tracks_at
 
     for index in range(3):
-        counter.update(tracks_at({1: (150, 150), 2: (200, 200), 3: (50, 50), -1: (250, 250)}),
-                       frame_info(index))
+        counter.update(
+            tracks_at({1: (150, 150), 2: (200, 200), 3: (50, 50), -1: (250, 250)}), frame_info(index)
+        )
     assert counter.occupancy == 2

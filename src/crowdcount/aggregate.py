@@ -9,8 +9,17 @@ import pandas as pd
 
 from crowdcount.datatypes import CountEvent
 
-EVENT_COLUMNS = ["camera", "counter", "kind", "direction", "track_id", "timestamp", "source",
-                 "frame", "dwell_s"]
+EVENT_COLUMNS = [
+    "camera",
+    "counter",
+    "kind",
+    "direction",
+    "track_id",
+    "timestamp",
+    "source",
+    "frame",
+    "dwell_s",
+]
 
 
 def events_frame(events: Iterable[CountEvent]) -> pd.DataFrame:
@@ -48,11 +57,13 @@ def zone_totals(events: Iterable[CountEvent], zones: Sequence[str]) -> pd.DataFr
     rows = []
     for zone, zone_events in by_zone.items():
         dwell = [e.dwell_s for e in zone_events if e.kind == "exit" and e.dwell_s is not None]
-        rows.append({
-            "zone": zone,
-            "entries": sum(e.kind == "enter" for e in zone_events),
-            "exits": sum(e.kind == "exit" for e in zone_events),
-            "peak_occupancy": peak_occupancy(zone_events),
-            "median_dwell_s": float(pd.Series(dwell).median()) if dwell else float("nan"),
-        })
+        rows.append(
+            {
+                "zone": zone,
+                "entries": sum(e.kind == "enter" for e in zone_events),
+                "exits": sum(e.kind == "exit" for e in zone_events),
+                "peak_occupancy": peak_occupancy(zone_events),
+                "median_dwell_s": float(pd.Series(dwell).median()) if dwell else float("nan"),
+            }
+        )
     return pd.DataFrame(rows, columns=["zone", "entries", "exits", "peak_occupancy", "median_dwell_s"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -56,12 +56,20 @@ def _print_table(title: str, frame: pd.DataFrame) -> None:
         numeric = pd.api.types.is_numeric_dtype(frame[column])
         table.add_column(str(column), justify="right" if numeric else "left")
     for row in frame.itertuples(index=False):
-        table.add_row(*("-" if isinstance(v, float) and math.isnan(v) else
-                        f"{v:.1f}" if isinstance(v, float) else str(v) for v in row))
+        table.add_row(
+            *(
+                "-"
+                if isinstance(v, float) and math.isnan(v)
+                else f"{v:.1f}"
+                if isinstance(v, float)
+                else str(v)
+                for v in row
+            )
+        )
     console.print(table)
 
 
-@app.command()
+@app.command(epilog="Example: crowdcount process vtest.avi --config examples/pets09.yaml --out out")
 def process(
     video: Annotated[Path, typer.Argument(help="Recording to count (any format OpenCV reads).")],
     config: ConfigOption,
@@ -97,8 +105,13 @@ def process(
     )
     total = math.ceil(info.frame_count / stride) if info.frame_count else None
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-        TextColumn("{task.fields[rate]}"), TimeRemainingColumn(), console=console, transient=True,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TextColumn("{task.fields[rate]}"),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
     ) as progress:
         task = progress.add_task("frames", total=total, rate="")
 
@@ -110,16 +123,24 @@ def process(
 
         result = count_frames(
             read_frames(video, cam.id, start, rate, stride),
-            detector, Tracker(frame_rate=rate / stride), counters, on_frame=advance,
+            detector,
+            Tracker(frame_rate=rate / stride),
+            counters,
+            on_frame=advance,
         )
     if result.first is None or result.last is None:
         raise CrowdcountError(f"video {video}: no frame could be decoded; nothing was counted")
     store.replace_source(
         SourceRecord(
-            camera=cam.id, source=str(video),
+            camera=cam.id,
+            source=str(video),
             status="interrupted" if result.interrupted else "done",
-            start=result.first.timestamp, end=result.last.timestamp, fps=rate,
-            frames=result.frames, stride=stride, model=detector.name,
+            start=result.first.timestamp,
+            end=result.last.timestamp,
+            fps=rate,
+            frames=result.frames,
+            stride=stride,
+            model=detector.name,
         ),
         result.events,
     )
@@ -136,16 +157,18 @@ def process(
         raise typer.Exit(130)
 
 
-class What(str, Enum):
+class What(StrEnum):
     events = "events"
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     csv = "csv"
     json = "json"
 
 
-@app.command()
+@app.command(
+    epilog="Example: crowdcount export --db out/crowdcount.db --what events --format csv --out events.csv"
+)
 def export(
     db: Annotated[Path, typer.Option(help="Event database written by 'process'.")],
     out: Annotated[Path, typer.Option(help="File to write.")],
@@ -168,7 +191,9 @@ def export(
     console.print(f"{len(table)} {what.value} -> {out}")
 
 
-@app.command()
+@app.command(
+    epilog="Example: crowdcount evaluate --gt gt/gt.txt --config examples/pets09.yaml --db out/crowdcount.db"
+)
 def evaluate(
     gt: Annotated[Path, typer.Option(help="Ground truth in MOT format (frame,id,x,y,w,h,...).")],
     config: ConfigOption,
@@ -188,16 +213,21 @@ def evaluate(
     cam = _camera_for(site, camera, video) if video else site.camera(camera)
     if not cam.lines:
         raise CrowdcountError(f"camera {cam.id!r} has no lines to evaluate")
-    records = [r for r in store.sources() if r.camera == cam.id
-               and (video is None or r.source == str(video.resolve()))]
+    records = [
+        r
+        for r in store.sources()
+        if r.camera == cam.id and (video is None or r.source == str(video.resolve()))
+    ]
     if len(records) != 1:
         found = "no processed recording" if not records else f"{len(records)} processed recordings"
         raise CrowdcountError(f"{db}: {found} for camera {cam.id!r}; name the one to check with --video")
     record = records[0]
-    truth = ground_truth_events(load_mot_tracks(gt), cam, site.counting_for(cam), record.start, record.fps)
+    anchor = site.counting_for(cam).anchor
+    truth = ground_truth_events(load_mot_tracks(gt), cam, anchor, record.start, record.fps)
     counted = store.events(camera=cam.id, source=record.source)
-    console.print(f"{Path(record.source).name}: {record.frames} frames at stride {record.stride}, "
-                  f"model {record.model}")
+    console.print(
+        f"{Path(record.source).name}: {record.frames} frames at stride {record.stride}, model {record.model}"
+    )
     _print_table("Line counts vs ground truth", compare_lines(truth, counted, [x.id for x in cam.lines]))
 
 

@@ -83,10 +83,10 @@ class ZoneConfig(_Strict):
 
     @model_validator(mode="after")
     def _simple_polygon(self) -> ZoneConfig:
-        if polygon_area(self.vertices) < 1.0:
-            raise ValueError("polygon has no area (points are collinear or repeated)")
         if polygon_self_intersects(self.vertices):
             raise ValueError("polygon crosses itself; list its corners in order around it")
+        if polygon_area(self.vertices) < 1.0:
+            raise ValueError("polygon has no area (points are collinear or repeated)")
         return self
 
     @property

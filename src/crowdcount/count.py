@@ -44,12 +44,23 @@ def confirmed_anchors(tracks: sv.Detections, settings: CountingSettings) -> dict
 
 
 def _event(
-    counter: str, kind: EventKind, direction: Direction, track_id: int, at: FrameInfo,
+    counter: str,
+    kind: EventKind,
+    direction: Direction,
+    track_id: int,
+    at: FrameInfo,
     dwell_s: float | None = None,
 ) -> CountEvent:
     return CountEvent(
-        camera=at.camera, counter=counter, kind=kind, direction=direction, track_id=track_id,
-        timestamp=at.timestamp, source=at.source, frame=at.index, dwell_s=dwell_s,
+        camera=at.camera,
+        counter=counter,
+        kind=kind,
+        direction=direction,
+        track_id=track_id,
+        timestamp=at.timestamp,
+        source=at.source,
+        frame=at.index,
+        dwell_s=dwell_s,
     )
 
 
@@ -77,8 +88,7 @@ class _TrackCounter:
 
     def _confirmed(self, pending: _Pending) -> bool:
         return (
-            pending.frames >= self.settings.min_frames
-            and pending.distance >= self.settings.min_distance_px
+            pending.frames >= self.settings.min_frames and pending.distance >= self.settings.min_distance_px
         )
 
     def _stale(self, last_updates: dict[int, int]) -> list[int]:
@@ -203,9 +213,7 @@ class ZoneCounter(_TrackCounter):
         self._updates += 1
         events: list[CountEvent] = []
         for track_id, point in confirmed_anchors(tracks, self.settings).items():
-            state = self._tracks.setdefault(
-                track_id, _ZoneTrack(last_seen=frame, last_update=self._updates)
-            )
+            state = self._tracks.setdefault(track_id, _ZoneTrack(last_seen=frame, last_update=self._updates))
             state.last_seen, state.last_update = frame, self._updates
             event = self._step(track_id, state, point, frame)
             if event is not None:

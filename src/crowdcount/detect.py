@@ -68,16 +68,17 @@ def find_model_in(folder: Path) -> Path | None:
 
 def resolve_model(explicit: str | None = None, configured: str | None = None) -> ModelChoice:
     """``--model`` > ``CROWDCOUNT_MODEL`` > config > ``CROWDCOUNT_MODEL_DIR`` > ``./models``."""
-    for value, how in ((explicit, "--model"), (os.environ.get(MODEL_ENV), MODEL_ENV),
-                       (configured, "config detector.model")):
+    for value, how in (
+        (explicit, "--model"),
+        (os.environ.get(MODEL_ENV), MODEL_ENV),
+        (configured, "config detector.model"),
+    ):
         if not value:
             continue
         path = Path(value).expanduser()
         if path.exists():
             if not _is_model_file(path):
-                raise CrowdcountError(
-                    f"{how}: {path} is not a model (.onnx, .pt or *_openvino_model folder)"
-                )
+                raise CrowdcountError(f"{how}: {path} is not a model (.onnx, .pt or *_openvino_model folder)")
             return ModelChoice(str(path), how)
         if _DOWNLOADABLE.match(value):
             return ModelChoice(value, f"{how} (Ultralytics download)", download=True)
@@ -95,8 +96,7 @@ def letterbox(image: np.ndarray, size: int) -> tuple[np.ndarray, float]:
     """Scale into a size x size canvas at the top-left, pad 114; return CHW float and scale."""
     height, width = image.shape[:2]
     scale = min(size / height, size / width)
-    resized = cv2.resize(image, (round(width * scale), round(height * scale)),
-                         interpolation=cv2.INTER_LINEAR)
+    resized = cv2.resize(image, (round(width * scale), round(height * scale)), interpolation=cv2.INTER_LINEAR)
     canvas = np.full((size, size, 3), 114, dtype=np.uint8)
     canvas[: resized.shape[0], : resized.shape[1]] = resized
     return np.ascontiguousarray(canvas.transpose(2, 0, 1), dtype=np.float32), scale
@@ -141,16 +141,15 @@ def decode_yolox(
 class YoloxOnnxDetector:
     """YOLOX (Megvii) exported to ONNX, run on onnxruntime's CPU (or CUDA) provider."""
 
-    def __init__(self, path: str | Path, imgsz: int | None = None, confidence: float = 0.1,
-                 threads: int = 0) -> None:
+    def __init__(
+        self, path: str | Path, imgsz: int | None = None, confidence: float = 0.1, threads: int = 0
+    ) -> None:
         import onnxruntime as ort
 
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         try:
-            self.session = ort.InferenceSession(
-                str(path), options, providers=ort.get_available_providers()
-            )
+            self.session = ort.InferenceSession(str(path), options, providers=ort.get_available_providers())
         except Exception as error:  # onnxruntime raises its own untyped errors
             first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
             raise CrowdcountError(f"{path}: cannot load ONNX model ({first})") from None
@@ -175,8 +174,9 @@ class YoloxOnnxDetector:
 class UltralyticsDetector:
     """An Ultralytics YOLO model (.pt, Ultralytics ONNX export or OpenVINO folder)."""
 
-    def __init__(self, reference: str, imgsz: int | None = None, confidence: float = 0.1,
-                 download: bool = False) -> None:
+    def __init__(
+        self, reference: str, imgsz: int | None = None, confidence: float = 0.1, download: bool = False
+    ) -> None:
         if not download:
             os.environ.setdefault("YOLO_OFFLINE", "1")
         os.environ.setdefault("YOLO_AUTOINSTALL", "0")
@@ -197,8 +197,10 @@ class UltralyticsDetector:
         self.name = f"ultralytics:{Path(reference).name}@{self.imgsz}"
 
     def detect(self, image: np.ndarray) -> sv.Detections:
-        result = self.model.predict(image, imgsz=self.imgsz, conf=self.confidence,
-                                    classes=[self.person_class], verbose=False)[0]
+        results = self.model.predict(
+            image, imgsz=self.imgsz, conf=self.confidence, classes=[self.person_class], verbose=False
+        )
+        result = next(iter(results))
         detections = sv.Detections.from_ultralytics(result)
         detections.class_id = np.full(len(detections), PERSON, dtype=int)
         return detections

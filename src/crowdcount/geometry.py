@@ -31,9 +31,7 @@ def _cross(o: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
 
 
 def _on_segment(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> bool:
-    return bool(
-        min(a[0], b[0]) <= p[0] <= max(a[0], b[0]) and min(a[1], b[1]) <= p[1] <= max(a[1], b[1])
-    )
+    return bool(min(a[0], b[0]) <= p[0] <= max(a[0], b[0]) and min(a[1], b[1]) <= p[1] <= max(a[1], b[1]))
 
 
 def segments_intersect(a: np.ndarray, b: np.ndarray, c: np.ndarray, d: np.ndarray) -> bool:
@@ -109,9 +107,7 @@ def in_normals(vertices: np.ndarray, in_direction: np.ndarray) -> np.ndarray:
     return normals * sign[:, None]
 
 
-def crossing_sign(
-    start: np.ndarray, end: np.ndarray, vertices: np.ndarray, normals: np.ndarray
-) -> int:
+def crossing_sign(start: np.ndarray, end: np.ndarray, vertices: np.ndarray, normals: np.ndarray) -> int:
     """Net crossing of the path start->end over a polyline: +1 in, -1 out, 0 none.
 
     A point exactly on a segment counts as on its "in" side, so a path that

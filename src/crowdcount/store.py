@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import (
@@ -109,13 +109,11 @@ class EventStore:
     def replace_source(self, record: SourceRecord, events: Sequence[CountEvent]) -> None:
         """Atomically replace everything stored for ``(camera, source)`` with these events."""
         key = and_(sources_table.c.camera == record.camera, sources_table.c.source == record.source)
-        event_key = and_(
-            events_table.c.camera == record.camera, events_table.c.source == record.source
-        )
+        event_key = and_(events_table.c.camera == record.camera, events_table.c.source == record.source)
         row = asdict(record) | {
             "start": record.start.isoformat(),
             "end": record.end.isoformat(),
-            "processed_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "processed_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
         with self.engine.begin() as connection:
             connection.execute(delete(events_table).where(event_key))
@@ -168,8 +166,13 @@ def events_as_rows(events: Iterable[CountEvent]) -> list[dict[str, object]]:
     """Events as export rows with the documented column order."""
     return [
         {
-            "camera": e.camera, "counter": e.counter, "kind": e.kind, "direction": e.direction,
-            "track_id": e.track_id, "timestamp": e.timestamp.isoformat(), "source": e.source,
+            "camera": e.camera,
+            "counter": e.counter,
+            "kind": e.kind,
+            "direction": e.direction,
+            "track_id": e.track_id,
+            "timestamp": e.timestamp.isoformat(),
+            "source": e.source,
             "frame": e.frame,
         }
         for e in events

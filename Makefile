@@ -1,0 +1,37 @@
+# Two commands for a new user:
+#   make demo   set up .venv, count people in the PETS 2009 sample clip, export the events
+#   make test   set up .venv, lint, type-check and run the test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+SHARED ?= ../shared
+VIDEO  ?= sample_videos/vtest.avi
+OUT    ?= out
+# A model found in ../shared/models is used when no other is configured (see models/README.md).
+export CROWDCOUNT_MODEL_DIR ?= $(SHARED)/models
+
+.PHONY: demo test lint clean
+
+$(BIN)/crowdcount: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+$(VIDEO):
+	scripts/get_sample_video.sh $@
+
+demo: $(BIN)/crowdcount $(VIDEO)
+	$(BIN)/crowdcount process $(VIDEO) --config examples/pets09.yaml --out $(OUT)
+	$(BIN)/crowdcount export --db $(OUT)/crowdcount.db --what events --format csv --out $(OUT)/events.csv
+
+lint: $(BIN)/crowdcount
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/ruff format --check src tests scripts
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,5 @@
+"""``python -m crowdcount`` runs the CLI."""
+
+from crowdcount.cli import main
+
+main()

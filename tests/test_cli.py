@@ -1,0 +1,165 @@
+"""The command line end to end: the real detector on the real clip, a real SQLite file."""
+
+from __future__ import annotations
+
+import csv
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from crowdcount.config import load_config
+from crowdcount.evaluate import compare_lines, ground_truth_events, load_mot_tracks
+from crowdcount.store import EventStore
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "pets09.yaml"
+
+
+def crowdcount(
+    *args: object, cwd: Path | None = None, env: dict | None = None
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "crowdcount", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=600,
+    )
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess, *fragments: str) -> None:
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("crowdcount: error: "), result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+def test_process_counts_pets_within_15_percent_and_rerun_replaces(tmp_path, pets_video, pets_gt, yolox_model):
+    db = tmp_path / "events.db"
+    args = ("process", pets_video, "--config", EXAMPLE, "--db", db, "--model", yolox_model)
+    first = crowdcount(*args)
+    assert first.returncode == 0, first.stderr
+    assert "lamppost" in first.stdout and "junction" in first.stdout and "795 frames" in first.stdout
+
+    store = EventStore(db, create=False)
+    events = store.events()
+    camera = load_config(EXAMPLE).cameras[0]
+    record = store.sources()[0]
+    assert (record.status, record.frames, record.fps) == ("done", 795, 7.0)
+    assert record.start.isoformat() == "2009-03-01T10:00:00+09:00"
+    assert events[-1].timestamp <= record.end
+    truth = ground_truth_events(load_mot_tracks(pets_gt), camera, "bottom_center", record.start, 7.0)
+    table = compare_lines(truth, events, ["lamppost", "west"])
+    assert table[["gt_in", "gt_out"]].values.tolist()[0] == [14, 17]
+    assert (table[["error_in_pct", "error_out_pct"]].abs() <= 15).all().all(), table.to_string()
+
+    again = crowdcount(*args)
+    assert again.returncode == 0, again.stderr
+    assert store.events() == events  # replaced, not added
+
+    evaluation = crowdcount("evaluate", "--gt", pets_gt, "--config", EXAMPLE, "--db", db)
+    assert evaluation.returncode == 0, evaluation.stderr
+    assert "lamppost" in evaluation.stdout and "14" in evaluation.stdout
+
+    out = tmp_path / "events.csv"
+    exported = crowdcount("export", "--db", db, "--what", "events", "--format", "csv", "--out", out)
+    assert exported.returncode == 0, exported.stderr
+    with out.open() as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == [
+        "camera",
+        "counter",
+        "kind",
+        "direction",
+        "track_id",
+        "timestamp",
+        "source",
+        "frame",
+    ]
+    assert len(rows) == len(events)
+    assert {r["kind"] for r in rows} == {"cross", "enter", "exit"}
+    assert {r["direction"] for r in rows} == {"in", "out"}
+    assert rows[0]["timestamp"].startswith("2009-03-01T10:") and rows[0]["timestamp"].endswith("+09:00")
+
+
+def test_ctrl_c_keeps_the_counts_made_so_far(tmp_path, pets_video, yolox_model):
+    db = tmp_path / "events.db"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "crowdcount",
+            "process",
+            str(pets_video),
+            "--config",
+            str(EXAMPLE),
+            "--db",
+            str(db),
+            "--model",
+            str(yolox_model),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.time() + 60
+    while not db.exists() and time.time() < deadline:
+        time.sleep(0.2)
+    time.sleep(3)
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stderr and "interrupted" in stdout
+    record = EventStore(db, create=False).sources()[0]
+    assert record.status == "interrupted" and 0 < record.frames < 795
+
+
+@pytest.fixture
+def clean_env(tmp_path) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CROWDCOUNT_")}
+    return env
+
+
+def test_missing_video(tmp_path, clean_env):
+    result = crowdcount("process", tmp_path / "nope.avi", "--config", EXAMPLE, env=clean_env)
+    assert_one_line_error(result, "nope.avi not found")
+
+
+def test_unreadable_video(tmp_path, clean_env):
+    garbage = tmp_path / "garbage.mp4"
+    garbage.write_bytes(os.urandom(50_000))
+    result = crowdcount("process", garbage, "--config", EXAMPLE, env=clean_env)
+    assert_one_line_error(result, "garbage.mp4")
+
+
+def test_bad_config(tmp_path, pets_video, clean_env):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(EXAMPLE.read_text().replace("in_direction: [1, 0]  ", "in_direction: [0, 1]  ", 1))
+    result = crowdcount("process", pets_video, "--config", bad, env=clean_env)
+    assert_one_line_error(result, "bad.yaml: cameras[0].lines[0]", "must point across the line")
+
+
+def test_missing_model(tmp_path, pets_video, clean_env):
+    result = crowdcount(
+        "process", pets_video, "--config", EXAMPLE, "--db", tmp_path / "e.db", cwd=tmp_path, env=clean_env
+    )
+    assert_one_line_error(result, "no detector model found", "models/")
+
+
+def test_export_from_a_missing_database(tmp_path, clean_env):
+    result = crowdcount("export", "--db", tmp_path / "none.db", "--out", tmp_path / "x.csv", env=clean_env)
+    assert_one_line_error(result, "none.db not found")
+
+
+def test_every_command_has_help():
+    for command in ("process", "export", "evaluate"):
+        result = crowdcount(command, "--help")
+        assert result.returncode == 0 and ("--config" in result.stdout or "--db" in result.stdout)

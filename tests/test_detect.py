@@ -1,0 +1,112 @@
+"""Detectors on real frames, and which weight file is chosen."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+import supervision as sv
+
+from crowdcount.detect import (
+    MODEL_DIR_ENV,
+    MODEL_ENV,
+    UltralyticsDetector,
+    YoloxOnnxDetector,
+    load_detector,
+    resolve_model,
+)
+from crowdcount.errors import CrowdcountError
+from crowdcount.evaluate import load_mot_tracks
+
+
+def frames(video: Path, indices: list[int]) -> dict[int, np.ndarray]:
+    capture = cv2.VideoCapture(str(video))
+    images, index = {}, 0
+    while index <= max(indices):
+        ok, image = capture.read()
+        assert ok
+        if index in indices:
+            images[index] = image
+        index += 1
+    return images
+
+
+def test_yolox_finds_the_annotated_people_on_real_frames(pets_video, pets_gt, yolox_model):
+    detector = load_detector(resolve_model(str(yolox_model)))
+    assert isinstance(detector, YoloxOnnxDetector)
+    truth = load_mot_tracks(pets_gt)
+    found = annotated = 0
+    for index, image in frames(pets_video, [0, 100, 200, 300, 400]).items():
+        detections = detector.detect(image)
+        assert set(detections.class_id.tolist()) <= {0}
+        confident = detections[detections.confidence >= 0.4]
+        iou = sv.box_iou_batch(truth[index].xyxy, confident.xyxy)
+        found += int((iou.max(axis=1, initial=0) >= 0.5).sum())
+        annotated += len(truth[index])
+    assert found / annotated >= 0.7, f"recall {found}/{annotated}"
+
+
+def test_fixed_size_yolox_rejects_another_imgsz(yolox_model):
+    with pytest.raises(CrowdcountError, match=r"--imgsz 640: yolox_nano\.onnx takes a fixed 416x416"):
+        YoloxOnnxDetector(yolox_model, imgsz=640)
+
+
+def test_corrupt_onnx_file_is_a_clear_error(tmp_path):
+    broken = tmp_path / "broken.onnx"
+    broken.write_bytes(b"not a model")
+    with pytest.raises(CrowdcountError, match="cannot load ONNX model"):
+        load_detector(resolve_model(str(broken)))
+
+
+def test_ultralytics_backend_runs_a_saved_model_on_a_real_frame(tmp_path, pets_video, monkeypatch):
+    """Plumbing only: an architecture from Ultralytics' yaml with random weights, saved as .pt."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("YOLO_OFFLINE", "1")
+    monkeypatch.setenv("YOLO_AUTOINSTALL", "0")
+    from ultralytics import YOLO
+
+    YOLO("yolo11n.yaml").save(tmp_path / "random11n.pt")
+    detector = load_detector(resolve_model(str(tmp_path / "random11n.pt")), imgsz=320)
+    assert isinstance(detector, UltralyticsDetector)
+    detections = detector.detect(frames(pets_video, [0])[0])
+    assert isinstance(detections, sv.Detections)
+    assert detections.xyxy.shape[1] == 4 and set(detections.class_id.tolist()) <= {0}
+
+
+def test_model_resolution_order(tmp_path, monkeypatch):
+    for name in ("a.onnx", "b.pt", "c.onnx", "d.onnx"):
+        (tmp_path / name).write_bytes(b"")
+    folder = tmp_path / "dir"
+    folder.mkdir()
+    (folder / "z.pt").write_bytes(b"")
+    (folder / "y.onnx").write_bytes(b"")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(MODEL_ENV, str(tmp_path / "c.onnx"))
+    monkeypatch.setenv(MODEL_DIR_ENV, str(folder))
+    assert resolve_model(str(tmp_path / "b.pt"), "d.onnx").reference.endswith("b.pt")
+    assert resolve_model(None, "d.onnx").reference.endswith("c.onnx")
+    monkeypatch.delenv(MODEL_ENV)
+    assert resolve_model(None, str(tmp_path / "d.onnx")).reference.endswith("d.onnx")
+    assert resolve_model().reference.endswith("y.onnx")  # ONNX before .pt in a folder
+    monkeypatch.delenv(MODEL_DIR_ENV)
+    (tmp_path / "models").mkdir()
+    shutil.copy(tmp_path / "b.pt", tmp_path / "models" / "b.pt")
+    assert resolve_model().reference == str(Path("models") / "b.pt")
+
+
+def test_no_model_anywhere_says_where_to_put_one(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(MODEL_ENV, raising=False)
+    monkeypatch.delenv(MODEL_DIR_ENV, raising=False)
+    with pytest.raises(CrowdcountError, match=r"no detector model found .* put a model file in models/"):
+        resolve_model()
+
+
+def test_missing_model_file_is_an_error_but_a_named_ultralytics_model_may_download(tmp_path):
+    with pytest.raises(CrowdcountError, match=r"--model: model file .*missing\.onnx not found"):
+        resolve_model(str(tmp_path / "missing.onnx"))
+    choice = resolve_model("yolo11n.pt")
+    assert choice.download and choice.reference == "yolo11n.pt"

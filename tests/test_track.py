@@ -1,0 +1,29 @@
+"""Tracker adapter on real detections."""
+
+from __future__ import annotations
+
+from crowdcount.detect import load_detector, resolve_model
+from crowdcount.sources import read_frames
+from crowdcount.track import Tracker
+from helpers import START
+
+
+def track_ids(video, model, frames: int) -> list[set[int]]:
+    detector = load_detector(resolve_model(str(model)))
+    tracker = Tracker(frame_rate=7)
+    ids = []
+    for frame in read_frames(video, "cam", START, 7.0):
+        if frame.info.index >= frames:
+            break
+        tracks = tracker.update(detector.detect(frame.image), frame.info.index / 7)
+        ids.append({int(t) for t in tracks.tracker_id})
+    return ids
+
+
+def test_people_keep_their_ids_and_a_new_source_starts_again(pets_video, yolox_model):
+    first = track_ids(pets_video, yolox_model, 15)
+    assert first[0] <= {-1}  # nobody is confirmed on their first sighting
+    steady = set.intersection(*first[5:])
+    assert len(steady - {-1}) >= 3  # several people tracked under one id throughout
+    again = track_ids(pets_video, yolox_model, 15)
+    assert again == first  # ids restart per source, deterministically
