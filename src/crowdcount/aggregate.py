@@ -3,23 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, fields
 
 import pandas as pd
 
 from crowdcount.datatypes import CountEvent
 
-EVENT_COLUMNS = [
-    "camera",
-    "counter",
-    "kind",
-    "direction",
-    "track_id",
-    "timestamp",
-    "source",
-    "frame",
-    "dwell_s",
-]
+EVENT_COLUMNS = [field.name for field in fields(CountEvent)]
 
 
 def events_frame(events: Iterable[CountEvent]) -> pd.DataFrame:

@@ -22,7 +22,7 @@ from crowdcount.errors import CrowdcountError
 from crowdcount.evaluate import compare_lines, ground_truth_events, load_mot_tracks
 from crowdcount.pipeline import count_frames
 from crowdcount.sources import effective_fps, probe_video, read_frames, recording_start
-from crowdcount.store import EventStore, SourceRecord, events_as_rows
+from crowdcount.store import EXPORT_EVENT_COLUMNS, EventStore, SourceRecord, events_as_rows
 from crowdcount.track import Tracker
 
 app = typer.Typer(
@@ -180,9 +180,7 @@ def export(
     camera,counter,kind,direction,track_id,timestamp,source,frame.
     """
     rows = events_as_rows(EventStore(db, create=False).events(camera=camera))
-    table = pd.DataFrame(
-        rows, columns=["camera", "counter", "kind", "direction", "track_id", "timestamp", "source", "frame"]
-    )
+    table = pd.DataFrame(rows, columns=EXPORT_EVENT_COLUMNS)
     out.parent.mkdir(parents=True, exist_ok=True)
     if format is Format.csv:
         table.to_csv(out, index=False)

@@ -172,7 +172,7 @@ def _field_path(location: tuple[Any, ...]) -> str:
     return path or "(top level)"
 
 
-def _one_line(error: ValidationError, source: str, model: type[BaseModel]) -> str:
+def _one_line(error: ValidationError, source: str) -> str:
     problems = error.errors()
     first = problems[0]
     location = tuple(first["loc"])
@@ -192,7 +192,7 @@ def parse_config(data: Any, source: str = "config") -> SiteConfig:
     try:
         return SiteConfig.model_validate(data)
     except ValidationError as error:
-        raise CrowdcountError(_one_line(error, source, SiteConfig)) from None
+        raise CrowdcountError(_one_line(error, source)) from None
 
 
 def load_config(path: str | Path) -> SiteConfig:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 import numpy as np
 import supervision as sv
@@ -78,32 +79,78 @@ def _crossing(counter: str, track_id: int, pending: _Pending) -> CountEvent:
     return _event(counter, "cross", "in" if pending.sign > 0 else "out", track_id, pending.at)
 
 
-class _TrackCounter:
-    """What line and zone counters share: settings, an update clock, confirmation, pruning."""
+@dataclass(kw_only=True)
+class _TrackState:
+    last_update: int = 0
+    pending: _Pending | None = None
+
+
+@dataclass(kw_only=True)
+class _LineTrack(_TrackState):
+    point: np.ndarray
+
+
+@dataclass(kw_only=True)
+class _ZoneTrack(_TrackState):
+    last_seen: FrameInfo
+    inside: bool = False
+    entered_at: FrameInfo | None = None
+
+
+State = TypeVar("State", bound=_TrackState)
+
+
+class _TrackCounter(Generic[State]):
+    """What line and zone counters share: the per-track loop, confirmation, pruning, finishing.
+
+    Subclasses say what one sighting does (``_observe``) and what a track's end does (``_drop``).
+    """
 
     def __init__(self, counter_id: str, settings: CountingSettings | None) -> None:
         self.id = counter_id
         self.settings = settings or CountingSettings()
+        self._tracks: dict[int, State] = {}
         self._updates = 0
+
+    @property
+    def tracked(self) -> int:
+        """How many tracks the counter holds state for."""
+        return len(self._tracks)
+
+    def update(self, tracks: sv.Detections, frame: FrameInfo) -> list[CountEvent]:
+        """Feed one frame's tracks; return the events it confirms."""
+        self._updates += 1
+        events: list[CountEvent] = []
+        for track_id, point in confirmed_anchors(tracks, self.settings).items():
+            event = self._observe(track_id, point, frame)
+            self._tracks[track_id].last_update = self._updates
+            if event is not None:
+                events.append(event)
+        horizon = self._updates - self.settings.forget_after_frames
+        for track_id in [t for t, state in self._tracks.items() if state.last_update < horizon]:
+            events.extend(self._drop(track_id))
+        return events
+
+    def finish(self) -> list[CountEvent]:
+        """End of the source: every track ends."""
+        events: list[CountEvent] = []
+        for track_id in list(self._tracks):
+            events.extend(self._drop(track_id))
+        return events
 
     def _confirmed(self, pending: _Pending) -> bool:
         return (
             pending.frames >= self.settings.min_frames and pending.distance >= self.settings.min_distance_px
         )
 
-    def _stale(self, last_updates: dict[int, int]) -> list[int]:
-        horizon = self._updates - self.settings.forget_after_frames
-        return [track_id for track_id, last in last_updates.items() if last < horizon]
+    def _observe(self, track_id: int, point: np.ndarray, frame: FrameInfo) -> CountEvent | None:
+        raise NotImplementedError
+
+    def _drop(self, track_id: int) -> list[CountEvent]:
+        raise NotImplementedError
 
 
-@dataclass
-class _LineTrack:
-    point: np.ndarray
-    last_update: int
-    pending: _Pending | None = None
-
-
-class LineCounter(_TrackCounter):
+class LineCounter(_TrackCounter[_LineTrack]):
     """Counts crossings of one polyline, ``in`` along its ``in_direction``.
 
     Example:
@@ -117,34 +164,14 @@ class LineCounter(_TrackCounter):
         self.vertices = line.vertices
         direction = np.asarray(line.in_direction, dtype=float)
         self.normals = in_normals(self.vertices, direction / np.linalg.norm(direction))
-        self._tracks: dict[int, _LineTrack] = {}
 
-    @property
-    def tracked(self) -> int:
-        """How many tracks the counter holds state for."""
-        return len(self._tracks)
-
-    def update(self, tracks: sv.Detections, frame: FrameInfo) -> list[CountEvent]:
-        """Feed one frame's tracks; return the crossings confirmed by it."""
-        self._updates += 1
-        events: list[CountEvent] = []
-        for track_id, point in confirmed_anchors(tracks, self.settings).items():
-            state = self._tracks.get(track_id)
-            if state is None:
-                self._tracks[track_id] = _LineTrack(point=point, last_update=self._updates)
-                continue
-            event = self._step(track_id, state, point, frame)
-            if event is not None:
-                events.append(event)
-        for track_id in self._stale({t: s.last_update for t, s in self._tracks.items()}):
-            events.extend(self._drop(track_id))
-        return events
-
-    def _step(
-        self, track_id: int, state: _LineTrack, point: np.ndarray, frame: FrameInfo
-    ) -> CountEvent | None:
+    def _observe(self, track_id: int, point: np.ndarray, frame: FrameInfo) -> CountEvent | None:
+        state = self._tracks.get(track_id)
+        if state is None:
+            self._tracks[track_id] = _LineTrack(point=point)
+            return None
         sign = crossing_sign(state.point, point, self.vertices, self.normals)
-        state.point, state.last_update = point, self._updates
+        state.point = point
         if sign != 0:
             if state.pending is not None and state.pending.sign == -sign:
                 state.pending = None  # went back before it was confirmed: flicker
@@ -168,24 +195,8 @@ class LineCounter(_TrackCounter):
             return []
         return [_crossing(self.id, track_id, pending)]
 
-    def finish(self) -> list[CountEvent]:
-        """End of the source: every track ends."""
-        events: list[CountEvent] = []
-        for track_id in list(self._tracks):
-            events.extend(self._drop(track_id))
-        return events
 
-
-@dataclass
-class _ZoneTrack:
-    last_seen: FrameInfo
-    last_update: int
-    inside: bool = False
-    entered_at: FrameInfo | None = None
-    pending: _Pending | None = None
-
-
-class ZoneCounter(_TrackCounter):
+class ZoneCounter(_TrackCounter[_ZoneTrack]):
     """Counts entries and exits of one polygon, with dwell time per visit.
 
     A track first seen inside the zone enters it (once confirmed). A track that
@@ -196,35 +207,15 @@ class ZoneCounter(_TrackCounter):
     def __init__(self, zone: ZoneConfig, settings: CountingSettings | None = None) -> None:
         super().__init__(zone.id, settings)
         self.vertices = zone.vertices
-        self._tracks: dict[int, _ZoneTrack] = {}
-
-    @property
-    def tracked(self) -> int:
-        """How many tracks the counter holds state for."""
-        return len(self._tracks)
 
     @property
     def occupancy(self) -> int:
         """Confirmed tracks inside the zone now."""
         return sum(state.inside for state in self._tracks.values())
 
-    def update(self, tracks: sv.Detections, frame: FrameInfo) -> list[CountEvent]:
-        """Feed one frame's tracks; return the entries and exits confirmed by it."""
-        self._updates += 1
-        events: list[CountEvent] = []
-        for track_id, point in confirmed_anchors(tracks, self.settings).items():
-            state = self._tracks.setdefault(track_id, _ZoneTrack(last_seen=frame, last_update=self._updates))
-            state.last_seen, state.last_update = frame, self._updates
-            event = self._step(track_id, state, point, frame)
-            if event is not None:
-                events.append(event)
-        for track_id in self._stale({t: s.last_update for t, s in self._tracks.items()}):
-            events.extend(self._drop(track_id))
-        return events
-
-    def _step(
-        self, track_id: int, state: _ZoneTrack, point: np.ndarray, frame: FrameInfo
-    ) -> CountEvent | None:
+    def _observe(self, track_id: int, point: np.ndarray, frame: FrameInfo) -> CountEvent | None:
+        state = self._tracks.setdefault(track_id, _ZoneTrack(last_seen=frame))
+        state.last_seen = frame
         inside = point_in_polygon(point, self.vertices)
         if inside == state.inside:
             state.pending = None
@@ -252,13 +243,6 @@ class ZoneCounter(_TrackCounter):
     def _drop(self, track_id: int) -> list[CountEvent]:
         state = self._tracks.pop(track_id)
         return [self._exit(track_id, state, state.last_seen)] if state.inside else []
-
-    def finish(self) -> list[CountEvent]:
-        """End of the source: close the visits of tracks still inside."""
-        events: list[CountEvent] = []
-        for track_id in list(self._tracks):
-            events.extend(self._drop(track_id))
-        return events
 
 
 Counter = LineCounter | ZoneCounter

@@ -162,18 +162,13 @@ def _row_source(row: object) -> SourceRecord:
     return SourceRecord(**values)
 
 
+EXPORT_EVENT_COLUMNS = ["camera", "counter", "kind", "direction", "track_id", "timestamp", "source", "frame"]
+
+
 def events_as_rows(events: Iterable[CountEvent]) -> list[dict[str, object]]:
-    """Events as export rows with the documented column order."""
+    """Events as export rows with the documented columns (:data:`EXPORT_EVENT_COLUMNS`)."""
     return [
-        {
-            "camera": e.camera,
-            "counter": e.counter,
-            "kind": e.kind,
-            "direction": e.direction,
-            "track_id": e.track_id,
-            "timestamp": e.timestamp.isoformat(),
-            "source": e.source,
-            "frame": e.frame,
-        }
+        {column: getattr(e, column) for column in EXPORT_EVENT_COLUMNS}
+        | {"timestamp": e.timestamp.isoformat()}
         for e in events
     ]
