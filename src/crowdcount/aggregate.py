@@ -1,13 +1,18 @@
-"""Events -> tables (pandas): totals per line and zone. Pure: no files, no clocks."""
+"""Events -> tables (pandas): totals, and per-interval tables with coverage. Pure: no files, no clocks."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, fields
+from dataclasses import asdict, dataclass, fields
+from typing import Literal
+from zoneinfo import ZoneInfo
 
+import numpy as np
 import pandas as pd
 
+from crowdcount.coverage import Span, covered_seconds, merge, subtract
 from crowdcount.datatypes import CountEvent
+from crowdcount.errors import CrowdcountError
 
 EVENT_COLUMNS = [field.name for field in fields(CountEvent)]
 
@@ -57,3 +62,215 @@ def zone_totals(events: Iterable[CountEvent], zones: Sequence[str]) -> pd.DataFr
             }
         )
     return pd.DataFrame(rows, columns=["zone", "entries", "exits", "peak_occupancy", "median_dwell_s"])
+
+
+# --- per-interval tables --------------------------------------------------------------------------
+
+INTERVALS = {
+    "1min": "1min",
+    "5min": "5min",
+    "15min": "15min",
+    "30min": "30min",
+    "60min": "60min",
+    "1h": "60min",
+    "hour": "60min",
+    "day": "1D",
+    "1d": "1D",
+}
+COMPLETE_TOLERANCE_S = 1.0  # an interval missing less footage than this is complete
+
+INTERVAL_COLUMNS = [
+    "camera", "counter", "type", "group", "interval_start", "interval_end", "status", "coverage",
+    "in", "out", "net", "entries", "exits", "mean_occupancy", "peak_occupancy",
+    "dwell_median_s", "dwell_p90_s",
+]  # fmt: skip
+COUNT_COLUMNS = ["in", "out", "net", "entries", "exits", "peak_occupancy"]
+GROUP_COLUMNS = [
+    "group", "interval_start", "interval_end", "status", "coverage", "cameras", "counters",
+    "in", "out", "net", "entries", "exits", "mean_occupancy",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CounterInfo:
+    """A line or zone as the tables need it: whose, which kind, and its optional group."""
+
+    camera: str
+    counter: str
+    type: Literal["line", "zone"]
+    group: str | None = None
+
+
+def parse_interval(text: str) -> str:
+    """A user's interval name -> pandas frequency; one-line error for anything else."""
+    freq = INTERVALS.get(text.strip().lower())
+    if freq is None:
+        raise CrowdcountError(f"--interval {text}: use one of 1min, 5min, 15min, 30min, 60min (1h), day")
+    return freq
+
+
+def interval_starts(spans: Sequence[Span], freq: str, tz: ZoneInfo) -> pd.DatetimeIndex:
+    """Clock-aligned interval starts (in ``tz``) from the first covered moment to the last."""
+    if not spans:
+        return pd.DatetimeIndex([], tz=tz)
+    first = pd.Timestamp(min(s.start for s in spans)).tz_convert(tz).floor(freq)
+    last = pd.Timestamp(max(s.end for s in spans)).tz_convert(tz)
+    starts = pd.date_range(first, last, freq=freq)
+    return starts[starts < last]
+
+
+def _status(coverage_s: float, length_s: float) -> str:
+    if coverage_s <= 0:
+        return "missing"
+    return "complete" if length_s - coverage_s < COMPLETE_TOLERANCE_S else "partial"
+
+
+def _occupancy_steps(zone_events: Sequence[CountEvent]) -> tuple[np.ndarray, np.ndarray]:
+    """Times (epoch s) of a zone's enter/exit events and the occupancy right after each."""
+    ordered = sorted(zone_events, key=lambda e: (e.timestamp, e.kind == "enter"))
+    times = np.array([e.timestamp.timestamp() for e in ordered], dtype=float)
+    levels = np.cumsum([1 if e.kind == "enter" else -1 for e in ordered]).astype(float)
+    return times, levels
+
+
+def _level_segments(
+    times: np.ndarray, levels: np.ndarray, a: float, b: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Breakpoints and the occupancy on each piece of [a, b)."""
+    first = int(np.searchsorted(times, a, side="right"))
+    last = int(np.searchsorted(times, b, side="left"))
+    before = levels[first - 1] if first > 0 else 0.0
+    points = np.concatenate([[a], times[first:last], [b]])
+    return points, np.concatenate([[before], levels[first:last]])
+
+
+def _zone_stats(
+    times: np.ndarray, levels: np.ndarray, window: Span, covered: list[Span]
+) -> tuple[float, int]:
+    """Time-weighted mean occupancy over the covered part of a window, and its peak."""
+    area = seconds = 0.0
+    for span in covered:
+        a, b = max(span.start, window.start).timestamp(), min(span.end, window.end).timestamp()
+        if b > a:
+            points, lv = _level_segments(times, levels, a, b)
+            area += float((np.diff(points) * lv).sum())
+            seconds += b - a
+    _, lv = _level_segments(times, levels, window.start.timestamp(), window.end.timestamp())
+    return (area / seconds if seconds else float("nan")), int(max(lv.max(initial=0), 0))
+
+
+def interval_table(
+    events: Iterable[CountEvent],
+    counters: Sequence[CounterInfo],
+    footage: Iterable[tuple[str, Span]],
+    interval: str = "15min",
+    tz: ZoneInfo | str = "Asia/Seoul",
+    gaps: Iterable[tuple[str, Span]] = (),
+) -> pd.DataFrame:
+    """One row per counter and clock-aligned interval, with a coverage status.
+
+    ``footage`` gives ``(camera, span)`` pairs of processed recording time and ``gaps``
+    the stretches inside them the camera did not see. An interval with no footage is
+    ``missing`` and its values are NA (never 0); one partly seen is ``partial``.
+    """
+    zone = ZoneInfo(tz) if isinstance(tz, str) else tz
+    freq = parse_interval(interval)
+    offset = pd.tseries.frequencies.to_offset(freq)
+    by_counter: dict[tuple[str, str], list[CountEvent]] = {}
+    for event in events:
+        by_counter.setdefault((event.camera, event.counter), []).append(event)
+    seen: dict[str, list[Span]] = {}
+    for camera, span in footage:
+        seen.setdefault(camera, []).append(span)
+    holes: dict[str, list[Span]] = {}
+    for camera, span in gaps:
+        holes.setdefault(camera, []).append(span)
+    rows: list[dict[str, object]] = []
+    for camera in sorted({c.camera for c in counters}):
+        covered = subtract(seen.get(camera, []), holes.get(camera, []))
+        windows = [
+            Span(start.to_pydatetime(), (start + offset).to_pydatetime())
+            for start in interval_starts(merge(seen.get(camera, [])), freq, zone)
+        ]
+        coverage = [covered_seconds(covered, w) for w in windows]
+        for info in (c for c in counters if c.camera == camera):
+            own = by_counter.get((camera, info.counter), [])
+            rows += _counter_rows(info, own, windows, coverage, covered)
+    table = pd.DataFrame(rows, columns=INTERVAL_COLUMNS)
+    for column in COUNT_COLUMNS:
+        table[column] = table[column].astype("Int64")
+    for column in ("coverage", "mean_occupancy", "dwell_median_s", "dwell_p90_s"):
+        table[column] = table[column].astype(float)
+    return table
+
+
+def _counter_rows(
+    info: CounterInfo,
+    events: list[CountEvent],
+    windows: list[Span],
+    coverage: list[float],
+    covered: list[Span],
+) -> list[dict[str, object]]:
+    stamps = np.array([e.timestamp.timestamp() for e in events], dtype=float)
+    bins = np.searchsorted([w.start.timestamp() for w in windows], stamps, side="right") - 1
+    if info.type == "zone":
+        times, levels = _occupancy_steps(events)
+    rows: list[dict[str, object]] = []
+    for index, (window, seen_s) in enumerate(zip(windows, coverage, strict=True)):
+        status = _status(seen_s, window.seconds)
+        row: dict[str, object] = {
+            "camera": info.camera, "counter": info.counter, "type": info.type, "group": info.group,
+            "interval_start": window.start, "interval_end": window.end, "status": status,
+            "coverage": round(seen_s / window.seconds, 4),
+        }  # fmt: skip
+        if status != "missing":
+            inside = [events[i] for i in np.flatnonzero(bins == index)]
+            row |= (
+                _line_values(inside)
+                if info.type == "line"
+                else _zone_values(inside, times, levels, window, covered)
+            )
+        rows.append(row)
+    return rows
+
+
+def _line_values(events: list[CountEvent]) -> dict[str, object]:
+    crossings = [e for e in events if e.kind == "cross"]
+    ins = sum(e.direction == "in" for e in crossings)
+    return {"in": ins, "out": len(crossings) - ins, "net": 2 * ins - len(crossings)}
+
+
+def _zone_values(
+    events: list[CountEvent], times: np.ndarray, levels: np.ndarray, window: Span, covered: list[Span]
+) -> dict[str, object]:
+    dwell = [e.dwell_s for e in events if e.kind == "exit" and e.dwell_s is not None]
+    mean, peak = _zone_stats(times, levels, window, covered)
+    return {
+        "entries": sum(e.kind == "enter" for e in events),
+        "exits": sum(e.kind == "exit" for e in events),
+        "mean_occupancy": round(mean, 3),
+        "peak_occupancy": peak,
+        "dwell_median_s": float(np.median(dwell)) if dwell else float("nan"),
+        "dwell_p90_s": float(np.percentile(dwell, 90)) if dwell else float("nan"),
+    }
+
+
+def group_table(intervals: pd.DataFrame) -> pd.DataFrame:
+    """Totals per ``group`` and interval across cameras; partial if any member is not complete."""
+    grouped = intervals[intervals["group"].notna()]
+    rows = []
+    for (group, start, end), members in grouped.groupby(["group", "interval_start", "interval_end"]):
+        statuses = set(members["status"])
+        status = statuses.pop() if len(statuses) == 1 else "partial"
+        sums = {
+            c: members[c].sum(min_count=1) for c in ("in", "out", "net", "entries", "exits", "mean_occupancy")
+        }
+        rows.append({
+            "group": group, "interval_start": start, "interval_end": end, "status": status,
+            "coverage": float(members["coverage"].min()), "cameras": members["camera"].nunique(),
+            "counters": len(members), **sums,
+        })  # fmt: skip
+    table = pd.DataFrame(rows, columns=GROUP_COLUMNS)
+    for column in ("in", "out", "net", "entries", "exits"):
+        table[column] = table[column].astype("Int64")
+    return table

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import (
@@ -24,7 +24,9 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from crowdcount.datatypes import CountEvent
+from crowdcount.aggregate import CounterInfo
+from crowdcount.coverage import Span
+from crowdcount.datatypes import CountEvent, Gap
 from crowdcount.errors import CrowdcountError
 
 metadata = MetaData()
@@ -60,6 +62,34 @@ sources_table = Table(
     Column("stride", Integer, nullable=False),
     Column("model", String, nullable=False),
     Column("processed_at", String, nullable=False),
+)
+
+
+counters_table = Table(
+    "counters",
+    metadata,
+    Column("camera", String, primary_key=True),
+    Column("counter", String, primary_key=True),
+    Column("type", String, nullable=False),  # line / zone
+    Column("group", String, nullable=True),
+)
+
+gaps_table = Table(
+    "gaps",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("camera", String, nullable=False),
+    Column("source", String, nullable=False),
+    Column("start", String, nullable=False),
+    Column("end", String, nullable=False),
+    Column("reason", String, nullable=False),
+)
+
+site_table = Table(
+    "site",
+    metadata,
+    Column("key", String, primary_key=True),
+    Column("value", String, nullable=False),
 )
 
 
@@ -106,8 +136,10 @@ class EventStore:
         except SQLAlchemyError as error:
             raise CrowdcountError(f"cannot open database {target}: {error.__class__.__name__}") from None
 
-    def replace_source(self, record: SourceRecord, events: Sequence[CountEvent]) -> None:
-        """Atomically replace everything stored for ``(camera, source)`` with these events."""
+    def replace_source(
+        self, record: SourceRecord, events: Sequence[CountEvent], gaps: Sequence[Gap] = ()
+    ) -> None:
+        """Atomically replace everything stored for ``(camera, source)`` with these events and gaps."""
         key = and_(sources_table.c.camera == record.camera, sources_table.c.source == record.source)
         event_key = and_(events_table.c.camera == record.camera, events_table.c.source == record.source)
         row = asdict(record) | {
@@ -115,12 +147,58 @@ class EventStore:
             "end": record.end.isoformat(),
             "processed_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
+        gap_key = and_(gaps_table.c.camera == record.camera, gaps_table.c.source == record.source)
         with self.engine.begin() as connection:
             connection.execute(delete(events_table).where(event_key))
+            connection.execute(delete(gaps_table).where(gap_key))
             connection.execute(delete(sources_table).where(key))
             connection.execute(insert(sources_table), [row])
             if events:
                 connection.execute(insert(events_table), [_event_row(e) for e in events])
+            if gaps:
+                connection.execute(insert(gaps_table), [_gap_row(g) for g in gaps])
+
+    def set_counters(self, camera: str, counters: Sequence[CounterInfo]) -> None:
+        """Replace the camera's list of lines and zones (with their groups)."""
+        with self.engine.begin() as connection:
+            connection.execute(delete(counters_table).where(counters_table.c.camera == camera))
+            if counters:
+                connection.execute(insert(counters_table), [asdict(c) for c in counters])
+
+    def counters(self) -> list[CounterInfo]:
+        """Every known line and zone, by camera."""
+        query = select(counters_table).order_by(counters_table.c.camera, counters_table.c.type)
+        with self.engine.connect() as connection:
+            return [CounterInfo(**row._mapping) for row in connection.execute(query)]
+
+    def set_timezone(self, timezone_name: str) -> None:
+        """Remember the site's timezone for later tables and reports."""
+        with self.engine.begin() as connection:
+            connection.execute(delete(site_table).where(site_table.c.key == "timezone"))
+            connection.execute(insert(site_table), [{"key": "timezone", "value": timezone_name}])
+
+    def timezone(self, default: str = "Asia/Seoul") -> str:
+        """The site's timezone as last processed, else ``default``."""
+        query = select(site_table.c.value).where(site_table.c.key == "timezone")
+        with self.engine.connect() as connection:
+            return connection.execute(query).scalar() or default
+
+    def gaps(self) -> list[Gap]:
+        """Every recorded gap, by camera and start."""
+        query = select(gaps_table).order_by(gaps_table.c.camera, gaps_table.c.start)
+        with self.engine.connect() as connection:
+            rows = [dict(row._mapping) for row in connection.execute(query)]
+        return [
+            Gap(row["camera"], row["source"], datetime.fromisoformat(row["start"]),
+                datetime.fromisoformat(row["end"]), row["reason"])
+            for row in rows
+        ]  # fmt: skip
+
+    def footage(self) -> list[tuple[str, Span]]:
+        """(camera, span) of processed time per source; the last frame covers one frame period."""
+        return [
+            (r.camera, Span(r.start, r.end + timedelta(seconds=r.stride / r.fps))) for r in self.sources()
+        ]
 
     def events(self, camera: str | None = None, source: str | None = None) -> list[CountEvent]:
         """Stored events in time order, optionally of one camera and/or source."""
@@ -144,6 +222,10 @@ def _event_row(event: CountEvent) -> dict[str, object]:
         "timestamp": event.timestamp.isoformat(),
         "ts_utc": event.timestamp.timestamp(),
     }
+
+
+def _gap_row(gap: Gap) -> dict[str, object]:
+    return asdict(gap) | {"start": gap.start.isoformat(), "end": gap.end.isoformat()}
 
 
 def _row_event(row: object) -> CountEvent:
