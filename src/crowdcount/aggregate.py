@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, fields
-from typing import Literal
+from dataclasses import asdict, fields
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 
 from crowdcount.coverage import Span, covered_seconds, merge, subtract
-from crowdcount.datatypes import CountEvent
+from crowdcount.datatypes import CounterInfo, CountEvent
 from crowdcount.errors import CrowdcountError
 
 EVENT_COLUMNS = [field.name for field in fields(CountEvent)]
@@ -89,16 +88,6 @@ GROUP_COLUMNS = [
     "group", "interval_start", "interval_end", "status", "coverage", "cameras", "counters",
     "in", "out", "net", "entries", "exits", "mean_occupancy",
 ]  # fmt: skip
-
-
-@dataclass(frozen=True)
-class CounterInfo:
-    """A line or zone as the tables need it: whose, which kind, and its optional group."""
-
-    camera: str
-    counter: str
-    type: Literal["line", "zone"]
-    group: str | None = None
 
 
 def parse_interval(text: str) -> str:
@@ -185,13 +174,13 @@ def interval_table(
     holes: dict[str, list[Span]] = {}
     for camera, span in gaps:
         holes.setdefault(camera, []).append(span)
+    windows = [  # one site-wide range, so a camera without footage in an interval shows it missing
+        Span(start.to_pydatetime(), (start + offset).to_pydatetime())
+        for start in interval_starts(merge(span for spans in seen.values() for span in spans), freq, zone)
+    ]
     rows: list[dict[str, object]] = []
     for camera in sorted({c.camera for c in counters}):
         covered = subtract(seen.get(camera, []), holes.get(camera, []))
-        windows = [
-            Span(start.to_pydatetime(), (start + offset).to_pydatetime())
-            for start in interval_starts(merge(seen.get(camera, [])), freq, zone)
-        ]
         coverage = [covered_seconds(covered, w) for w in windows]
         for info in (c for c in counters if c.camera == camera):
             own = by_counter.get((camera, info.counter), [])

@@ -15,7 +15,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from crowdcount.aggregate import line_totals, zone_totals
-from crowdcount.config import CameraConfig, SiteConfig, check_in_frame, load_config
+from crowdcount.config import CameraConfig, SiteConfig, check_in_frame, counter_infos, load_config
 from crowdcount.count import counters_for
 from crowdcount.detect import load_detector, resolve_model
 from crowdcount.errors import CrowdcountError
@@ -144,6 +144,8 @@ def process(
         ),
         result.events,
     )
+    store.set_counters(cam.id, counter_infos(cam))
+    store.set_timezone(site.timezone)
     note = " (interrupted: partial counts stored)" if result.interrupted else ""
     console.print(
         f"{result.frames} frames, {result.first.timestamp:%Y-%m-%d %H:%M:%S} to "

@@ -12,6 +12,7 @@ import numpy as np
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from crowdcount.datatypes import CounterInfo
 from crowdcount.errors import CrowdcountError
 from crowdcount.geometry import Anchor, in_normals, polygon_area, polygon_self_intersects
 
@@ -228,6 +229,12 @@ def resolve_source(source: str | None, base: Path) -> str | None:
 def config_hash(config: SiteConfig) -> str:
     """A short stable hash of the validated config (for run manifests)."""
     return hashlib.sha256(config.model_dump_json().encode()).hexdigest()[:16]
+
+
+def counter_infos(camera: CameraConfig) -> list[CounterInfo]:
+    """The camera's lines and zones as the tables and reports describe them."""
+    lines = [CounterInfo(camera.id, line.id, "line", line.group) for line in camera.lines]
+    return lines + [CounterInfo(camera.id, zone.id, "zone", zone.group) for zone in camera.zones]
 
 
 def check_in_frame(camera: CameraConfig, width: int, height: int) -> None:

@@ -8,6 +8,7 @@ from typing import Literal
 
 import numpy as np
 
+CounterType = Literal["line", "zone"]
 EventKind = Literal["cross", "enter", "exit"]
 Direction = Literal["in", "out"]
 
@@ -58,3 +59,13 @@ class Gap:
     start: datetime
     end: datetime
     reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class CounterInfo:
+    """A line or zone as tables and reports describe it: whose, which kind, its optional group."""
+
+    camera: str
+    counter: str
+    type: CounterType
+    group: str | None = None

@@ -24,9 +24,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from crowdcount.aggregate import CounterInfo
 from crowdcount.coverage import Span
-from crowdcount.datatypes import CountEvent, Gap
+from crowdcount.datatypes import CounterInfo, CountEvent, Gap
 from crowdcount.errors import CrowdcountError
 
 metadata = MetaData()
