@@ -22,6 +22,16 @@ def events_frame(events: Iterable[CountEvent]) -> pd.DataFrame:
     return frame.sort_values("timestamp", kind="stable").reset_index(drop=True)
 
 
+EXPORT_EVENT_COLUMNS = ["camera", "counter", "kind", "direction", "track_id", "timestamp", "source", "frame"]
+
+
+def event_table(events: Iterable[CountEvent], tz: ZoneInfo | str = "Asia/Seoul") -> pd.DataFrame:
+    """Events for export: the documented columns, timestamps as pandas times in ``tz``."""
+    table = events_frame(events)[EXPORT_EVENT_COLUMNS]
+    table["timestamp"] = pd.to_datetime(table["timestamp"], utc=True).dt.tz_convert(str(tz))
+    return table
+
+
 def line_totals(events: Iterable[CountEvent], lines: Sequence[str]) -> pd.DataFrame:
     """In, out and net (in - out) per line; lines with no crossing show zeros."""
     crossings = events_frame(e for e in events if e.kind == "cross")
@@ -263,3 +273,18 @@ def group_table(intervals: pd.DataFrame) -> pd.DataFrame:
     for column in ("in", "out", "net", "entries", "exits"):
         table[column] = table[column].astype("Int64")
     return table
+
+
+def counter_summary(intervals: pd.DataFrame) -> pd.DataFrame:
+    """Per counter over all intervals: totals, peak occupancy and how many intervals had footage."""
+    rows = []
+    for (camera, counter), part in intervals.groupby(["camera", "counter"], sort=False):
+        statuses = part["status"].value_counts()
+        rows.append({
+            "camera": camera, "counter": counter,
+            "type": part["type"].iloc[0], "group": part["group"].iloc[0],
+            **{c: part[c].sum(min_count=1) for c in ("in", "out", "net", "entries", "exits")},
+            "peak_occupancy": part["peak_occupancy"].max(),
+            **{f"intervals_{s}": int(statuses.get(s, 0)) for s in ("complete", "partial", "missing")},
+        })  # fmt: skip
+    return pd.DataFrame(rows)

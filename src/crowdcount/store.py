@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -241,15 +241,3 @@ def _row_source(row: object) -> SourceRecord:
     values["start"] = datetime.fromisoformat(values["start"])
     values["end"] = datetime.fromisoformat(values["end"])
     return SourceRecord(**values)
-
-
-EXPORT_EVENT_COLUMNS = ["camera", "counter", "kind", "direction", "track_id", "timestamp", "source", "frame"]
-
-
-def events_as_rows(events: Iterable[CountEvent]) -> list[dict[str, object]]:
-    """Events as export rows with the documented columns (:data:`EXPORT_EVENT_COLUMNS`)."""
-    return [
-        {column: getattr(e, column) for column in EXPORT_EVENT_COLUMNS}
-        | {"timestamp": e.timestamp.isoformat()}
-        for e in events
-    ]
