@@ -31,7 +31,9 @@ from crowdcount.detect import load_detector, resolve_model
 from crowdcount.errors import CrowdcountError
 from crowdcount.evaluate import compare_lines, ground_truth_events, load_mot_tracks
 from crowdcount.export import Format, write_table
+from crowdcount.labels import labels_for
 from crowdcount.pipeline import count_frames
+from crowdcount.report import write_report
 from crowdcount.sources import effective_fps, probe_video, read_frames, recording_start
 from crowdcount.store import EventStore, SourceRecord
 from crowdcount.track import Tracker
@@ -221,6 +223,23 @@ def export(
             summary = summary.reset_index()
         write_table(table, out, format, summary, split, zone)
     console.print(f"{len(table)} {what.value} rows -> {out}")
+
+
+@app.command(epilog="Example: crowdcount report --db out/crowdcount.db --out out/report.html --lang ko")
+def report(
+    db: Annotated[Path, typer.Option(help="Event database written by 'process'.")],
+    out: Annotated[Path, typer.Option(help="HTML file to write (one self-contained file).")],
+    lang: Annotated[str, typer.Option(help="Labels: en or ko.")] = "en",
+    interval: Annotated[str, typer.Option(help="Interval of the time-series plots.")] = "15min",
+    tz: Annotated[str | None, typer.Option(help="Timezone (default: the site's).")] = None,
+) -> None:
+    """Write the HTML report: headline totals, busiest interval per counter, time series per
+    counter and group, in/out/net per hour and per day, an hour-of-day heatmap, data coverage.
+    """
+    labels_for(lang)
+    parse_interval(interval)
+    path = write_report(db, out, lang, interval, _timezone(tz) if tz else None)
+    console.print(f"report -> {path}")
 
 
 def _timezone(name: str) -> str:

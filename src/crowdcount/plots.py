@@ -1,0 +1,87 @@
+"""Report figures: interval tables -> PNG images (data URIs) with Hangul-capable fonts."""
+
+from __future__ import annotations
+
+import base64
+import io
+from functools import cache
+from pathlib import Path
+
+import matplotlib
+import matplotlib.dates as mdates
+import numpy as np
+import pandas as pd
+from matplotlib import font_manager
+from matplotlib.figure import Figure
+
+COLOURS = {
+    "in": "#1f77b4",
+    "out": "#d62728",
+    "net": "#555555",
+    "entries": "#2ca02c",
+    "exits": "#9467bd",
+    "peak_occupancy": "#ff7f0e",
+}
+
+
+@cache
+def hangul_font() -> Path:
+    """NanumGothic (SIL OFL) from koreanize-matplotlib, registered with matplotlib."""
+    import koreanize_matplotlib
+
+    path = Path(koreanize_matplotlib.__file__).parent / "fonts" / "NanumGothic.ttf"
+    font_manager.fontManager.addfont(str(path))
+    family = font_manager.FontProperties(fname=str(path)).get_name()
+    matplotlib.rcParams["font.family"] = [family, "DejaVu Sans"]
+    matplotlib.rcParams["axes.unicode_minus"] = False
+    return path
+
+
+def to_data_uri(figure: Figure) -> str:
+    """A finished figure as a base64 PNG data URI."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def series_plot(rows: pd.DataFrame, columns: list[str], title: str, words: dict[str, str]) -> str:
+    """Counts per interval as lines; missing intervals break the line, partial ones are hollow dots."""
+    hangul_font()
+    figure = Figure(figsize=(9, 2.8))
+    axes = figure.subplots()
+    times = rows["interval_start"].dt.tz_localize(None)
+    partial = (rows["status"] == "partial").to_numpy()
+    for column in columns:
+        values = rows[column].astype(float).to_numpy()
+        axes.plot(times, values, color=COLOURS.get(column), label=words[column], marker=".", linewidth=1.5)
+        axes.plot(times[partial], values[partial], "o", mfc="white", color=COLOURS.get(column))
+    missing = (rows["status"] == "missing").to_numpy()
+    for start, end in zip(times[missing], rows["interval_end"].dt.tz_localize(None)[missing], strict=True):
+        axes.axvspan(start, end, color="#dddddd", linewidth=0)
+    axes.set_title(title, loc="left", fontsize=11)
+    axes.set_ylabel(words["people"])
+    axes.grid(alpha=0.3)
+    axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
+    locator = mdates.AutoDateLocator()
+    axes.xaxis.set_major_locator(locator)
+    axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    return to_data_uri(figure)
+
+
+def heatmap_plot(by_hour: pd.DataFrame, words: dict[str, str]) -> str:
+    """Counters (rows) by hour of day (columns), with the count written in each cell."""
+    hangul_font()
+    values = by_hour.to_numpy(dtype=float)
+    figure = Figure(figsize=(9, 0.5 + 0.45 * max(len(by_hour), 1)))
+    axes = figure.subplots()
+    image = axes.imshow(values, aspect="auto", cmap="YlOrRd")
+    axes.set_xticks(range(24), [f"{h}" for h in range(24)], fontsize=8)
+    axes.set_yticks(range(len(by_hour)), list(by_hour.index), fontsize=8)
+    axes.set_xlabel(words["hour"])
+    top = np.nanmax(values) if values.size and np.isfinite(values).any() else 0
+    for (row, column), value in np.ndenumerate(values):
+        if np.isfinite(value) and value > 0:
+            colour = "white" if value > top * 0.6 else "black"
+            axes.text(column, row, f"{int(value)}", ha="center", va="center", fontsize=7, color=colour)
+    figure.colorbar(image, ax=axes, fraction=0.02)
+    return to_data_uri(figure)

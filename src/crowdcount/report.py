@@ -1,0 +1,227 @@
+"""The self-contained HTML report: headline totals, peaks, plots, tables, coverage (en/ko)."""
+
+from __future__ import annotations
+
+import base64
+import io
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import jinja2
+import pandas as pd
+
+from crowdcount.aggregate import group_table, interval_table, peak_occupancy
+from crowdcount.coverage import Span, merge
+from crowdcount.labels import labels_for
+from crowdcount.plots import hangul_font, heatmap_plot, series_plot
+from crowdcount.store import EventStore
+
+LINE_COLUMNS = ["in", "out", "net"]
+ZONE_COLUMNS = ["entries", "exits", "peak_occupancy"]
+
+
+@dataclass
+class Figure:
+    title: str
+    image: str  # data URI
+
+
+def _label(camera: str, counter: str, cameras: int) -> str:
+    return counter if cameras == 1 else f"{camera} / {counter}"
+
+
+def _when(start: pd.Timestamp, freq_is_day: bool = False) -> str:
+    return start.strftime("%Y-%m-%d" if freq_is_day else "%Y-%m-%d %H:%M")
+
+
+def _clock(moment: datetime, zone_name: str, pattern: str = "%H:%M:%S") -> str:
+    return moment.astimezone(ZoneInfo(zone_name)).strftime(pattern)
+
+
+def _cell(value: object, status: str) -> str:
+    if status == "missing":
+        return "-"
+    text = "" if pd.isna(value) else f"{int(value)}"  # type: ignore[call-overload]
+    return text + ("*" if status == "partial" else "")
+
+
+def count_table(intervals: pd.DataFrame, words: dict[str, str], cameras: int, by_day: bool) -> dict:
+    """Rows of interval x (counter, measure) cells: '*' marks partial, '-' missing."""
+    header = [words["interval"]]
+    columns: list[tuple[str, str, str]] = []
+    for (camera, counter, kind), _ in intervals.groupby(["camera", "counter", "type"], sort=False):
+        for measure in LINE_COLUMNS if kind == "line" else ["entries", "exits"]:
+            columns.append((camera, counter, measure))
+            header.append(f"{_label(camera, counter, cameras)} {words[measure]}")
+    indexed = intervals.set_index(["camera", "counter", "interval_start"])
+    rows = []
+    for start in sorted(intervals["interval_start"].unique()):
+        cells = [_when(pd.Timestamp(start), by_day)]
+        for camera, counter, measure in columns:
+            row = indexed.loc[(camera, counter, start)]
+            cells.append(_cell(row[measure], row["status"]))
+        rows.append(cells)
+    return {"header": header, "rows": rows}
+
+
+def busiest_intervals(intervals: pd.DataFrame, words: dict[str, str]) -> list[dict[str, str]]:
+    """Per counter, the interval with the most people (lines: in + out; zones: entries)."""
+    peaks = []
+    for (camera, counter, kind), rows in intervals.groupby(["camera", "counter", "type"], sort=False):
+        seen = rows[rows["status"] != "missing"]
+        volume = (seen["in"] + seen["out"]) if kind == "line" else seen["entries"]
+        if volume.dropna().empty:
+            continue
+        best = seen.loc[volume.astype(float).idxmax()]
+        peaks.append({
+            "camera": camera, "counter": counter, "type": words[kind],
+            "interval": f"{_when(best['interval_start'])} - {best['interval_end']:%H:%M}",
+            "count": str(int(volume.max())),
+        })  # fmt: skip
+    return peaks
+
+
+def hour_of_day_counts(hourly: pd.DataFrame, cameras: int) -> pd.DataFrame:
+    """Counter x hour-of-day totals (lines: in + out; zones: entries) over intervals with footage."""
+    seen = hourly[hourly["status"] != "missing"].copy()
+    seen["volume"] = (seen["in"].fillna(0) + seen["out"].fillna(0)).where(
+        seen["type"] == "line", seen["entries"].fillna(0)
+    )
+    seen["hour"] = seen["interval_start"].map(lambda t: t.hour)
+    seen["label"] = [_label(c, n, cameras) for c, n in zip(seen["camera"], seen["counter"], strict=True)]
+    table = seen.pivot_table(index="label", columns="hour", values="volume", aggfunc="sum", sort=False)
+    return table.reindex(columns=range(24)).astype(float)
+
+
+def embedded_font_css(text: str) -> str:
+    """@font-face with NanumGothic cut down to the characters the page uses (WOFF, base64)."""
+    from fontTools import subset
+
+    logging.getLogger("fontTools.subset").setLevel(logging.ERROR)  # hinting tables it drops
+    options = subset.Options()
+    options.flavor = "woff"
+    font = subset.load_font(str(hangul_font()), options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text="".join(sorted(set(text))))
+    subsetter.subset(font)
+    buffer = io.BytesIO()
+    subset.save_font(font, buffer, options)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    source = f"url(data:font/woff;base64,{data}) format('woff')"
+    return f"@font-face {{ font-family: 'CrowdcountHangul'; src: {source}; }}"
+
+
+def build_report(
+    store: EventStore,
+    lang: str = "en",
+    interval: str = "15min",
+    tz: str | None = None,
+    generated: datetime | None = None,
+) -> str:
+    """Render the whole report as one HTML string (no external files or network)."""
+    words = labels_for(lang)
+    zone_name = tz or store.timezone()
+    events, counters, footage = store.events(), store.counters(), store.footage()
+    gaps = [(g.camera, Span(g.start, g.end)) for g in store.gaps()]
+    cameras = len({c.camera for c in counters})
+
+    def table(freq: str) -> pd.DataFrame:
+        return interval_table(events, counters, footage, freq, zone_name, gaps)
+
+    intervals, hourly, daily = table(interval), table("60min"), table("day")
+    zones = {(c.camera, c.counter) for c in counters if c.type == "zone"}
+    headline = {
+        "total_in": sum(e.kind == "cross" and e.direction == "in" for e in events),
+        "total_out": sum(e.kind == "cross" and e.direction == "out" for e in events),
+        "zone_entries": sum(e.kind == "enter" for e in events),
+        "peak_occupancy": max(
+            (peak_occupancy([e for e in events if (e.camera, e.counter) == key]) for key in zones), default=0
+        ),
+        "footage_hours": f"{sum(s.seconds for _, s in footage) / 3600:.2f}",
+        "cameras": cameras,
+    }
+    series = []
+    for (camera, counter, kind), rows in intervals.groupby(["camera", "counter", "type"], sort=False):
+        title = f"{_label(camera, counter, cameras)} ({words[kind]}, {interval})"
+        columns = LINE_COLUMNS if kind == "line" else ZONE_COLUMNS
+        series.append(Figure(title, series_plot(rows, columns, title, words)))
+    groups = group_table(intervals)
+    group_figures = [
+        Figure(str(group), series_plot(rows, LINE_COLUMNS, f"{group} ({interval})", words))
+        for group, rows in groups.groupby("group", sort=False)
+        if rows["in"].notna().any()
+    ]
+    by_hour = hour_of_day_counts(hourly, cameras)
+    context = {
+        "w": words,
+        "lang": lang,
+        "generated": (generated or datetime.now(ZoneInfo(zone_name))).strftime("%Y-%m-%d %H:%M %Z"),
+        "timezone": zone_name,
+        "headline": headline,
+        "has_data": bool(events) or bool(footage),
+        "peaks": busiest_intervals(intervals, words),
+        "series": series,
+        "groups": group_figures,
+        "hourly": count_table(hourly, words, cameras, by_day=False),
+        "daily": count_table(daily, words, cameras, by_day=True),
+        "heatmap": heatmap_plot(by_hour, words) if len(by_hour) else None,
+        "coverage": coverage_lines(store, zone_name, words),
+        "sources": [
+            {
+                "camera": r.camera,
+                "source": Path(r.source).name,
+                "start": _clock(r.start, zone_name, "%Y-%m-%d %H:%M:%S"),
+                "end": _clock(r.end, zone_name),
+                "frames": r.frames,
+                "status": r.status,
+            }
+            for r in store.sources()
+        ],
+    }
+    template = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined).from_string(
+        resources.files("crowdcount").joinpath("templates/report.html").read_text(encoding="utf-8")
+    )
+    page = template.render(**context, font_css="")
+    visible = page.split("<body", 1)[1]
+    return template.render(**context, font_css=embedded_font_css(_without_data(visible)))
+
+
+def _without_data(html: str) -> str:
+    """Page text minus the base64 images, for choosing font glyphs."""
+    first, *rest = html.split("data:image/png;base64,")
+    return first + "".join(part.split('"', 1)[-1] for part in rest)
+
+
+def coverage_lines(store: EventStore, zone_name: str, words: dict[str, str]) -> list[str]:
+    """One line per camera: files, first and last covered moment, hours, gaps."""
+    lines = []
+    footage = store.footage()
+    for camera in sorted({c for c, _ in footage}):
+        spans = merge(s for c, s in footage if c == camera)
+        files = sum(1 for r in store.sources() if r.camera == camera)
+        gaps = [g for g in store.gaps() if g.camera == camera]
+        gap_text = ", ".join(
+            f"{_clock(g.start, zone_name, '%m-%d %H:%M:%S')}-{_clock(g.end, zone_name)} ({g.reason})"
+            for g in gaps
+        )
+        hours = sum(s.seconds for s in spans) / 3600
+        first, last = (_clock(t, zone_name, "%Y-%m-%d %H:%M:%S") for t in (spans[0].start, spans[-1].end))
+        lines.append(
+            f"{camera}: {files} {words['files']}, {words['from']} {first} {words['to']} {last} "
+            f"({hours:.2f} h); {words['gaps']}: {gap_text or words['none']}"
+        )
+    return lines
+
+
+def write_report(
+    db: str | Path, out: Path, lang: str = "en", interval: str = "15min", tz: str | None = None
+) -> Path:
+    """Build the report from a store and write it to ``out``."""
+    html = build_report(EventStore(db, create=False), lang, interval, tz)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(html, encoding="utf-8")
+    return out
