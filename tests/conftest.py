@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -37,3 +38,24 @@ def pets_gt() -> Path:
 @pytest.fixture
 def yolox_model() -> Path:
     return _need(YOLOX_MODEL)
+
+
+EXAMPLE_CONFIG = ROOT / "examples" / "pets09.yaml"
+
+
+@pytest.fixture(scope="session")
+def processed_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store made by the real CLI from the whole PETS clip (once per test run; do not modify)."""
+    for path in (PETS_VIDEO, YOLOX_MODEL):
+        if not path.exists():
+            pytest.skip(
+                f"{path} is absent: this test needs ../shared (or CROWDCOUNT_SHARED) beside the checkout"
+            )
+    db = tmp_path_factory.mktemp("processed") / "crowdcount.db"
+    result = subprocess.run(
+        [sys.executable, "-m", "crowdcount", "process", str(PETS_VIDEO), "--config", str(EXAMPLE_CONFIG),
+         "--db", str(db), "--model", str(YOLOX_MODEL)],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return db

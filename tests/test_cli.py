@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import PETS_VIDEO
 from crowdcount.config import load_config
 from crowdcount.evaluate import compare_lines, ground_truth_events, load_mot_tracks
 from crowdcount.store import EventStore
@@ -42,13 +44,11 @@ def assert_one_line_error(result: subprocess.CompletedProcess, *fragments: str) 
         assert fragment in lines[0]
 
 
-def test_process_counts_pets_within_15_percent_and_rerun_replaces(tmp_path, pets_video, pets_gt, yolox_model):
+def test_process_counts_pets_within_15_percent_and_rerun_replaces(
+    tmp_path, processed_db, pets_gt, yolox_model
+):
     db = tmp_path / "events.db"
-    args = ("process", pets_video, "--config", EXAMPLE, "--db", db, "--model", yolox_model)
-    first = crowdcount(*args)
-    assert first.returncode == 0, first.stderr
-    assert "lamppost" in first.stdout and "junction" in first.stdout and "795 frames" in first.stdout
-
+    shutil.copy(processed_db, db)
     store = EventStore(db, create=False)
     events = store.events()
     camera = load_config(EXAMPLE).cameras[0]
@@ -61,8 +61,10 @@ def test_process_counts_pets_within_15_percent_and_rerun_replaces(tmp_path, pets
     assert table[["gt_in", "gt_out"]].values.tolist()[0] == [14, 17]
     assert (table[["error_in_pct", "error_out_pct"]].abs() <= 15).all().all(), table.to_string()
 
+    args = ("process", PETS_VIDEO, "--config", EXAMPLE, "--db", db, "--model", yolox_model)
     again = crowdcount(*args)
     assert again.returncode == 0, again.stderr
+    assert "lamppost" in again.stdout and "junction" in again.stdout and "795 frames" in again.stdout
     assert store.events() == events  # replaced, not added
 
     evaluation = crowdcount("evaluate", "--gt", pets_gt, "--config", EXAMPLE, "--db", db)
