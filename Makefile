@@ -1,6 +1,6 @@
 # Two commands for a new user:
-#   make demo   set up .venv, count people in the PETS 2009 sample clip, export the events
-#   make test   set up .venv, lint, type-check and run the test suite
+#   make demo   set up .venv, count people in the PETS 2009 sample clip, export the events and the report
+#   make test   set up .venv (and Debian's chromium), lint, type-check and run the test suite
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -10,7 +10,7 @@ OUT    ?= out
 # A model found in ../shared/models is used when no other is configured (see models/README.md).
 export CROWDCOUNT_MODEL_DIR ?= $(SHARED)/models
 
-.PHONY: demo test lint clean
+.PHONY: demo test lint browser clean
 
 $(BIN)/crowdcount: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,13 +24,18 @@ $(VIDEO):
 demo: $(BIN)/crowdcount $(VIDEO)
 	$(BIN)/crowdcount process $(VIDEO) --config examples/pets09.yaml --out $(OUT)
 	$(BIN)/crowdcount export --db $(OUT)/crowdcount.db --what events --format csv --out $(OUT)/events.csv
+	$(BIN)/crowdcount export --db $(OUT)/crowdcount.db --what intervals --interval 15min --format xlsx --out $(OUT)/intervals.xlsx
+	$(BIN)/crowdcount report --db $(OUT)/crowdcount.db --out $(OUT)/report.html --lang ko
 
 lint: $(BIN)/crowdcount
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/ruff format --check src tests scripts
 	$(BIN)/mypy
 
-test: lint
+browser:
+	scripts/ensure_chromium.sh
+
+test: lint browser
 	$(BIN)/python -m pytest
 
 clean:

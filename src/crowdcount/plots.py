@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import importlib.util
 import io
 from functools import cache
 from pathlib import Path
@@ -13,6 +14,8 @@ import numpy as np
 import pandas as pd
 from matplotlib import font_manager
 from matplotlib.figure import Figure
+
+from crowdcount.errors import CrowdcountError
 
 COLOURS = {
     "in": "#1f77b4",
@@ -26,10 +29,14 @@ COLOURS = {
 
 @cache
 def hangul_font() -> Path:
-    """NanumGothic (SIL OFL) from koreanize-matplotlib, registered with matplotlib."""
-    import koreanize_matplotlib
+    """NanumGothic (SIL OFL) shipped by koreanize-matplotlib, registered with matplotlib.
 
-    path = Path(koreanize_matplotlib.__file__).parent / "fonts" / "NanumGothic.ttf"
+    The package is not imported (importing it restyles matplotlib globally); only its font is used.
+    """
+    spec = importlib.util.find_spec("koreanize_matplotlib")
+    if spec is None or not spec.submodule_search_locations:
+        raise CrowdcountError("the Hangul font package is missing; run: pip install koreanize-matplotlib")
+    path = Path(spec.submodule_search_locations[0]) / "fonts" / "NanumGothic.ttf"
     font_manager.fontManager.addfont(str(path))
     family = font_manager.FontProperties(fname=str(path)).get_name()
     matplotlib.rcParams["font.family"] = [family, "DejaVu Sans"]
