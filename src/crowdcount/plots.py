@@ -51,7 +51,7 @@ def to_data_uri(figure: Figure) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def series_plot(rows: pd.DataFrame, columns: list[str], title: str, words: dict[str, str]) -> str:
+def series_figure(rows: pd.DataFrame, columns: list[str], title: str, words: dict[str, str]) -> Figure:
     """Counts per interval as lines; missing intervals break the line, partial ones are hollow dots."""
     hangul_font()
     figure = Figure(figsize=(9, 2.8))
@@ -72,10 +72,10 @@ def series_plot(rows: pd.DataFrame, columns: list[str], title: str, words: dict[
     locator = mdates.AutoDateLocator()
     axes.xaxis.set_major_locator(locator)
     axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-    return to_data_uri(figure)
+    return figure
 
 
-def heatmap_plot(by_hour: pd.DataFrame, words: dict[str, str]) -> str:
+def heatmap_figure(by_hour: pd.DataFrame, words: dict[str, str]) -> Figure:
     """Counters (rows) by hour of day (columns), with the count written in each cell."""
     hangul_font()
     values = by_hour.to_numpy(dtype=float)
@@ -91,4 +91,4 @@ def heatmap_plot(by_hour: pd.DataFrame, words: dict[str, str]) -> str:
             colour = "white" if value > top * 0.6 else "black"
             axes.text(column, row, f"{int(value)}", ha="center", va="center", fontsize=7, color=colour)
     figure.colorbar(image, ax=axes, fraction=0.02)
-    return to_data_uri(figure)
+    return figure

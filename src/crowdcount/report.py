@@ -17,7 +17,7 @@ import pandas as pd
 from crowdcount.aggregate import group_table, interval_table, peak_occupancy
 from crowdcount.coverage import Span, merge
 from crowdcount.labels import labels_for
-from crowdcount.plots import hangul_font, heatmap_plot, series_plot
+from crowdcount.plots import hangul_font, heatmap_figure, series_figure, to_data_uri
 from crowdcount.store import EventStore
 
 LINE_COLUMNS = ["in", "out", "net"]
@@ -25,7 +25,7 @@ ZONE_COLUMNS = ["entries", "exits", "peak_occupancy"]
 
 
 @dataclass
-class Figure:
+class Plot:
     title: str
     image: str  # data URI
 
@@ -144,14 +144,14 @@ def build_report(
         "footage_hours": f"{sum(s.seconds for _, s in footage) / 3600:.2f}",
         "cameras": cameras,
     }
-    series = []
+    series: list[Plot] = []
     for (camera, counter, kind), rows in intervals.groupby(["camera", "counter", "type"], sort=False):
         title = f"{_label(camera, counter, cameras)} ({words[kind]}, {interval})"
         columns = LINE_COLUMNS if kind == "line" else ZONE_COLUMNS
-        series.append(Figure(title, series_plot(rows, columns, title, words)))
+        series.append(Plot(title, to_data_uri(series_figure(rows, columns, title, words))))
     groups = group_table(intervals)
     group_figures = [
-        Figure(str(group), series_plot(rows, LINE_COLUMNS, f"{group} ({interval})", words))
+        Plot(str(group), to_data_uri(series_figure(rows, LINE_COLUMNS, f"{group} ({interval})", words)))
         for group, rows in groups.groupby("group", sort=False)
         if rows["in"].notna().any()
     ]
@@ -168,7 +168,7 @@ def build_report(
         "groups": group_figures,
         "hourly": count_table(hourly, words, cameras, by_day=False),
         "daily": count_table(daily, words, cameras, by_day=True),
-        "heatmap": heatmap_plot(by_hour, words) if len(by_hour) else None,
+        "heatmap": to_data_uri(heatmap_figure(by_hour, words)) if len(by_hour) else None,
         "coverage": coverage_lines(store, zone_name, words),
         "sources": [
             {
