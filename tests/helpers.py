@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 
@@ -40,3 +42,9 @@ def run(counter: object, path: Sequence[dict[int, tuple[float, float]]]) -> list
 
 def walk(track_id: int, xs: Sequence[float], y: float = 100.0) -> list[dict[int, tuple[float, float]]]:
     return [{track_id: (x, y)} for x in xs]
+
+
+def crowdcount(*args: object, **options: object) -> subprocess.CompletedProcess:
+    """Run the real CLI (``python -m crowdcount``) in a subprocess and capture its output."""
+    command = [sys.executable, "-m", "crowdcount", *map(str, args)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=600, **options)  # type: ignore[call-overload]

@@ -17,22 +17,10 @@ from conftest import PETS_VIDEO
 from crowdcount.config import load_config
 from crowdcount.evaluate import compare_lines, ground_truth_events, load_mot_tracks
 from crowdcount.store import EventStore
+from helpers import crowdcount
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "pets09.yaml"
-
-
-def crowdcount(
-    *args: object, cwd: Path | None = None, env: dict | None = None
-) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "crowdcount", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=env,
-        timeout=600,
-    )
 
 
 def assert_one_line_error(result: subprocess.CompletedProcess, *fragments: str) -> None:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
@@ -13,15 +11,13 @@ import pyarrow.parquet as pq
 import pytest
 
 from crowdcount.store import EventStore
+from helpers import crowdcount
 
 FORMATS = ["csv", "xlsx", "parquet", "json"]
 
 
 def export(db: Path, out: Path, *args: str) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "crowdcount", "export", "--db", str(db), "--out", str(out), *args],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    result = crowdcount("export", "--db", db, "--out", out, *args)
     assert result.returncode == 0, result.stderr
 
 

@@ -6,8 +6,6 @@ import base64
 import io
 import os
 import re
-import subprocess
-import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,16 +15,13 @@ from PIL import Image
 from crowdcount.datatypes import CounterInfo, CountEvent
 from crowdcount.report import build_report
 from crowdcount.store import EventStore, SourceRecord
-from helpers import START
+from helpers import START, crowdcount
 
 CHROMIUM = Path("/usr/bin/chromium")
 
 
 def report(db: Path, out: Path, *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "-m", "crowdcount", "report", "--db", str(db), "--out", str(out), *args],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    result = crowdcount("report", "--db", db, "--out", out, *args)
     assert result.returncode == 0, result.stderr
     return out.read_text(encoding="utf-8")
 

@@ -26,7 +26,6 @@ from crowdcount.aggregate import (
 )
 from crowdcount.config import CameraConfig, SiteConfig, check_in_frame, counter_infos, load_config
 from crowdcount.count import counters_for
-from crowdcount.coverage import Span
 from crowdcount.detect import load_detector, resolve_model
 from crowdcount.errors import CrowdcountError
 from crowdcount.evaluate import compare_lines, ground_truth_events, load_mot_tracks
@@ -179,8 +178,7 @@ class What(StrEnum):
 
 
 def _interval_data(store: EventStore, interval: str, tz: str) -> pd.DataFrame:
-    gaps = [(g.camera, Span(g.start, g.end)) for g in store.gaps()]
-    return interval_table(store.events(), store.counters(), store.footage(), interval, tz, gaps)
+    return interval_table(store.events(), store.counters(), store.footage(), interval, tz, store.gap_spans())
 
 
 @app.command(

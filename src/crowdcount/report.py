@@ -16,9 +16,10 @@ import pandas as pd
 
 from crowdcount.aggregate import group_table, interval_table, peak_occupancy
 from crowdcount.coverage import Span, merge
+from crowdcount.datatypes import Gap
 from crowdcount.labels import labels_for
 from crowdcount.plots import hangul_font, heatmap_figure, series_figure, to_data_uri
-from crowdcount.store import EventStore
+from crowdcount.store import EventStore, SourceRecord
 
 LINE_COLUMNS = ["in", "out", "net"]
 ZONE_COLUMNS = ["entries", "exits", "peak_occupancy"]
@@ -125,8 +126,9 @@ def build_report(
     """Render the whole report as one HTML string (no external files or network)."""
     words = labels_for(lang)
     zone_name = tz or store.timezone()
-    events, counters, footage = store.events(), store.counters(), store.footage()
-    gaps = [(g.camera, Span(g.start, g.end)) for g in store.gaps()]
+    events, counters, footage, sources = store.events(), store.counters(), store.footage(), store.sources()
+    gap_records = store.gaps()
+    gaps = [(g.camera, Span(g.start, g.end)) for g in gap_records]
     cameras = len({c.camera for c in counters})
 
     def table(freq: str) -> pd.DataFrame:
@@ -169,7 +171,7 @@ def build_report(
         "hourly": count_table(hourly, words, cameras, by_day=False),
         "daily": count_table(daily, words, cameras, by_day=True),
         "heatmap": to_data_uri(heatmap_figure(by_hour, words)) if len(by_hour) else None,
-        "coverage": coverage_lines(store, zone_name, words),
+        "coverage": coverage_lines(sources, footage, gap_records, zone_name, words),
         "sources": [
             {
                 "camera": r.camera,
@@ -179,7 +181,7 @@ def build_report(
                 "frames": r.frames,
                 "status": r.status,
             }
-            for r in store.sources()
+            for r in sources
         ],
     }
     template = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined).from_string(
@@ -196,14 +198,19 @@ def _without_data(html: str) -> str:
     return first + "".join(part.split('"', 1)[-1] for part in rest)
 
 
-def coverage_lines(store: EventStore, zone_name: str, words: dict[str, str]) -> list[str]:
+def coverage_lines(
+    sources: list[SourceRecord],
+    footage: list[tuple[str, Span]],
+    all_gaps: list[Gap],
+    zone_name: str,
+    words: dict[str, str],
+) -> list[str]:
     """One line per camera: files, first and last covered moment, hours, gaps."""
     lines = []
-    footage = store.footage()
     for camera in sorted({c for c, _ in footage}):
         spans = merge(s for c, s in footage if c == camera)
-        files = sum(1 for r in store.sources() if r.camera == camera)
-        gaps = [g for g in store.gaps() if g.camera == camera]
+        files = sum(1 for r in sources if r.camera == camera)
+        gaps = [g for g in all_gaps if g.camera == camera]
         gap_text = ", ".join(
             f"{_clock(g.start, zone_name, '%m-%d %H:%M:%S')}-{_clock(g.end, zone_name)} ({g.reason})"
             for g in gaps

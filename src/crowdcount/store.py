@@ -193,6 +193,10 @@ class EventStore:
             for row in rows
         ]  # fmt: skip
 
+    def gap_spans(self) -> list[tuple[str, Span]]:
+        """(camera, span) of every recorded gap, as the interval tables take them."""
+        return [(g.camera, Span(g.start, g.end)) for g in self.gaps()]
+
     def footage(self) -> list[tuple[str, Span]]:
         """(camera, span) of processed time per source; the last frame covers one frame period."""
         return [
