@@ -12,6 +12,7 @@ import numpy as np
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from crowdcount.archive import compile_filename_pattern
 from crowdcount.datatypes import CounterInfo
 from crowdcount.errors import CrowdcountError
 from crowdcount.geometry import Anchor, in_normals, polygon_area, polygon_self_intersects
@@ -99,12 +100,23 @@ class CameraConfig(_Strict):
     """One camera: where its video comes from, when it starts, what to count."""
 
     id: Identifier
-    source: str | None = None
-    start: datetime | None = None
+    source: str | None = None  # a file, a folder of recordings, or a glob
+    start: datetime | None = None  # first frame of a single-file source
+    filename_pattern: str | None = None  # e.g. "{camera}_{YYYYmmdd_HHMMSS}.mp4": each file's start
     fps: float | None = Field(None, gt=0)
     lines: list[LineConfig] = []
     zones: list[ZoneConfig] = []
     counting: CountingSettings | None = None
+
+    @field_validator("filename_pattern")
+    @classmethod
+    def _valid_pattern(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                compile_filename_pattern(value, "camera")
+            except CrowdcountError as error:
+                raise ValueError(str(error)) from None
+        return value
 
     @model_validator(mode="after")
     def _counters(self) -> CameraConfig:

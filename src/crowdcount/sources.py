@@ -86,26 +86,62 @@ def recording_start(
     return modified - timedelta(seconds=info.frame_count / fps), "file time minus duration"
 
 
+class FrameReader:
+    """Decodes every ``stride``-th frame with its timestamp ``start + index / fps``.
+
+    A frame that fails to decode is skipped over (up to ``max_bad_frames`` in a row, a
+    corrupt segment) and the run of bad frames is remembered in ``bad_runs``; after
+    iterating, ``end_index`` is the index of the first frame that was never reached.
+    """
+
+    def __init__(
+        self, path: str | Path, camera: str, start: datetime, fps: float, stride: int = 1,
+        max_bad_frames: int = 250,
+    ) -> None:  # fmt: skip
+        if stride < 1:
+            raise CrowdcountError(f"--stride must be 1 or more, got {stride}")
+        self.path, self.camera, self.start, self.fps, self.stride = Path(path), camera, start, fps, stride
+        self.max_bad_frames = max_bad_frames
+        self.bad_runs: list[tuple[int, int]] = []  # [first bad index, first good index after)
+        self.end_index = 0
+
+    def timestamp(self, index: int) -> datetime:
+        return self.start + timedelta(seconds=index / self.fps)
+
+    def __iter__(self) -> Iterator[Frame]:
+        capture = _open(self.path)
+        try:
+            index = 0
+            while True:
+                if index % self.stride:
+                    ok, image = capture.grab(), None
+                else:
+                    ok, image = capture.read()
+                    ok = ok and image is not None
+                if not ok:
+                    resumed = self._skip_bad(capture, index)
+                    if resumed is None:
+                        self.end_index = index
+                        return
+                    index = resumed
+                    continue
+                if image is not None:
+                    yield Frame(FrameInfo(self.camera, str(self.path), index, self.timestamp(index)), image)
+                index += 1
+        finally:
+            capture.release()
+
+    def _skip_bad(self, capture: cv2.VideoCapture, index: int) -> int | None:
+        """Grab past undecodable frames; the index of the next good one, or None at the end."""
+        for skipped in range(1, self.max_bad_frames + 1):
+            if capture.grab():
+                self.bad_runs.append((index, index + skipped + 1))  # the grabbed frame is not decoded
+                return index + skipped + 1
+        return None
+
+
 def read_frames(
     path: str | Path, camera: str, start: datetime, fps: float, stride: int = 1
 ) -> Iterator[Frame]:
     """Decode every ``stride``-th frame with its timestamp ``start + index / fps``."""
-    if stride < 1:
-        raise CrowdcountError(f"--stride must be 1 or more, got {stride}")
-    path = Path(path)
-    capture = _open(path)
-    try:
-        index = 0
-        while True:
-            if index % stride:
-                if not capture.grab():
-                    return
-            else:
-                ok, image = capture.read()
-                if not ok or image is None:
-                    return
-                timestamp = start + timedelta(seconds=index / fps)
-                yield Frame(FrameInfo(camera, str(path), index, timestamp), image)
-            index += 1
-    finally:
-        capture.release()
+    return iter(FrameReader(path, camera, start, fps, stride))

@@ -1,0 +1,124 @@
+"""Archives of recordings: find a camera's files, give each its start time, order them, find holes."""
+
+from __future__ import annotations
+
+import glob
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from itertools import pairwise
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from crowdcount.coverage import Span
+from crowdcount.errors import CrowdcountError
+
+VIDEO_SUFFIXES = {".mp4", ".avi", ".mkv", ".mov", ".ts", ".m4v", ".mpg", ".mpeg", ".wmv", ".flv", ".webm"}
+_TIME_TOKENS = {"YYYY": (r"\d{4}", "%Y"), "mm": (r"\d{2}", "%m"), "dd": (r"\d{2}", "%d"),
+                "HH": (r"\d{2}", "%H"), "MM": (r"\d{2}", "%M"), "SS": (r"\d{2}", "%S")}  # fmt: skip
+OVERLAP_TOLERANCE_S = 1.0  # holes or overlaps shorter than this between files are ignored
+
+
+def find_recordings(source: str) -> list[Path]:
+    """The video files of a camera's ``source``: one file, a folder (recursively) or a glob."""
+    path = Path(source)
+    if any(ch in source for ch in "*?["):
+        found = [Path(p) for p in glob.glob(source, recursive=True)]
+        if not found:
+            raise CrowdcountError(f"source {source}: no file matches this pattern")
+    elif path.is_dir():
+        found = [p for p in path.rglob("*") if p.is_file()]
+    elif path.exists():
+        return [path]
+    else:
+        raise CrowdcountError(f"source {source} not found; check the camera's 'source' path")
+    videos = sorted(p for p in found if p.suffix.lower() in VIDEO_SUFFIXES)
+    if not videos:
+        raise CrowdcountError(f"source {source}: no video files ({', '.join(sorted(VIDEO_SUFFIXES))})")
+    return videos
+
+
+def compile_filename_pattern(pattern: str, camera: str) -> tuple[re.Pattern[str], str]:
+    """``{camera}_{YYYYmmdd_HHMMSS}.mp4`` -> a regex with a ``time`` group and its strptime format.
+
+    ``{camera}`` is the camera id, ``*`` any text, and the one brace with date tokens
+    (YYYY mm dd HH MM SS, any separators) the start time.
+    """
+    regex, time_format = "", ""
+    for part in re.split(r"(\{[^}]*\}|\*)", pattern):
+        if part == "{camera}":
+            regex += re.escape(camera)
+        elif part == "*":
+            regex += ".*?"
+        elif part.startswith("{") and part.endswith("}"):
+            if time_format:
+                raise CrowdcountError(f"filename_pattern {pattern!r}: only one {{...}} time block is allowed")
+            inner, group = part[1:-1], ""
+            for token in re.split(r"(YYYY|mm|dd|HH|MM|SS)", inner):
+                digits, directive = _TIME_TOKENS.get(token, (re.escape(token), token.replace("%", "%%")))
+                group, time_format = group + digits, time_format + directive
+            regex += f"(?P<time>{group})"
+        else:
+            regex += re.escape(part)
+    if "%Y" not in time_format:
+        raise CrowdcountError(f"filename_pattern {pattern!r}: needs a time block like {{YYYYmmdd_HHMMSS}}")
+    return re.compile(regex + "$"), time_format
+
+
+def start_from_filename(path: Path, pattern: str, camera: str, tz: ZoneInfo) -> datetime | None:
+    """The start time a file's name gives under ``pattern``, in ``tz``; None if it does not match."""
+    regex, time_format = compile_filename_pattern(pattern, camera)
+    match = regex.search(path.name)
+    if match is None:
+        return None
+    try:
+        return datetime.strptime(match.group("time"), time_format).replace(tzinfo=tz)
+    except ValueError:
+        return None
+
+
+def start_from_container(path: Path, tz: ZoneInfo) -> datetime | None:
+    """The container's ``creation_time`` metadata (MP4/MOV and others), if it has one."""
+    import av
+
+    try:
+        with av.open(str(path)) as container:
+            stamp = container.metadata.get("creation_time")
+    except (av.error.FFmpegError, OSError, UnicodeDecodeError):
+        return None
+    if not stamp:
+        return None
+    try:
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("UTC"))).astimezone(tz)
+
+
+@dataclass(frozen=True)
+class Hole:
+    """Time between two recordings of a camera that no file covers, or that two files both cover."""
+
+    span: Span
+    reason: str
+    after: str  # the recording that follows it (the gap is stored with that file)
+
+
+def holes_between(recordings: Sequence[tuple[str, Span]]) -> list[Hole]:
+    """Holes and overlaps between consecutive recordings ``(source, span)`` in time order."""
+    holes = []
+    ordered = sorted(recordings, key=lambda r: r[1].start)
+    for (previous, before), (source, span) in pairwise(ordered):
+        seconds = (span.start - before.end).total_seconds()
+        if seconds > OVERLAP_TOLERANCE_S:
+            holes.append(Hole(Span(before.end, span.start), "no recording between files", source))
+        elif seconds < -OVERLAP_TOLERANCE_S:
+            end = min(before.end, span.end)
+            holes.append(Hole(Span(span.start, end), f"overlaps {Path(previous).name}", source))
+    return holes
+
+
+def expected_span(start: datetime, frame_count: int, fps: float) -> Span:
+    """The time a recording should cover according to its container."""
+    return Span(start, start + timedelta(seconds=frame_count / fps))
