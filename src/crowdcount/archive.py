@@ -122,3 +122,33 @@ def holes_between(recordings: Sequence[tuple[str, Span]]) -> list[Hole]:
 def expected_span(start: datetime, frame_count: int, fps: float) -> Span:
     """The time a recording should cover according to its container."""
     return Span(start, start + timedelta(seconds=frame_count / fps))
+
+
+def recording_start(
+    path: Path,
+    tz: ZoneInfo,
+    configured: datetime | None = None,
+    pattern: str | None = None,
+    camera: str = "",
+    duration_s: float | None = None,
+) -> tuple[datetime | None, str]:
+    """A recording's first-frame wall clock and where it came from.
+
+    In order: the configured start (read in ``tz`` without an offset), the filename
+    pattern, the container's creation time, the file's modification time minus its
+    duration. None when nothing applies (an unreadable file with no usable name).
+    """  # fmt: skip
+    if configured is not None:
+        start = configured if configured.tzinfo else configured.replace(tzinfo=tz)
+        return start.astimezone(tz), "config"
+    if pattern is not None:
+        named = start_from_filename(path, pattern, camera, tz)
+        if named is not None:
+            return named, "filename"
+    created = start_from_container(path, tz)
+    if created is not None:
+        return created, "container creation time"
+    if duration_s is not None and path.exists():
+        modified = datetime.fromtimestamp(path.stat().st_mtime, tz)
+        return modified - timedelta(seconds=duration_s), "file time minus duration"
+    return None, "unknown"

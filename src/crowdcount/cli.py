@@ -1,7 +1,8 @@
-"""The ``crowdcount`` command line: process, export, evaluate."""
+"""The ``crowdcount`` command line: process, run, export, report, evaluate."""
 
 from __future__ import annotations
 
+import json
 import math
 import sys
 from enum import StrEnum
@@ -12,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import pandas as pd
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from crowdcount.aggregate import (
@@ -24,18 +25,24 @@ from crowdcount.aggregate import (
     parse_interval,
     zone_totals,
 )
-from crowdcount.config import CameraConfig, SiteConfig, check_in_frame, counter_infos, load_config
-from crowdcount.count import counters_for
-from crowdcount.detect import load_detector, resolve_model
+from crowdcount.config import CameraConfig, SiteConfig, counter_infos, load_config
+from crowdcount.datatypes import CountEvent
+from crowdcount.detect import resolve_model
 from crowdcount.errors import CrowdcountError
 from crowdcount.evaluate import compare_lines, ground_truth_events, load_mot_tracks
 from crowdcount.export import Format, write_table
 from crowdcount.labels import labels_for
-from crowdcount.pipeline import count_frames
 from crowdcount.report import write_report
-from crowdcount.sources import effective_fps, probe_video, read_frames, recording_start
-from crowdcount.store import EventStore, SourceRecord
-from crowdcount.track import Tracker
+from crowdcount.runner import (
+    FileOutcome,
+    Recording,
+    RunOptions,
+    SiteRun,
+    build_detector,
+    count_recording,
+    probe_recording,
+)
+from crowdcount.store import EventStore
 
 app = typer.Typer(
     help="Count people crossing lines and using zones in CCTV video.",
@@ -47,6 +54,14 @@ console = Console()
 errors = Console(stderr=True)
 
 DEFAULT_OUT = Path("crowdcount-out")
+ModelOption = Annotated[
+    str | None, typer.Option(help="Detector weights: YOLOX .onnx, Ultralytics .pt/.onnx/OpenVINO.")
+]
+StrideOption = Annotated[int, typer.Option(min=1, help="Run on every N-th frame (faster).")]
+ImgszOption = Annotated[int | None, typer.Option(min=32, help="Detector input size in pixels.")]
+RoiOption = Annotated[
+    bool, typer.Option(help="Detect only around the camera's lines and zones (faster on wide views).")
+]
 ConfigOption = Annotated[Path, typer.Option("--config", "-c", help="Site YAML: cameras, lines, zones.")]
 CameraOption = Annotated[
     str | None, typer.Option("--camera", help="Camera id in the config (needed if it has several).")
@@ -88,11 +103,10 @@ def process(
     camera: CameraOption = None,
     db: Annotated[Path | None, typer.Option(help="Event database (default: OUT/crowdcount.db).")] = None,
     out: Annotated[Path, typer.Option(help="Output folder.")] = DEFAULT_OUT,
-    model: Annotated[
-        str | None, typer.Option(help="Detector weights: YOLOX .onnx, Ultralytics .pt/.onnx/OpenVINO.")
-    ] = None,
-    stride: Annotated[int, typer.Option(min=1, help="Run on every N-th frame (faster).")] = 1,
-    imgsz: Annotated[int | None, typer.Option(min=32, help="Detector input size in pixels.")] = None,
+    model: ModelOption = None,
+    stride: StrideOption = 1,
+    imgsz: ImgszOption = None,
+    roi: RoiOption = False,
     fps: Annotated[float | None, typer.Option(help="Frame rate for timestamps (overrides all).")] = None,
 ) -> None:
     """Count one recording: detect, track and count people, store the events, print totals.
@@ -103,72 +117,149 @@ def process(
     site = load_config(config)
     video = video.resolve()
     cam = _camera_for(site, camera, video)
-    info = probe_video(video)
-    check_in_frame(cam, info.width, info.height)
-    rate = effective_fps(info, fps or cam.fps)
-    start, start_from = recording_start(cam.start, info, rate, site.tz)
-    choice = resolve_model(model, site.detector.model)
-    detector = load_detector(choice, imgsz or site.detector.imgsz, site.detector.confidence)
+    recording = probe_recording(site, cam, video, fps)
+    if recording.error is not None:
+        raise CrowdcountError(recording.error)
+    assert recording.info is not None and recording.start is not None
+    options = RunOptions(resolve_model(model, site.detector.model), imgsz or site.detector.imgsz,
+                         site.detector.confidence, stride, roi)  # fmt: skip
+    detector = build_detector(options)
     store = EventStore(db or out / "crowdcount.db")
-    counters = counters_for(cam, site.counting_for(cam))
     console.print(
-        f"[bold]{video.name}[/]  camera {cam.id}  {info.width}x{info.height}  {rate:g} fps  "
-        f"start {start.isoformat()} ({start_from})  model {detector.name} ({choice.how})"
+        f"[bold]{video.name}[/]  camera {cam.id}  {recording.info.width}x{recording.info.height}  "
+        f"{recording.fps:g} fps  start {recording.start.isoformat()} ({recording.start_from})  "
+        f"model {detector.name} ({options.model.how})"
     )
-    total = math.ceil(info.frame_count / stride) if info.frame_count else None
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TextColumn("{task.fields[rate]}"),
-        TimeRemainingColumn(),
-        console=console,
-        transient=True,
-    ) as progress:
-        task = progress.add_task("frames", total=total, rate="")
-
-        def advance(_: object) -> None:
-            progress.advance(task)
-            elapsed = progress.tasks[0].elapsed or 0
-            if elapsed:
-                progress.update(task, rate=f"{progress.tasks[0].completed / elapsed:.1f} fps")
-
-        result = count_frames(
-            read_frames(video, cam.id, start, rate, stride),
-            detector,
-            Tracker(frame_rate=rate / stride),
-            counters,
-            on_frame=advance,
+    with _progress() as progress:
+        frames = progress.add_task("frames", total=_frame_total(recording, stride), rate="")
+        outcome = count_recording(
+            recording, cam, site.counting_for(cam), detector, options, lambda _: _advance(progress, frames)
         )
-    if result.first is None or result.last is None:
-        raise CrowdcountError(f"video {video}: no frame could be decoded; nothing was counted")
-    store.replace_source(
-        SourceRecord(
-            camera=cam.id,
-            source=str(video),
-            status="interrupted" if result.interrupted else "done",
-            start=result.first.timestamp,
-            end=result.last.timestamp,
-            fps=rate,
-            frames=result.frames,
-            stride=stride,
-            model=detector.name,
-        ),
-        result.events,
-    )
+    if outcome.record is None:
+        raise CrowdcountError(f"video {video}: {outcome.reason}; nothing was counted")
+    store.replace_source(outcome.record, outcome.events, outcome.gaps)
     store.set_counters(cam.id, counter_infos(cam))
     store.set_timezone(site.timezone)
-    note = " (interrupted: partial counts stored)" if result.interrupted else ""
+    record = outcome.record
+    note = " (interrupted: partial counts stored)" if outcome.status == "interrupted" else ""
     console.print(
-        f"{result.frames} frames, {result.first.timestamp:%Y-%m-%d %H:%M:%S} to "
-        f"{result.last.timestamp:%H:%M:%S}, {len(result.events)} events -> {store.url}{note}"
+        f"{record.frames} frames, {record.start:%Y-%m-%d %H:%M:%S} to {record.end:%H:%M:%S}, "
+        f"{len(outcome.events)} events -> {store.url}{note}"
     )
-    if cam.lines:
-        _print_table("Lines", line_totals(result.events, [line.id for line in cam.lines]))
-    if cam.zones:
-        _print_table("Zones", zone_totals(result.events, [zone.id for zone in cam.zones]))
-    if result.interrupted:
+    for gap in outcome.gaps:
+        console.print(f"[yellow]gap[/] {gap.start:%H:%M:%S}-{gap.end:%H:%M:%S}: {gap.reason}")
+    _print_totals(cam, outcome.events)
+    if outcome.status == "interrupted":
         raise typer.Exit(130)
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+        TextColumn("{task.fields[rate]}"), TimeRemainingColumn(), console=console, transient=True,
+    )  # fmt: skip
+
+
+def _frame_total(recording: Recording, stride: int) -> int | None:
+    count = recording.info.frame_count if recording.info else 0
+    return math.ceil(count / stride) if count else None
+
+
+def _advance(progress: Progress, task: TaskID, frames: int = 1) -> None:
+    progress.advance(task, frames)
+    current = next(t for t in progress.tasks if t.id == task)
+    if current.elapsed:
+        progress.update(task, rate=f"{current.completed / current.elapsed:.1f} fps")
+
+
+def _print_totals(cam: CameraConfig, events: list[CountEvent]) -> None:
+    if cam.lines:
+        _print_table("Lines", line_totals(events, [line.id for line in cam.lines]))
+    if cam.zones:
+        _print_table("Zones", zone_totals(events, [zone.id for zone in cam.zones]))
+
+
+@app.command(epilog="Example: crowdcount run --config festival.yaml --out out --workers 2")
+def run(
+    config: ConfigOption,
+    camera: Annotated[
+        list[str] | None, typer.Option("--camera", help="Only these camera ids (repeatable).")
+    ] = None,
+    db: Annotated[Path | None, typer.Option(help="Event database (default: OUT/crowdcount.db).")] = None,
+    out: Annotated[Path, typer.Option(help="Output folder (database, run manifest).")] = DEFAULT_OUT,
+    model: ModelOption = None,
+    stride: StrideOption = 1,
+    imgsz: ImgszOption = None,
+    roi: RoiOption = False,
+    workers: Annotated[int, typer.Option(min=1, help="Files counted in parallel processes.")] = 1,
+    force: Annotated[bool, typer.Option(help="Count files again that an earlier run finished.")] = False,
+) -> None:
+    """Count every recording of every camera of a site (folders, globs, single files).
+
+    Files are taken in time order per camera; holes and overlaps between them, truncated
+    files, corrupt segments and unreadable files become gaps. Each file is committed on its
+    own: after Ctrl-C or a kill, running again finishes the rest without double counting.
+    Writes OUT/run-manifest.json. Exits 1 only if nothing could be processed.
+    """
+    site = load_config(config)
+    cameras = [site.camera(c) for c in camera] if camera else site.cameras
+    options = RunOptions(resolve_model(model, site.detector.model), imgsz or site.detector.imgsz,
+                         site.detector.confidence, stride, roi, workers, force)  # fmt: skip
+    store = EventStore(db or out / "crowdcount.db")
+    site_run = SiteRun(site, store, options)
+    todo = site_run.pending(site_run.plan(cameras))
+    detector_name = ""
+    with _progress() as progress:
+        overall = progress.add_task("files", total=len(todo), rate="")
+        current = {"task": progress.add_task("", total=None, rate="", visible=False)}
+
+        def start_file(recording: Recording) -> None:
+            progress.update(current["task"], visible=False)
+            current["task"] = progress.add_task(
+                recording.path.name, total=_frame_total(recording, stride), rate=""
+            )
+
+        if workers > 1 and len(todo) > 1:
+            tasks = {str(r.path): progress.add_task(r.path.name, total=_frame_total(r, stride), rate="")
+                     for _, r in todo}  # fmt: skip
+            outcomes = site_run.count_in_workers(todo, lambda info: _advance(progress, tasks[info.source]))
+            detector_name = f"{options.model.reference} x{workers} workers"
+        else:
+            detector = build_detector(options)
+            detector_name = detector.name
+            outcomes = site_run.count_here(
+                todo, detector, start_file, lambda _: _advance(progress, current["task"])
+            )
+        for _ in outcomes:
+            progress.advance(overall)
+    manifest = site_run.manifest(config, detector_name)
+    (db.parent if db else out).mkdir(parents=True, exist_ok=True)
+    manifest_path = out / "run-manifest.json"
+    manifest_path.parent.mkdir(parents=True, exist_ok=True)
+    manifest_path.write_text(json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8")
+    _print_run(site_run.outcomes, manifest)
+    console.print(f"-> {store.url}; manifest {manifest_path}")
+    totals = manifest["totals"]
+    if totals["interrupted"]:
+        raise typer.Exit(130)
+    if not totals["done"] and not totals["skipped"]:
+        errors.print("crowdcount: error: no recording could be processed (see the table above)")
+        raise typer.Exit(1)
+
+
+def _print_run(outcomes: list[FileOutcome], manifest: dict) -> None:
+    by_source = {(f["camera"], f["source"]): f for f in manifest["files"]}
+    table = Table(title="Files", title_justify="left")
+    for column in ("camera", "file", "status", "start", "frames", "events", "reason"):
+        table.add_column(column, justify="right" if column in ("frames", "events") else "left")
+    colours = {"done": "green", "skipped": "cyan", "failed": "red", "interrupted": "yellow"}
+    for outcome in sorted(outcomes, key=lambda o: (o.camera, o.source)):
+        entry = by_source[(outcome.camera, outcome.source)]
+        table.add_row(
+            outcome.camera, Path(outcome.source).name, f"[{colours[outcome.status]}]{outcome.status}[/]",
+            (entry["start"] or "")[:19], str(entry["frames"]), str(entry["events"]), outcome.reason,
+        )  # fmt: skip
+    console.print(table)
 
 
 class What(StrEnum):

@@ -217,9 +217,15 @@ def is_ultralytics_onnx(path: Path) -> bool:
     return "names" in meta.custom_metadata_map
 
 
-def load_detector(choice: ModelChoice, imgsz: int | None = None, confidence: float = 0.1) -> Detector:
-    """Build the detector the weight file calls for."""
+def load_detector(
+    choice: ModelChoice, imgsz: int | None = None, confidence: float = 0.1, threads: int = 0
+) -> Detector:
+    """Build the detector the weight file calls for; ``threads`` 0 lets the runtime choose."""
     path = Path(choice.reference)
     if choice.download or path.suffix != ".onnx" or is_ultralytics_onnx(path):
+        if threads:
+            import torch
+
+            torch.set_num_threads(threads)
         return UltralyticsDetector(choice.reference, imgsz, confidence, download=choice.download)
-    return YoloxOnnxDetector(path, imgsz, confidence)
+    return YoloxOnnxDetector(path, imgsz, confidence, threads)

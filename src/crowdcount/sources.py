@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import cv2
 
@@ -35,6 +34,8 @@ def _open(path: Path) -> cv2.VideoCapture:
         raise CrowdcountError(f"video {path} not found; check the path")
     if path.is_dir():
         raise CrowdcountError(f"video {path} is a folder; pass a video file")
+    if path.stat().st_size == 0:
+        raise CrowdcountError(f"video {path} is empty (0 bytes)")
     capture = cv2.VideoCapture(str(path))
     if not capture.isOpened():
         capture.release()
@@ -69,21 +70,6 @@ def effective_fps(info: VideoInfo, override: float | None) -> float:
             f"video {info.path} does not state a usable frame rate; set 'fps:' for its camera"
         )
     return fps
-
-
-def recording_start(
-    configured: datetime | None, info: VideoInfo, fps: float, tz: ZoneInfo
-) -> tuple[datetime, str]:
-    """Wall-clock time of the first frame, and how it was found.
-
-    A configured start without an offset is read in the site's timezone. Without a
-    configured start, the file's modification time minus its duration is used.
-    """
-    if configured is not None:
-        start = configured if configured.tzinfo else configured.replace(tzinfo=tz)
-        return start.astimezone(tz), "config"
-    modified = datetime.fromtimestamp(Path(info.path).stat().st_mtime, tz)
-    return modified - timedelta(seconds=info.frame_count / fps), "file time minus duration"
 
 
 class FrameReader:

@@ -157,6 +157,14 @@ class EventStore:
             if gaps:
                 connection.execute(insert(gaps_table), [_gap_row(g) for g in gaps])
 
+    def replace_gaps(self, camera: str, source: str, gaps: Sequence[Gap]) -> None:
+        """Replace the gaps stored for ``(camera, source)`` (source "" holds holes between files)."""
+        key = and_(gaps_table.c.camera == camera, gaps_table.c.source == source)
+        with self.engine.begin() as connection:
+            connection.execute(delete(gaps_table).where(key))
+            if gaps:
+                connection.execute(insert(gaps_table), [_gap_row(g) for g in gaps])
+
     def set_counters(self, camera: str, counters: Sequence[CounterInfo]) -> None:
         """Replace the camera's list of lines and zones (with their groups)."""
         with self.engine.begin() as connection:
