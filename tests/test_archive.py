@@ -1,0 +1,103 @@
+"""Archive discovery and start times: patterns, container metadata, holes between files."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import av
+import numpy as np
+import pytest
+
+from crowdcount.archive import (
+    compile_filename_pattern,
+    find_recordings,
+    holes_between,
+    recording_start,
+    start_from_container,
+    start_from_filename,
+)
+from crowdcount.coverage import Span
+from crowdcount.errors import CrowdcountError
+
+SEOUL = ZoneInfo("Asia/Seoul")
+
+
+def test_filename_pattern_gives_the_start_in_the_site_timezone():
+    start = start_from_filename(
+        Path("gate-1_20261003_141530.mp4"), "{camera}_{YYYYmmdd_HHMMSS}.mp4", "gate-1", SEOUL
+    )
+    assert start == datetime(2026, 10, 3, 14, 15, 30, tzinfo=SEOUL)
+    other = start_from_filename(
+        Path("gate-2_20261003_141530.mp4"), "{camera}_{YYYYmmdd_HHMMSS}.mp4", "gate-1", SEOUL
+    )
+    assert other is None
+    dashed = start_from_filename(
+        Path("cam 2026-10-03 14.15.30 part.mkv"), "* {YYYY-mm-dd HH.MM.SS}*", "x", SEOUL
+    )
+    assert dashed == datetime(2026, 10, 3, 14, 15, 30, tzinfo=SEOUL)
+
+
+def test_a_pattern_without_a_time_block_is_rejected():
+    with pytest.raises(CrowdcountError, match="needs a time block"):
+        compile_filename_pattern("{camera}.mp4", "cam")
+
+
+def test_find_recordings_in_a_folder_a_glob_and_a_missing_path(tmp_path):
+    for name in ("b.mp4", "a.avi", "notes.txt", "sub/c.mkv"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"x")
+    assert [p.name for p in find_recordings(str(tmp_path))] == ["a.avi", "b.mp4", "c.mkv"]
+    assert [p.name for p in find_recordings(str(tmp_path / "*.mp4"))] == ["b.mp4"]
+    with pytest.raises(CrowdcountError, match="not found"):
+        find_recordings(str(tmp_path / "nope"))
+    with pytest.raises(CrowdcountError, match="no file matches"):
+        find_recordings(str(tmp_path / "*.mov"))
+
+
+def write_mp4(path: Path, creation_time: str | None) -> None:
+    with av.open(str(path), "w") as container:
+        if creation_time:
+            container.metadata["creation_time"] = creation_time
+        stream = container.add_stream("mpeg4", rate=10)
+        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
+        for _ in range(5):
+            frame = av.VideoFrame.from_ndarray(np.zeros((48, 64, 3), dtype=np.uint8), format="rgb24")
+            container.mux(stream.encode(frame))
+        container.mux(stream.encode(None))
+
+
+def test_container_creation_time(tmp_path):
+    write_mp4(tmp_path / "with.mp4", "2026-10-03T05:15:30.000000Z")
+    write_mp4(tmp_path / "without.mp4", None)
+    assert start_from_container(tmp_path / "with.mp4", SEOUL) == datetime(
+        2026, 10, 3, 14, 15, 30, tzinfo=SEOUL
+    )
+    assert start_from_container(tmp_path / "without.mp4", SEOUL) is None
+
+
+def test_start_time_order_config_then_filename_then_container_then_file_time(tmp_path):
+    path = tmp_path / "cam_20261003_100000.mp4"
+    write_mp4(path, "2026-10-03T05:15:30Z")
+    configured = datetime(2026, 10, 3, 9, 0)
+    assert recording_start(path, SEOUL, configured, "{camera}_{YYYYmmdd_HHMMSS}.mp4", "cam") == (
+        configured.replace(tzinfo=SEOUL), "config")  # fmt: skip
+    assert recording_start(path, SEOUL, None, "{camera}_{YYYYmmdd_HHMMSS}.mp4", "cam")[1] == "filename"
+    assert recording_start(path, SEOUL, None, None, "cam")[1] == "container creation time"
+    plain = tmp_path / "plain.mp4"
+    write_mp4(plain, None)
+    start, how = recording_start(plain, SEOUL, None, None, "cam", duration_s=60)
+    assert how == "file time minus duration" and start is not None
+
+
+def test_holes_and_overlaps_between_files():
+    t0 = datetime(2026, 10, 3, 10, tzinfo=SEOUL)
+
+    def span(a: float, b: float) -> Span:
+        return Span(t0 + timedelta(minutes=a), t0 + timedelta(minutes=b))
+
+    holes = holes_between([("c.mp4", span(70, 120)), ("a.mp4", span(0, 60)), ("b.mp4", span(60, 75))])
+    assert [(h.span, h.reason, h.after) for h in holes] == [(span(70, 75), "overlaps b.mp4", "c.mp4")]
+    holes = holes_between([("a.mp4", span(0, 60)), ("b.mp4", span(90, 120))])
+    assert [(h.span, h.reason) for h in holes] == [(span(60, 90), "no recording between files")]

@@ -1,0 +1,149 @@
+"""`crowdcount run` over an archive built from real frames: timestamps, gaps, bad files, resume."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from crowdcount.store import EventStore
+from helpers import crowdcount
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+from make_sample_archive import build_archive  # noqa: E402
+
+SEOUL = ZoneInfo("Asia/Seoul")
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory, pets_video_path) -> Path:
+    folder = tmp_path_factory.mktemp("site")
+    build_archive(pets_video_path, folder / "archive")
+    config = (ROOT / "examples" / "archive.yaml").read_text().replace("../sample_videos/archive", "archive")
+    (folder / "site.yaml").write_text(config)
+    return folder / "site.yaml"
+
+
+@pytest.fixture(scope="module")
+def pets_video_path() -> Path:
+    from conftest import PETS_VIDEO, YOLOX_MODEL
+
+    for path in (PETS_VIDEO, YOLOX_MODEL):
+        if not path.exists():
+            pytest.skip(
+                f"{path} is absent: this test needs ../shared (or CROWDCOUNT_SHARED) beside the checkout"
+            )
+    return PETS_VIDEO
+
+
+@pytest.fixture(scope="module")
+def model() -> str:
+    from conftest import YOLOX_MODEL
+
+    return str(YOLOX_MODEL)
+
+
+def event_keys(db: Path) -> list[tuple]:
+    return sorted(
+        (e.camera, e.counter, e.kind, e.direction, e.track_id, e.timestamp.isoformat(), e.source, e.frame)
+        for e in EventStore(db, create=False).events()
+    )
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory, archive, model) -> Path:
+    """One uninterrupted run, on two worker processes."""
+    out = tmp_path_factory.mktemp("reference")
+    result = crowdcount("run", "--config", archive, "--out", out, "--model", model, "--workers", 2)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_run_reports_bad_files_and_records_gaps(reference):
+    manifest = json.loads((reference / "run-manifest.json").read_text())
+    files = {Path(f["source"]).name: f for f in manifest["files"]}
+    assert manifest["totals"]["done"] == 4 and manifest["totals"]["failed"] == 3
+    assert "not found" in files["gate-c"]["reason"]
+    assert "cannot be read" in files["pets-a_20260503_100300.avi"]["reason"]
+    assert "empty (0 bytes)" in files["pets-a_20260503_100400.avi"]["reason"]
+    truncated = files["pets-a_20260503_100130.avi"]
+    assert truncated["status"] == "done" and truncated["reason"].startswith("truncated: decoded")
+    assert manifest["model"]["sha256"] == "e8af074932d4ed7e232278e3055cefcdea3edf178874a3694ae292649fb464dd"
+    assert manifest["config"]["sha256"] and manifest["crowdcount_version"]
+    stored = EventStore(reference / "crowdcount.db").gaps()
+    gaps = {(g.source.rsplit("/", 1)[-1], g.reason.split(":")[0]) for g in stored}
+    ten = datetime(2026, 5, 3, 10, 0, tzinfo=SEOUL)
+    holes = [(g.start, g.end, g.reason) for g in stored if g.source == ""]
+    assert holes == [
+        (ten + timedelta(seconds=265 / 7), ten + timedelta(seconds=45), "no recording between files"),
+        (ten + timedelta(seconds=45 + 265 / 7), ten + timedelta(seconds=90), "no recording between files"),
+    ]
+    assert ("pets-a_20260503_100130.avi", "truncated") in gaps
+    assert ("pets-a_20260503_100300.avi", "unreadable") in gaps
+
+
+def test_timestamps_come_from_the_file_names(reference):
+    store = EventStore(reference / "crowdcount.db")
+    for record in store.sources():
+        named = datetime.strptime(Path(record.source).stem.split("_", 1)[1], "%Y%m%d_%H%M%S").replace(
+            tzinfo=SEOUL
+        )
+        assert record.start == named
+        for event in store.events(source=record.source):
+            assert event.timestamp == named + timedelta(seconds=event.frame / 7)
+
+
+def test_kill_9_mid_run_then_rerun_gives_the_uninterrupted_result(tmp_path, archive, model, reference):
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "crowdcount", "run", "--config", str(archive), "--out", str(out),
+               "--model", model]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    db = out / "crowdcount.db"
+    deadline = time.time() + 120
+    done = 0
+    while time.time() < deadline and done == 0:
+        time.sleep(0.5)
+        if db.exists():
+            with sqlite3.connect(db) as connection:
+                try:
+                    done = connection.execute("select count(*) from sources where status='done'").fetchone()[
+                        0
+                    ]
+                except sqlite3.OperationalError:
+                    done = 0
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    assert 1 <= done < 4, "the kill should land after the first file and before the last"
+    resumed = crowdcount("run", "--config", archive, "--out", out, "--model", model)
+    assert resumed.returncode == 0, resumed.stderr
+    statuses = [f["status"] for f in json.loads((out / "run-manifest.json").read_text())["files"]]
+    assert statuses.count("skipped") >= 1 and statuses.count("done") + statuses.count("skipped") == 4
+    assert event_keys(db) == event_keys(reference / "crowdcount.db")
+
+    again = crowdcount("run", "--config", archive, "--out", out, "--model", model)
+    assert again.returncode == 0
+    totals = json.loads((out / "run-manifest.json").read_text())["totals"]
+    assert (totals["skipped"], totals["done"]) == (4, 0)
+    assert event_keys(db) == event_keys(reference / "crowdcount.db")
+
+
+def test_nothing_processable_exits_non_zero(tmp_path, model):
+    config = tmp_path / "site.yaml"
+    config.write_text(
+        "cameras:\n  - id: cam\n    source: missing-folder\n    lines:\n"
+        "      - {id: l, points: [[0, 0], [0, 10]], in_direction: [1, 0]}\n"
+    )
+    result = crowdcount("run", "--config", config, "--out", tmp_path / "out", "--model", model)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "no recording could be processed" in result.stderr
+    files = json.loads((tmp_path / "out" / "run-manifest.json").read_text())["files"]
+    assert [(f["status"], "missing-folder not found" in f["reason"]) for f in files] == [("failed", True)]
