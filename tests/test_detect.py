@@ -110,3 +110,20 @@ def test_missing_model_file_is_an_error_but_a_named_ultralytics_model_may_downlo
         resolve_model(str(tmp_path / "missing.onnx"))
     choice = resolve_model("yolo11n.pt")
     assert choice.download and choice.reference == "yolo11n.pt"
+
+
+def test_region_detector_returns_full_frame_boxes_for_people_inside(pets_video, yolox_model):
+    from crowdcount.config import parse_config
+    from crowdcount.roi import RegionDetector, counter_region
+
+    camera = parse_config({"cameras": [{"id": "c", "lines": [
+        {"id": "l", "points": [[500, 250], [500, 400]], "in_direction": [1, 0]}]}]}).cameras[0]  # fmt: skip
+    region = counter_region(camera, 768, 576, margin=0.1)
+    assert region == (423, 134, 577, 458)  # 500 -+ 76.8, 250 - 115.2, 400 + 57.6 (rounded outwards)
+    image = frames(pets_video, [0])[0]
+    full = load_detector(resolve_model(str(yolox_model))).detect(image)
+    cropped = RegionDetector(load_detector(resolve_model(str(yolox_model))), region).detect(image)
+    inside = full[(full.xyxy[:, 0] >= region[0]) & (full.xyxy[:, 2] <= region[2]) & (full.confidence > 0.5)]
+    assert len(inside) >= 1
+    iou = sv.box_iou_batch(inside.xyxy, cropped.xyxy)
+    assert (iou.max(axis=1) > 0.7).all()  # same people, same place in the frame

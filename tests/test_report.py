@@ -70,7 +70,7 @@ def test_hours_without_footage_are_shown_missing_not_zero(tmp_path):
     cells = re.findall(r"<tr><td>([^<]+)</td><td>([^<]*)</td>", hourly)
     assert cells == [("2026-10-03 10:00", "1*"), ("2026-10-03 11:00", "-"), ("2026-10-03 12:00", "-"),
                      ("2026-10-03 13:00", "1*")]  # fmt: skip
-    assert "cam: 2 files" in html
+    assert "cam: 2 file(s)" in html
 
 
 @pytest.fixture

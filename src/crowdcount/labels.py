@@ -42,7 +42,7 @@ LABELS: dict[str, dict[str, str]] = {
         "heatmap_note": "lines: in + out; zones: entries",
         "hour": "hour of day",
         "coverage": "Data coverage",
-        "files": "files",
+        "files": "file(s)",
         "from": "from",
         "to": "to",
         "gaps": "gaps",
