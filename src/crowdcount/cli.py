@@ -57,6 +57,7 @@ DEFAULT_OUT = Path("crowdcount-out")
 ModelOption = Annotated[
     str | None, typer.Option(help="Detector weights: YOLOX .onnx, Ultralytics .pt/.onnx/OpenVINO.")
 ]
+DbOption = Annotated[Path | None, typer.Option(help="Event database (default: OUT/crowdcount.db).")]
 StrideOption = Annotated[int, typer.Option(min=1, help="Run on every N-th frame (faster).")]
 ImgszOption = Annotated[int | None, typer.Option(min=32, help="Detector input size in pixels.")]
 RoiOption = Annotated[
@@ -101,7 +102,7 @@ def process(
     video: Annotated[Path, typer.Argument(help="Recording to count (any format OpenCV reads).")],
     config: ConfigOption,
     camera: CameraOption = None,
-    db: Annotated[Path | None, typer.Option(help="Event database (default: OUT/crowdcount.db).")] = None,
+    db: DbOption = None,
     out: Annotated[Path, typer.Option(help="Output folder.")] = DEFAULT_OUT,
     model: ModelOption = None,
     stride: StrideOption = 1,
@@ -121,8 +122,7 @@ def process(
     if recording.error is not None:
         raise CrowdcountError(recording.error)
     assert recording.info is not None and recording.start is not None
-    options = RunOptions(resolve_model(model, site.detector.model), imgsz or site.detector.imgsz,
-                         site.detector.confidence, stride, roi)  # fmt: skip
+    options = _run_options(site, model, imgsz, stride, roi)
     detector = build_detector(options)
     store = EventStore(db or out / "crowdcount.db")
     console.print(
@@ -151,6 +151,17 @@ def process(
     _print_totals(cam, outcome.events)
     if outcome.status == "interrupted":
         raise typer.Exit(130)
+
+
+def _run_options(
+    site: SiteConfig, model: str | None, imgsz: int | None, stride: int, roi: bool,
+    workers: int = 1, force: bool = False,
+) -> RunOptions:  # fmt: skip
+    """Command-line knobs over the config's detector defaults."""
+    return RunOptions(
+        resolve_model(model, site.detector.model), imgsz or site.detector.imgsz, site.detector.confidence,
+        stride, roi, workers, force,
+    )  # fmt: skip
 
 
 def _progress() -> Progress:
@@ -185,7 +196,7 @@ def run(
     camera: Annotated[
         list[str] | None, typer.Option("--camera", help="Only these camera ids (repeatable).")
     ] = None,
-    db: Annotated[Path | None, typer.Option(help="Event database (default: OUT/crowdcount.db).")] = None,
+    db: DbOption = None,
     out: Annotated[Path, typer.Option(help="Output folder (database, run manifest).")] = DEFAULT_OUT,
     model: ModelOption = None,
     stride: StrideOption = 1,
@@ -203,8 +214,7 @@ def run(
     """
     site = load_config(config)
     cameras = [site.camera(c) for c in camera] if camera else site.cameras
-    options = RunOptions(resolve_model(model, site.detector.model), imgsz or site.detector.imgsz,
-                         site.detector.confidence, stride, roi, workers, force)  # fmt: skip
+    options = _run_options(site, model, imgsz, stride, roi, workers, force)
     store = EventStore(db or out / "crowdcount.db")
     site_run = SiteRun(site, store, options)
     todo = site_run.pending(site_run.plan(cameras))
@@ -233,7 +243,6 @@ def run(
         for _ in outcomes:
             progress.advance(overall)
     manifest = site_run.manifest(config, detector_name)
-    (db.parent if db else out).mkdir(parents=True, exist_ok=True)
     manifest_path = out / "run-manifest.json"
     manifest_path.parent.mkdir(parents=True, exist_ok=True)
     manifest_path.write_text(json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8")
