@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import socket
 import subprocess
 import sys
-from collections.abc import Sequence
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import numpy as np
 import supervision as sv
@@ -48,3 +54,41 @@ def crowdcount(*args: object, **options: object) -> subprocess.CompletedProcess:
     """Run the real CLI (``python -m crowdcount``) in a subprocess and capture its output."""
     command = [sys.executable, "-m", "crowdcount", *map(str, args)]
     return subprocess.run(command, capture_output=True, text=True, timeout=600, **options)  # type: ignore[call-overload]
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def http_get(url: str, headers: dict[str, str] | None = None, timeout: float = 10.0) -> tuple[int, bytes]:
+    """Status and body of a GET; HTTP errors are answers too, not exceptions."""
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def get_json(url: str, headers: dict[str, str] | None = None) -> Any:
+    status, body = http_get(url, headers)
+    assert status == 200, (url, status, body[:300])
+    return json.loads(body)
+
+
+def wait_until(check: Callable[[], Any], timeout: float, what: str, every: float = 0.5) -> Any:
+    """Poll ``check`` until it returns something truthy; fail naming ``what`` after ``timeout`` s."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            result = check()
+        except OSError:
+            result = None
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
+        time.sleep(every)

@@ -1,10 +1,11 @@
-"""The ``crowdcount`` command line: process, run, export, report, evaluate."""
+"""The ``crowdcount`` command line: process, run, export, report, evaluate, live, serve."""
 
 from __future__ import annotations
 
 import json
 import math
 import sys
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -25,13 +26,17 @@ from crowdcount.aggregate import (
     parse_interval,
     zone_totals,
 )
-from crowdcount.config import CameraConfig, SiteConfig, counter_infos, load_config
+from crowdcount.config import CameraConfig, SiteConfig, alert_thresholds, counter_infos, load_config
 from crowdcount.datatypes import CountEvent
 from crowdcount.detect import resolve_model
 from crowdcount.errors import CrowdcountError
 from crowdcount.evaluate import compare_lines, ground_truth_events, load_mot_tracks
 from crowdcount.export import Format, write_table
 from crowdcount.labels import labels_for
+from crowdcount.live.monitor import Monitor
+from crowdcount.live.processes import CameraProcesses, check_port_free, serve_app
+from crowdcount.live.server import create_app, needs_token
+from crowdcount.live.stream import is_stream, redact_url
 from crowdcount.report import write_report
 from crowdcount.runner import (
     FileOutcome,
@@ -386,6 +391,103 @@ def evaluate(
         f"{Path(record.source).name}: {record.frames} frames at stride {record.stride}, model {record.model}"
     )
     _print_table("Line counts vs ground truth", compare_lines(truth, counted, [x.id for x in cam.lines]))
+
+
+HostOption = Annotated[
+    str, typer.Option(help="Address to listen on; beyond 127.0.0.1 a --token is required.")
+]
+PortOption = Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")]
+TokenOption = Annotated[
+    str | None,
+    typer.Option(envvar="CROWDCOUNT_TOKEN", help="Token the API and dashboard ask for (Bearer or ?token=)."),
+]
+LangOption = Annotated[str, typer.Option(help="Dashboard labels: en or ko (a page can switch).")]
+
+
+def _serve(monitor: Monitor, host: str, port: int, token: str | None, lang: str) -> None:
+    if needs_token(host) and not token:
+        raise CrowdcountError(
+            f"--host {host} reaches beyond this machine; give --token (or CROWDCOUNT_TOKEN)"
+        )
+    labels_for(lang)
+    check_port_free(host, port)
+    shown = f"[{host}]" if ":" in host else host
+    console.print(f"dashboard http://{shown}:{port}/   API http://{shown}:{port}/docs   (Ctrl-C stops)")
+    serve_app(create_app(monitor, token, lang), host, port)
+
+
+@app.command(epilog="Example: crowdcount live --config festival-live.yaml --port 8000 --lang ko")
+def live(
+    config: ConfigOption,
+    camera: Annotated[
+        list[str] | None, typer.Option("--camera", help="Only these camera ids (repeatable).")
+    ] = None,
+    db: DbOption = None,
+    out: Annotated[Path, typer.Option(help="Output folder (database).")] = DEFAULT_OUT,
+    model: ModelOption = None,
+    imgsz: ImgszOption = None,
+    host: HostOption = "127.0.0.1",
+    port: PortOption = 8000,
+    token: TokenOption = None,
+    lang: LangOption = "en",
+) -> None:
+    """Count live streams (rtsp://, http(s)://, webcam index) and serve the API and dashboard.
+
+    One process per camera reads the newest frame (no growing lag), reconnects with
+    backoff when a stream drops and records the outage as a gap. Events go to the same
+    store as batch mode, every second. Ctrl-C stops: open zone visits are closed and stored.
+    """
+    site = load_config(config)
+    cameras = [site.camera(c) for c in camera] if camera else site.cameras
+    for cam in cameras:
+        if not cam.source or not is_stream(cam.source):
+            shown = redact_url(cam.source or "")
+            raise CrowdcountError(
+                f"camera {cam.id!r}: source {shown!r} is not a stream; give an rtsp://, http(s):// URL or a "
+                "webcam index (use 'crowdcount run' for recordings)"
+            )
+    if needs_token(host) and not token:
+        raise CrowdcountError(
+            f"--host {host} reaches beyond this machine; give --token (or CROWDCOUNT_TOKEN)"
+        )
+    check_port_free(host, port)
+    options = _run_options(site, model, imgsz, 1, False)
+    store = EventStore(db or out / "crowdcount.db")
+    store.set_timezone(site.timezone)
+    for cam in cameras:
+        store.set_counters(cam.id, counter_infos(cam))
+    since = datetime.now(site.tz)
+    console.print(f"counting {len(cameras)} camera(s) live -> {store.url}")
+    processes = CameraProcesses(site, cameras, store.url, options).start()
+    try:
+        monitor = Monitor(store, live=True, since=since, thresholds=alert_thresholds(site),
+                          webhook=site.alerts.webhook)  # fmt: skip
+        _serve(monitor, host, port, token, lang)
+    finally:
+        console.print("stopping cameras (storing what they counted)...")
+        processes.stop()
+        console.print(f"stored -> {store.url}")
+
+
+@app.command(epilog="Example: crowdcount serve --db out/crowdcount.db --config examples/pets09.yaml")
+def serve(
+    db: Annotated[Path, typer.Option(help="Event database written by 'process', 'run' or 'live'.")],
+    config: Annotated[
+        Path | None, typer.Option("--config", "-c", help="Site YAML, for zone alert thresholds.")
+    ] = None,
+    host: HostOption = "127.0.0.1",
+    port: PortOption = 8000,
+    token: TokenOption = None,
+    lang: LangOption = "en",
+) -> None:
+    """Serve the live API and dashboard over a store (a finished batch run, or one being written)."""
+    store = EventStore(db, create=False)
+    site = load_config(config) if config else None
+    monitor = Monitor(
+        store, live=False, thresholds=alert_thresholds(site) if site else None,
+        webhook=site.alerts.webhook if site else None,
+    )  # fmt: skip
+    _serve(monitor, host, port, token, lang)
 
 
 def main() -> None:

@@ -82,6 +82,7 @@ class ZoneConfig(_Strict):
     id: Identifier
     polygon: list[Point] = Field(min_length=3)
     group: str | None = None
+    alert_occupancy: int | None = Field(None, ge=1, description="live alert when this many are inside")
 
     @model_validator(mode="after")
     def _simple_polygon(self) -> ZoneConfig:
@@ -129,12 +130,19 @@ class CameraConfig(_Strict):
         return self
 
 
+class AlertSettings(_Strict):
+    """Where live occupancy alerts go besides the dashboard."""
+
+    webhook: str | None = Field(None, pattern=r"^https?://", description="URL that gets a JSON POST")
+
+
 class SiteConfig(_Strict):
     """A whole site: its timezone, cameras and counting settings."""
 
     timezone: str = "Asia/Seoul"
     counting: CountingSettings = CountingSettings()
     detector: DetectorSettings = DetectorSettings()
+    alerts: AlertSettings = AlertSettings()
     cameras: list[CameraConfig] = Field(min_length=1)
 
     @field_validator("timezone")
@@ -247,6 +255,16 @@ def counter_infos(camera: CameraConfig) -> list[CounterInfo]:
     """The camera's lines and zones as the tables and reports describe them."""
     lines = [CounterInfo(camera.id, line.id, "line", line.group) for line in camera.lines]
     return lines + [CounterInfo(camera.id, zone.id, "zone", zone.group) for zone in camera.zones]
+
+
+def alert_thresholds(site: SiteConfig) -> dict[str, int]:
+    """Occupancy alert threshold per zone, keyed ``camera/zone``."""
+    return {
+        f"{camera.id}/{zone.id}": zone.alert_occupancy
+        for camera in site.cameras
+        for zone in camera.zones
+        if zone.alert_occupancy is not None
+    }
 
 
 def check_in_frame(camera: CameraConfig, width: int, height: int) -> None:

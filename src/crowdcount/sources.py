@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -12,10 +11,6 @@ import cv2
 
 from crowdcount.datatypes import Frame, FrameInfo
 from crowdcount.errors import CrowdcountError
-
-# FFmpeg's own messages ("moov atom not found") would bypass our one-line errors.
-os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
-os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import (
     Column,
@@ -18,9 +20,11 @@ from sqlalchemy import (
     and_,
     create_engine,
     delete,
+    func,
     insert,
     select,
 )
+from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -84,6 +88,14 @@ gaps_table = Table(
     Column("reason", String, nullable=False),
 )
 
+health_table = Table(
+    "camera_health",
+    metadata,
+    Column("camera", String, primary_key=True),
+    Column("updated_at", String, nullable=False),
+    Column("health", String, nullable=False),  # JSON written by the live camera process
+)
+
 site_table = Table(
     "site",
     metadata,
@@ -129,7 +141,12 @@ class EventStore:
                 raise CrowdcountError(f"database {path} not found; run 'crowdcount process' first")
             path.parent.mkdir(parents=True, exist_ok=True)
         self.url = url
-        self.engine: Engine = create_engine(url)
+        if url.startswith("sqlite"):
+            # Live camera processes write while the server reads: WAL and a patient lock.
+            self.engine: Engine = create_engine(url, connect_args={"timeout": 30})
+            sqlalchemy_event.listen(self.engine, "connect", _sqlite_wal)
+        else:
+            self.engine = create_engine(url)
         try:
             metadata.create_all(self.engine)
         except SQLAlchemyError as error:
@@ -141,11 +158,7 @@ class EventStore:
         """Atomically replace everything stored for ``(camera, source)`` with these events and gaps."""
         key = and_(sources_table.c.camera == record.camera, sources_table.c.source == record.source)
         event_key = and_(events_table.c.camera == record.camera, events_table.c.source == record.source)
-        row = asdict(record) | {
-            "start": record.start.isoformat(),
-            "end": record.end.isoformat(),
-            "processed_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        }
+        row = _source_row(record)
         gap_key = and_(gaps_table.c.camera == record.camera, gaps_table.c.source == record.source)
         with self.engine.begin() as connection:
             connection.execute(delete(events_table).where(event_key))
@@ -156,6 +169,41 @@ class EventStore:
                 connection.execute(insert(events_table), [_event_row(e) for e in events])
             if gaps:
                 connection.execute(insert(gaps_table), [_gap_row(g) for g in gaps])
+
+    def append_live(self, record: SourceRecord, events: Sequence[CountEvent], gaps: Sequence[Gap]) -> None:
+        """Add a live session's new events and gaps and update its source row, in one transaction."""
+        key = and_(sources_table.c.camera == record.camera, sources_table.c.source == record.source)
+        with self.engine.begin() as connection:
+            connection.execute(delete(sources_table).where(key))
+            connection.execute(insert(sources_table), [_source_row(record)])
+            if events:
+                connection.execute(insert(events_table), [_event_row(e) for e in events])
+            if gaps:
+                connection.execute(insert(gaps_table), [_gap_row(g) for g in gaps])
+
+    def set_health(self, camera: str, health: dict[str, object]) -> None:
+        """Replace the live health record of a camera (JSON-serialisable values)."""
+        row = {"camera": camera, "updated_at": datetime.now(UTC).isoformat(), "health": json.dumps(health)}
+        with self.engine.begin() as connection:
+            connection.execute(delete(health_table).where(health_table.c.camera == camera))
+            connection.execute(insert(health_table), [row])
+
+    def health(self) -> dict[str, dict[str, object]]:
+        """The last live health record of each camera, with ``updated_at`` added."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(health_table)).all()
+        return {r.camera: json.loads(r.health) | {"updated_at": r.updated_at} for r in rows}
+
+    def events_after(self, event_id: int) -> tuple[int, list[CountEvent]]:
+        """Events stored after row ``event_id``, and the newest row id (for incremental reads)."""
+        query = select(events_table).where(events_table.c.id > event_id).order_by(events_table.c.id)
+        with self.engine.connect() as connection:
+            rows = [row._mapping for row in connection.execute(query)]
+        return (rows[-1]["id"] if rows else event_id), [_row_event(row) for row in rows]
+
+    def event_count(self) -> int:
+        with self.engine.connect() as connection:
+            return int(connection.execute(select(func.count()).select_from(events_table)).scalar() or 0)
 
     def replace_gaps(self, camera: str, source: str, gaps: Sequence[Gap]) -> None:
         """Replace the gaps stored for ``(camera, source)`` (source "" holds holes between files)."""
@@ -226,6 +274,20 @@ class EventStore:
         query = select(sources_table).order_by(sources_table.c.camera, sources_table.c.start)
         with self.engine.connect() as connection:
             return [_row_source(row._mapping) for row in connection.execute(query)]
+
+
+def _sqlite_wal(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+def _source_row(record: SourceRecord) -> dict[str, object]:
+    return asdict(record) | {
+        "start": record.start.isoformat(),
+        "end": record.end.isoformat(),
+        "processed_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
 
 
 def _event_row(event: CountEvent) -> dict[str, object]:

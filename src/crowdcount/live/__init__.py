@@ -1,0 +1,1 @@
+"""Live counting: stream sources, camera processes, the API and dashboard."""

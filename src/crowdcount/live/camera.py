@@ -1,0 +1,160 @@
+"""One camera's live count: newest stream frame -> detect -> track -> count -> store, every second."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import time
+from collections import deque
+from dataclasses import dataclass
+from datetime import datetime
+from multiprocessing.synchronize import Event
+from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from crowdcount.config import CameraConfig, SiteConfig
+from crowdcount.count import Counter, count_all, counters_for
+from crowdcount.datatypes import CountEvent, FrameInfo, Gap
+from crowdcount.detect import Detector
+from crowdcount.live.stream import LiveFrame, StreamReader
+from crowdcount.store import EventStore, SourceRecord
+from crowdcount.track import Tracker
+
+log = logging.getLogger("crowdcount.live")
+
+DEFAULT_STREAM_FPS = 10.0  # what the tracker assumes when the config gives no fps
+
+
+@dataclass
+class _Connection:
+    """Tracker and counters of one connection: a reconnect starts both afresh."""
+
+    number: int
+    began: datetime
+    tracker: Tracker
+    counters: list[Counter]
+
+
+class CameraSession:
+    """Counts one camera's stream into a store until told to stop.
+
+    The session is one source in the store (``URL#live-START``), with its events and
+    outage gaps appended every ``flush_s`` seconds, so a crash loses at most that much.
+    After an outage the tracks of the old connection end (zone visits exit at their last
+    sighting) and counting goes on with a fresh tracker.
+    """
+
+    def __init__(
+        self, site: SiteConfig, camera: CameraConfig, store: EventStore, detector: Detector,
+        flush_s: float = 1.0,
+    ) -> None:  # fmt: skip
+        assert camera.source is not None
+        self.site, self.camera, self.store, self.detector = site, camera, store, detector
+        self.flush_s = flush_s
+        self.reader = StreamReader(camera.source, camera.id, site.tz)
+        self.started = datetime.now(site.tz)
+        self.source = f"{self.reader.shown}#live-{self.started:%Y%m%dT%H%M%S}"
+        self.frames = 0
+        self.last_frame: datetime | None = None
+        self.lag_s: float | None = None
+        self._pending: list[CountEvent] = []
+        self._gaps: list[Gap] = []
+        self._times: deque[float] = deque(maxlen=50)
+        self._connection: _Connection | None = None
+
+    def run(self, should_stop: Any) -> None:
+        """Count until ``should_stop()`` is true; then close every visit and store the rest."""
+        self.reader.start()
+        flushed = time.monotonic()
+        try:
+            while not should_stop():
+                live = self.reader.next_frame(timeout=0.25)
+                if live is not None:
+                    self.count(live)
+                if time.monotonic() - flushed >= self.flush_s:
+                    self.flush("live")
+                    flushed = time.monotonic()
+        finally:
+            self.reader.stop()
+            self._end_connection()
+            self.flush("stopped")
+
+    def count(self, live: LiveFrame) -> None:
+        """Detect, track and count one frame."""
+        if self._connection is None or self._connection.number != live.connection:
+            self._end_connection()
+            rate = self.camera.fps or DEFAULT_STREAM_FPS
+            counters = counters_for(self.camera, self.site.counting_for(self.camera))
+            self._connection = _Connection(
+                live.connection, live.timestamp, Tracker(frame_rate=rate), counters
+            )
+        connection = self._connection
+        info = FrameInfo(self.camera.id, self.source, self.frames, live.timestamp)
+        seconds = (live.timestamp - connection.began).total_seconds()
+        tracks = connection.tracker.update(self.detector.detect(live.image), seconds)
+        self._pending += count_all(connection.counters, tracks, info)
+        self.frames += 1
+        self.last_frame = live.timestamp
+        self.lag_s = (datetime.now(self.site.tz) - live.timestamp).total_seconds()
+        self._times.append(time.monotonic())
+
+    def _end_connection(self) -> None:
+        if self._connection is not None:
+            for counter in self._connection.counters:
+                self._pending += counter.finish()
+            self._connection = None
+
+    @property
+    def fps(self) -> float:
+        """Frames counted per second, over the last 50."""
+        if len(self._times) < 2:
+            return 0.0
+        return (len(self._times) - 1) / max(self._times[-1] - self._times[0], 1e-6)
+
+    def flush(self, status: str) -> None:
+        """Append new events and ended outages to the store, and publish health; kept on failure."""
+        self._gaps += self.reader.take_gaps()
+        record = SourceRecord(
+            camera=self.camera.id, source=self.source, status=status, start=self.started,
+            end=self.last_frame or self.started, fps=self.fps or self.camera.fps or DEFAULT_STREAM_FPS,
+            frames=self.frames, stride=1, model=self.detector.name,
+        )  # fmt: skip
+        try:
+            self.store.append_live(record, self._pending, self._gaps)
+            self.store.set_health(self.camera.id, self.health(status))
+        except SQLAlchemyError as error:  # the next flush tries again; nothing is dropped
+            log.warning("camera %s: cannot write to the store (%s); retrying", self.camera.id, error)
+            return
+        self._pending, self._gaps = [], []
+
+    def health(self, status: str) -> dict[str, object]:
+        stream = self.reader.health
+        return {
+            "camera": self.camera.id, "source": self.reader.shown, "session": self.source,
+            "state": stream.state if status == "live" else status,
+            "fps": round(self.fps, 2), "lag_s": None if self.lag_s is None else round(self.lag_s, 3),
+            "frames": self.frames, "received": stream.frames, "dropped": stream.dropped,
+            "reconnects": stream.reconnects, "failures": stream.failures,
+            "last_frame": self.last_frame.isoformat() if self.last_frame else None,
+            "connected_since": stream.connected_since.isoformat() if stream.connected_since else None,
+            "started": self.started.isoformat(), "message": stream.message, "pid": os.getpid(),
+        }  # fmt: skip
+
+
+def run_camera_process(
+    site: SiteConfig, camera_id: str, store_url: str, detector_options: Any, threads: int, stop: Event
+) -> None:
+    """Entry point of one camera's process: counts until ``stop`` is set or the parent is gone."""
+    from crowdcount.runner import build_detector  # the runner pulls in the batch machinery
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which sets ``stop``
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    parent = os.getppid()
+    session = CameraSession(
+        site, site.camera(camera_id), EventStore(store_url), build_detector(detector_options, threads)
+    )
+    log.info("camera %s: counting %s", camera_id, session.reader.shown)
+    session.run(lambda: stop.is_set() or os.getppid() != parent)
+    log.info("camera %s: stopped after %d frames", camera_id, session.frames)

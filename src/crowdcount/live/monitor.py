@@ -1,0 +1,176 @@
+"""What the live API serves, refreshed from the store: counters now, camera health, alerts."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import urllib.request
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from crowdcount.aggregate import interval_table
+from crowdcount.datatypes import CounterInfo, CountEvent
+from crowdcount.live.stream import redact_url
+from crowdcount.live.totals import Alert, alert_changes, counter_key, counters_now, occupancy_series
+from crowdcount.store import EventStore
+
+log = logging.getLogger("crowdcount.live")
+
+SERIES_POINTS = 61  # the live chart: occupancy at 61 instants over the window
+
+
+class Monitor:
+    """Reads the store incrementally and keeps the snapshot the API and dashboard show.
+
+    ``live`` is True while cameras are counting (now is the wall clock, totals count from
+    ``since``); over a finished store "now" is the end of its footage and totals count all.
+    """
+
+    def __init__(
+        self, store: EventStore, live: bool, since: datetime | None = None,
+        thresholds: dict[str, int] | None = None, webhook: str | None = None,
+        window: timedelta = timedelta(minutes=15),
+    ) -> None:  # fmt: skip
+        self.store, self.live, self.since, self.window = store, live, since, window
+        self.thresholds = thresholds or {}
+        self.webhook = webhook
+        self.tz = ZoneInfo(store.timezone())
+        self.events: list[CountEvent] = []
+        self.alerts: list[Alert] = []  # raised and cleared, oldest first
+        self.version = 0
+        self.snapshot: dict[str, Any] = {}
+        self._last_id = 0
+        self._lock = threading.Lock()
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read new events (all again if a re-run replaced some), then rebuild the snapshot."""
+        with self._lock:
+            self._last_id, new = self.store.events_after(self._last_id)
+            self.events += new
+            if self.store.event_count() != len(self.events):
+                self._last_id, self.events = self.store.events_after(0)
+            self.counters = self.store.counters()
+            self.health = self.store.health()
+            self.sources = self.store.sources()
+            now = self.now()
+            rows = counters_now(self.events, self.counters, now, self.since, self.window)
+            self._check_alerts({counter_key(r["camera"], r["counter"]): r["occupancy"] for r in rows}, now)
+            self.snapshot = {
+                "now": now.isoformat(), "mode": "live" if self.live else "store",
+                "since": self.since.isoformat() if self.since else None,
+                "window_minutes": self.window.total_seconds() / 60, "events": len(self.events),
+                "counters": rows, "cameras": self.cameras(), "alerts": self.alert_list(),
+                "series": self._series(now),
+            }  # fmt: skip
+            self.version += 1
+
+    def now(self) -> datetime:
+        if self.live or not self.sources:
+            return datetime.now(self.tz)
+        return max(s.end for s in self.sources).astimezone(self.tz)
+
+    def camera_ids(self) -> list[str]:
+        return sorted({c.camera for c in self.counters} | set(self.health))
+
+    def cameras(self) -> list[dict[str, Any]]:
+        """Each camera's state: live health when a camera process reports it, else its recordings."""
+        gaps = self.store.gaps()
+        listing = []
+        for camera in self.camera_ids():
+            sources = [s for s in self.sources if s.camera == camera]
+            entry: dict[str, Any] = {
+                "camera": camera, "state": "recorded" if sources else "no data",
+                "recordings": len(sources), "gaps": sum(g.camera == camera for g in gaps),
+                "footage_start": min(s.start for s in sources).isoformat() if sources else None,
+                "footage_end": max(s.end for s in sources).isoformat() if sources else None,
+                "last_gap": next((_gap_json(g) for g in reversed(gaps) if g.camera == camera), None),
+            }  # fmt: skip
+            listing.append(entry | self.health.get(camera, {}))
+        return listing
+
+    def counter_infos(self, camera: str | None = None) -> list[CounterInfo]:
+        return [c for c in self.counters if camera is None or c.camera == camera]
+
+    def intervals(self, interval: str, camera: str | None, counter: str | None) -> list[dict[str, Any]]:
+        """The interval table (as ``crowdcount export --what intervals``) as JSON records."""
+        with self._lock:
+            events = list(self.events)
+        table = interval_table(
+            events,
+            self.store.counters(),
+            self.store.footage(),
+            interval,
+            str(self.tz),
+            self.store.gap_spans(),
+        )
+        if camera is not None:
+            table = table[table["camera"] == camera]
+        if counter is not None:
+            table = table[table["counter"] == counter]
+        return _records(table)
+
+    def _series(self, now: datetime) -> dict[str, Any]:
+        step = self.window / (SERIES_POINTS - 1)
+        times = [now - self.window + step * k for k in range(SERIES_POINTS)]
+        zones = [c for c in self.counters if c.type == "zone"]
+        events = self.events if self.since is None else [e for e in self.events if e.timestamp >= self.since]
+        return {"times": [t.isoformat() for t in times], "zones": occupancy_series(events, zones, times)}
+
+    def alert_list(self) -> dict[str, Any]:
+        active = [a.as_json() for a in self.alerts if a.cleared_at is None]
+        return {
+            "thresholds": self.thresholds,
+            "active": active,
+            "recent": [a.as_json() for a in self.alerts[-20:]],
+        }
+
+    def _check_alerts(self, occupancy: dict[str, int | None], now: datetime) -> None:
+        active = {a.key: k for k, a in enumerate(self.alerts) if a.cleared_at is None}
+        raised, cleared = alert_changes(active, occupancy, self.thresholds)
+        for key in cleared:
+            alert = self.alerts[active[key]]
+            self.alerts[active[key]] = Alert(
+                alert.key, alert.occupancy, alert.threshold, alert.raised_at, now
+            )
+            self._notify("cleared", self.alerts[active[key]])
+        for key in raised:
+            self.alerts.append(Alert(key, occupancy[key] or 0, self.thresholds[key], now))
+            self._notify("raised", self.alerts[-1])
+
+    def _notify(self, state: str, alert: Alert) -> None:
+        log.warning(
+            "occupancy alert %s: %s (%d, threshold %d)", state, alert.key, alert.occupancy, alert.threshold
+        )
+        if self.webhook:
+            body = {"type": "occupancy_alert", "state": state} | alert.as_json()
+            threading.Thread(target=post_json, args=(self.webhook, body), daemon=True).start()
+
+
+def post_json(url: str, body: dict[str, Any], timeout_s: float = 5.0) -> bool:
+    """POST ``body`` as JSON; failures are logged (URL redacted), never raised."""
+    request = urllib.request.Request(
+        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}, method="POST"
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout_s):
+            return True
+    except OSError as error:
+        log.warning("webhook %s failed: %s", redact_url(url), error.__class__.__name__)
+        return False
+
+
+def _gap_json(gap: Any) -> dict[str, str]:
+    return {"start": gap.start.isoformat(), "end": gap.end.isoformat(), "reason": gap.reason}
+
+
+def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
+    records: list[dict[str, Any]] = json.loads(table.to_json(orient="records", date_format="iso"))
+    for record, (_, row) in zip(records, table.iterrows(), strict=True):
+        for column in ("interval_start", "interval_end"):
+            record[column] = row[column].isoformat()
+    return records

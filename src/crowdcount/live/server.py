@@ -1,0 +1,140 @@
+"""The HTTP side of live counting: REST API, Server-Sent Events feed and the dashboard page."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+from typing import Annotated, Any
+
+import jinja2
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, StreamingResponse
+
+from crowdcount import __version__
+from crowdcount.aggregate import parse_interval
+from crowdcount.errors import CrowdcountError
+from crowdcount.labels import LABELS
+from crowdcount.live.monitor import Monitor
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def needs_token(host: str) -> bool:
+    """Anything bound beyond loopback must ask for a token."""
+    return host not in LOOPBACK and not host.startswith("127.")
+
+
+def create_app(monitor: Monitor, token: str | None = None, lang: str = "en", poll_s: float = 1.0) -> FastAPI:
+    """The API and dashboard over ``monitor``; every route wants ``token`` when one is set.
+
+    The token goes in an ``Authorization: Bearer TOKEN`` header or a ``?token=`` query
+    parameter (the dashboard and its event feed use the latter).
+    """
+
+    def authorised(request: Request) -> None:
+        if token is None:
+            return
+        header = request.headers.get("authorization", "")
+        given = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else None
+        given = given or request.query_params.get("token") or ""
+        if not hmac.compare_digest(given.encode(), token.encode()):
+            raise HTTPException(401, "missing or wrong token: send 'Authorization: Bearer TOKEN' or ?token=")
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        async def poll() -> None:
+            while True:
+                await asyncio.sleep(poll_s)
+                try:
+                    await asyncio.to_thread(monitor.refresh)
+                except Exception as error:  # a busy store must not end the feed; next poll retries
+                    print(f"crowdcount: refresh failed: {error.__class__.__name__}: {error}", flush=True)
+
+        task = asyncio.create_task(poll())
+        yield
+        task.cancel()
+
+    app = FastAPI(
+        title="crowdcount live API",
+        version=__version__,
+        description="Foot-traffic counts per line and zone, camera health and occupancy alerts.",
+        lifespan=lifespan,
+        dependencies=[Depends(authorised)],
+    )
+
+    def known_camera(camera: str | None) -> str | None:
+        if camera is not None and camera not in monitor.camera_ids():
+            raise HTTPException(404, f"unknown camera {camera!r}; cameras: {', '.join(monitor.camera_ids())}")
+        return camera
+
+    @app.get("/api/health", summary="Server status and per-camera state")
+    def health() -> dict[str, Any]:
+        cameras = {c["camera"]: c["state"] for c in monitor.snapshot["cameras"]}
+        degraded = [c for c, state in cameras.items() if state in ("reconnecting", "connecting")]
+        return {
+            "status": "degraded" if degraded else "ok", "mode": monitor.snapshot["mode"],
+            "now": monitor.snapshot["now"], "events": monitor.snapshot["events"], "cameras": cameras,
+        }  # fmt: skip
+
+    @app.get("/api/cameras", summary="Cameras with health: fps, lag, reconnects, last frame, gaps")
+    def cameras() -> list[dict[str, Any]]:
+        return list(monitor.snapshot["cameras"])
+
+    @app.get("/api/counters", summary="Lines and zones: totals, last window, occupancy now")
+    def counters(
+        camera: Annotated[str | None, Query(description="Only this camera")] = None,
+    ) -> list[dict[str, Any]]:
+        known_camera(camera)
+        return [c for c in monitor.snapshot["counters"] if camera is None or c["camera"] == camera]
+
+    @app.get("/api/intervals", summary="Counts per counter and clock-aligned interval (as the export)")
+    def intervals(
+        interval: Annotated[str, Query(description="1min, 5min, 15min, 30min, 60min or day")] = "15min",
+        camera: Annotated[str | None, Query(description="Only this camera")] = None,
+        counter: Annotated[str | None, Query(description="Only this line or zone id")] = None,
+    ) -> list[dict[str, Any]]:
+        try:
+            parse_interval(interval)
+        except CrowdcountError as error:
+            raise HTTPException(400, str(error).replace("--interval", "interval")) from None
+        known_camera(camera)
+        if counter is not None and counter not in {c.counter for c in monitor.counter_infos(camera)}:
+            raise HTTPException(404, f"unknown counter {counter!r}")
+        return monitor.intervals(interval, camera, counter)
+
+    @app.get("/api/alerts", summary="Occupancy alerts: thresholds, active and recent")
+    def alerts() -> dict[str, Any]:
+        return dict(monitor.snapshot["alerts"])
+
+    @app.get("/api/snapshot", summary="Everything the dashboard shows, in one object")
+    def snapshot() -> dict[str, Any]:
+        return monitor.snapshot
+
+    @app.get("/api/stream", summary="Server-Sent Events: a 'snapshot' event at every refresh")
+    async def stream(request: Request) -> StreamingResponse:
+        async def events() -> AsyncIterator[str]:
+            seen = -1
+            while not await request.is_disconnected():
+                if monitor.version != seen:
+                    seen = monitor.version
+                    yield f"event: snapshot\ndata: {json.dumps(monitor.snapshot, ensure_ascii=False)}\n\n"
+                await asyncio.sleep(0.25)
+
+        return StreamingResponse(
+            events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"}
+        )
+
+    page = jinja2.Environment(autoescape=True).from_string(
+        resources.files("crowdcount").joinpath("templates/dashboard.html").read_text(encoding="utf-8")
+    )
+
+    @app.get("/", response_class=HTMLResponse, summary="The live dashboard (?lang=ko for Korean)")
+    def dashboard(lang_: Annotated[str | None, Query(alias="lang", pattern="^(en|ko)$")] = None) -> str:
+        chosen = lang_ or lang
+        return page.render(lang=chosen, labels=LABELS[chosen], version=__version__)
+
+    return app

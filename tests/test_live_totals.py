@@ -1,0 +1,75 @@
+"""Live dashboard numbers from hand-made events: totals, the last window, occupancy, alerts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from crowdcount.datatypes import CounterInfo, CountEvent
+from crowdcount.live.totals import alert_changes, clear_level, counters_now, occupancy_series
+from helpers import START
+
+GATE = CounterInfo("cam", "gate", "line", "gates")
+PLAZA = CounterInfo("cam", "plaza", "zone")
+
+
+def event(counter: str, kind: str, direction: str, minute: float, track: int = 1) -> CountEvent:
+    at = START + timedelta(minutes=minute)
+    return CountEvent("cam", counter, kind, direction, track, at, "rtsp://cam#live", 0)  # type: ignore[arg-type]
+
+
+EVENTS = [
+    event("gate", "cross", "in", 1),
+    event("gate", "cross", "in", 20, 2),
+    event("gate", "cross", "out", 25, 3),
+    event("plaza", "enter", "in", 2, 1),
+    event("plaza", "enter", "in", 21, 2),
+    event("plaza", "exit", "out", 22, 1),
+    event("elsewhere", "cross", "in", 3),  # not a known counter: ignored
+]
+
+
+def test_totals_since_start_and_in_the_last_window():
+    now = START + timedelta(minutes=30)
+    gate, plaza = counters_now(EVENTS, [GATE, PLAZA], now)
+    assert (gate["in"], gate["out"], gate["net"], gate["occupancy"]) == (2, 1, 1, None)
+    assert gate["recent"] == {"in": 1, "out": 1, "entries": 0, "exits": 0}  # minutes 20 and 25 of (15, 30]
+    assert (plaza["entries"], plaza["exits"], plaza["occupancy"]) == (2, 1, 1)
+    assert plaza["recent"]["entries"] == 1 and plaza["last_event"] == (START + timedelta(minutes=22)).isoformat()
+
+
+def test_since_leaves_out_earlier_events_and_occupancy_never_goes_below_zero():
+    now = START + timedelta(minutes=30)
+    gate, plaza = counters_now(EVENTS, [GATE, PLAZA], now, since=START + timedelta(minutes=21, seconds=30))
+    assert (gate["in"], gate["out"]) == (0, 1)
+    assert (plaza["entries"], plaza["exits"], plaza["occupancy"]) == (0, 1, 0)
+
+
+def test_an_event_exactly_at_the_window_start_is_outside_it():
+    now = START + timedelta(minutes=16)
+    (gate,) = counters_now(EVENTS, [GATE], now)
+    assert gate["recent"]["in"] == 0  # minute 1 = now - 15 min: left out
+
+
+def test_counters_without_events_show_zeros():
+    (gate,) = counters_now([], [GATE], START)
+    assert (gate["in"], gate["out"], gate["recent"]["in"], gate["last_event"]) == (0, 0, 0, None)
+
+
+def test_occupancy_series_steps_at_entries_and_exits():
+    times = [START + timedelta(minutes=m) for m in (0, 2, 10, 21, 22, 30)]
+    assert occupancy_series(EVENTS, [PLAZA], times) == {"cam/plaza": [0, 1, 1, 2, 1, 1]}
+
+
+def test_alert_is_raised_at_the_threshold_and_clears_only_well_below_it():
+    thresholds = {"cam/plaza": 10}
+    assert clear_level(10) == 9
+    assert alert_changes([], {"cam/plaza": 9}, thresholds) == ([], [])
+    assert alert_changes([], {"cam/plaza": 10}, thresholds) == (["cam/plaza"], [])
+    assert alert_changes(["cam/plaza"], {"cam/plaza": 12}, thresholds) == ([], [])  # raised once
+    assert alert_changes(["cam/plaza"], {"cam/plaza": 9}, thresholds) == ([], [])  # hovering: stays
+    assert alert_changes(["cam/plaza"], {"cam/plaza": 8}, thresholds) == ([], ["cam/plaza"])
+
+
+def test_zone_without_occupancy_yet_raises_nothing():
+    assert alert_changes([], {}, {"cam/plaza": 1}) == ([], [])
+    assert alert_changes([], {"cam/plaza": None}, {"cam/plaza": 1}) == ([], [])
