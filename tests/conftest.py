@@ -25,19 +25,32 @@ def _need(path: Path) -> Path:
     return path
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def pets_video() -> Path:
     return _need(PETS_VIDEO)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def pets_gt() -> Path:
     return _need(PETS_GT)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def yolox_model() -> Path:
     return _need(YOLOX_MODEL)
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture
+def chromium() -> Path:
+    """Debian's chromium for browser tests: required in CI (.ci/run installs it), else skipped."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing in CI; .ci/run installs Debian's chromium")
+        pytest.skip(f"{CHROMIUM} is absent: install Debian's chromium to run the browser test")
+    return CHROMIUM
 
 
 EXAMPLE_CONFIG = ROOT / "examples" / "pets09.yaml"

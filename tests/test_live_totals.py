@@ -34,7 +34,9 @@ def test_totals_since_start_and_in_the_last_window():
     assert (gate["in"], gate["out"], gate["net"], gate["occupancy"]) == (2, 1, 1, None)
     assert gate["recent"] == {"in": 1, "out": 1, "entries": 0, "exits": 0}  # minutes 20 and 25 of (15, 30]
     assert (plaza["entries"], plaza["exits"], plaza["occupancy"]) == (2, 1, 1)
-    assert plaza["recent"]["entries"] == 1 and plaza["last_event"] == (START + timedelta(minutes=22)).isoformat()
+    assert (
+        plaza["recent"]["entries"] == 1 and plaza["last_event"] == (START + timedelta(minutes=22)).isoformat()
+    )
 
 
 def test_since_leaves_out_earlier_events_and_occupancy_never_goes_below_zero():

@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import base64
 import io
-import os
 import re
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from PIL import Image
 
 from crowdcount.datatypes import CounterInfo, CountEvent
 from crowdcount.report import build_report
 from crowdcount.store import EventStore, SourceRecord
-from helpers import START, crowdcount
-
-CHROMIUM = Path("/usr/bin/chromium")
+from helpers import CHROMIUM_FLAGS, START, crowdcount
 
 
 def report(db: Path, out: Path, *args: str) -> str:
@@ -73,24 +69,13 @@ def test_hours_without_footage_are_shown_missing_not_zero(tmp_path):
     assert "cam: 2 file(s)" in html
 
 
-@pytest.fixture
-def chromium() -> Path:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing in CI; .ci/run installs Debian's chromium")
-        pytest.skip(f"{CHROMIUM} is absent: install Debian's chromium to run the browser test")
-    return CHROMIUM
-
-
 def test_report_renders_its_plots_in_headless_chromium(tmp_path, processed_db, chromium):
     from playwright.sync_api import sync_playwright
 
     page_path = tmp_path / "report.html"
     report(processed_db, page_path, "--lang", "ko", "--interval", "1min")
-    flags = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-             "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium), args=flags)
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_FLAGS)
         try:
             page = browser.new_page(viewport={"width": 1200, "height": 900})
             page.goto(page_path.as_uri())

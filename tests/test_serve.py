@@ -64,9 +64,10 @@ def test_intervals_are_the_export_table(server, processed_db, tmp_path):
 
 @pytest.mark.parametrize(
     ("query", "status", "says"),
-    [("/api/intervals?interval=7min", 400, "interval"), ("/api/intervals?camera=nope", 404, "unknown camera"),
-     ("/api/counters?camera=nope", 404, "pets-view1"), ("/api/intervals?counter=nope", 404, "unknown counter"),
-     ("/?lang=fr", 422, "lang"), ("/api/nothing", 404, "")],
+    [("/api/intervals?interval=7min", 400, "interval"),
+     ("/api/intervals?camera=nope", 404, "unknown camera"), ("/api/counters?camera=nope", 404, "pets-view1"),
+     ("/api/intervals?counter=nope", 404, "unknown counter"), ("/?lang=fr", 422, "lang"),
+     ("/api/nothing", 404, "")],
 )  # fmt: skip
 def test_bad_parameters_get_a_4xx_that_says_why(server, query, status, says):
     code, body = http_get(server + query)
@@ -102,7 +103,9 @@ def test_a_token_is_required_once_set(processed_db):
 def test_listening_beyond_loopback_without_a_token_is_refused(processed_db):
     result = crowdcount("serve", "--db", processed_db, "--host", "0.0.0.0", "--port", str(free_port()))
     assert result.returncode == 2
-    assert result.stderr.strip().startswith("crowdcount: error: --host 0.0.0.0") and "--token" in result.stderr
+    assert (
+        result.stderr.strip().startswith("crowdcount: error: --host 0.0.0.0") and "--token" in result.stderr
+    )
     assert "Traceback" not in result.stderr
 
 

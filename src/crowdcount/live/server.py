@@ -7,11 +7,12 @@ import hmac
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import cache
 from importlib import resources
 from typing import Annotated, Any
 
 import jinja2
-from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, StreamingResponse
 
 from crowdcount import __version__
@@ -19,8 +20,15 @@ from crowdcount.aggregate import parse_interval
 from crowdcount.errors import CrowdcountError
 from crowdcount.labels import LABELS
 from crowdcount.live.monitor import Monitor
+from crowdcount.report import embedded_font_css
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+@cache
+def page_font_css(text: str) -> str:
+    """NanumGothic for the characters of ``text``, embedded (a page reads well on any machine)."""
+    return embedded_font_css(text)
 
 
 def needs_token(host: str) -> bool:
@@ -63,15 +71,15 @@ def create_app(monitor: Monitor, token: str | None = None, lang: str = "en", pol
         version=__version__,
         description="Foot-traffic counts per line and zone, camera health and occupancy alerts.",
         lifespan=lifespan,
-        dependencies=[Depends(authorised)],
     )
+    api = APIRouter(dependencies=[Depends(authorised)])
 
     def known_camera(camera: str | None) -> str | None:
         if camera is not None and camera not in monitor.camera_ids():
             raise HTTPException(404, f"unknown camera {camera!r}; cameras: {', '.join(monitor.camera_ids())}")
         return camera
 
-    @app.get("/api/health", summary="Server status and per-camera state")
+    @api.get("/api/health", summary="Server status and per-camera state")
     def health() -> dict[str, Any]:
         cameras = {c["camera"]: c["state"] for c in monitor.snapshot["cameras"]}
         degraded = [c for c, state in cameras.items() if state in ("reconnecting", "connecting")]
@@ -80,18 +88,18 @@ def create_app(monitor: Monitor, token: str | None = None, lang: str = "en", pol
             "now": monitor.snapshot["now"], "events": monitor.snapshot["events"], "cameras": cameras,
         }  # fmt: skip
 
-    @app.get("/api/cameras", summary="Cameras with health: fps, lag, reconnects, last frame, gaps")
+    @api.get("/api/cameras", summary="Cameras with health: fps, lag, reconnects, last frame, gaps")
     def cameras() -> list[dict[str, Any]]:
         return list(monitor.snapshot["cameras"])
 
-    @app.get("/api/counters", summary="Lines and zones: totals, last window, occupancy now")
+    @api.get("/api/counters", summary="Lines and zones: totals, last window, occupancy now")
     def counters(
         camera: Annotated[str | None, Query(description="Only this camera")] = None,
     ) -> list[dict[str, Any]]:
         known_camera(camera)
         return [c for c in monitor.snapshot["counters"] if camera is None or c["camera"] == camera]
 
-    @app.get("/api/intervals", summary="Counts per counter and clock-aligned interval (as the export)")
+    @api.get("/api/intervals", summary="Counts per counter and clock-aligned interval (as the export)")
     def intervals(
         interval: Annotated[str, Query(description="1min, 5min, 15min, 30min, 60min or day")] = "15min",
         camera: Annotated[str | None, Query(description="Only this camera")] = None,
@@ -106,15 +114,15 @@ def create_app(monitor: Monitor, token: str | None = None, lang: str = "en", pol
             raise HTTPException(404, f"unknown counter {counter!r}")
         return monitor.intervals(interval, camera, counter)
 
-    @app.get("/api/alerts", summary="Occupancy alerts: thresholds, active and recent")
+    @api.get("/api/alerts", summary="Occupancy alerts: thresholds, active and recent")
     def alerts() -> dict[str, Any]:
         return dict(monitor.snapshot["alerts"])
 
-    @app.get("/api/snapshot", summary="Everything the dashboard shows, in one object")
+    @api.get("/api/snapshot", summary="Everything the dashboard shows, in one object")
     def snapshot() -> dict[str, Any]:
         return monitor.snapshot
 
-    @app.get("/api/stream", summary="Server-Sent Events: a 'snapshot' event at every refresh")
+    @api.get("/api/stream", summary="Server-Sent Events: a 'snapshot' event at every refresh")
     async def stream(request: Request) -> StreamingResponse:
         async def events() -> AsyncIterator[str]:
             seen = -1
@@ -132,9 +140,12 @@ def create_app(monitor: Monitor, token: str | None = None, lang: str = "en", pol
         resources.files("crowdcount").joinpath("templates/dashboard.html").read_text(encoding="utf-8")
     )
 
-    @app.get("/", response_class=HTMLResponse, summary="The live dashboard (?lang=ko for Korean)")
+    @api.get("/", response_class=HTMLResponse, summary="The live dashboard (?lang=ko for Korean)")
     def dashboard(lang_: Annotated[str | None, Query(alias="lang", pattern="^(en|ko)$")] = None) -> str:
         chosen = lang_ or lang
-        return page.render(lang=chosen, labels=LABELS[chosen], version=__version__)
+        names = " ".join(f"{c.camera} {c.counter}" for c in monitor.counter_infos()) + " English 한국어"
+        font_css = page_font_css("".join(sorted(set(" ".join(LABELS[chosen].values()) + names))))
+        return page.render(lang=chosen, labels=LABELS[chosen], version=__version__, font_css=font_css)
 
+    app.include_router(api)
     return app

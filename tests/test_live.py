@@ -1,0 +1,184 @@
+"""``crowdcount live`` against a real MJPEG stream server on loopback that goes down and comes back.
+
+One live run serves every test here, in order: the dashboard in headless Chromium first (counts
+change while the stream plays), then the outage (reconnect, gap, counts going on, nothing lost),
+then the stop (visits closed, everything stored, credentials nowhere).
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+import yaml
+
+from crowdcount.store import EventStore
+from helpers import CHROMIUM_FLAGS, free_port, get_json, wait_until
+
+ROOT = Path(__file__).resolve().parent.parent
+SECRET = "pa55word"
+
+
+class StreamServer:
+    """scripts/mjpeg_server.py playing a clip in real time; kill and start it like a camera."""
+
+    def __init__(self, video: Path, port: int) -> None:
+        self.video, self.port = video, port
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        command = [sys.executable, str(ROOT / "scripts" / "mjpeg_server.py"), str(self.video),
+                   "--port", str(self.port), "--fps", "7"]  # fmt: skip
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+        assert self.process.stdout is not None and "serving" in self.process.stdout.readline()
+
+    def kill(self) -> None:
+        assert self.process is not None
+        self.process.kill()
+        self.process.wait(10)
+
+
+class Webhook(ThreadingHTTPServer):
+    """Collects the JSON bodies POSTed to it."""
+
+    def __init__(self) -> None:
+        self.bodies: list[dict] = []
+        received = self.bodies
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        super().__init__(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+
+@dataclass
+class LiveRun:
+    base: str
+    db: Path
+    log: Path
+    process: subprocess.Popen
+    stream: StreamServer
+    webhook: Webhook
+    notes: dict = field(default_factory=dict)
+
+    def counters(self) -> dict[str, dict]:
+        return {c["counter"]: c for c in get_json(f"{self.base}/api/counters")}
+
+    def camera(self) -> dict:
+        (camera,) = get_json(f"{self.base}/api/cameras")
+        return camera
+
+    def events(self) -> int:
+        return int(get_json(f"{self.base}/api/health")["events"])
+
+
+@pytest.fixture(scope="module")
+def live_run(tmp_path_factory, pets_video, yolox_model) -> Iterator[LiveRun]:
+    folder = tmp_path_factory.mktemp("live")
+    stream = StreamServer(pets_video, free_port())
+    stream.start()
+    webhook = Webhook()
+    site = yaml.safe_load((ROOT / "examples" / "live.yaml").read_text())
+    camera = site["cameras"][0]
+    camera["source"] = f"http://viewer:{SECRET}@127.0.0.1:{stream.port}/stream.mjpg"
+    camera["zones"][0]["alert_occupancy"] = 3
+    site["alerts"]["webhook"] = f"http://127.0.0.1:{webhook.server_address[1]}/hook"
+    config = folder / "live.yaml"
+    config.write_text(yaml.safe_dump(site))
+    port, db, log = free_port(), folder / "live.db", folder / "live.log"
+    command = [sys.executable, "-m", "crowdcount", "live", "--config", str(config), "--db", str(db),
+               "--model", str(yolox_model), "--port", str(port)]  # fmt: skip
+    with log.open("w") as output:
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
+    run = LiveRun(f"http://127.0.0.1:{port}", db, log, process, stream, webhook)
+    wait_until(lambda: run.events() > 0, 120, "the first live count events")
+    yield run
+    if process.poll() is None:
+        process.kill()
+    if stream.process and stream.process.poll() is None:
+        stream.kill()
+    webhook.shutdown()
+
+
+def test_dashboard_shows_counts_changing_as_the_stream_plays(live_run, chromium):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1200, "height": 1400})
+        page.goto(f"{live_run.base}/?lang=ko")
+        card = page.locator('.card[data-key="pets-live/junction"]')
+        card.wait_for(timeout=20_000)
+        entries = int(card.locator('[data-field="entries"]').inner_text())
+        page.wait_for_function(
+            """([key, before]) => {
+                 const cell = document.querySelector(`.card[data-key="${key}"] [data-field="entries"]`);
+                 return cell && Number(cell.textContent) > before;
+               }""",
+            arg=["pets-live/junction", entries],
+            timeout=60_000,
+        )
+        assert page.locator("#cameras tbody tr").first.inner_text().count("수신 중") == 1  # state: live
+        assert page.locator("#chart polyline").count() == 1
+        hangul = "document.fonts.load('16px CrowdcountHangul', '실시간').then((faces) => faces.length > 0)"
+        assert page.evaluate(hangul)  # the page brings its own Hangul font
+        assert page.locator('#lines tr[data-key="pets-live/lamppost"]').count() == 1
+        page.screenshot(path=str(live_run.db.parent / "dashboard.png"), full_page=True)
+        browser.close()
+
+
+def test_stream_outage_reconnects_records_a_gap_and_keeps_counting(live_run):
+    before = wait_until(
+        lambda: live_run.events() >= 5 and live_run.events(), 90, "five events before the drop"
+    )
+    live_run.stream.kill()
+    wait_until(lambda: live_run.camera()["state"] == "reconnecting", 30, "the camera to notice the drop")
+    assert get_json(f"{live_run.base}/api/health")["status"] == "degraded"
+    at_drop = live_run.events()
+    assert at_drop >= before
+    live_run.stream.start()
+    back = wait_until(lambda: (c := live_run.camera())["reconnects"] >= 1 and c, 60, "the reconnect")
+    assert back["state"] == "live"
+    assert back["failures"] >= 1
+    gap = wait_until(lambda: live_run.camera()["last_gap"], 30, "the outage gap")
+    assert gap["reason"].startswith("stream down") and gap["end"] > gap["start"]
+    wait_until(lambda: live_run.events() > at_drop, 120, "counts after the reconnect")
+    live_run.notes.update(at_drop=at_drop, gap=gap)
+
+
+def test_stopping_stores_everything_closes_visits_and_never_shows_the_password(live_run):
+    at_drop, gap = live_run.notes["at_drop"], live_run.notes["gap"]
+    seen = live_run.events()
+    live_run.process.send_signal(signal.SIGINT)
+    assert live_run.process.wait(60) == 0
+    store = EventStore(live_run.db, create=False)
+    events = store.events()
+    assert len(events) >= seen
+    assert sum(e.timestamp.isoformat() <= gap["start"] for e in events) >= at_drop  # nothing lost
+    assert any(e.timestamp.isoformat() >= gap["end"] for e in events)  # counting went on
+    entries = sum(e.kind == "enter" for e in events)
+    assert entries == sum(e.kind == "exit" for e in events) > 0  # every visit closed at the stop
+    (source,) = store.sources()
+    assert source.status == "stopped" and source.frames > 30
+    assert [g.reason.startswith("stream down") for g in store.gaps()] == [True]
+    raised = [b for b in live_run.webhook.bodies if b["state"] == "raised"]
+    assert raised and raised[0]["key"] == "pets-live/junction" and raised[0]["threshold"] == 3
+    log = live_run.log.read_text()
+    assert SECRET not in log and "Traceback" not in log
+    for stored in live_run.db.parent.glob("live.db*"):  # the database and any WAL beside it
+        assert SECRET.encode() not in stored.read_bytes()
