@@ -68,6 +68,9 @@ ImgszOption = Annotated[int | None, typer.Option(min=32, help="Detector input si
 RoiOption = Annotated[
     bool, typer.Option(help="Detect only around the camera's lines and zones (faster on wide views).")
 ]
+CamerasOption = Annotated[
+    list[str] | None, typer.Option("--camera", help="Only these camera ids (repeatable).")
+]
 ConfigOption = Annotated[Path, typer.Option("--config", "-c", help="Site YAML: cameras, lines, zones.")]
 CameraOption = Annotated[
     str | None, typer.Option("--camera", help="Camera id in the config (needed if it has several).")
@@ -198,9 +201,7 @@ def _print_totals(cam: CameraConfig, events: list[CountEvent]) -> None:
 @app.command(epilog="Example: crowdcount run --config festival.yaml --out out --workers 2")
 def run(
     config: ConfigOption,
-    camera: Annotated[
-        list[str] | None, typer.Option("--camera", help="Only these camera ids (repeatable).")
-    ] = None,
+    camera: CamerasOption = None,
     db: DbOption = None,
     out: Annotated[Path, typer.Option(help="Output folder (database, run manifest).")] = DEFAULT_OUT,
     model: ModelOption = None,
@@ -404,13 +405,17 @@ TokenOption = Annotated[
 LangOption = Annotated[str, typer.Option(help="Dashboard labels: en or ko (a page can switch).")]
 
 
-def _serve(monitor: Monitor, host: str, port: int, token: str | None, lang: str) -> None:
+def _check_listen(host: str, port: int, token: str | None, lang: str) -> None:
+    """Refuse, before anything starts, to serve beyond loopback without a token or on a busy port."""
     if needs_token(host) and not token:
         raise CrowdcountError(
-            f"--host {host} reaches beyond this machine; give --token (or CROWDCOUNT_TOKEN)"
+            f"--host {host} reaches beyond this machine; give --token (or set CROWDCOUNT_TOKEN)"
         )
     labels_for(lang)
     check_port_free(host, port)
+
+
+def _serve(monitor: Monitor, host: str, port: int, token: str | None, lang: str) -> None:
     shown = f"[{host}]" if ":" in host else host
     console.print(f"dashboard http://{shown}:{port}/   API http://{shown}:{port}/docs   (Ctrl-C stops)")
     serve_app(create_app(monitor, token, lang), host, port)
@@ -419,9 +424,7 @@ def _serve(monitor: Monitor, host: str, port: int, token: str | None, lang: str)
 @app.command(epilog="Example: crowdcount live --config festival-live.yaml --port 8000 --lang ko")
 def live(
     config: ConfigOption,
-    camera: Annotated[
-        list[str] | None, typer.Option("--camera", help="Only these camera ids (repeatable).")
-    ] = None,
+    camera: CamerasOption = None,
     db: DbOption = None,
     out: Annotated[Path, typer.Option(help="Output folder (database).")] = DEFAULT_OUT,
     model: ModelOption = None,
@@ -446,11 +449,7 @@ def live(
                 f"camera {cam.id!r}: source {shown!r} is not a stream; give an rtsp://, http(s):// URL or a "
                 "webcam index (use 'crowdcount run' for recordings)"
             )
-    if needs_token(host) and not token:
-        raise CrowdcountError(
-            f"--host {host} reaches beyond this machine; give --token (or CROWDCOUNT_TOKEN)"
-        )
-    check_port_free(host, port)
+    _check_listen(host, port, token, lang)
     options = _run_options(site, model, imgsz, 1, False)
     store = EventStore(db or out / "crowdcount.db")
     store.set_timezone(site.timezone)
@@ -481,6 +480,7 @@ def serve(
     lang: LangOption = "en",
 ) -> None:
     """Serve the live API and dashboard over a store (a finished batch run, or one being written)."""
+    _check_listen(host, port, token, lang)
     store = EventStore(db, create=False)
     site = load_config(config) if config else None
     monitor = Monitor(
