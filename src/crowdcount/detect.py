@@ -10,10 +10,15 @@ disk.
 from __future__ import annotations
 
 import os
+import queue
 import re
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import cv2
 import numpy as np
@@ -21,6 +26,7 @@ import supervision as sv
 
 from crowdcount.errors import CrowdcountError
 
+T = TypeVar("T")
 PERSON = 0
 MODEL_ENV = "CROWDCOUNT_MODEL"
 MODEL_DIR_ENV = "CROWDCOUNT_MODEL_DIR"
@@ -102,15 +108,19 @@ def letterbox(image: np.ndarray, size: int) -> tuple[np.ndarray, float]:
     return np.ascontiguousarray(canvas.transpose(2, 0, 1), dtype=np.float32), scale
 
 
+@cache
 def yolox_grid(size: int, strides: tuple[int, ...] = (8, 16, 32)) -> tuple[np.ndarray, np.ndarray]:
-    """Cell offsets (N, 2) and strides (N, 1) of YOLOX's output rows for a square input."""
+    """Cell offsets (N, 2) and strides (N, 1) of YOLOX's output rows for a square input (read-only)."""
     cells, scales = [], []
     for stride in strides:
         side = size // stride
         xs, ys = np.meshgrid(np.arange(side), np.arange(side))
         cells.append(np.stack([xs, ys], axis=2).reshape(-1, 2))
         scales.append(np.full((side * side, 1), stride))
-    return np.concatenate(cells).astype(np.float32), np.concatenate(scales).astype(np.float32)
+    grid = np.concatenate(cells).astype(np.float32), np.concatenate(scales).astype(np.float32)
+    for array in grid:
+        array.flags.writeable = False  # shared by every call
+    return grid
 
 
 def decode_yolox(
@@ -206,6 +216,53 @@ class UltralyticsDetector:
         return detections
 
 
+class DetectorPool:
+    """Several copies of one detector, each on one thread: ``parallel`` frames at a time.
+
+    On a small CPU, two single-threaded ONNX Runtime sessions side by side get through
+    about 1.5x the frames of one session using both cores (small models parallelise
+    poorly inside one inference). :meth:`detect` is thread-safe: it borrows a free copy.
+    """
+
+    def __init__(self, detectors: list[Detector]) -> None:
+        self._free: queue.SimpleQueue[Detector] = queue.SimpleQueue()
+        for detector in detectors:
+            self._free.put(detector)
+        self.parallel = len(detectors)
+        self.name = f"{detectors[0].name} x{self.parallel}"
+
+    def detect(self, image: np.ndarray) -> sv.Detections:
+        detector = self._free.get()
+        try:
+            return detector.detect(image)
+        finally:
+            self._free.put(detector)
+
+
+def detect_in_order(frames: Iterable[T], detector: Detector, image: Callable[[T], np.ndarray]) -> Iterator[
+    tuple[T, sv.Detections]
+]:  # fmt: skip
+    """Detect each item's image, ``detector.parallel`` at a time (when it has that), in input order."""
+    workers = getattr(detector, "parallel", 1)
+    if workers <= 1:
+        for item in frames:
+            yield item, detector.detect(image(item))
+        return
+    pool = ThreadPoolExecutor(workers, thread_name_prefix="detect")
+    pending: deque[tuple[T, Future[sv.Detections]]] = deque()
+    try:
+        for item in frames:
+            pending.append((item, pool.submit(detector.detect, image(item))))
+            if len(pending) > workers:
+                done, future = pending.popleft()
+                yield done, future.result()
+        while pending:
+            done, future = pending.popleft()
+            yield done, future.result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def is_ultralytics_onnx(path: Path) -> bool:
     """Ultralytics ONNX exports carry their class names in the model metadata."""
     import onnxruntime as ort
@@ -218,10 +275,19 @@ def is_ultralytics_onnx(path: Path) -> bool:
 
 
 def load_detector(
-    choice: ModelChoice, imgsz: int | None = None, confidence: float = 0.1, threads: int = 0
-) -> Detector:
-    """Build the detector the weight file calls for; ``threads`` 0 lets the runtime choose."""
+    choice: ModelChoice, imgsz: int | None = None, confidence: float = 0.1, threads: int = 0,
+    parallel: bool = False,
+) -> Detector:  # fmt: skip
+    """Build the detector the weight file calls for; ``threads`` 0 means all cores.
+
+    With ``parallel``, a YOLOX ONNX model becomes a :class:`DetectorPool` of one single-threaded
+    session per thread (more frames per second; each frame takes as long as on one core).
+    """
     path = Path(choice.reference)
+    if parallel and not choice.download and path.suffix == ".onnx" and not is_ultralytics_onnx(path):
+        copies = threads or os.cpu_count() or 1
+        if copies > 1:
+            return DetectorPool([YoloxOnnxDetector(path, imgsz, confidence, 1) for _ in range(copies)])
     if choice.download or path.suffix != ".onnx" or is_ultralytics_onnx(path):
         if threads:
             import torch

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from crowdcount.count import Counter, count_all
 from crowdcount.datatypes import CountEvent, Frame, FrameInfo
-from crowdcount.detect import Detector
+from crowdcount.detect import Detector, detect_in_order
 from crowdcount.track import Tracker
 
 
@@ -32,12 +32,12 @@ def count_frames(
     """Run every frame through the stages; Ctrl-C stops early but keeps what was counted."""
     result = CountResult()
     try:
-        for frame in frames:
+        for frame, detections in detect_in_order(frames, detector, lambda f: f.image):
             info = frame.info
             if result.first is None:
                 result.first = info
             seconds = (info.timestamp - result.first.timestamp).total_seconds()
-            tracks = tracker.update(detector.detect(frame.image), seconds)
+            tracks = tracker.update(detections, seconds)
             result.events.extend(count_all(counters, tracks, info))
             result.frames += 1
             result.last = info

@@ -30,7 +30,7 @@ from crowdcount.detect import Detector, ModelChoice, load_detector
 from crowdcount.errors import CrowdcountError
 from crowdcount.pipeline import count_frames
 from crowdcount.roi import RegionDetector, counter_region
-from crowdcount.sources import FrameReader, VideoInfo, effective_fps, probe_video
+from crowdcount.sources import FrameReader, Prefetch, VideoInfo, effective_fps, probe_video
 from crowdcount.store import EventStore, SourceRecord
 from crowdcount.track import Tracker
 
@@ -116,8 +116,9 @@ def probe_recording(
     return Recording(camera.id, path, start, how, info, rate, error)
 
 
-def build_detector(options: RunOptions, threads: int = 0) -> Detector:
-    return load_detector(options.model, options.imgsz, options.confidence, threads=threads)
+def build_detector(options: RunOptions, threads: int = 0, parallel: bool = True) -> Detector:
+    """The detector of a run; batch runs use ``threads`` copies side by side (see DetectorPool)."""
+    return load_detector(options.model, options.imgsz, options.confidence, threads, parallel)
 
 
 def count_recording(
@@ -136,7 +137,7 @@ def count_recording(
         detector = RegionDetector(detector, counter_region(camera, info.width, info.height))
     reader = FrameReader(recording.path, camera.id, recording.start, fps, stride)
     result = count_frames(
-        reader, detector, Tracker(frame_rate=fps / stride), counters_for(camera, settings), on_frame
+        Prefetch(reader), detector, Tracker(frame_rate=fps / stride), counters_for(camera, settings), on_frame
     )
     source = str(recording.path)
     if result.first is None or result.last is None:

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import queue
+import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Generic, TypeVar
 
 import cv2
 
 from crowdcount.datatypes import Frame, FrameInfo
 from crowdcount.errors import CrowdcountError
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -119,6 +124,62 @@ class FrameReader:
                 self.bad_runs.append((index, index + skipped + 1))  # the grabbed frame is not decoded
                 return index + skipped + 1
         return None
+
+
+class Prefetch(Generic[T]):
+    """Runs an iterator on its own thread, ``depth`` items ahead of the consumer.
+
+    Decoding (which releases the GIL) then overlaps inference. An exception in the iterator
+    is raised in the consumer; :meth:`close` (or leaving early) stops the thread.
+    """
+
+    _END = object()
+
+    def __init__(self, items: Iterable[T], depth: int = 8) -> None:
+        self._queue: queue.Queue[object] = queue.Queue(maxsize=depth)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._fill, args=(iter(items),), name="prefetch", daemon=True)
+        self._thread.start()
+
+    def _put(self, item: object) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _fill(self, items: Iterator[T]) -> None:
+        try:
+            for item in items:
+                if not self._put(item):
+                    return
+        except BaseException as error:  # handed to the consumer
+            self._put(_Failure(error))
+            return
+        self._put(self._END)
+
+    def __iter__(self) -> Iterator[T]:
+        try:
+            while True:
+                item = self._queue.get()
+                if item is self._END:
+                    return
+                if isinstance(item, _Failure):
+                    raise item.error
+                yield item  # type: ignore[misc]
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+
+@dataclass(frozen=True)
+class _Failure:
+    error: BaseException
 
 
 def read_frames(

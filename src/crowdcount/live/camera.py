@@ -19,6 +19,7 @@ from crowdcount.count import Counter, count_all, counters_for
 from crowdcount.datatypes import CountEvent, FrameInfo, Gap
 from crowdcount.detect import Detector
 from crowdcount.live.stream import LiveFrame, StreamReader
+from crowdcount.runner import build_detector
 from crowdcount.store import EventStore, SourceRecord
 from crowdcount.track import Tracker
 
@@ -147,13 +148,14 @@ def run_camera_process(
     site: SiteConfig, camera_id: str, store_url: str, detector_options: Any, threads: int, stop: Event
 ) -> None:
     """Entry point of one camera's process: counts until ``stop`` is set or the parent is gone."""
-    from crowdcount.runner import build_detector  # the runner pulls in the batch machinery
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which sets ``stop``
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     parent = os.getppid()
     session = CameraSession(
-        site, site.camera(camera_id), EventStore(store_url), build_detector(detector_options, threads)
+        site,
+        site.camera(camera_id),
+        EventStore(store_url),
+        build_detector(detector_options, threads, parallel=False),
     )
     log.info("camera %s: counting %s", camera_id, session.reader.shown)
     session.run(lambda: stop.is_set() or os.getppid() != parent)

@@ -1,0 +1,286 @@
+#!/usr/bin/env python3
+"""Speed and accuracy of crowdcount against the usual alternatives, on one clip, in one run.
+
+    .venv/bin/python scripts/bench.py                       # the PETS clip in ../shared, ~5 minutes
+    .venv/bin/python scripts/bench.py --frames 200 --json out/bench.json
+
+Each case runs in its own process (its peak memory is its own) over the same clip and the same
+counting line(s) from the config, and prints one table row:
+
+* ``decode only``: OpenCV reading every frame, the floor no pipeline can beat;
+* ``crowdcount``: the real per-file task (`crowdcount process`), per backend, imgsz and stride;
+* ``supervision LineZone``: the loop supervision's docs show (frames generator, detector,
+  ByteTrack from ``trackers``, ``LineZone.trigger``), with the same YOLOX detector;
+* ``ultralytics ObjectCounter``: ``solutions.ObjectCounter`` with a same-size YOLO11n. Official
+  weights cannot be fetched here, so unless ``--yolo-weights`` names a real ``.pt`` it is built from
+  its yaml (random weights): its frames/s are real (over its first 200 frames), its counts are not
+  and are left out.
+
+Counts are compared with the clip's MOT ground truth (``--gt``) counted on the same lines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import platform
+import resource
+import sys
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("CROWDCOUNT_SHARED", ROOT.parent / "shared"))
+PETS = SHARED / "footage" / "pets09_s2l1"
+RANDOM_WEIGHT_FRAMES = 200
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _camera(config: str) -> Any:
+    from crowdcount.config import load_config
+
+    site = load_config(config)
+    return site, site.cameras[0]
+
+
+def _limit(frames: Any, limit: int | None) -> Any:
+    for index, frame in enumerate(frames):
+        if limit is not None and index >= limit:
+            return
+        yield frame
+
+
+def case_decode(args: argparse.Namespace) -> dict[str, Any]:
+    import cv2
+
+    capture, frames = cv2.VideoCapture(args.video), 0
+    began = time.perf_counter()
+    while (args.frames is None or frames < args.frames) and capture.read()[0]:
+        frames += 1
+    return {"frames": frames, "seconds": time.perf_counter() - began}
+
+
+def case_crowdcount(args: argparse.Namespace, model: str, imgsz: int | None, stride: int) -> dict[str, Any]:
+    from crowdcount.detect import ModelChoice
+    from crowdcount.runner import RunOptions, build_detector, count_recording, probe_recording
+
+    site, camera = _camera(args.config)
+    options = RunOptions(ModelChoice(model, "bench"), imgsz, site.detector.confidence, stride)
+    recording = probe_recording(site, camera, Path(args.video), args.fps)
+    detector = build_detector(options)
+    began = time.perf_counter()
+    outcome = count_recording(recording, camera, site.counting_for(camera), detector, options, _stopper(args))
+    seconds = time.perf_counter() - began
+    counts = {line.id: {"in": 0, "out": 0} for line in camera.lines}
+    for event in outcome.events:
+        if event.kind == "cross":
+            counts[event.counter][event.direction] += 1
+    frames = outcome.record.frames * stride if outcome.record else 0
+    real = not model.endswith(".yaml")  # random weights count nothing worth comparing
+    return {
+        "frames": frames,
+        "seconds": seconds,
+        "counts": counts if real else None,
+        "detector": detector.name,
+    }
+
+
+def _stopper(args: argparse.Namespace) -> Callable[[Any], None] | None:
+    if args.frames is None:
+        return None
+
+    def stop_after(info: Any) -> None:
+        if info.index + 1 >= args.frames:
+            raise KeyboardInterrupt  # count_frames keeps what was counted and ends the source
+
+    return stop_after
+
+
+def case_supervision(args: argparse.Namespace, model: str) -> dict[str, Any]:
+    import supervision as sv
+    from trackers import ByteTrackTracker
+
+    from crowdcount.detect import ModelChoice, load_detector
+
+    site, camera = _camera(args.config)
+    detector = load_detector(ModelChoice(model, "bench"), None, site.detector.confidence)
+    tracker = ByteTrackTracker()
+    zones = {
+        line.id: sv.LineZone(start=sv.Point(*line.points[0]), end=sv.Point(*line.points[-1]))
+        for line in camera.lines
+    }
+    frames = 0
+    began = time.perf_counter()
+    for frame in _limit(sv.get_video_frames_generator(args.video), args.frames):
+        detections = tracker.update(detector.detect(frame))
+        for zone in zones.values():
+            zone.trigger(detections)
+        frames += 1
+    seconds = time.perf_counter() - began
+    # LineZone's "in" is the side left of start->end; each config line's in_direction is checked against it.
+    counts = {}
+    for line in camera.lines:
+        zone = zones[line.id]
+        (x0, y0), (x1, y1) = line.points[0], line.points[-1]
+        same = (y1 - y0) * line.in_direction[0] - (x1 - x0) * line.in_direction[1] > 0
+        counts[line.id] = {"in": zone.in_count if same else zone.out_count,
+                           "out": zone.out_count if same else zone.in_count}  # fmt: skip
+    return {"frames": frames, "seconds": seconds, "counts": counts, "detector": detector.name}
+
+
+def case_ultralytics(args: argparse.Namespace, weights: str, imgsz: int) -> dict[str, Any]:
+    import cv2
+
+    os.environ.setdefault("YOLO_OFFLINE", "1")
+    os.environ.setdefault("YOLO_AUTOINSTALL", "0")
+    from ultralytics import solutions
+
+    site, camera = _camera(args.config)
+    line = camera.lines[0]
+    counter = solutions.ObjectCounter(
+        model=weights, region=[tuple(p) for p in line.points], classes=[0], imgsz=imgsz,
+        show=False, verbose=False, conf=site.detector.confidence,
+    )  # fmt: skip
+    capture, frames = cv2.VideoCapture(args.video), 0
+    began = time.perf_counter()
+    while args.frames is None or frames < args.frames:
+        ok, image = capture.read()
+        if not ok:
+            break
+        counter(image)
+        frames += 1
+    seconds = time.perf_counter() - began
+    real = not weights.endswith(".yaml")
+    counts = {line.id: {"in": counter.in_count, "out": counter.out_count}} if real else None
+    return {
+        "frames": frames,
+        "seconds": seconds,
+        "counts": counts,
+        "detector": f"{Path(weights).name}@{imgsz}",
+    }
+
+
+def _run_case(queue: Any, function: Callable[..., dict[str, Any]], args: Any, extra: tuple) -> None:
+    try:
+        result = function(args, *extra)
+        result["peak_mb"] = _peak_mb()
+        queue.put(result)
+    except Exception as error:  # a failing baseline is a row with its reason, not the end of the run
+        queue.put({"error": f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"})
+
+
+def run_case(
+    function: Callable[..., dict[str, Any]], args: argparse.Namespace, *extra: Any
+) -> dict[str, Any]:
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    process = context.Process(target=_run_case, args=(queue, function, args, extra))
+    process.start()
+    result = queue.get()
+    process.join()
+    return result
+
+
+def ground_truth(args: argparse.Namespace) -> dict[str, dict[str, int]] | None:
+    if not args.gt or not Path(args.gt).is_file():
+        return None
+    from crowdcount.evaluate import ground_truth_events, load_mot_tracks
+
+    site, camera = _camera(args.config)
+    tracks = load_mot_tracks(args.gt)
+    if args.frames is not None:
+        tracks = {k: v for k, v in tracks.items() if k < args.frames}
+    start = datetime.now(site.tz)
+    counts = {line.id: {"in": 0, "out": 0} for line in camera.lines}
+    for event in ground_truth_events(tracks, camera, site.counting_for(camera).anchor, start, 7.0):
+        counts[event.counter][event.direction] += 1
+    return counts
+
+
+def error_pct(counts: dict | None, truth: dict | None) -> float | None:
+    """Mean absolute error over the lines and directions that ground truth has, in percent."""
+    if not counts or not truth:
+        return None
+    errors = [
+        abs(counts[line][d] - truth[line][d]) / truth[line][d]
+        for line in counts
+        for d in ("in", "out")
+        if line in truth and truth[line][d]
+    ]
+    return 100 * sum(errors) / len(errors) if errors else None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--video", default=str(PETS / "vtest.avi"))
+    parser.add_argument("--gt", default=str(PETS / "gt" / "gt.txt"))
+    parser.add_argument("--config", default=str(ROOT / "examples" / "pets09.yaml"))
+    parser.add_argument("--model", default=str(SHARED / "models" / "yolox_nano.onnx"), help="YOLOX ONNX")
+    parser.add_argument("--yolo-weights", default=None, help="a real Ultralytics .pt (default: yolo11n.yaml)")
+    parser.add_argument("--fps", type=float, default=7.0, help="the clip's real frame rate")
+    parser.add_argument("--frames", type=int, default=None, help="only the first N frames")
+    parser.add_argument("--json", default=str(ROOT / "out" / "bench.json"))
+    args = parser.parse_args()
+    for path, what in ((args.video, "--video"), (args.config, "--config"), (args.model, "--model")):
+        if not Path(path).exists():
+            sys.exit(
+                f"bench: {what} {path} not found (../shared absent? set CROWDCOUNT_SHARED or pass {what})"
+            )
+    yolo = args.yolo_weights or "yolo11n.yaml"
+    cases: list[tuple[str, Callable[..., dict[str, Any]], tuple]] = [
+        ("decode only (OpenCV)", case_decode, ()),
+        ("crowdcount, YOLOX-nano ONNX 416", case_crowdcount, (args.model, None, 1)),
+        ("crowdcount, YOLOX-nano ONNX 416, --stride 2", case_crowdcount, (args.model, None, 2)),
+        ("crowdcount, Ultralytics YOLO11n 640", case_crowdcount, (yolo, 640, 1)),
+        ("crowdcount, Ultralytics YOLO11n 320", case_crowdcount, (yolo, 320, 1)),
+        ("supervision LineZone + ByteTrack, same YOLOX", case_supervision, (args.model,)),
+        ("ultralytics ObjectCounter, YOLO11n 640", case_ultralytics, (yolo, 640)),
+    ]
+    truth = ground_truth(args)
+    rows = []
+    cpu = platform.processor() or platform.machine()
+    print(f"{Path(args.video).name}, {args.fps:g} fps, {os.cpu_count()} cores, {cpu}")
+    print(f"{'case':48} {'frames/s':>9} {'x real time':>11} {'peak MB':>8} {'error %':>8}  in/out per line")
+    for name, function, extra in cases:
+        random_weights = any(str(x).endswith(".yaml") for x in extra)
+        case_args = argparse.Namespace(**vars(args))
+        if random_weights:  # speed only: 200 frames tell it as well as the whole clip
+            case_args.frames = min(args.frames or RANDOM_WEIGHT_FRAMES, RANDOM_WEIGHT_FRAMES)
+        result = run_case(function, case_args, *extra)
+        result["case"] = name
+        if "error" not in result:
+            result["fps"] = result["frames"] / result["seconds"]
+            result["realtime_factor"] = result["fps"] / args.fps
+            result["error_pct"] = error_pct(result.get("counts"), truth)
+            counts = result.get("counts")
+            shown = " ".join(f"{k} {v['in']}/{v['out']}" for k, v in counts.items()) if counts else (
+                "(random weights)" if "counts" in result else "-")  # fmt: skip
+            error = f"{result['error_pct']:.1f}" if result["error_pct"] is not None else "-"
+            speed = f"{result['fps']:9.1f} {result['realtime_factor']:11.1f} {result['peak_mb']:8.0f}"
+            print(f"{name:48} {speed} {error:>8}  {shown}")
+        else:
+            print(f"{name:48} failed: {result['error']}")
+        rows.append(result)
+    if truth:
+        print(f"{'ground truth':48} {'':9} {'':11} {'':8} {'':>8}  "
+              + " ".join(f"{k} {v['in']}/{v['out']}" for k, v in truth.items()))  # fmt: skip
+    report = {"video": args.video, "fps": args.fps, "frames_limit": args.frames, "cpu_count": os.cpu_count(),
+              "machine": platform.machine(), "processor": platform.processor(), "ground_truth": truth,
+              "measured": datetime.now().isoformat(timespec="seconds"), "cases": rows}  # fmt: skip
+    Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.json).write_text(json.dumps(report, indent=1))
+    print(f"-> {args.json}")
+
+
+if __name__ == "__main__":
+    main()
