@@ -13,7 +13,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from crowdcount.archive import compile_filename_pattern
-from crowdcount.datatypes import CounterInfo
+from crowdcount.datatypes import CounterInfo, counter_key
 from crowdcount.errors import CrowdcountError
 from crowdcount.geometry import Anchor, in_normals, polygon_area, polygon_self_intersects
 
@@ -260,7 +260,7 @@ def counter_infos(camera: CameraConfig) -> list[CounterInfo]:
 def alert_thresholds(site: SiteConfig) -> dict[str, int]:
     """Occupancy alert threshold per zone, keyed ``camera/zone``."""
     return {
-        f"{camera.id}/{zone.id}": zone.alert_occupancy
+        counter_key(camera.id, zone.id): zone.alert_occupancy
         for camera in site.cameras
         for zone in camera.zones
         if zone.alert_occupancy is not None

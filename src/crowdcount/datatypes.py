@@ -61,6 +61,11 @@ class Gap:
     reason: str
 
 
+def counter_key(camera: str, counter: str) -> str:
+    """How the API, dashboard and alert thresholds name one line or zone: ``camera/counter``."""
+    return f"{camera}/{counter}"
+
+
 @dataclass(frozen=True, slots=True)
 class CounterInfo:
     """A line or zone as tables and reports describe it: whose, which kind, its optional group."""

@@ -284,14 +284,13 @@ def load_detector(
     session per thread (more frames per second; each frame takes as long as on one core).
     """
     path = Path(choice.reference)
-    if parallel and not choice.download and path.suffix == ".onnx" and not is_ultralytics_onnx(path):
-        copies = threads or os.cpu_count() or 1
-        if copies > 1:
-            return DetectorPool([YoloxOnnxDetector(path, imgsz, confidence, 1) for _ in range(copies)])
     if choice.download or path.suffix != ".onnx" or is_ultralytics_onnx(path):
         if threads:
             import torch
 
             torch.set_num_threads(threads)
         return UltralyticsDetector(choice.reference, imgsz, confidence, download=choice.download)
+    copies = (threads or os.cpu_count() or 1) if parallel else 1
+    if copies > 1:
+        return DetectorPool([YoloxOnnxDetector(path, imgsz, confidence, 1) for _ in range(copies)])
     return YoloxOnnxDetector(path, imgsz, confidence, threads)

@@ -25,7 +25,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy import event as sqlalchemy_event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from crowdcount.coverage import Span
@@ -156,30 +156,17 @@ class EventStore:
         self, record: SourceRecord, events: Sequence[CountEvent], gaps: Sequence[Gap] = ()
     ) -> None:
         """Atomically replace everything stored for ``(camera, source)`` with these events and gaps."""
-        key = and_(sources_table.c.camera == record.camera, sources_table.c.source == record.source)
         event_key = and_(events_table.c.camera == record.camera, events_table.c.source == record.source)
-        row = _source_row(record)
         gap_key = and_(gaps_table.c.camera == record.camera, gaps_table.c.source == record.source)
         with self.engine.begin() as connection:
             connection.execute(delete(events_table).where(event_key))
             connection.execute(delete(gaps_table).where(gap_key))
-            connection.execute(delete(sources_table).where(key))
-            connection.execute(insert(sources_table), [row])
-            if events:
-                connection.execute(insert(events_table), [_event_row(e) for e in events])
-            if gaps:
-                connection.execute(insert(gaps_table), [_gap_row(g) for g in gaps])
+            _write_source(connection, record, events, gaps)
 
     def append_live(self, record: SourceRecord, events: Sequence[CountEvent], gaps: Sequence[Gap]) -> None:
         """Add a live session's new events and gaps and update its source row, in one transaction."""
-        key = and_(sources_table.c.camera == record.camera, sources_table.c.source == record.source)
         with self.engine.begin() as connection:
-            connection.execute(delete(sources_table).where(key))
-            connection.execute(insert(sources_table), [_source_row(record)])
-            if events:
-                connection.execute(insert(events_table), [_event_row(e) for e in events])
-            if gaps:
-                connection.execute(insert(gaps_table), [_gap_row(g) for g in gaps])
+            _write_source(connection, record, events, gaps)
 
     def set_health(self, camera: str, health: dict[str, object]) -> None:
         """Replace the live health record of a camera (JSON-serialisable values)."""
@@ -274,6 +261,19 @@ class EventStore:
         query = select(sources_table).order_by(sources_table.c.camera, sources_table.c.start)
         with self.engine.connect() as connection:
             return [_row_source(row._mapping) for row in connection.execute(query)]
+
+
+def _write_source(
+    connection: Connection, record: SourceRecord, events: Sequence[CountEvent], gaps: Sequence[Gap]
+) -> None:
+    """Put the source's row (replacing an older one) and add these events and gaps."""
+    key = and_(sources_table.c.camera == record.camera, sources_table.c.source == record.source)
+    connection.execute(delete(sources_table).where(key))
+    connection.execute(insert(sources_table), [_source_row(record)])
+    if events:
+        connection.execute(insert(events_table), [_event_row(e) for e in events])
+    if gaps:
+        connection.execute(insert(gaps_table), [_gap_row(g) for g in gaps])
 
 
 def _sqlite_wal(dbapi_connection: Any, _record: Any) -> None:

@@ -7,6 +7,7 @@ import os
 import signal
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from multiprocessing.synchronize import Event
@@ -65,7 +66,7 @@ class CameraSession:
         self._times: deque[float] = deque(maxlen=50)
         self._connection: _Connection | None = None
 
-    def run(self, should_stop: Any) -> None:
+    def run(self, should_stop: Callable[[], bool]) -> None:
         """Count until ``should_stop()`` is true; then close every visit and store the rest."""
         self.reader.start()
         flushed = time.monotonic()

@@ -6,16 +6,16 @@ import json
 import logging
 import threading
 import urllib.request
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pandas as pd
-
 from crowdcount.aggregate import interval_table
-from crowdcount.datatypes import CounterInfo, CountEvent
+from crowdcount.datatypes import CounterInfo, CountEvent, Gap, counter_key
+from crowdcount.export import with_iso_times
 from crowdcount.live.stream import redact_url
-from crowdcount.live.totals import Alert, alert_changes, counter_key, counters_now, occupancy_series
+from crowdcount.live.totals import Alert, alert_changes, counters_now, occupancy_series
 from crowdcount.store import EventStore
 
 log = logging.getLogger("crowdcount.live")
@@ -112,7 +112,8 @@ class Monitor:
             table = table[table["camera"] == camera]
         if counter is not None:
             table = table[table["counter"] == counter]
-        return _records(table)
+        records: list[dict[str, Any]] = json.loads(with_iso_times(table).to_json(orient="records"))
+        return records
 
     def _series(self, now: datetime) -> dict[str, Any]:
         step = self.window / (SERIES_POINTS - 1)
@@ -133,10 +134,7 @@ class Monitor:
         active = {a.key: k for k, a in enumerate(self.alerts) if a.cleared_at is None}
         raised, cleared = alert_changes(active, occupancy, self.thresholds)
         for key in cleared:
-            alert = self.alerts[active[key]]
-            self.alerts[active[key]] = Alert(
-                alert.key, alert.occupancy, alert.threshold, alert.raised_at, now
-            )
+            self.alerts[active[key]] = replace(self.alerts[active[key]], cleared_at=now)
             self._notify("cleared", self.alerts[active[key]])
         for key in raised:
             self.alerts.append(Alert(key, occupancy[key] or 0, self.thresholds[key], now))
@@ -164,13 +162,5 @@ def post_json(url: str, body: dict[str, Any], timeout_s: float = 5.0) -> bool:
         return False
 
 
-def _gap_json(gap: Any) -> dict[str, str]:
+def _gap_json(gap: Gap) -> dict[str, str]:
     return {"start": gap.start.isoformat(), "end": gap.end.isoformat(), "reason": gap.reason}
-
-
-def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
-    records: list[dict[str, Any]] = json.loads(table.to_json(orient="records", date_format="iso"))
-    for record, (_, row) in zip(records, table.iterrows(), strict=True):
-        for column in ("interval_start", "interval_end"):
-            record[column] = row[column].isoformat()
-    return records

@@ -9,12 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from crowdcount.datatypes import CounterInfo, CountEvent
-
-
-def counter_key(camera: str, counter: str) -> str:
-    """How the API and dashboard name one line or zone: ``camera/counter``."""
-    return f"{camera}/{counter}"
+from crowdcount.datatypes import CounterInfo, CountEvent, counter_key
 
 
 def _tally(events: Iterable[CountEvent]) -> dict[str, int]:
