@@ -1,6 +1,6 @@
 # Two commands for a new user:
 #   make demo   set up .venv, count people in the PETS 2009 sample clip, export the events and the report
-#   make test   set up .venv (and Debian's chromium), lint, type-check and run the test suite
+#   make test   set up .venv (and Debian's chromium and postgresql), lint, type-check and run the tests
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -10,12 +10,12 @@ OUT    ?= out
 # A model found in ../shared/models is used when no other is configured (see models/README.md).
 export CROWDCOUNT_MODEL_DIR ?= $(SHARED)/models
 
-.PHONY: demo test lint browser clean
+.PHONY: demo test lint system clean
 
 $(BIN)/crowdcount: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,cluster]'
 	touch $@
 
 $(VIDEO):
@@ -32,10 +32,10 @@ lint: $(BIN)/crowdcount
 	$(BIN)/ruff format --check src tests scripts
 	$(BIN)/mypy
 
-browser:
-	scripts/ensure_chromium.sh
+system:
+	scripts/ensure_debian_packages.sh
 
-test: lint browser
+test: lint system
 	$(BIN)/python -m pytest
 
 clean:

@@ -5,11 +5,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
+
+from postgres import PostgresServer, postgres_bin
+
+from helpers import crowdcount
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("CROWDCOUNT_SHARED", ROOT.parent / "shared"))
@@ -43,14 +48,37 @@ def yolox_model() -> Path:
 CHROMIUM = Path("/usr/bin/chromium")
 
 
+def _need_system_package(what: str, why: str) -> None:
+    """Fail in CI (.ci/run installs Debian packages), skip elsewhere, saying what is missing."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} is missing in CI; .ci/run installs it (scripts/ensure_debian_packages.sh)")
+    pytest.skip(f"{what} is absent: {why}")
+
+
 @pytest.fixture
 def chromium() -> Path:
     """Debian's chromium for browser tests: required in CI (.ci/run installs it), else skipped."""
     if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing in CI; .ci/run installs Debian's chromium")
-        pytest.skip(f"{CHROMIUM} is absent: install Debian's chromium to run the browser test")
+        _need_system_package(str(CHROMIUM), "install Debian's chromium to run the browser test")
     return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """Debian's PostgreSQL on loopback for the whole test run (required in CI, else skipped)."""
+    bin_dir = postgres_bin()
+    if bin_dir is None:
+        _need_system_package("PostgreSQL", "install Debian's postgresql to test the PostgreSQL store")
+        return
+    server = PostgresServer(bin_dir).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> str:
+    """A fresh, empty database on the test server, as a postgresql:// URL."""
+    return postgres_server.create_database()
 
 
 EXAMPLE_CONFIG = ROOT / "examples" / "pets09.yaml"
@@ -72,3 +100,30 @@ def processed_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     return db
+
+
+@pytest.fixture(scope="session")
+def model(yolox_model: Path) -> str:
+    return str(yolox_model)
+
+
+@pytest.fixture(scope="session")
+def archive(tmp_path_factory: pytest.TempPathFactory, pets_video: Path) -> Path:
+    """The sample archive of scripts/make_sample_archive.py and its site config (do not modify)."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from make_sample_archive import build_archive
+
+    folder = tmp_path_factory.mktemp("site")
+    build_archive(pets_video, folder / "archive")
+    config = (ROOT / "examples" / "archive.yaml").read_text().replace("../sample_videos/archive", "archive")
+    (folder / "site.yaml").write_text(config)
+    return folder / "site.yaml"
+
+
+@pytest.fixture(scope="session")
+def reference(tmp_path_factory: pytest.TempPathFactory, archive: Path, model: str) -> Path:
+    """One uninterrupted local run of the archive, on two worker processes (do not modify)."""
+    out = tmp_path_factory.mktemp("reference")
+    result = crowdcount("run", "--config", archive, "--out", out, "--model", model, "--workers", 2)
+    assert result.returncode == 0, result.stderr
+    return out

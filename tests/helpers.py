@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import socket
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -94,3 +96,19 @@ def wait_until(check: Callable[[], Any], timeout: float, what: str, every: float
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
         time.sleep(every)
+
+
+def event_keys(db: str | Path) -> list[tuple]:
+    """Every stored event as a sortable tuple (store ids left out), to compare two runs."""
+    from crowdcount.store import EventStore
+
+    return sorted(
+        (e.camera, e.counter, e.kind, e.direction, e.track_id, e.timestamp.isoformat(), e.source, e.frame)
+        for e in EventStore(db, create=False).events()
+    )
+
+
+def sigint_as_in_a_terminal() -> None:
+    """``preexec_fn`` for a CLI that a test stops with SIGINT: a test run started from a background
+    shell job inherits SIGINT ignored, and Ctrl-C in a terminal is what such a test stands for."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -17,7 +17,7 @@ from conftest import PETS_VIDEO
 from crowdcount.config import load_config
 from crowdcount.evaluate import compare_lines, ground_truth_events, load_mot_tracks
 from crowdcount.store import EventStore
-from helpers import crowdcount
+from helpers import crowdcount, sigint_as_in_a_terminal
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "pets09.yaml"
@@ -99,6 +99,7 @@ def test_ctrl_c_keeps_the_counts_made_so_far(tmp_path, pets_video, yolox_model):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=sigint_as_in_a_terminal,
     )
     deadline = time.time() + 60
     while not db.exists() and time.time() < deadline:
@@ -106,7 +107,7 @@ def test_ctrl_c_keeps_the_counts_made_so_far(tmp_path, pets_video, yolox_model):
     time.sleep(3)
     process.send_signal(signal.SIGINT)
     stdout, stderr = process.communicate(timeout=120)
-    assert process.returncode == 130, stderr
+    assert process.returncode == 130, f"stdout: {stdout[-1500:]}\nstderr: {stderr[-1500:]}"
     assert "Traceback" not in stderr and "interrupted" in stdout
     record = EventStore(db, create=False).sources()[0]
     assert record.status == "interrupted" and 0 < record.frames < 795

@@ -15,11 +15,13 @@ from crowdcount.detect import (
     MODEL_ENV,
     UltralyticsDetector,
     YoloxOnnxDetector,
+    letterbox,
     load_detector,
     resolve_model,
 )
 from crowdcount.errors import CrowdcountError
 from crowdcount.evaluate import load_mot_tracks
+from helpers import crowdcount
 
 
 def frames(video: Path, indices: list[int]) -> dict[int, np.ndarray]:
@@ -49,9 +51,34 @@ def test_yolox_finds_the_annotated_people_on_real_frames(pets_video, pets_gt, yo
     assert found / annotated >= 0.7, f"recall {found}/{annotated}"
 
 
-def test_fixed_size_yolox_rejects_another_imgsz(yolox_model):
+def test_letterbox_keeps_the_aspect_ratio_on_a_canvas_of_multiples_of_32():
+    frame = np.zeros((576, 768, 3), dtype=np.uint8)
+    square, scale = letterbox(frame, 416)
+    rect, same_scale = letterbox(frame, 416, multiple=32)
+    assert square.shape == (3, 416, 416) and rect.shape == (3, 320, 416)
+    assert scale == same_scale == pytest.approx(416 / 768)
+    assert (rect[:, 312:, :] == 114).all()  # padding below the 416x312 picture
+
+
+def test_yolox_export_runs_at_its_frame_shape_and_at_other_sizes(pets_video, yolox_model):
+    """The export fixes 416x416; freed, it runs 4:3 frames at 416x320 and takes --imgsz."""
+    image = frames(pets_video, [100])[100]
+    square = YoloxOnnxDetector(yolox_model, rect=False)
+    rect = YoloxOnnxDetector(yolox_model)
+    small = YoloxOnnxDetector(yolox_model, imgsz=320)
+    assert square.name.endswith("@416") and rect.name.endswith("@416 rect")
+    boxes = {name: d.detect(image) for name, d in (("square", square), ("rect", rect), ("small", small))}
+    confident = {name: found[found.confidence >= 0.4] for name, found in boxes.items()}
+    assert len(confident["square"]) >= 4
+    for name in ("rect", "small"):
+        iou = sv.box_iou_batch(confident["square"].xyxy, boxes[name].xyxy)
+        matched = (iou.max(axis=1, initial=0) >= 0.7).mean()
+        assert matched >= 0.8, f"{name}: {matched:.0%} of the square input's people found again"
+
+
+def test_yolox_without_rect_keeps_the_fixed_size(yolox_model):
     with pytest.raises(CrowdcountError, match=r"--imgsz 640: yolox_nano\.onnx takes a fixed 416x416"):
-        YoloxOnnxDetector(yolox_model, imgsz=640)
+        YoloxOnnxDetector(yolox_model, imgsz=640, rect=False)
 
 
 def test_corrupt_onnx_file_is_a_clear_error(tmp_path):
@@ -74,6 +101,32 @@ def test_ultralytics_backend_runs_a_saved_model_on_a_real_frame(tmp_path, pets_v
     detections = detector.detect(frames(pets_video, [0])[0])
     assert isinstance(detections, sv.Detections)
     assert detections.xyxy.shape[1] == 4 and set(detections.class_id.tolist()) <= {0}
+
+
+@pytest.mark.parametrize("fmt", ["onnx", "openvino"])
+def test_ultralytics_weights_exported_for_onnxruntime_or_openvino_run_on_a_real_frame(
+    fmt, tmp_path, pets_video, monkeypatch
+):
+    """`crowdcount export-model` on a .pt (random weights: plumbing), then the export runs."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("YOLO_OFFLINE", "1")
+    monkeypatch.setenv("YOLO_AUTOINSTALL", "0")
+    from ultralytics import YOLO
+
+    YOLO("yolo11n.yaml").save(tmp_path / "random11n.pt")
+    result = crowdcount("export-model", tmp_path / "random11n.pt", "--format", fmt, "--imgsz", 320)
+    assert result.returncode == 0, result.stderr
+    exported = tmp_path / ("random11n.onnx" if fmt == "onnx" else "random11n_openvino_model")
+    assert exported.exists() and f"--model {exported}" in " ".join(result.stdout.split())
+    detector = load_detector(resolve_model(str(exported)), imgsz=320)
+    assert isinstance(detector, UltralyticsDetector)
+    detections = detector.detect(frames(pets_video, [0])[0])
+    assert detections.xyxy.shape[1] == 4 and set(detections.class_id.tolist()) <= {0}
+
+
+def test_export_needs_pt_weights(tmp_path):
+    result = crowdcount("export-model", tmp_path / "model.onnx")
+    assert result.returncode == 2 and "not an Ultralytics .pt file" in result.stderr
 
 
 def test_model_resolution_order(tmp_path, monkeypatch):

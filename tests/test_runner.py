@@ -14,58 +14,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from crowdcount.detect import ModelChoice
+from crowdcount.runner import RunOptions
 from crowdcount.store import EventStore
-from helpers import crowdcount
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-from make_sample_archive import build_archive  # noqa: E402
+from helpers import crowdcount, event_keys
 
 SEOUL = ZoneInfo("Asia/Seoul")
-
-
-@pytest.fixture(scope="module")
-def archive(tmp_path_factory, pets_video_path) -> Path:
-    folder = tmp_path_factory.mktemp("site")
-    build_archive(pets_video_path, folder / "archive")
-    config = (ROOT / "examples" / "archive.yaml").read_text().replace("../sample_videos/archive", "archive")
-    (folder / "site.yaml").write_text(config)
-    return folder / "site.yaml"
-
-
-@pytest.fixture(scope="module")
-def pets_video_path() -> Path:
-    from conftest import PETS_VIDEO, YOLOX_MODEL
-
-    for path in (PETS_VIDEO, YOLOX_MODEL):
-        if not path.exists():
-            pytest.skip(
-                f"{path} is absent: this test needs ../shared (or CROWDCOUNT_SHARED) beside the checkout"
-            )
-    return PETS_VIDEO
-
-
-@pytest.fixture(scope="module")
-def model() -> str:
-    from conftest import YOLOX_MODEL
-
-    return str(YOLOX_MODEL)
-
-
-def event_keys(db: Path) -> list[tuple]:
-    return sorted(
-        (e.camera, e.counter, e.kind, e.direction, e.track_id, e.timestamp.isoformat(), e.source, e.frame)
-        for e in EventStore(db, create=False).events()
-    )
-
-
-@pytest.fixture(scope="module")
-def reference(tmp_path_factory, archive, model) -> Path:
-    """One uninterrupted run, on two worker processes."""
-    out = tmp_path_factory.mktemp("reference")
-    result = crowdcount("run", "--config", archive, "--out", out, "--model", model, "--workers", 2)
-    assert result.returncode == 0, result.stderr
-    return out
 
 
 def test_run_reports_bad_files_and_records_gaps(reference):
@@ -147,3 +101,22 @@ def test_nothing_processable_exits_non_zero(tmp_path, model):
     assert "no recording could be processed" in result.stderr
     files = json.loads((tmp_path / "out" / "run-manifest.json").read_text())["files"]
     assert [(f["status"], "missing-folder not found" in f["reason"]) for f in files] == [("failed", True)]
+
+
+@pytest.mark.parametrize(
+    ("fps", "stride", "expected"),
+    [
+        (7, None, 1),
+        (12.5, None, 1),
+        (15, None, 2),
+        (25, None, 3),
+        (29.97, None, 4),
+        (60, None, 8),
+        (25, 1, 1),
+    ],
+)
+def test_auto_stride_keeps_at_least_7_frames_per_second(fps, stride, expected):
+    options = RunOptions(ModelChoice("model.onnx", "test"), stride=stride)
+    assert options.stride_for(fps) == expected
+    if stride is None:
+        assert fps / options.stride_for(fps) >= 7

@@ -1,15 +1,15 @@
-"""Event store on a real SQLite file."""
+"""Event store on a real SQLite file and on a real PostgreSQL server: the same behaviour."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import func, select
 
-from crowdcount.datatypes import CountEvent
+from crowdcount.datatypes import CounterInfo, CountEvent, Gap
 from crowdcount.errors import CrowdcountError
-from crowdcount.store import EventStore, SourceRecord
+from crowdcount.store import EventStore, SourceRecord, events_table, sources_table
 from helpers import START
 
 
@@ -23,8 +23,21 @@ def record(source: str, frames: int = 100) -> SourceRecord:
     return SourceRecord("cam", source, "done", START, START + timedelta(seconds=10), 10.0, frames, 1, "yolox")
 
 
-def test_events_round_trip_with_their_timezone(tmp_path):
-    store = EventStore(tmp_path / "sub" / "events.db")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def target(request, tmp_path) -> str:
+    """Where a store lives: a new SQLite file, or a new database on the test PostgreSQL server."""
+    if request.param == "sqlite":
+        return str(tmp_path / "sub" / "events.db")
+    return request.getfixturevalue("postgres_url")
+
+
+def rows(store: EventStore, table) -> int:
+    with store.engine.connect() as connection:
+        return connection.execute(select(func.count()).select_from(table)).scalar_one()
+
+
+def test_events_round_trip_with_their_timezone(target):
+    store = EventStore(target)
     exit_event = CountEvent("cam", "zone", "exit", "out", 3, START, "a.mp4", 5, dwell_s=2.5)
     store.replace_source(record("a.mp4"), [event("a.mp4", 2), exit_event])
     loaded = store.events()
@@ -33,21 +46,18 @@ def test_events_round_trip_with_their_timezone(tmp_path):
     assert store.sources() == [record("a.mp4")]
 
 
-def test_processing_a_source_again_replaces_its_events(tmp_path):
-    path = tmp_path / "events.db"
-    store = EventStore(path)
+def test_processing_a_source_again_replaces_its_events(target):
+    store = EventStore(target)
     store.replace_source(record("a.mp4"), [event("a.mp4", 1), event("a.mp4", 2)])
     store.replace_source(record("b.mp4"), [event("b.mp4", 3)])
     store.replace_source(record("a.mp4", frames=50), [event("a.mp4", 4)])
     assert [(e.source, e.track_id) for e in store.events()] == [("b.mp4", 3), ("a.mp4", 4)]
-    with sqlite3.connect(path) as connection:
-        assert connection.execute("select count(*) from events").fetchone() == (2,)
-        assert connection.execute("select count(*) from sources").fetchone() == (2,)
-    assert [r.frames for r in EventStore(path).sources() if r.source == "a.mp4"] == [50]
+    assert rows(store, events_table) == 2 and rows(store, sources_table) == 2
+    assert [r.frames for r in EventStore(target).sources() if r.source == "a.mp4"] == [50]
 
 
-def test_filters_by_camera_and_source(tmp_path):
-    store = EventStore(tmp_path / "events.db")
+def test_filters_by_camera_and_source(target):
+    store = EventStore(target)
     store.replace_source(record("a.mp4"), [event("a.mp4", 1)])
     store.replace_source(record("b.mp4"), [event("b.mp4", 2)])
     assert [e.source for e in store.events(source="b.mp4")] == ["b.mp4"]
@@ -57,3 +67,26 @@ def test_filters_by_camera_and_source(tmp_path):
 def test_opening_a_missing_database_for_reading_is_a_clear_error(tmp_path):
     with pytest.raises(CrowdcountError, match="not found; run 'crowdcount process' first"):
         EventStore(tmp_path / "nope.db", create=False)
+
+
+def test_gaps_counters_timezone_and_health_round_trip(target):
+    store = EventStore(target)
+    gap = Gap("cam", "a.mp4", START, START + timedelta(seconds=5), "corrupt segment: frames 3-9")
+    store.replace_source(record("a.mp4"), [event("a.mp4", 1)], [gap])
+    store.set_counters("cam", [CounterInfo("cam", "gate", "line", "walkways")])
+    store.set_timezone("Asia/Seoul")
+    store.set_health("cam", {"state": "up", "fps": 7.0})
+    assert store.gaps() == [gap]
+    assert store.counters() == [CounterInfo("cam", "gate", "line", "walkways")]
+    assert store.timezone() == "Asia/Seoul"
+    assert store.health()["cam"]["state"] == "up"
+    last, events = store.events_after(0)
+    assert events == [event("a.mp4", 1)] and store.events_after(last) == (last, [])
+    assert store.event_count() == 1
+
+
+def test_an_unreachable_server_is_a_clear_error_without_the_password():
+    shown = r"cannot open database postgresql\+psycopg://crowd:\*\*\*@127\.0\.0\.1:1/crowdcount"
+    with pytest.raises(CrowdcountError, match=shown) as error:
+        EventStore("postgresql://crowd:secret@127.0.0.1:1/crowdcount")
+    assert "secret" not in str(error.value)

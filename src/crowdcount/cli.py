@@ -26,9 +26,10 @@ from crowdcount.aggregate import (
     parse_interval,
     zone_totals,
 )
+from crowdcount.cluster import LOCAL, connect, count_on_ray, pack_model
 from crowdcount.config import CameraConfig, SiteConfig, alert_thresholds, counter_infos, load_config
 from crowdcount.datatypes import CountEvent
-from crowdcount.detect import resolve_model
+from crowdcount.detect import export_ultralytics, resolve_model
 from crowdcount.errors import CrowdcountError
 from crowdcount.evaluate import compare_lines, ground_truth_events, load_mot_tracks
 from crowdcount.export import Format, write_table
@@ -62,8 +63,29 @@ DEFAULT_OUT = Path("crowdcount-out")
 ModelOption = Annotated[
     str | None, typer.Option(help="Detector weights: YOLOX .onnx, Ultralytics .pt/.onnx/OpenVINO.")
 ]
-DbOption = Annotated[Path | None, typer.Option(help="Event database (default: OUT/crowdcount.db).")]
-StrideOption = Annotated[int, typer.Option(min=1, help="Run on every N-th frame (faster).")]
+StoreOption = Annotated[
+    str,
+    typer.Option(
+        help="Event database written by process, run or live: a SQLite file or a SQLAlchemy URL "
+        "(postgresql://user:password@host/crowdcount)."
+    ),
+]
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Event database: a SQLite file or a SQLAlchemy URL such as "
+        "postgresql://user:password@host/crowdcount (default: OUT/crowdcount.db)."
+    ),
+]
+StrideOption = Annotated[
+    int | None,
+    typer.Option(
+        min=1,
+        help="Run on every N-th frame. Default: auto, at least 7 frames per second of video "
+        "(every frame up to 13 fps, every 3rd at 25 fps, every 4th at 30 fps).",
+        show_default=False,
+    ),
+]
 ImgszOption = Annotated[int | None, typer.Option(min=32, help="Detector input size in pixels.")]
 RoiOption = Annotated[
     bool, typer.Option(help="Detect only around the camera's lines and zones (faster on wide views).")
@@ -113,7 +135,7 @@ def process(
     db: DbOption = None,
     out: Annotated[Path, typer.Option(help="Output folder.")] = DEFAULT_OUT,
     model: ModelOption = None,
-    stride: StrideOption = 1,
+    stride: StrideOption = None,
     imgsz: ImgszOption = None,
     roi: RoiOption = False,
     fps: Annotated[float | None, typer.Option(help="Frame rate for timestamps (overrides all).")] = None,
@@ -139,7 +161,7 @@ def process(
         f"model {detector.name} ({options.model.how})"
     )
     with _progress() as progress:
-        frames = progress.add_task("frames", total=_frame_total(recording, stride), rate="")
+        frames = progress.add_task("frames", total=_frame_total(recording, options), rate="")
         outcome = count_recording(
             recording, cam, site.counting_for(cam), detector, options, lambda _: _advance(progress, frames)
         )
@@ -152,7 +174,7 @@ def process(
     note = " (interrupted: partial counts stored)" if outcome.status == "interrupted" else ""
     console.print(
         f"{record.frames} frames, {record.start:%Y-%m-%d %H:%M:%S} to {record.end:%H:%M:%S}, "
-        f"{len(outcome.events)} events -> {store.url}{note}"
+        f"{len(outcome.events)} events -> {store.shown_url}{note}"
     )
     for gap in outcome.gaps:
         console.print(f"[yellow]gap[/] {gap.start:%H:%M:%S}-{gap.end:%H:%M:%S}: {gap.reason}")
@@ -162,7 +184,7 @@ def process(
 
 
 def _run_options(
-    site: SiteConfig, model: str | None, imgsz: int | None, stride: int, roi: bool,
+    site: SiteConfig, model: str | None, imgsz: int | None, stride: int | None, roi: bool,
     workers: int = 1, force: bool = False,
 ) -> RunOptions:  # fmt: skip
     """Command-line knobs over the config's detector defaults."""
@@ -179,9 +201,9 @@ def _progress() -> Progress:
     )  # fmt: skip
 
 
-def _frame_total(recording: Recording, stride: int) -> int | None:
+def _frame_total(recording: Recording, options: RunOptions) -> int | None:
     count = recording.info.frame_count if recording.info else 0
-    return math.ceil(count / stride) if count else None
+    return math.ceil(count / options.stride_for(recording.fps)) if count and recording.fps else None
 
 
 def _advance(progress: Progress, task: TaskID, frames: int = 1) -> None:
@@ -205,11 +227,19 @@ def run(
     db: DbOption = None,
     out: Annotated[Path, typer.Option(help="Output folder (database, run manifest).")] = DEFAULT_OUT,
     model: ModelOption = None,
-    stride: StrideOption = 1,
+    stride: StrideOption = None,
     imgsz: ImgszOption = None,
     roi: RoiOption = False,
     workers: Annotated[int, typer.Option(min=1, help="Files counted in parallel processes.")] = 1,
     force: Annotated[bool, typer.Option(help="Count files again that an earlier run finished.")] = False,
+    ray: Annotated[
+        str | None,
+        typer.Option(
+            metavar="[ADDRESS]",
+            help="Count each file as a Ray task: alone, on a local Ray instance; with an address "
+            "(auto, or HEAD_IP:6379), on that cluster. Needs crowdcount[cluster].",
+        ),
+    ] = None,
 ) -> None:
     """Count every recording of every camera of a site (folders, globs, single files).
 
@@ -232,11 +262,16 @@ def run(
         def start_file(recording: Recording) -> None:
             progress.update(current["task"], visible=False)
             current["task"] = progress.add_task(
-                recording.path.name, total=_frame_total(recording, stride), rate=""
+                recording.path.name, total=_frame_total(recording, options), rate=""
             )
 
-        if workers > 1 and len(todo) > 1:
-            tasks = {str(r.path): progress.add_task(r.path.name, total=_frame_total(r, stride), rate="")
+        if ray is not None and todo:
+            shipped = pack_model(options.model)
+            console.print(f"Ray ({ray}): {connect(ray)}, one task per file")
+            outcomes = count_on_ray(site_run, todo, shipped)
+            detector_name = f"{options.model.reference} on Ray ({ray})"
+        elif workers > 1 and len(todo) > 1:
+            tasks = {str(r.path): progress.add_task(r.path.name, total=_frame_total(r, options), rate="")
                      for _, r in todo}  # fmt: skip
             outcomes = site_run.count_in_workers(todo, lambda info: _advance(progress, tasks[info.source]))
             detector_name = f"{options.model.reference} x{workers} workers"
@@ -253,7 +288,7 @@ def run(
     manifest_path.parent.mkdir(parents=True, exist_ok=True)
     manifest_path.write_text(json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8")
     _print_run(site_run.outcomes, manifest)
-    console.print(f"-> {store.url}; manifest {manifest_path}")
+    console.print(f"-> {store.shown_url}; manifest {manifest_path}")
     totals = manifest["totals"]
     if totals["interrupted"]:
         raise typer.Exit(130)
@@ -292,7 +327,7 @@ def _interval_data(store: EventStore, interval: str, tz: str) -> pd.DataFrame:
     "--format xlsx --out counts.xlsx"
 )
 def export(
-    db: Annotated[Path, typer.Option(help="Event database written by 'process'.")],
+    db: StoreOption,
     out: Annotated[Path, typer.Option(help="File to write.")],
     what: Annotated[
         What, typer.Option(help="events: one row per event; intervals: per counter and interval; groups.")
@@ -331,7 +366,7 @@ def export(
 
 @app.command(epilog="Example: crowdcount report --db out/crowdcount.db --out out/report.html --lang ko")
 def report(
-    db: Annotated[Path, typer.Option(help="Event database written by 'process'.")],
+    db: StoreOption,
     out: Annotated[Path, typer.Option(help="HTML file to write (one self-contained file).")],
     lang: Annotated[str, typer.Option(help="Labels: en or ko.")] = "en",
     interval: Annotated[str, typer.Option(help="Interval of the time-series plots.")] = "15min",
@@ -360,7 +395,7 @@ def _timezone(name: str) -> str:
 def evaluate(
     gt: Annotated[Path, typer.Option(help="Ground truth in MOT format (frame,id,x,y,w,h,...).")],
     config: ConfigOption,
-    db: Annotated[Path, typer.Option(help="Event database of the run to check.")],
+    db: StoreOption,
     video: Annotated[
         Path | None, typer.Option(help="The processed recording (needed if the camera has several).")
     ] = None,
@@ -456,7 +491,7 @@ def live(
     for cam in cameras:
         store.set_counters(cam.id, counter_infos(cam))
     since = datetime.now(site.tz)
-    console.print(f"counting {len(cameras)} camera(s) live -> {store.url}")
+    console.print(f"counting {len(cameras)} camera(s) live -> {store.shown_url}")
     processes = CameraProcesses(site, cameras, store.url, options).start()
     try:
         monitor = Monitor(store, live=True, since=since, thresholds=alert_thresholds(site),
@@ -465,12 +500,34 @@ def live(
     finally:
         console.print("stopping cameras (storing what they counted)...")
         processes.stop()
-        console.print(f"stored -> {store.url}")
+        console.print(f"stored -> {store.shown_url}")
+
+
+class ModelFormat(StrEnum):
+    onnx = "onnx"
+    openvino = "openvino"
+
+
+@app.command("export-model", epilog="Example: crowdcount export-model models/yolo11n.pt --format openvino")
+def export_model(
+    weights: Annotated[Path, typer.Argument(help="Ultralytics .pt weights (e.g. models/yolo11n.pt).")],
+    fmt: Annotated[
+        ModelFormat, typer.Option("--format", help="onnx (onnxruntime) or openvino (Intel CPUs).")
+    ] = ModelFormat.onnx,
+    imgsz: Annotated[int, typer.Option(min=32, help="Input size the exported model is fixed to.")] = 640,
+) -> None:
+    """Export Ultralytics weights for faster CPU inference; the result is written beside them.
+
+    Use it with --model PATH (or leave it in models/): crowdcount runs an Ultralytics ONNX export
+    or *_openvino_model folder through Ultralytics. Nothing is downloaded.
+    """
+    exported = export_ultralytics(weights, fmt.value, imgsz)
+    console.print(f"{weights} -> {exported}  (use: --model {exported} --imgsz {imgsz})", soft_wrap=True)
 
 
 @app.command(epilog="Example: crowdcount serve --db out/crowdcount.db --config examples/pets09.yaml")
 def serve(
-    db: Annotated[Path, typer.Option(help="Event database written by 'process', 'run' or 'live'.")],
+    db: StoreOption,
     config: Annotated[
         Path | None, typer.Option("--config", "-c", help="Site YAML, for zone alert thresholds.")
     ] = None,
@@ -490,10 +547,24 @@ def serve(
     _serve(monitor, host, port, token, lang)
 
 
+def with_flag_values(argv: list[str], option: str, value: str) -> list[str]:
+    """``option`` given without a value (last, or before another option) gets ``value``.
+
+    Click options cannot take an optional value through Typer, so ``--ray`` alone becomes
+    ``--ray local`` here.
+    """
+    result = []
+    for index, arg in enumerate(argv):
+        result.append(arg)
+        if arg == option and (index + 1 == len(argv) or argv[index + 1].startswith("-")):
+            result.append(value)
+    return result
+
+
 def main() -> None:
     """Entry point: user errors print one line and exit 2, never a traceback."""
     try:
-        app()
+        app(args=with_flag_values(sys.argv[1:], "--ray", LOCAL))
     except CrowdcountError as error:
         errors.print(f"crowdcount: error: {error}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(2)

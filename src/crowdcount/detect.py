@@ -9,25 +9,28 @@ disk.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import queue
 import re
+import warnings
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import cv2
 import numpy as np
 import supervision as sv
 
-from crowdcount.errors import CrowdcountError
+from crowdcount.errors import CrowdcountError, first_line
 
 T = TypeVar("T")
 PERSON = 0
+YOLOX_STRIDES = (8, 16, 32)
 MODEL_ENV = "CROWDCOUNT_MODEL"
 MODEL_DIR_ENV = "CROWDCOUNT_MODEL_DIR"
 _DOWNLOADABLE = re.compile(r"^yolo[\w.\-]*\.pt$")
@@ -98,25 +101,36 @@ def resolve_model(explicit: str | None = None, configured: str | None = None) ->
     raise CrowdcountError(f"no detector model found (searched {searched}); {_MODEL_HELP}")
 
 
-def letterbox(image: np.ndarray, size: int) -> tuple[np.ndarray, float]:
-    """Scale into a size x size canvas at the top-left, pad 114; return CHW float and scale."""
+def letterbox(image: np.ndarray, size: int, multiple: int | None = None) -> tuple[np.ndarray, float]:
+    """Scale the long side to ``size`` at the top-left, pad 114; return CHW float and scale.
+
+    The canvas is ``size`` x ``size``, or with ``multiple`` each side rounded up to a multiple
+    of it (a 4:3 frame at 416 becomes 416x320: a quarter fewer pixels to run the model on).
+    """
     height, width = image.shape[:2]
     scale = min(size / height, size / width)
-    resized = cv2.resize(image, (round(width * scale), round(height * scale)), interpolation=cv2.INTER_LINEAR)
-    canvas = np.full((size, size, 3), 114, dtype=np.uint8)
-    canvas[: resized.shape[0], : resized.shape[1]] = resized
+    new_width, new_height = round(width * scale), round(height * scale)
+    if multiple:
+        canvas_height, canvas_width = (-(-side // multiple) * multiple for side in (new_height, new_width))
+    else:
+        canvas_height = canvas_width = size
+    resized = cv2.resize(image, (new_width, new_height), interpolation=cv2.INTER_LINEAR)
+    canvas = np.full((canvas_height, canvas_width, 3), 114, dtype=np.uint8)
+    canvas[:new_height, :new_width] = resized
     return np.ascontiguousarray(canvas.transpose(2, 0, 1), dtype=np.float32), scale
 
 
 @cache
-def yolox_grid(size: int, strides: tuple[int, ...] = (8, 16, 32)) -> tuple[np.ndarray, np.ndarray]:
-    """Cell offsets (N, 2) and strides (N, 1) of YOLOX's output rows for a square input (read-only)."""
+def yolox_grid(
+    height: int, width: int, strides: tuple[int, ...] = YOLOX_STRIDES
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cell offsets (N, 2) and strides (N, 1) of YOLOX's output rows for one input shape (read-only)."""
     cells, scales = [], []
     for stride in strides:
-        side = size // stride
-        xs, ys = np.meshgrid(np.arange(side), np.arange(side))
+        rows, columns = height // stride, width // stride
+        xs, ys = np.meshgrid(np.arange(columns), np.arange(rows))
         cells.append(np.stack([xs, ys], axis=2).reshape(-1, 2))
-        scales.append(np.full((side * side, 1), stride))
+        scales.append(np.full((rows * columns, 1), stride))
     grid = np.concatenate(cells).astype(np.float32), np.concatenate(scales).astype(np.float32)
     for array in grid:
         array.flags.writeable = False  # shared by every call
@@ -124,12 +138,15 @@ def yolox_grid(size: int, strides: tuple[int, ...] = (8, 16, 32)) -> tuple[np.nd
 
 
 def decode_yolox(
-    raw: np.ndarray, size: int, scale: float, confidence: float, iou: float = 0.45
+    raw: np.ndarray, shape: tuple[int, int], scale: float, confidence: float, iou: float = 0.45
 ) -> sv.Detections:
-    """Raw YOLOX rows (N, 5 + classes) -> person boxes in original image pixels after NMS."""
-    cells, strides = yolox_grid(size)
+    """Raw YOLOX rows (N, 5 + classes) for an input of ``shape`` (height, width) -> person boxes
+    in original image pixels after NMS."""
+    cells, strides = yolox_grid(*shape)
     if len(raw) != len(cells):
-        raise CrowdcountError(f"YOLOX output has {len(raw)} rows, expected {len(cells)} for {size}px")
+        raise CrowdcountError(
+            f"YOLOX output has {len(raw)} rows, expected {len(cells)} for a {shape[1]}x{shape[0]} input"
+        )
     scores = raw[:, 4] * raw[:, 5 + PERSON]
     keep = scores >= confidence
     rows, scores, cells, strides = raw[keep], scores[keep], cells[keep], strides[keep]
@@ -148,37 +165,80 @@ def decode_yolox(
     )
 
 
+def free_input_size(path: str | Path) -> bytes:
+    """The ONNX model with its input height and width (and output rows) made free: serialized."""
+    import onnx
+
+    model = onnx.load(str(path))
+    dims = model.graph.input[0].type.tensor_type.shape.dim
+    dims[2].dim_param, dims[3].dim_param = "height", "width"
+    for output in model.graph.output:
+        for dim in output.type.tensor_type.shape.dim[1:]:
+            dim.dim_param = "free"
+    del model.graph.value_info[:]  # shapes inferred for the fixed size
+    return model.SerializeToString()
+
+
 class YoloxOnnxDetector:
-    """YOLOX (Megvii) exported to ONNX, run on onnxruntime's CPU (or CUDA) provider."""
+    """YOLOX (Megvii) exported to ONNX, run on onnxruntime's CPU (or CUDA) provider.
+
+    YOLOX's graph works at any input size, but exports fix one (416x416 for nano). With ``rect``
+    (the default) the size is freed, each frame is letterboxed to its own aspect ratio (sides
+    multiples of 32: 416x320 for 4:3 video, 1.3x faster than the square) and ``imgsz`` may be any
+    size. A model whose graph really needs its fixed size keeps it.
+    """
 
     def __init__(
-        self, path: str | Path, imgsz: int | None = None, confidence: float = 0.1, threads: int = 0
-    ) -> None:
+        self, path: str | Path, imgsz: int | None = None, confidence: float = 0.1, threads: int = 0,
+        rect: bool = True,
+    ) -> None:  # fmt: skip
         import onnxruntime as ort
 
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        try:
-            self.session = ort.InferenceSession(str(path), options, providers=ort.get_available_providers())
-        except Exception as error:  # onnxruntime raises its own untyped errors
-            first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-            raise CrowdcountError(f"{path}: cannot load ONNX model ({first})") from None
+        self.options = ort.SessionOptions()
+        self.options.intra_op_num_threads = threads
+        self.session = self._session(path, str(path))
         model_input = self.session.get_inputs()[0]
         fixed = model_input.shape[2] if isinstance(model_input.shape[2], int) else None
+        native = fixed or 416
+        if rect and fixed is not None and self._free_size(path):
+            fixed = None
+        self.multiple = max(YOLOX_STRIDES) if rect and fixed is None else None
         if fixed is not None and imgsz is not None and imgsz != fixed:
             raise CrowdcountError(
                 f"--imgsz {imgsz}: {Path(path).name} takes a fixed {fixed}x{fixed} input; "
                 f"use --imgsz {fixed} or leave it out"
             )
         self.input_name = model_input.name
-        self.size = fixed or imgsz or 416
+        self.size = imgsz or native
         self.confidence = confidence
-        self.name = f"yolox-onnx:{Path(path).name}@{self.size}"
+        self.name = f"yolox-onnx:{Path(path).name}@{self.size}{' rect' if self.multiple else ''}"
+
+    def _session(self, path: str | Path, model: str | bytes) -> Any:
+        import onnxruntime as ort
+
+        try:
+            return ort.InferenceSession(model, self.options, providers=ort.get_available_providers())
+        except Exception as error:  # onnxruntime raises its own untyped errors
+            raise CrowdcountError(f"{path}: cannot load ONNX model ({first_line(error)})") from None
+
+    def _free_size(self, path: str | Path) -> bool:
+        """Switch to the model with a free input size if it runs at a non-square size; else keep it."""
+        height, width = 2 * max(YOLOX_STRIDES), 3 * max(YOLOX_STRIDES)
+        try:
+            session = self._session(path, free_input_size(path))
+            probe = np.zeros((1, 3, height, width), dtype=np.float32)
+            rows = session.run(None, {session.get_inputs()[0].name: probe})[0].shape[1]
+        except Exception:  # any graph that hard-codes its size fails in its own way
+            return False
+        if rows != len(yolox_grid(height, width)[0]):
+            return False
+        self.session = session
+        return True
 
     def detect(self, image: np.ndarray) -> sv.Detections:
-        tensor, scale = letterbox(image, self.size)
+        tensor, scale = letterbox(image, self.size, self.multiple)
         raw = self.session.run(None, {self.input_name: tensor[None]})[0][0]
-        return decode_yolox(raw, self.size, scale, self.confidence)
+        return decode_yolox(raw, (tensor.shape[1], tensor.shape[2]), scale, self.confidence)
 
 
 class UltralyticsDetector:
@@ -196,7 +256,7 @@ class UltralyticsDetector:
             self.model = YOLO(reference, task="detect")
         except Exception as error:  # ultralytics raises many types for bad or missing files
             what = "download" if download else "load"
-            message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            message = first_line(error)
             hint = " (offline? put the file in models/ instead)" if download else ""
             raise CrowdcountError(f"cannot {what} Ultralytics model {reference}{hint}: {message}") from None
         names = {int(k): str(v) for k, v in (self.model.names or {}).items()}
@@ -272,6 +332,27 @@ def is_ultralytics_onnx(path: Path) -> bool:
     except Exception:
         return False  # YoloxOnnxDetector reports the load error properly
     return "names" in meta.custom_metadata_map
+
+
+def export_ultralytics(weights: str | Path, fmt: str, imgsz: int | None = None) -> Path:
+    """Export Ultralytics ``.pt`` weights to ``onnx`` or ``openvino`` beside them; the new model's path."""
+    path = Path(weights)
+    if path.suffix != ".pt" or not path.is_file():
+        raise CrowdcountError(f"{path}: not an Ultralytics .pt file; export takes the .pt weights")
+    if fmt == "openvino" and importlib.util.find_spec("openvino") is None:
+        raise CrowdcountError("--format openvino needs the openvino package: pip install openvino")
+    os.environ.setdefault("YOLO_OFFLINE", "1")
+    os.environ.setdefault("YOLO_AUTOINSTALL", "0")
+    os.environ.setdefault("YOLO_VERBOSE", "False")  # the exporter's log; errors still come through
+    from ultralytics import YOLO
+
+    try:
+        with warnings.catch_warnings():  # torch's tracer deprecation notes, not the user's concern
+            warnings.simplefilter("ignore")
+            exported = YOLO(str(path), task="detect").export(format=fmt, imgsz=imgsz or 640, verbose=False)
+    except Exception as error:  # ultralytics raises many types for bad weights or exporters
+        raise CrowdcountError(f"cannot export {path} to {fmt}: {first_line(error)}") from None
+    return path.parent / Path(exported).name
 
 
 def load_detector(

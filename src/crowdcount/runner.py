@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -34,6 +35,7 @@ from crowdcount.sources import FrameReader, Prefetch, VideoInfo, effective_fps, 
 from crowdcount.store import EventStore, SourceRecord
 from crowdcount.track import Tracker
 
+AUTO_DETECTIONS_PER_SECOND = 7.0  # walking people move ~20 cm between frames: tracks hold
 BETWEEN_FILES = ""  # the gaps table's source for holes between a camera's recordings
 
 
@@ -77,11 +79,16 @@ class RunOptions:
     model: ModelChoice
     imgsz: int | None = None
     confidence: float = 0.1
-    stride: int = 1
+    stride: int | None = None  # None: auto, see stride_for
     roi: bool = False
     workers: int = 1
     force: bool = False
     fps: float | None = None
+
+    def stride_for(self, fps: float) -> int:
+        """The stride asked for, or by default every N-th frame that still gives the detector
+        and tracker at least AUTO_DETECTIONS_PER_SECOND frames per second of video."""
+        return self.stride or max(1, math.floor(fps / AUTO_DETECTIONS_PER_SECOND))
 
 
 def plan_camera(site: SiteConfig, camera: CameraConfig, fps: float | None = None) -> list[Recording]:
@@ -132,7 +139,8 @@ def count_recording(
     """The per-file task: count one readable recording; its gaps say what could not be seen."""
     assert recording.start is not None and recording.fps and recording.info is not None
     began = time.perf_counter()
-    info, fps, stride = recording.info, recording.fps, options.stride
+    info, fps = recording.info, recording.fps
+    stride = options.stride_for(fps)
     if options.roi:
         detector = RegionDetector(detector, counter_region(camera, info.width, info.height))
     reader = FrameReader(recording.path, camera.id, recording.start, fps, stride)
@@ -322,9 +330,10 @@ class SiteRun:
             "config": {"path": str(config_path.resolve()), "sha256": config_hash(self.site)},
             "model": {"path": str(model), "name": detector_name,
                       "sha256": file_sha256(model) if model.exists() else None},
-            "options": {"stride": self.options.stride, "imgsz": self.options.imgsz, "roi": self.options.roi,
-                        "workers": self.options.workers, "force": self.options.force},
-            "database": self.store.url,
+            "options": {"stride": self.options.stride or "auto", "imgsz": self.options.imgsz,
+                        "roi": self.options.roi, "workers": self.options.workers,
+                        "force": self.options.force},
+            "database": self.store.shown_url,
             "files": files,
             "totals": {s: statuses.count(s) for s in ("done", "skipped", "failed", "interrupted")}
             | {"frames": sum(f["frames"] for f in files), "events": sum(f["events"] for f in files)},

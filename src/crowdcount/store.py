@@ -25,7 +25,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy import event as sqlalchemy_event
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from crowdcount.coverage import Span
@@ -120,9 +120,12 @@ class SourceRecord:
 
 
 def database_url(target: str | Path) -> str:
-    """A SQLAlchemy URL as given, or a SQLite URL for a file path."""
+    """A SQLAlchemy URL as given (``postgresql://`` uses psycopg 3), or a SQLite URL for a file path."""
     text = str(target)
-    return text if "://" in text else f"sqlite:///{Path(text).expanduser().resolve()}"
+    if "://" not in text:
+        return f"sqlite:///{Path(text).expanduser().resolve()}"
+    scheme, rest = text.split("://", 1)
+    return f"postgresql+psycopg://{rest}" if scheme in {"postgresql", "postgres"} else text
 
 
 class EventStore:
@@ -141,16 +144,29 @@ class EventStore:
                 raise CrowdcountError(f"database {path} not found; run 'crowdcount process' first")
             path.parent.mkdir(parents=True, exist_ok=True)
         self.url = url
-        if url.startswith("sqlite"):
-            # Live camera processes write while the server reads: WAL and a patient lock.
-            self.engine: Engine = create_engine(url, connect_args={"timeout": 30})
-            sqlalchemy_event.listen(self.engine, "connect", _sqlite_wal)
-        else:
-            self.engine = create_engine(url)
+        try:
+            self.shown_url = make_url(url).render_as_string(hide_password=True)  # for output, manifests
+            if url.startswith("sqlite"):
+                # Live camera processes write while the server reads: WAL and a patient lock.
+                self.engine: Engine = create_engine(url, connect_args={"timeout": 30})
+                sqlalchemy_event.listen(self.engine, "connect", _sqlite_wal)
+            else:
+                self.engine = create_engine(url)
+        except ImportError as error:
+            raise CrowdcountError(
+                f"database {self.shown_url} needs the {error.name} package; pip install 'crowdcount[cluster]'"
+            ) from None
+        except SQLAlchemyError:
+            raise CrowdcountError(
+                "database: not a file path or a usable SQLAlchemy URL (e.g. postgresql://user:password@host/db)"
+            ) from None
         try:
             metadata.create_all(self.engine)
         except SQLAlchemyError as error:
-            raise CrowdcountError(f"cannot open database {target}: {error.__class__.__name__}") from None
+            cause = getattr(error, "orig", None) or error
+            first = str(cause).strip().splitlines()
+            reason = f"{type(cause).__name__}: {first[0]}" if first else type(cause).__name__
+            raise CrowdcountError(f"cannot open database {self.shown_url} ({reason})") from None
 
     def replace_source(
         self, record: SourceRecord, events: Sequence[CountEvent], gaps: Sequence[Gap] = ()
