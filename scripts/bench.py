@@ -136,7 +136,7 @@ def case_supervision(args: argparse.Namespace, model: str) -> dict[str, Any]:
 
     site, camera = _camera(args.config)
     # Fed as YOLOX's own ONNX demo feeds it: the export's square 416x416 input, one session.
-    detector = YoloxOnnxDetector(model, confidence=site.detector.confidence, rect=False)
+    detector = YoloxOnnxDetector(model, confidence=site.detector.confidence, prepare=False)
     tracker = ByteTrackTracker()
     zones = {
         line.id: sv.LineZone(start=sv.Point(*line.points[0]), end=sv.Point(*line.points[-1]))

@@ -15,6 +15,7 @@ from crowdcount.detect import (
     MODEL_ENV,
     UltralyticsDetector,
     YoloxOnnxDetector,
+    chw_float,
     letterbox,
     load_detector,
     resolve_model,
@@ -55,15 +56,29 @@ def test_letterbox_keeps_the_aspect_ratio_on_a_canvas_of_multiples_of_32():
     frame = np.zeros((576, 768, 3), dtype=np.uint8)
     square, scale = letterbox(frame, 416)
     rect, same_scale = letterbox(frame, 416, multiple=32)
-    assert square.shape == (3, 416, 416) and rect.shape == (3, 320, 416)
+    assert square.shape == (416, 416, 3) and rect.shape == (320, 416, 3)
+    assert square.dtype == rect.dtype == np.uint8
     assert scale == same_scale == pytest.approx(416 / 768)
-    assert (rect[:, 312:, :] == 114).all()  # padding below the 416x312 picture
+    assert (rect[312:] == 114).all()  # padding below the 416x312 picture
+    assert chw_float(rect).shape == (1, 3, 320, 416)
+
+
+def test_prepared_yolox_gives_the_exports_person_scores_exactly(pets_video, yolox_model):
+    """Person-only head and uint8 input inside the graph: the same numbers as the export, less work."""
+    canvas, _ = letterbox(frames(pets_video, [100])[100], 416)
+    export = YoloxOnnxDetector(yolox_model, prepare=False)
+    prepared = YoloxOnnxDetector(yolox_model)
+    assert prepared.prepared and not export.prepared
+    rows = export.session.run(None, {export.input_name: chw_float(canvas)})[0][0]
+    person_rows = prepared.session.run(None, {prepared.input_name: canvas[None]})[0][0]
+    assert rows.shape == (3549, 85) and person_rows.shape == (3549, 6)
+    np.testing.assert_array_equal(person_rows, rows[:, :6])
 
 
 def test_yolox_export_runs_at_its_frame_shape_and_at_other_sizes(pets_video, yolox_model):
-    """The export fixes 416x416; freed, it runs 4:3 frames at 416x320 and takes --imgsz."""
+    """The export fixes 416x416; prepared, it runs 4:3 frames at 416x320 and takes --imgsz."""
     image = frames(pets_video, [100])[100]
-    square = YoloxOnnxDetector(yolox_model, rect=False)
+    square = YoloxOnnxDetector(yolox_model, prepare=False)
     rect = YoloxOnnxDetector(yolox_model)
     small = YoloxOnnxDetector(yolox_model, imgsz=320)
     assert square.name.endswith("@416") and rect.name.endswith("@416 rect")
@@ -76,9 +91,9 @@ def test_yolox_export_runs_at_its_frame_shape_and_at_other_sizes(pets_video, yol
         assert matched >= 0.8, f"{name}: {matched:.0%} of the square input's people found again"
 
 
-def test_yolox_without_rect_keeps_the_fixed_size(yolox_model):
+def test_yolox_as_exported_keeps_the_fixed_size(yolox_model):
     with pytest.raises(CrowdcountError, match=r"--imgsz 640: yolox_nano\.onnx takes a fixed 416x416"):
-        YoloxOnnxDetector(yolox_model, imgsz=640, rect=False)
+        YoloxOnnxDetector(yolox_model, imgsz=640, prepare=False)
 
 
 def test_corrupt_onnx_file_is_a_clear_error(tmp_path):

@@ -102,7 +102,7 @@ def resolve_model(explicit: str | None = None, configured: str | None = None) ->
 
 
 def letterbox(image: np.ndarray, size: int, multiple: int | None = None) -> tuple[np.ndarray, float]:
-    """Scale the long side to ``size`` at the top-left, pad 114; return CHW float and scale.
+    """Scale the long side to ``size`` at the top-left, pad 114; return the HWC uint8 canvas and scale.
 
     The canvas is ``size`` x ``size``, or with ``multiple`` each side rounded up to a multiple
     of it (a 4:3 frame at 416 becomes 416x320: a quarter fewer pixels to run the model on).
@@ -115,9 +115,16 @@ def letterbox(image: np.ndarray, size: int, multiple: int | None = None) -> tupl
     else:
         canvas_height = canvas_width = size
     resized = cv2.resize(image, (new_width, new_height), interpolation=cv2.INTER_LINEAR)
-    canvas = np.full((canvas_height, canvas_width, 3), 114, dtype=np.uint8)
-    canvas[:new_height, :new_width] = resized
-    return np.ascontiguousarray(canvas.transpose(2, 0, 1), dtype=np.float32), scale
+    canvas = cv2.copyMakeBorder(
+        resized, 0, canvas_height - new_height, 0, canvas_width - new_width, cv2.BORDER_CONSTANT,
+        value=(114, 114, 114),
+    )  # fmt: skip
+    return canvas, scale
+
+
+def chw_float(canvas: np.ndarray) -> np.ndarray:
+    """An HWC uint8 canvas as the 1xCxHxW float32 tensor YOLOX exports take."""
+    return np.ascontiguousarray(canvas.transpose(2, 0, 1)[None], dtype=np.float32)
 
 
 @cache
@@ -140,8 +147,8 @@ def yolox_grid(
 def decode_yolox(
     raw: np.ndarray, shape: tuple[int, int], scale: float, confidence: float, iou: float = 0.45
 ) -> sv.Detections:
-    """Raw YOLOX rows (N, 5 + classes) for an input of ``shape`` (height, width) -> person boxes
-    in original image pixels after NMS."""
+    """Raw YOLOX rows (N, 5 + classes; the person class first) for an input of ``shape`` (height,
+    width) -> person boxes in original image pixels after NMS."""
     cells, strides = yolox_grid(*shape)
     if len(raw) != len(cells):
         raise CrowdcountError(
@@ -165,32 +172,77 @@ def decode_yolox(
     )
 
 
-def free_input_size(path: str | Path) -> bytes:
-    """The ONNX model with its input height and width (and output rows) made free: serialized."""
+def yolox_for_people(path: str | Path) -> bytes:
+    """A YOLOX export made fit for counting people, serialized; the same person scores as the export.
+
+    * input height and width free: frames run at their own aspect ratio and any ``imgsz``;
+    * input ``uint8`` HxWx3 (BGR, as OpenCV decodes): the cast and transpose run inside the graph;
+    * a person-only class head: the 79 other class channels of YOLOX's ``cls_preds`` convolutions
+      are never computed, and each output row is ``x, y, w, h, objectness, person``.
+    """
     import onnx
+    from onnx import TensorProto, helper
 
     model = onnx.load(str(path))
-    dims = model.graph.input[0].type.tensor_type.shape.dim
-    dims[2].dim_param, dims[3].dim_param = "height", "width"
-    for output in model.graph.output:
+    graph = model.graph
+    image = graph.input[0]
+    image.type.tensor_type.shape.dim[2].dim_param = "height"
+    image.type.tensor_type.shape.dim[3].dim_param = "width"
+    for output in graph.output:
         for dim in output.type.tensor_type.shape.dim[1:]:
             dim.dim_param = "free"
-    del model.graph.value_info[:]  # shapes inferred for the fixed size
+    del graph.value_info[:]  # shapes inferred for the fixed size
+    _keep_person_class_only(graph)
+    hwc = helper.make_tensor_value_info("image_hwc", TensorProto.UINT8, [1, "height", "width", 3])
+    graph.node.insert(0, helper.make_node("Transpose", ["image_float_hwc"], [image.name], perm=[0, 3, 1, 2]))
+    graph.node.insert(0, helper.make_node("Cast", [hwc.name], ["image_float_hwc"], to=TensorProto.FLOAT))
+    graph.input.remove(image)
+    graph.input.insert(0, hwc)
     return model.SerializeToString()
+
+
+def _keep_person_class_only(graph: Any) -> None:
+    """Cut YOLOX's class convolutions (``head.cls_preds.N``) to the person channel, and the head's
+    ``[1, 5 + classes, -1]`` reshapes to ``[1, 6, -1]``; a graph of another shape is left as it is."""
+    from onnx import numpy_helper
+
+    initializers = {tensor.name: tensor for tensor in graph.initializer}
+    class_convs = [
+        node for node in graph.node
+        if node.op_type == "Conv" and re.fullmatch(r"head\.cls_preds\.\d+\.weight", node.input[1])
+    ]  # fmt: skip
+    if not class_convs or any(len(node.input) != 3 for node in class_convs):
+        return
+    classes = initializers[class_convs[0].input[1]].dims[0]
+    head_shape = [1, 5 + classes, -1]
+    reshapes = [
+        initializers[node.input[1]] for node in graph.node
+        if node.op_type == "Reshape" and node.input[1] in initializers
+        and numpy_helper.to_array(initializers[node.input[1]]).tolist() == head_shape
+    ]  # fmt: skip
+    if len(reshapes) != len(class_convs):
+        return
+    for node in class_convs:
+        for name in node.input[1:]:  # weight (classes, C, 1, 1) and bias (classes,)
+            person = numpy_helper.to_array(initializers[name])[PERSON : PERSON + 1]
+            initializers[name].CopyFrom(numpy_helper.from_array(person, name))
+    for shape in reshapes:
+        shape.CopyFrom(numpy_helper.from_array(np.array([1, 6, -1], dtype=np.int64), shape.name))
 
 
 class YoloxOnnxDetector:
     """YOLOX (Megvii) exported to ONNX, run on onnxruntime's CPU (or CUDA) provider.
 
-    YOLOX's graph works at any input size, but exports fix one (416x416 for nano). With ``rect``
-    (the default) the size is freed, each frame is letterboxed to its own aspect ratio (sides
-    multiples of 32: 416x320 for 4:3 video, 1.3x faster than the square) and ``imgsz`` may be any
-    size. A model whose graph really needs its fixed size keeps it.
+    With ``prepare`` (the default) the export is first made fit for counting people
+    (:func:`yolox_for_people`): each frame runs at its own aspect ratio (416x320 for 4:3 video
+    instead of the export's 416x416: 1.3x faster), at any ``imgsz``, through a person-only head
+    that takes the decoded uint8 frame as it is. A graph that does not run so (checked once, at
+    a non-square size) is used as exported: square, fixed size.
     """
 
     def __init__(
         self, path: str | Path, imgsz: int | None = None, confidence: float = 0.1, threads: int = 0,
-        rect: bool = True,
+        prepare: bool = True,
     ) -> None:  # fmt: skip
         import onnxruntime as ort
 
@@ -200,15 +252,16 @@ class YoloxOnnxDetector:
         model_input = self.session.get_inputs()[0]
         fixed = model_input.shape[2] if isinstance(model_input.shape[2], int) else None
         native = fixed or 416
-        if rect and fixed is not None and self._free_size(path):
+        self.prepared = prepare and self._use_prepared(path)
+        if self.prepared:
             fixed = None
-        self.multiple = max(YOLOX_STRIDES) if rect and fixed is None else None
+        self.multiple = max(YOLOX_STRIDES) if fixed is None else None
         if fixed is not None and imgsz is not None and imgsz != fixed:
             raise CrowdcountError(
                 f"--imgsz {imgsz}: {Path(path).name} takes a fixed {fixed}x{fixed} input; "
                 f"use --imgsz {fixed} or leave it out"
             )
-        self.input_name = model_input.name
+        self.input_name = self.session.get_inputs()[0].name
         self.size = imgsz or native
         self.confidence = confidence
         self.name = f"yolox-onnx:{Path(path).name}@{self.size}{' rect' if self.multiple else ''}"
@@ -221,24 +274,25 @@ class YoloxOnnxDetector:
         except Exception as error:  # onnxruntime raises its own untyped errors
             raise CrowdcountError(f"{path}: cannot load ONNX model ({first_line(error)})") from None
 
-    def _free_size(self, path: str | Path) -> bool:
-        """Switch to the model with a free input size if it runs at a non-square size; else keep it."""
+    def _use_prepared(self, path: str | Path) -> bool:
+        """Use :func:`yolox_for_people`'s model if it runs at a non-square size, else keep the export."""
         height, width = 2 * max(YOLOX_STRIDES), 3 * max(YOLOX_STRIDES)
         try:
-            session = self._session(path, free_input_size(path))
-            probe = np.zeros((1, 3, height, width), dtype=np.float32)
-            rows = session.run(None, {session.get_inputs()[0].name: probe})[0].shape[1]
-        except Exception:  # any graph that hard-codes its size fails in its own way
+            session = self._session(path, yolox_for_people(path))
+            probe = np.zeros((1, height, width, 3), dtype=np.uint8)
+            rows, columns = session.run(None, {session.get_inputs()[0].name: probe})[0].shape[1:]
+        except Exception:  # any graph that hard-codes its size or layout fails in its own way
             return False
-        if rows != len(yolox_grid(height, width)[0]):
+        if rows != len(yolox_grid(height, width)[0]) or columns < 6:
             return False
         self.session = session
         return True
 
     def detect(self, image: np.ndarray) -> sv.Detections:
-        tensor, scale = letterbox(image, self.size, self.multiple)
-        raw = self.session.run(None, {self.input_name: tensor[None]})[0][0]
-        return decode_yolox(raw, (tensor.shape[1], tensor.shape[2]), scale, self.confidence)
+        canvas, scale = letterbox(image, self.size, self.multiple)
+        tensor = canvas[None] if self.prepared else chw_float(canvas)
+        raw = self.session.run(None, {self.input_name: tensor})[0][0]
+        return decode_yolox(raw, canvas.shape[:2], scale, self.confidence)
 
 
 class UltralyticsDetector:
