@@ -72,14 +72,18 @@ def case_decode(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def case_crowdcount(
-    args: argparse.Namespace, model: str, imgsz: int | None, stride: int | None, export: str | None = None
-) -> dict[str, Any]:
+    args: argparse.Namespace, model: str, imgsz: int | None, stride: int | None, export: str | None = None,
+    roi: bool = False,
+) -> dict[str, Any]:  # fmt: skip
+    """``roi``: ``--roi`` around the config's lines alone (its zones left out)."""
     from crowdcount.detect import ModelChoice
     from crowdcount.runner import RunOptions, build_detector, count_recording, probe_recording
 
     site, camera = _camera(args.config)
+    if roi:
+        camera = camera.model_copy(update={"zones": []})
     weights = _exported(model, export, imgsz) if export else model
-    options = RunOptions(ModelChoice(weights, "bench"), imgsz, site.detector.confidence, stride)
+    options = RunOptions(ModelChoice(weights, "bench"), imgsz, site.detector.confidence, stride, roi)
     recording = probe_recording(site, camera, Path(args.video), args.fps)
     detector = build_detector(options)
     began = time.perf_counter()
@@ -270,6 +274,7 @@ def main() -> None:
         ("crowdcount default (YOLOX-nano ONNX 416)", case_crowdcount, (args.model, None, None)),
         ("crowdcount, YOLOX-nano ONNX 416, --stride 2", case_crowdcount, (args.model, None, 2)),
         ("crowdcount, YOLOX-nano ONNX, --imgsz 320", case_crowdcount, (args.model, 320, None)),
+        ("crowdcount, YOLOX-nano ONNX, --roi (lines only)", case_crowdcount, (args.model, *[None] * 3, True)),
         ("crowdcount, Ultralytics YOLO11n 640", case_crowdcount, (yolo, 640, None)),
         ("crowdcount, Ultralytics YOLO11n 320", case_crowdcount, (yolo, 320, None)),
         ("crowdcount, YOLO11n 640 exported to OpenVINO", case_crowdcount, (yolo, 640, None, "openvino")),

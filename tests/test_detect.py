@@ -180,6 +180,14 @@ def test_missing_model_file_is_an_error_but_a_named_ultralytics_model_may_downlo
     assert choice.download and choice.reference == "yolo11n.pt"
 
 
+def test_a_region_keeps_the_scale_of_the_whole_frame():
+    from crowdcount.roi import region_imgsz
+
+    assert region_imgsz((0, 0, 768, 576), 576, 768, 416) == 416
+    assert region_imgsz((423, 134, 577, 458), 576, 768, 416) == 176  # 324 px tall: 324 * 416 / 768
+    assert region_imgsz((10, 10, 20, 20), 576, 768, 416) == 32  # never below the model's stride
+
+
 def test_region_detector_returns_full_frame_boxes_for_people_inside(pets_video, yolox_model):
     from crowdcount.config import parse_config
     from crowdcount.roi import RegionDetector, counter_region
@@ -191,7 +199,9 @@ def test_region_detector_returns_full_frame_boxes_for_people_inside(pets_video, 
     image = frames(pets_video, [0])[0]
     full = load_detector(resolve_model(str(yolox_model))).detect(image)
     cropped = RegionDetector(load_detector(resolve_model(str(yolox_model))), region).detect(image)
-    inside = full[(full.xyxy[:, 0] >= region[0]) & (full.xyxy[:, 2] <= region[2]) & (full.confidence > 0.5)]
+    inside = full[(full.xyxy[:, 0] >= region[0] + 8) & (full.xyxy[:, 2] <= region[2] - 8)]
+    inside = inside[(inside.xyxy[:, 1] >= region[1] + 8) & (inside.xyxy[:, 3] <= region[3] - 8)]
+    inside = inside[inside.confidence > 0.5]
     assert len(inside) >= 1
     iou = sv.box_iou_batch(inside.xyxy, cropped.xyxy)
     assert (iou.max(axis=1) > 0.7).all()  # same people, same place in the frame

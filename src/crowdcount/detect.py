@@ -44,9 +44,11 @@ class Detector(Protocol):
     """Finds people in a BGR image."""
 
     name: str
+    imgsz: int  # the long side an image is scaled to for the model
 
-    def detect(self, image: np.ndarray) -> sv.Detections:
-        """Return person boxes (xyxy, confidence, class_id 0) in image pixels."""
+    def detect(self, image: np.ndarray, imgsz: int | None = None) -> sv.Detections:
+        """Return person boxes (xyxy, confidence, class_id 0) in image pixels; ``imgsz`` overrides
+        the detector's own for this image (a model of fixed input size keeps its size)."""
         ...
 
 
@@ -262,9 +264,9 @@ class YoloxOnnxDetector:
                 f"use --imgsz {fixed} or leave it out"
             )
         self.input_name = self.session.get_inputs()[0].name
-        self.size = imgsz or native
+        self.imgsz = imgsz or native
         self.confidence = confidence
-        self.name = f"yolox-onnx:{Path(path).name}@{self.size}{' rect' if self.multiple else ''}"
+        self.name = f"yolox-onnx:{Path(path).name}@{self.imgsz}{' rect' if self.multiple else ''}"
 
     def _session(self, path: str | Path, model: str | bytes) -> Any:
         import onnxruntime as ort
@@ -288,8 +290,9 @@ class YoloxOnnxDetector:
         self.session = session
         return True
 
-    def detect(self, image: np.ndarray) -> sv.Detections:
-        canvas, scale = letterbox(image, self.size, self.multiple)
+    def detect(self, image: np.ndarray, imgsz: int | None = None) -> sv.Detections:
+        size = imgsz if imgsz and self.prepared else self.imgsz
+        canvas, scale = letterbox(image, size, self.multiple)
         tensor = canvas[None] if self.prepared else chw_float(canvas)
         raw = self.session.run(None, {self.input_name: tensor})[0][0]
         return decode_yolox(raw, canvas.shape[:2], scale, self.confidence)
@@ -320,9 +323,9 @@ class UltralyticsDetector:
         self.confidence = confidence
         self.name = f"ultralytics:{Path(reference).name}@{self.imgsz}"
 
-    def detect(self, image: np.ndarray) -> sv.Detections:
+    def detect(self, image: np.ndarray, imgsz: int | None = None) -> sv.Detections:
         results = self.model.predict(
-            image, imgsz=self.imgsz, conf=self.confidence, classes=[self.person_class], verbose=False
+            image, imgsz=imgsz or self.imgsz, conf=self.confidence, classes=[self.person_class], verbose=False
         )
         result = next(iter(results))
         detections = sv.Detections.from_ultralytics(result)
@@ -344,11 +347,12 @@ class DetectorPool:
             self._free.put(detector)
         self.parallel = len(detectors)
         self.name = f"{detectors[0].name} x{self.parallel}"
+        self.imgsz = detectors[0].imgsz
 
-    def detect(self, image: np.ndarray) -> sv.Detections:
+    def detect(self, image: np.ndarray, imgsz: int | None = None) -> sv.Detections:
         detector = self._free.get()
         try:
-            return detector.detect(image)
+            return detector.detect(image, imgsz)
         finally:
             self._free.put(detector)
 

@@ -24,18 +24,31 @@ def counter_region(
     return (max(int(x1), 0), max(int(y1), 0), min(int(np.ceil(x2)), width), min(int(np.ceil(y2)), height))
 
 
+def region_imgsz(region: tuple[int, int, int, int], frame_height: int, frame_width: int, imgsz: int) -> int:
+    """The long side to scale a region to so that it keeps the scale of a whole frame at ``imgsz``."""
+    x1, y1, x2, y2 = region
+    return max(32, round(max(x2 - x1, y2 - y1) * imgsz / max(frame_height, frame_width)))
+
+
 class RegionDetector:
-    """Wraps a detector to look only inside a region; boxes come back in full-frame pixels."""
+    """Wraps a detector to look only inside a region; boxes come back in full-frame pixels.
+
+    The region is seen at the whole frame's scale (``imgsz`` still means the frame's long side),
+    so the detector gets fewer pixels and runs faster the smaller the region is; for more
+    resolution inside the region, raise ``imgsz``.
+    """
 
     def __init__(self, detector: Detector, region: tuple[int, int, int, int]) -> None:
         self.detector = detector
         self.region = region
         self.parallel: int = getattr(detector, "parallel", 1)  # as thread-safe as the detector it wraps
+        self.imgsz = detector.imgsz
         x1, y1, x2, y2 = region
         self.name = f"{detector.name} roi={x1},{y1},{x2},{y2}"
 
-    def detect(self, image: np.ndarray) -> sv.Detections:
+    def detect(self, image: np.ndarray, imgsz: int | None = None) -> sv.Detections:
         x1, y1, x2, y2 = self.region
-        detections = self.detector.detect(image[y1:y2, x1:x2])
+        size = region_imgsz(self.region, image.shape[0], image.shape[1], imgsz or self.imgsz)
+        detections = self.detector.detect(image[y1:y2, x1:x2], size)
         detections.xyxy = detections.xyxy + np.array([x1, y1, x1, y1], dtype=detections.xyxy.dtype)
         return detections
