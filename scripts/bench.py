@@ -287,7 +287,7 @@ def main() -> None:
         ("crowdcount default (YOLOX-nano ONNX 416)", case_crowdcount, (args.model, None, None)),
         ("crowdcount, YOLOX-nano ONNX 416, --stride 2", case_crowdcount, (args.model, None, 2)),
         ("crowdcount, YOLOX-nano ONNX, --imgsz 320", case_crowdcount, (args.model, 320, None)),
-        ("crowdcount, YOLOX-nano ONNX, --roi (lines only)", case_crowdcount, (args.model, *[None] * 3, True)),
+        ("crowdcount, --roi around the lines", case_crowdcount, (args.model, None, None, None, True)),
         ("crowdcount, Ultralytics YOLO11n 640", case_crowdcount, (yolo, 640, None)),
         ("crowdcount, Ultralytics YOLO11n 320", case_crowdcount, (yolo, 320, None)),
         ("crowdcount, YOLO11n 640 exported to OpenVINO", case_crowdcount, (yolo, 640, None, "openvino")),

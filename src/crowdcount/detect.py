@@ -20,13 +20,16 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import cv2
 import numpy as np
 import supervision as sv
 
 from crowdcount.errors import CrowdcountError, first_line
+
+if TYPE_CHECKING:
+    import onnx
 
 T = TypeVar("T")
 PERSON = 0
@@ -203,7 +206,7 @@ def yolox_for_people(path: str | Path) -> bytes:
     return model.SerializeToString()
 
 
-def _keep_person_class_only(graph: Any) -> None:
+def _keep_person_class_only(graph: onnx.GraphProto) -> None:
     """Cut YOLOX's class convolutions (``head.cls_preds.N``) to the person channel, and the head's
     ``[1, 5 + classes, -1]`` reshapes to ``[1, 6, -1]``; a graph of another shape is left as it is."""
     from onnx import numpy_helper
