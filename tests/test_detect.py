@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import cv2
 import numpy as np
+import onnx
+import onnx.numpy_helper
 import pytest
 import supervision as sv
 
@@ -205,3 +208,46 @@ def test_region_detector_returns_full_frame_boxes_for_people_inside(pets_video, 
     assert len(inside) >= 1
     iou = sv.box_iou_batch(inside.xyxy, cropped.xyxy)
     assert (iou.max(axis=1) > 0.7).all()  # same people, same place in the frame
+
+
+def _edited_yolox(yolox_model: Path, target: Path, edit: Callable[[onnx.GraphProto], None]) -> Path:
+    model = onnx.load(str(yolox_model))
+    edit(model.graph)
+    onnx.save(model, str(target))
+    return target
+
+
+def test_yolox_with_another_head_is_prepared_without_cutting_it(tmp_path, pets_video, yolox_model):
+    """A head whose class convolutions are not named as in YOLOX's exports keeps all 80 classes."""
+
+    def rename_class_head(graph: onnx.GraphProto) -> None:
+        renamed = {t.name: t.name.replace("cls_preds", "class_conv") for t in graph.initializer}
+        for tensor in graph.initializer:
+            tensor.name = renamed[tensor.name]
+        for node in graph.node:
+            node.input[:] = [renamed.get(name, name) for name in node.input]
+
+    other = YoloxOnnxDetector(_edited_yolox(yolox_model, tmp_path / "other.onnx", rename_class_head))
+    usual = YoloxOnnxDetector(yolox_model)
+    assert other.prepared and other.name.endswith("@416 rect")
+    canvas, _ = letterbox(frames(pets_video, [100])[100], 416, multiple=32)
+    assert other.session.run(None, {other.input_name: canvas[None]})[0].shape[2] == 85
+    image = frames(pets_video, [100])[100]
+    np.testing.assert_array_equal(other.detect(image).xyxy, usual.detect(image).xyxy)
+
+
+def test_yolox_that_needs_its_fixed_size_is_used_as_exported(tmp_path, pets_video, yolox_model):
+    """A graph that hard-codes its input shape fails the non-square probe and runs square."""
+
+    def fix_the_input_shape(graph: onnx.GraphProto) -> None:
+        shape = onnx.numpy_helper.from_array(np.array([1, 3, 416, 416], dtype=np.int64), "fixed_shape")
+        graph.initializer.append(shape)
+        for node in graph.node:
+            node.input[:] = ["fixed_images" if name == "images" else name for name in node.input]
+        graph.node.insert(0, onnx.helper.make_node("Reshape", ["images", "fixed_shape"], ["fixed_images"]))
+
+    fixed = YoloxOnnxDetector(_edited_yolox(yolox_model, tmp_path / "fixed.onnx", fix_the_input_shape))
+    assert not fixed.prepared and fixed.name.endswith("@416")
+    square = YoloxOnnxDetector(yolox_model, prepare=False)
+    image = frames(pets_video, [100])[100]
+    np.testing.assert_array_equal(fixed.detect(image).xyxy, square.detect(image).xyxy)
