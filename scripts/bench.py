@@ -41,6 +41,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("CROWDCOUNT_SHARED", ROOT.parent / "shared"))
 PETS = SHARED / "footage" / "pets09_s2l1"
 RANDOM_WEIGHT_FRAMES = 200
+DEFAULT_CASE = "crowdcount default"
+BASELINES = ("supervision", "ultralytics")
 
 
 def _peak_mb() -> float:
@@ -261,6 +263,15 @@ def error_pct(counts: dict | None, truth: dict | None) -> float | None:
     return 100 * sum(errors) / len(errors) if errors else None
 
 
+def speedups(rows: list[dict[str, Any]]) -> dict[str, float]:
+    """frames/s of crowdcount's default over each baseline's, for the baselines measured in this run."""
+    fps = {row["case"]: row["fps"] for row in rows if "fps" in row}
+    default = next((v for k, v in fps.items() if k.startswith(DEFAULT_CASE)), None)
+    if default is None:
+        return {}
+    return {k: default / v for k, v in fps.items() if k.startswith(BASELINES)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -284,7 +295,7 @@ def main() -> None:
     yolo = args.yolo_weights or "yolo11n.yaml"
     cases: list[tuple[str, Callable[..., dict[str, Any]], tuple]] = [
         ("decode only (OpenCV)", case_decode, ()),
-        ("crowdcount default (YOLOX-nano ONNX 416)", case_crowdcount, (args.model, None, None)),
+        (f"{DEFAULT_CASE} (YOLOX-nano ONNX 416)", case_crowdcount, (args.model, None, None)),
         ("crowdcount, YOLOX-nano ONNX 416, --stride 2", case_crowdcount, (args.model, None, 2)),
         ("crowdcount, YOLOX-nano ONNX, --imgsz 320", case_crowdcount, (args.model, 320, None)),
         ("crowdcount, --roi around the lines", case_crowdcount, (args.model, None, None, None, True)),
@@ -325,9 +336,13 @@ def main() -> None:
     if truth:
         print(f"{'ground truth':48} {'':9} {'':11} {'':8} {'':>8}  "
               + " ".join(f"{k} {v['in']}/{v['out']}" for k, v in truth.items()))  # fmt: skip
+    ratios = speedups(rows)
+    for baseline, ratio in ratios.items():
+        print(f"crowdcount default runs at {ratio:.2f}x the frames/s of: {baseline}")
     report = {"video": args.video, "fps": args.fps, "frames_limit": args.frames, "cpu_count": os.cpu_count(),
               "machine": platform.machine(), "processor": cpu, "ground_truth": truth,
-              "measured": datetime.now().isoformat(timespec="seconds"), "cases": rows}  # fmt: skip
+              "measured": datetime.now().isoformat(timespec="seconds"), "cases": rows,
+              "default_speedup_over": ratios}  # fmt: skip
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(report, indent=1))
     print(f"-> {args.json}")
