@@ -15,7 +15,7 @@ import pytest
 
 from conftest import PETS_VIDEO
 from crowdcount.config import load_config
-from crowdcount.evaluate import compare_lines, ground_truth_events, load_mot_tracks
+from crowdcount.evaluate import compare_lines, ground_truth_events, load_mot_tracks, miscounts
 from crowdcount.store import EventStore
 from helpers import crowdcount, sigint_as_in_a_terminal
 
@@ -32,7 +32,7 @@ def assert_one_line_error(result: subprocess.CompletedProcess, *fragments: str) 
         assert fragment in lines[0]
 
 
-def test_process_counts_pets_within_15_percent_and_rerun_replaces(
+def test_process_counts_pets_close_to_ground_truth_and_rerun_replaces(
     tmp_path, processed_db, pets_gt, yolox_model
 ):
     db = tmp_path / "events.db"
@@ -41,13 +41,17 @@ def test_process_counts_pets_within_15_percent_and_rerun_replaces(
     events = store.events()
     camera = load_config(EXAMPLE).cameras[0]
     record = store.sources()[0]
-    assert (record.status, record.frames, record.fps) == ("done", 795, 7.0)
+    assert (record.status, record.fps) == ("done", 7.0)
+    assert 795 / 2 <= record.frames < 795  # paced: slow walkers are detected on about 3 frames in 5
     assert record.start.isoformat() == "2009-03-01T10:00:00+09:00"
     assert events[-1].timestamp <= record.end
     truth = ground_truth_events(load_mot_tracks(pets_gt), camera, "bottom_center", record.start, 7.0)
     table = compare_lines(truth, events, ["lamppost", "west"])
     assert table[["gt_in", "gt_out"]].values.tolist()[0] == [14, 17]
-    assert (table[["error_in_pct", "error_out_pct"]].abs() <= 15).all().all(), table.to_string()
+    # 45 crossings: one miscount is 6-17 % of a line's direction (tests/test_accuracy.py checks
+    # accuracy on ~600 crossings); at most 4 miscounts in all, at most a quarter on any one.
+    assert miscounts(table)[0] <= 4 / 45, table.to_string()
+    assert (table[["error_in_pct", "error_out_pct"]].abs() <= 25).all().all(), table.to_string()
 
     args = ("process", PETS_VIDEO, "--config", EXAMPLE, "--db", db, "--model", yolox_model)
     again = crowdcount(*args)

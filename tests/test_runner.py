@@ -12,10 +12,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
-
-from crowdcount.detect import ModelChoice
-from crowdcount.runner import RunOptions
 from crowdcount.store import EventStore
 from helpers import crowdcount, event_keys
 
@@ -101,22 +97,3 @@ def test_nothing_processable_exits_non_zero(tmp_path, model):
     assert "no recording could be processed" in result.stderr
     files = json.loads((tmp_path / "out" / "run-manifest.json").read_text())["files"]
     assert [(f["status"], "missing-folder not found" in f["reason"]) for f in files] == [("failed", True)]
-
-
-@pytest.mark.parametrize(
-    ("fps", "stride", "expected"),
-    [
-        (7, None, 1),
-        (12.5, None, 1),
-        (15, None, 2),
-        (25, None, 3),
-        (29.97, None, 4),
-        (60, None, 8),
-        (25, 1, 1),
-    ],
-)
-def test_auto_stride_keeps_at_least_7_frames_per_second(fps, stride, expected):
-    options = RunOptions(ModelChoice("model.onnx", "test"), stride=stride)
-    assert options.stride_for(fps) == expected
-    if stride is None:
-        assert fps / options.stride_for(fps) >= 7

@@ -28,7 +28,7 @@ from crowdcount.aggregate import (
 )
 from crowdcount.cluster import LOCAL, connect, count_on_ray, pack_model
 from crowdcount.config import CameraConfig, SiteConfig, alert_thresholds, counter_infos, load_config
-from crowdcount.datatypes import CountEvent
+from crowdcount.datatypes import CountEvent, FrameInfo
 from crowdcount.detect import export_ultralytics, resolve_model
 from crowdcount.errors import CrowdcountError
 from crowdcount.evaluate import compare_lines, ground_truth_events, load_mot_tracks
@@ -81,8 +81,8 @@ StrideOption = Annotated[
     int | None,
     typer.Option(
         min=1,
-        help="Run on every N-th frame. Default: auto, at least 7 frames per second of video "
-        "(every frame up to 13 fps, every 3rd at 25 fps, every 4th at 30 fps).",
+        help="Run on every N-th frame. Default: paced by how fast the people in view move, "
+        "7 to 3 detections per second of video (see README: Detection pacing).",
         show_default=False,
     ),
 ]
@@ -161,10 +161,11 @@ def process(
         f"model {detector.name} ({options.model.how})"
     )
     with _progress() as progress:
-        frames = progress.add_task("frames", total=_frame_total(recording, options), rate="")
+        frames = progress.add_task("frames", total=_frame_total(recording), rate="")
         outcome = count_recording(
-            recording, cam, site.counting_for(cam), detector, options, lambda _: _advance(progress, frames)
-        )
+            recording, cam, site.counting_for(cam), detector, options,
+            lambda info: _advance(progress, frames, info),
+        )  # fmt: skip
     if outcome.record is None:
         raise CrowdcountError(f"video {video}: {outcome.reason}; nothing was counted")
     store.replace_source(outcome.record, outcome.events, outcome.gaps)
@@ -173,7 +174,8 @@ def process(
     record = outcome.record
     note = " (interrupted: partial counts stored)" if outcome.status == "interrupted" else ""
     console.print(
-        f"{record.frames} frames, {record.start:%Y-%m-%d %H:%M:%S} to {record.end:%H:%M:%S}, "
+        f"{outcome.frames_read} frames ({record.frames} detected), "
+        f"{record.start:%Y-%m-%d %H:%M:%S} to {record.end:%H:%M:%S}, "
         f"{len(outcome.events)} events -> {store.shown_url}{note}"
     )
     for gap in outcome.gaps:
@@ -201,13 +203,13 @@ def _progress() -> Progress:
     )  # fmt: skip
 
 
-def _frame_total(recording: Recording, options: RunOptions) -> int | None:
-    count = recording.info.frame_count if recording.info else 0
-    return math.ceil(count / options.stride_for(recording.fps)) if count and recording.fps else None
+def _frame_total(recording: Recording) -> int | None:
+    return recording.info.frame_count if recording.info and recording.info.frame_count else None
 
 
-def _advance(progress: Progress, task: TaskID, frames: int = 1) -> None:
-    progress.advance(task, frames)
+def _advance(progress: Progress, task: TaskID, info: FrameInfo) -> None:
+    """Show a file's progress in video frames (read or stepped over) and their rate."""
+    progress.update(task, completed=info.index + 1)
     current = next(t for t in progress.tasks if t.id == task)
     if current.elapsed:
         progress.update(task, rate=f"{current.completed / current.elapsed:.1f} fps")
@@ -261,9 +263,7 @@ def run(
 
         def start_file(recording: Recording) -> None:
             progress.update(current["task"], visible=False)
-            current["task"] = progress.add_task(
-                recording.path.name, total=_frame_total(recording, options), rate=""
-            )
+            current["task"] = progress.add_task(recording.path.name, total=_frame_total(recording), rate="")
 
         if ray is not None and todo:
             shipped = pack_model(options.model)
@@ -271,15 +271,17 @@ def run(
             outcomes = count_on_ray(site_run, todo, shipped)
             detector_name = f"{options.model.reference} on Ray ({ray})"
         elif workers > 1 and len(todo) > 1:
-            tasks = {str(r.path): progress.add_task(r.path.name, total=_frame_total(r, options), rate="")
+            tasks = {str(r.path): progress.add_task(r.path.name, total=_frame_total(r), rate="")
                      for _, r in todo}  # fmt: skip
-            outcomes = site_run.count_in_workers(todo, lambda info: _advance(progress, tasks[info.source]))
+            outcomes = site_run.count_in_workers(
+                todo, lambda info: _advance(progress, tasks[info.source], info)
+            )
             detector_name = f"{options.model.reference} x{workers} workers"
         else:
             detector = build_detector(options)
             detector_name = detector.name
             outcomes = site_run.count_here(
-                todo, detector, start_file, lambda _: _advance(progress, current["task"])
+                todo, detector, start_file, lambda info: _advance(progress, current["task"], info)
             )
         for _ in outcomes:
             progress.advance(overall)
@@ -424,7 +426,8 @@ def evaluate(
     truth = ground_truth_events(load_mot_tracks(gt), cam, anchor, record.start, record.fps)
     counted = store.events(camera=cam.id, source=record.source)
     console.print(
-        f"{Path(record.source).name}: {record.frames} frames at stride {record.stride}, model {record.model}"
+        f"{Path(record.source).name}: {record.frames} frames detected, 1 in {record.stride} on average, "
+        f"model {record.model}"
     )
     _print_table("Line counts vs ground truth", compare_lines(truth, counted, [x.id for x in cam.lines]))
 

@@ -13,9 +13,10 @@ import importlib.util
 import os
 import queue
 import re
+import sys
 import warnings
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
@@ -360,11 +361,12 @@ class DetectorPool:
             self._free.put(detector)
 
 
-def detect_in_order(frames: Iterable[T], detector: Detector, image: Callable[[T], np.ndarray]) -> Iterator[
-    tuple[T, sv.Detections]
-]:  # fmt: skip
-    """Detect each item's image, ``detector.parallel`` at a time (when it has that), in input order."""
-    workers = getattr(detector, "parallel", 1)
+def detect_in_order(
+    frames: Iterable[T], detector: Detector, image: Callable[[T], np.ndarray], at_most: int | None = None
+) -> Generator[tuple[T, sv.Detections]]:
+    """Detect each item's image, ``detector.parallel`` at a time (when it has that; ``at_most``
+    at a time if given), in input order."""
+    workers = min(getattr(detector, "parallel", 1), at_most or sys.maxsize)
     if workers <= 1:
         for item in frames:
             yield item, detector.detect(image(item))

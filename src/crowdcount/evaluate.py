@@ -11,7 +11,7 @@ import pandas as pd
 import supervision as sv
 
 from crowdcount.aggregate import line_totals
-from crowdcount.config import CameraConfig, CountingSettings
+from crowdcount.config import CameraConfig, CountingSettings, LineConfig
 from crowdcount.count import LineCounter
 from crowdcount.datatypes import CountEvent, FrameInfo
 from crowdcount.errors import CrowdcountError
@@ -39,6 +39,20 @@ def load_mot_tracks(path: str | Path) -> dict[int, sv.Detections]:
     return by_frame
 
 
+def grid_lines(width: int, height: int, spacing: int = 40) -> list[LineConfig]:
+    """Vertical and horizontal lines every ``spacing`` pixels across a frame: hundreds of
+    crossings to compare with ground truth, where a clip's own few lines see a few dozen."""
+    vertical = [
+        LineConfig(id=f"x{x}", points=[(x, 0), (x, height - 1)], in_direction=(1, 0))
+        for x in range(spacing, width, spacing)
+    ]
+    horizontal = [
+        LineConfig(id=f"y{y}", points=[(0, y), (width - 1, y)], in_direction=(0, 1))
+        for y in range(spacing, height, spacing)
+    ]
+    return vertical + horizontal
+
+
 def ground_truth_events(
     tracks: dict[int, sv.Detections],
     camera: CameraConfig,
@@ -62,6 +76,45 @@ def ground_truth_events(
         for counter in counters:
             events += counter.update(tracks.get(index, empty), info)
     return events
+
+
+def miscounts(table: pd.DataFrame) -> tuple[float, float]:
+    """From :func:`compare_lines`' table: the share of ground-truth crossings miscounted (the sum
+    of each line's and direction's absolute difference) and the overall bias (counted minus
+    ground truth), both over all ground-truth crossings."""
+    truth = table[["gt_in", "gt_out"]].to_numpy().sum()
+    counted = table[["counted_in", "counted_out"]].to_numpy()
+    difference = counted - table[["gt_in", "gt_out"]].to_numpy()
+    return float(np.abs(difference).sum() / truth), float((counted.sum() - truth) / truth)
+
+
+def faster_clip(video: str | Path, out: str | Path, factor: int, tracks: dict[int, sv.Detections]) -> tuple[
+    Path, dict[int, sv.Detections]
+]:  # fmt: skip
+    """Every ``factor``-th frame of ``video`` written to ``out`` (MJPEG), with its ground-truth
+    ``tracks`` renumbered to match: at the same frame rate, people move ``factor`` times as fast."""
+    import cv2
+
+    capture = cv2.VideoCapture(str(video))
+    writer: cv2.VideoWriter | None = None
+    index = 0
+    try:
+        while True:
+            ok, image = capture.read()
+            if not ok:
+                break
+            if index % factor == 0:
+                if writer is None:
+                    fourcc = cv2.VideoWriter.fourcc(*"MJPG")
+                    size = (image.shape[1], image.shape[0])
+                    writer = cv2.VideoWriter(str(out), fourcc, capture.get(cv2.CAP_PROP_FPS), size)
+                writer.write(image)
+            index += 1
+    finally:
+        capture.release()
+        if writer is not None:
+            writer.release()
+    return Path(out), {frame // factor: boxes for frame, boxes in tracks.items() if frame % factor == 0}
 
 
 def compare_lines(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import math
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -29,13 +28,13 @@ from crowdcount.coverage import Span
 from crowdcount.datatypes import CountEvent, FrameInfo, Gap
 from crowdcount.detect import Detector, ModelChoice, load_detector
 from crowdcount.errors import CrowdcountError
+from crowdcount.pacing import DetectionPacer
 from crowdcount.pipeline import count_frames
 from crowdcount.roi import RegionDetector, counter_region
 from crowdcount.sources import FrameReader, Prefetch, VideoInfo, effective_fps, probe_video
 from crowdcount.store import EventStore, SourceRecord
 from crowdcount.track import Tracker
 
-AUTO_DETECTIONS_PER_SECOND = 7.0  # walking people move ~20 cm between frames: tracks hold
 BETWEEN_FILES = ""  # the gaps table's source for holes between a camera's recordings
 
 
@@ -70,6 +69,7 @@ class FileOutcome:
     events: list[CountEvent] = field(default_factory=list)
     gaps: list[Gap] = field(default_factory=list)
     seconds: float = 0.0
+    frames_read: int = 0  # video frames gone through, detected or stepped over
 
 
 @dataclass(frozen=True)
@@ -79,16 +79,11 @@ class RunOptions:
     model: ModelChoice
     imgsz: int | None = None
     confidence: float = 0.1
-    stride: int | None = None  # None: auto, see stride_for
+    stride: int | None = None  # None: paced by how fast people move (see crowdcount.pacing)
     roi: bool = False
     workers: int = 1
     force: bool = False
     fps: float | None = None
-
-    def stride_for(self, fps: float) -> int:
-        """The stride asked for, or by default every N-th frame that still gives the detector
-        and tracker at least AUTO_DETECTIONS_PER_SECOND frames per second of video."""
-        return self.stride or max(1, math.floor(fps / AUTO_DETECTIONS_PER_SECOND))
 
 
 def plan_camera(site: SiteConfig, camera: CameraConfig, fps: float | None = None) -> list[Recording]:
@@ -140,12 +135,15 @@ def count_recording(
     assert recording.start is not None and recording.fps and recording.info is not None
     began = time.perf_counter()
     info, fps = recording.info, recording.fps
-    stride = options.stride_for(fps)
     if options.roi:
         detector = RegionDetector(detector, counter_region(camera, info.width, info.height))
-    reader = FrameReader(recording.path, camera.id, recording.start, fps, stride)
+    stride = options.stride or 1
+    tracker = Tracker(frame_rate=fps / stride)
+    pacer = None if options.stride else DetectionPacer(fps, tracker.activation_threshold)
+    paced = pacer.stride_after_reading if pacer else None
+    reader = FrameReader(recording.path, camera.id, recording.start, fps, paced or stride)
     result = count_frames(
-        Prefetch(reader), detector, Tracker(frame_rate=fps / stride), counters_for(camera, settings), on_frame
+        Prefetch(reader), detector, tracker, counters_for(camera, settings), on_frame, pacer
     )
     source = str(recording.path)
     if result.first is None or result.last is None:
@@ -176,13 +174,19 @@ def count_recording(
     record = SourceRecord(
         camera=camera.id, source=source, status="interrupted" if result.interrupted else "done",
         start=result.first.timestamp, end=result.last.timestamp, fps=fps, frames=result.frames,
-        stride=stride, model=detector.name,
+        stride=mean_step(result.first, result.last, result.frames), model=detector.name,
     )  # fmt: skip
     status = "interrupted" if result.interrupted else "done"
     reason = "; ".join(g.reason for g in gaps)
+    read = reader.end_index or result.last.index + 1  # end_index: unset when interrupted
     return FileOutcome(
-        camera.id, source, status, reason, record, result.events, gaps, time.perf_counter() - began
+        camera.id, source, status, reason, record, result.events, gaps, time.perf_counter() - began, read
     )
+
+
+def mean_step(first: FrameInfo, last: FrameInfo, frames: int) -> int:
+    """The stride a run took on average, from its first and last frame and how many it read."""
+    return max(1, round((last.index - first.index) / max(frames - 1, 1)))
 
 
 def file_sha256(path: str | Path) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -75,16 +75,20 @@ def effective_fps(info: VideoInfo, override: float | None) -> float:
 class FrameReader:
     """Decodes every ``stride``-th frame with its timestamp ``start + index / fps``.
 
+    ``stride`` may be a function, given the number of frames decoded so far after each one and
+    returning how many frames to step to the next (see :class:`crowdcount.pacing.DetectionPacer`).
+    Frames stepped over are grabbed, not decoded to images.
+
     A frame that fails to decode is skipped over (up to ``max_bad_frames`` in a row, a
     corrupt segment) and the run of bad frames is remembered in ``bad_runs``; after
     iterating, ``end_index`` is the index of the first frame that was never reached.
     """
 
     def __init__(
-        self, path: str | Path, camera: str, start: datetime, fps: float, stride: int = 1,
-        max_bad_frames: int = 250,
+        self, path: str | Path, camera: str, start: datetime, fps: float,
+        stride: int | Callable[[int], int] = 1, max_bad_frames: int = 250,
     ) -> None:  # fmt: skip
-        if stride < 1:
+        if isinstance(stride, int) and stride < 1:
             raise CrowdcountError(f"--stride must be 1 or more, got {stride}")
         self.path, self.camera, self.start, self.fps, self.stride = Path(path), camera, start, fps, stride
         self.max_bad_frames = max_bad_frames
@@ -94,12 +98,16 @@ class FrameReader:
     def timestamp(self, index: int) -> datetime:
         return self.start + timedelta(seconds=index / self.fps)
 
+    def step(self, decoded: int) -> int:
+        """Frames from the ``decoded``-th decoded frame to the next one to decode."""
+        return max(1, self.stride(decoded) if callable(self.stride) else self.stride)
+
     def __iter__(self) -> Iterator[Frame]:
         capture = _open(self.path)
         try:
-            index = 0
+            index = wanted = decoded = 0
             while True:
-                if index % self.stride:
+                if index < wanted:
                     ok, image = capture.grab(), None
                 else:
                     ok, image = capture.read()
@@ -113,6 +121,8 @@ class FrameReader:
                     continue
                 if image is not None:
                     yield Frame(FrameInfo(self.camera, str(self.path), index, self.timestamp(index)), image)
+                    decoded += 1
+                    wanted = index + self.step(decoded)
                 index += 1
         finally:
             capture.release()

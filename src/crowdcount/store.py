@@ -61,7 +61,7 @@ sources_table = Table(
     Column("start", String, nullable=False),  # first frame's wall clock
     Column("end", String, nullable=False),  # last processed frame's wall clock
     Column("fps", Float, nullable=False),
-    Column("frames", Integer, nullable=False),  # frames read (after stride)
+    Column("frames", Integer, nullable=False),  # frames detected (after stride)
     Column("stride", Integer, nullable=False),
     Column("model", String, nullable=False),
     Column("processed_at", String, nullable=False),
@@ -114,8 +114,8 @@ class SourceRecord:
     start: datetime
     end: datetime
     fps: float
-    frames: int
-    stride: int
+    frames: int  # frames detected
+    stride: int  # frames from one detected frame to the next, on average
     model: str
 
 

@@ -25,6 +25,7 @@ class Tracker:
         min_consecutive_frames: int = 2,
         min_iou: float = 0.1,
     ) -> None:
+        self.activation_threshold = activation_threshold  # confidence a detection needs to start a track
         self._tracker = ByteTrackTracker(
             lost_track_buffer=round(lost_track_seconds * 30),  # the library counts 30 fps frames
             frame_rate=frame_rate,
