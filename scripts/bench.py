@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Speed and accuracy of crowdcount against the usual alternatives, on one clip, in one run.
 
-    .venv/bin/python scripts/bench.py                       # the PETS clip in ../shared, ~5 minutes
+    .venv/bin/python scripts/bench.py                       # the PETS clip in ../shared, ~3-5 minutes
     .venv/bin/python scripts/bench.py --frames 200 --json out/bench.json
 
 Each case runs ``--repeat`` times (default 3), each time in its own process (its peak memory is its
