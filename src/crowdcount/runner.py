@@ -140,8 +140,9 @@ def count_recording(
     stride = options.stride or 1
     tracker = Tracker(frame_rate=fps / stride)
     pacer = None if options.stride else DetectionPacer(fps, tracker.activation_threshold)
-    paced = pacer.stride_after_reading if pacer else None
-    reader = FrameReader(recording.path, camera.id, recording.start, fps, paced or stride)
+    reader = FrameReader(
+        recording.path, camera.id, recording.start, fps, pacer.stride_after_reading if pacer else stride
+    )
     result = count_frames(
         Prefetch(reader), detector, tracker, counters_for(camera, settings), on_frame, pacer
     )
