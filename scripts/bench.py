@@ -79,16 +79,17 @@ def case_crowdcount(
     roi: bool = False,
 ) -> dict[str, Any]:  # fmt: skip
     """``roi``: ``--roi`` around the config's lines alone (its zones left out)."""
-    from crowdcount.detect import ModelChoice
-    from crowdcount.runner import RunOptions, build_detector, count_recording, probe_recording
+    from crowdcount.detect import DetectorSpec, ModelChoice
+    from crowdcount.recording import RunOptions, count_recording, probe_recording
 
     site, camera = _camera(args.config)
     if roi:
         camera = camera.model_copy(update={"zones": []})
     weights = _exported(model, export, imgsz) if export else model
-    options = RunOptions(ModelChoice(weights, "bench"), imgsz, site.detector.confidence, stride, roi)
+    spec = DetectorSpec(ModelChoice(weights, "bench"), imgsz, site.detector.confidence)
+    options = RunOptions(spec, stride, roi)
     recording = probe_recording(site, camera, Path(args.video), args.fps)
-    detector = build_detector(options)
+    detector = spec.load()
     began = time.perf_counter()
     reached = _Reached(_stopper(args))
     outcome = count_recording(recording, camera, site.counting_for(camera), detector, options, reached)

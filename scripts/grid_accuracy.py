@@ -32,16 +32,17 @@ def count_on_grid(
 ) -> dict[str, Any]:
     """Count ``video`` (PETS-sized) on a 40-pixel grid of lines; miscounted share, bias, frames."""
     from crowdcount.config import load_config
-    from crowdcount.detect import ModelChoice
+    from crowdcount.detect import DetectorSpec, ModelChoice
     from crowdcount.evaluate import compare_lines, grid_lines, ground_truth_events, miscounts
-    from crowdcount.runner import RunOptions, build_detector, count_recording, probe_recording
+    from crowdcount.recording import RunOptions, count_recording, probe_recording
 
     site = load_config(EXAMPLE)
     camera = site.cameras[0].model_copy(update={"lines": grid_lines(768, 576), "zones": []})
     settings = site.counting_for(camera)
-    options = RunOptions(ModelChoice(str(model), "grid"), confidence=site.detector.confidence, stride=stride)
+    spec = DetectorSpec(ModelChoice(str(model), "grid"), confidence=site.detector.confidence)
+    options = RunOptions(spec, stride=stride)
     recording = probe_recording(site, camera, video, FPS)
-    detector = build_detector(options)
+    detector = spec.load()
     began = time.perf_counter()
     outcome = count_recording(recording, camera, settings, detector, options)
     seconds = time.perf_counter() - began

@@ -120,7 +120,7 @@ def test_killed_worker_tasks_are_retried_and_a_file_that_keeps_dying_is_reported
 def test_a_run_into_postgresql_stores_what_sqlite_stores(tmp_path, archive, model, reference, postgres_url):
     result = crowdcount("run", "--config", archive, "--out", tmp_path, "--model", model, "--db", postgres_url)
     assert result.returncode == 0, result.stderr
-    assert "postgresql+psycopg://crowdcount@127.0.0.1" in result.stdout
+    assert "postgresql+psycopg://***@127.0.0.1" in result.stdout  # user and password never shown
     assert event_keys(postgres_url) == event_keys(reference / "crowdcount.db")
     postgres, sqlite = EventStore(postgres_url), EventStore(reference / "crowdcount.db")
     assert postgres.gaps() == sqlite.gaps() and postgres.counters() == sqlite.counters()

@@ -120,7 +120,8 @@ def test_points_outside_the_frame_are_rejected():
 
 
 def test_yaml_syntax_error_gives_the_line(tmp_path):
-    with pytest.raises(CrowdcountError, match=r"site.yaml: line 4: expected the node content"):
+    found = r"site.yaml: line 4: (expected the|did not find expected) node content"  # Python or C parser
+    with pytest.raises(CrowdcountError, match=found):
         load_config(write(tmp_path, "cameras:\n  - id: a\n    lines: [[\n"))
 
 
@@ -133,6 +134,6 @@ def test_several_cameras_need_a_choice():
     data = example()
     data["cameras"].append(dict(data["cameras"][0], id="second"))
     site = parse_config(data)
-    with pytest.raises(CrowdcountError, match="--camera"):
+    with pytest.raises(CrowdcountError, match="several cameras"):
         site.camera(None)
     assert site.camera("second").id == "second"

@@ -95,7 +95,7 @@ def test_yolox_export_runs_at_its_frame_shape_and_at_other_sizes(pets_video, yol
 
 
 def test_yolox_as_exported_keeps_the_fixed_size(yolox_model):
-    with pytest.raises(CrowdcountError, match=r"--imgsz 640: yolox_nano\.onnx takes a fixed 416x416"):
+    with pytest.raises(CrowdcountError, match=r"input size 640: yolox_nano\.onnx takes a fixed 416x416"):
         YoloxOnnxDetector(yolox_model, imgsz=640, prepare=False)
 
 
@@ -177,7 +177,7 @@ def test_no_model_anywhere_says_where_to_put_one(tmp_path, monkeypatch):
 
 
 def test_missing_model_file_is_an_error_but_a_named_ultralytics_model_may_download(tmp_path):
-    with pytest.raises(CrowdcountError, match=r"--model: model file .*missing\.onnx not found"):
+    with pytest.raises(CrowdcountError, match=r"the model argument: model file .*missing\.onnx not found"):
         resolve_model(str(tmp_path / "missing.onnx"))
     choice = resolve_model("yolo11n.pt")
     assert choice.download and choice.reference == "yolo11n.pt"

@@ -8,8 +8,7 @@ import pandas as pd
 import pytest
 
 from crowdcount.aggregate import group_table, interval_table, parse_interval
-from crowdcount.coverage import Span
-from crowdcount.datatypes import CounterInfo, CountEvent
+from crowdcount.datatypes import CounterInfo, CountEvent, Gap, History, SourceRecord
 from crowdcount.errors import CrowdcountError
 
 KST = timezone(timedelta(hours=9))
@@ -31,8 +30,16 @@ def zone(minutes: float, kind: str, dwell: float | None = None, track: int = 1) 
     return CountEvent("cam", "plaza", kind, direction, track, at(minutes), "a.mp4", 0, dwell)  # type: ignore[arg-type]
 
 
-def footage(a: float, b: float, camera: str = "cam") -> tuple[str, Span]:
-    return camera, Span(at(a), at(b))
+def footage(a: float, b: float, camera: str = "cam") -> SourceRecord:
+    """A recording that covers minutes [a, b) (its last frame, one second long, ends at b)."""
+    end = at(b) - timedelta(seconds=1)
+    return SourceRecord(camera, f"{camera}.mp4", "done", at(a), end, 1.0, int((b - a) * 60), 1, "test")
+
+
+def history(
+    events: list[CountEvent], counters: list[CounterInfo], sources: list, gaps: tuple = ()
+) -> History:
+    return History(events, counters, sources, list(gaps))
 
 
 def rows(table: pd.DataFrame, counter: str = "gate") -> list[tuple]:
@@ -44,7 +51,9 @@ def rows(table: pd.DataFrame, counter: str = "gate") -> list[tuple]:
 
 
 def test_event_exactly_on_a_boundary_belongs_to_the_interval_it_starts():
-    table = interval_table([cross(14.999), cross(15), cross(29.99)], [GATE], [footage(0, 30)], "15min")
+    table = interval_table(
+        history([cross(14.999), cross(15), cross(29.99)], [GATE], [footage(0, 30)]), "15min"
+    )
     assert rows(table) == [("10:00", "complete", 1), ("10:15", "complete", 2)]
     first = table.iloc[0]
     assert first["interval_end"] == at(15) and first["net"] == 1 and first["out"] == 0
@@ -52,7 +61,7 @@ def test_event_exactly_on_a_boundary_belongs_to_the_interval_it_starts():
 
 def test_intervals_align_to_the_clock_in_the_site_timezone():
     # footage from 10:07 to 10:52 KST -> 10:00, 10:15, 10:30, 10:45; the edges are partial
-    table = interval_table([cross(20)], [GATE], [footage(7, 52)], "15min", tz="Asia/Seoul")
+    table = interval_table(history([cross(20)], [GATE], [footage(7, 52)]), "15min", tz="Asia/Seoul")
     assert rows(table) == [("10:00", "partial", 0), ("10:15", "complete", 1),
                            ("10:30", "complete", 0), ("10:45", "partial", 0)]  # fmt: skip
     assert str(table["interval_start"].iloc[0].tz) == "Asia/Seoul"
@@ -67,27 +76,30 @@ def test_intervals_align_to_the_clock_in_the_site_timezone():
 def test_days_start_at_local_midnight_not_utc():
     late = CountEvent("cam", "gate", "cross", "in", 1, datetime(2026, 10, 3, 23, 30, tzinfo=KST), "a", 0)
     early = CountEvent("cam", "gate", "cross", "in", 2, datetime(2026, 10, 4, 0, 30, tzinfo=KST), "a", 0)
-    span = ("cam", Span(datetime(2026, 10, 3, 23, 0, tzinfo=KST), datetime(2026, 10, 4, 1, 0, tzinfo=KST)))
-    table = interval_table([late, early], [GATE], [span], "day", tz="Asia/Seoul")
+    table = interval_table(
+        history([late, early], [GATE], [footage(13 * 60, 15 * 60)]), "day", tz="Asia/Seoul"
+    )
     assert [(r.interval_start.isoformat(), r["in"]) for _, r in table.iterrows()] == [
         ("2026-10-03T00:00:00+09:00", 1), ("2026-10-04T00:00:00+09:00", 1),
     ]  # fmt: skip
 
 
 def test_hour_without_footage_is_missing_not_zero():
-    table = interval_table([cross(5), cross(125)], [GATE], [footage(0, 60), footage(120, 180)], "60min")
+    table = interval_table(
+        history([cross(5), cross(125)], [GATE], [footage(0, 60), footage(120, 180)]), "60min"
+    )
     assert rows(table) == [("10:00", "complete", 1), ("11:00", "missing", None), ("12:00", "complete", 1)]
     assert pd.isna(table.iloc[1]["out"]) and pd.isna(table.iloc[1]["net"])
 
 
 def test_empty_interval_with_footage_is_zero():
-    table = interval_table([], [GATE], [footage(0, 60)], "60min")
+    table = interval_table(history([], [GATE], [footage(0, 60)]), "60min")
     assert rows(table) == [("10:00", "complete", 0)]
 
 
 def test_a_gap_inside_the_footage_makes_the_interval_partial():
-    gap = ("cam", Span(at(20), at(25)))
-    table = interval_table([cross(5)], [GATE], [footage(0, 30)], "15min", gaps=[gap])
+    gap = Gap("cam", "cam.mp4", at(20), at(25), "stream down")
+    table = interval_table(history([cross(5)], [GATE], [footage(0, 30)], [gap]), "15min")
     assert rows(table) == [("10:00", "complete", 1), ("10:15", "partial", 0)]
     assert table.iloc[1]["coverage"] == pytest.approx(10 / 15, abs=1e-3)
 
@@ -97,7 +109,7 @@ def test_zone_entries_exits_occupancy_and_dwell():
         zone(1, "enter", track=1), zone(2, "enter", track=2), zone(4, "exit", 180.0, track=1),
         zone(14, "exit", 720.0, track=2), zone(16, "enter", track=3), zone(20, "exit", 240.0, track=3),
     ]  # fmt: skip
-    table = interval_table(events, [PLAZA], [footage(0, 30)], "15min")
+    table = interval_table(history(events, [PLAZA], [footage(0, 30)]), "15min")
     first, second = table.iloc[0], table.iloc[1]
     assert (first["entries"], first["exits"], first["peak_occupancy"]) == (2, 2, 2)
     # occupancy: 0 for 1 min, 1 for 1 min, 2 for 2 min, 1 for 10 min, 0 for 1 min -> 15 person-min
@@ -109,7 +121,7 @@ def test_zone_entries_exits_occupancy_and_dwell():
 
 def test_occupancy_carries_across_an_interval_boundary():
     events = [zone(10, "enter"), zone(20, "exit", 600.0)]
-    table = interval_table(events, [PLAZA], [footage(0, 30)], "15min")
+    table = interval_table(history(events, [PLAZA], [footage(0, 30)]), "15min")
     second = table.iloc[1]
     assert second["entries"] == 0 and second["peak_occupancy"] == 1
     assert second["mean_occupancy"] == pytest.approx(5 / 15, abs=1e-3)
@@ -119,7 +131,7 @@ def test_group_totals_across_cameras_are_partial_when_a_camera_has_no_footage():
     east = CounterInfo("east", "gate", "line", "site")
     events = [cross(5), cross(6, "out"), cross(7, camera="east"), cross(70)]
     footages = [footage(0, 120), footage(0, 60, camera="east")]
-    groups = group_table(interval_table(events, [GATE, east], footages, "60min"))
+    groups = group_table(interval_table(history(events, [GATE, east], footages), "60min"))
     assert groups[["group", "status", "cameras", "in", "out", "net"]].values.tolist() == [
         ["site", "complete", 2, 2, 1, 1],
         ["site", "partial", 2, 1, 0, 1],
@@ -128,5 +140,5 @@ def test_group_totals_across_cameras_are_partial_when_a_camera_has_no_footage():
 
 def test_unknown_interval_is_a_clear_error():
     assert parse_interval("1h") == "60min"
-    with pytest.raises(CrowdcountError, match="--interval 7min: use one of"):
+    with pytest.raises(CrowdcountError, match="interval 7min: use one of"):
         parse_interval("7min")

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from PIL import Image
 
-from crowdcount.datatypes import CounterInfo, CountEvent
+from crowdcount.datatypes import CounterInfo, CountEvent, SourceRecord
 from crowdcount.report import build_report
-from crowdcount.store import EventStore, SourceRecord
+from crowdcount.store import EventStore
 from helpers import CHROMIUM_FLAGS, START, crowdcount
 
 

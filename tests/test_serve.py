@@ -87,14 +87,21 @@ def test_the_feed_sends_snapshots_and_the_spec_lists_the_api(server):
     assert "실시간 유동인구" in page and "api/stream" in page
 
 
-def test_a_token_is_required_once_set(processed_db):
-    process, base = start_server("--db", processed_db, "--token", "s3cret-token")
+TOKEN = "s3cret-token-of-some-length"
+
+
+def test_a_token_is_required_once_set_by_the_api_its_docs_and_the_page(processed_db):
+    process, base = start_server("--db", processed_db, "--token", TOKEN)
     try:
-        assert http_get(f"{base}/api/counters")[0] == 401
+        for path in ("/api/counters", "/", "/docs", "/redoc", "/openapi.json"):
+            assert http_get(f"{base}{path}")[0] == 401, path
         assert http_get(f"{base}/api/counters?token=wrong")[0] == 401
-        assert http_get(f"{base}/")[0] == 401
-        assert http_get(f"{base}/api/counters", {"Authorization": "Bearer s3cret-token"})[0] == 200
-        assert http_get(f"{base}/api/counters?token=s3cret-token")[0] == 200
+        for scheme in ("Bearer", "bearer", "BEARER"):
+            assert http_get(f"{base}/api/counters", {"Authorization": f"{scheme} {TOKEN}"})[0] == 200
+        assert http_get(f"{base}/api/counters?token={TOKEN}")[0] == 200
+        assert "/api/counters" in get_json(f"{base}/openapi.json?token={TOKEN}")["paths"]
+        status, page = http_get(f"{base}/docs?token={TOKEN}")
+        assert status == 200 and f"/openapi.json?token={TOKEN}" in page.decode()
     finally:
         process.terminate()
         process.wait(10)

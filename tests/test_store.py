@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from crowdcount.datatypes import CounterInfo, CountEvent, Gap
+from crowdcount.datatypes import CounterInfo, CountEvent, Gap, SourceRecord
 from crowdcount.errors import CrowdcountError
-from crowdcount.store import EventStore, SourceRecord, events_table, sources_table
+from crowdcount.store import EventStore, events_table, sources_table
 from helpers import START
 
 
@@ -86,7 +86,7 @@ def test_gaps_counters_timezone_and_health_round_trip(target):
 
 
 def test_an_unreachable_server_is_a_clear_error_without_the_password():
-    shown = r"cannot open database postgresql\+psycopg://crowd:\*\*\*@127\.0\.0\.1:1/crowdcount"
+    shown = r"cannot open database postgresql\+psycopg://\*\*\*@127\.0\.0\.1:1/crowdcount"
     with pytest.raises(CrowdcountError, match=shown) as error:
         EventStore("postgresql://crowd:secret@127.0.0.1:1/crowdcount")
     assert "secret" not in str(error.value)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from crowdcount.live.stream import is_stream, redact_url
+from crowdcount.live.stream import is_stream
+from crowdcount.urls import redact_url
 
 
 @pytest.mark.parametrize(

@@ -7,9 +7,19 @@ import os
 os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
 os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")
 
-from crowdcount.datatypes import CounterInfo, CountEvent, Frame, FrameInfo, Gap
+from crowdcount.datatypes import CounterInfo, CountEvent, Frame, FrameInfo, Gap, History, SourceRecord
 from crowdcount.errors import CrowdcountError
 
 __version__ = "0.1.0"
 
-__all__ = ["CountEvent", "CounterInfo", "CrowdcountError", "Frame", "FrameInfo", "Gap", "__version__"]
+__all__ = [
+    "CountEvent",
+    "CounterInfo",
+    "CrowdcountError",
+    "Frame",
+    "FrameInfo",
+    "Gap",
+    "History",
+    "SourceRecord",
+    "__version__",
+]

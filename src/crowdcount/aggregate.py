@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from crowdcount.coverage import Span, covered_seconds, merge, subtract
-from crowdcount.datatypes import CounterInfo, CountEvent
+from crowdcount.datatypes import CounterInfo, CountEvent, History
 from crowdcount.errors import CrowdcountError
 
 EVENT_COLUMNS = [field.name for field in fields(CountEvent)]
@@ -104,7 +104,7 @@ def parse_interval(text: str) -> str:
     """A user's interval name -> pandas frequency; one-line error for anything else."""
     freq = INTERVALS.get(text.strip().lower())
     if freq is None:
-        raise CrowdcountError(f"--interval {text}: use one of 1min, 5min, 15min, 30min, 60min (1h), day")
+        raise CrowdcountError(f"interval {text}: use one of 1min, 5min, 15min, 30min, 60min (1h), day")
     return freq
 
 
@@ -159,30 +159,27 @@ def _zone_stats(
 
 
 def interval_table(
-    events: Iterable[CountEvent],
-    counters: Sequence[CounterInfo],
-    footage: Iterable[tuple[str, Span]],
-    interval: str = "15min",
-    tz: ZoneInfo | str = "Asia/Seoul",
-    gaps: Iterable[tuple[str, Span]] = (),
+    history: History, interval: str = "15min", tz: ZoneInfo | str | None = None
 ) -> pd.DataFrame:
-    """One row per counter and clock-aligned interval, with a coverage status.
+    """One row per counter and clock-aligned interval (in ``tz``, else the history's timezone),
+    with a coverage status.
 
-    ``footage`` gives ``(camera, span)`` pairs of processed recording time and ``gaps``
-    the stretches inside them the camera did not see. An interval with no footage is
-    ``missing`` and its values are NA (never 0); one partly seen is ``partial``.
+    The history's sources give the processed recording time and its gaps the stretches inside
+    it the camera did not see. An interval with no footage is ``missing`` and its values are NA
+    (never 0); one partly seen is ``partial``.
     """
-    zone = ZoneInfo(tz) if isinstance(tz, str) else tz
+    zone = ZoneInfo(tz or history.timezone) if not isinstance(tz, ZoneInfo) else tz
     freq = parse_interval(interval)
     offset = pd.tseries.frequencies.to_offset(freq)
+    counters = history.counters
     by_counter: dict[tuple[str, str], list[CountEvent]] = {}
-    for event in events:
+    for event in history.events:
         by_counter.setdefault((event.camera, event.counter), []).append(event)
     seen: dict[str, list[Span]] = {}
-    for camera, span in footage:
+    for camera, span in history.footage:
         seen.setdefault(camera, []).append(span)
     holes: dict[str, list[Span]] = {}
-    for camera, span in gaps:
+    for camera, span in history.gap_spans:
         holes.setdefault(camera, []).append(span)
     windows = [  # one site-wide range, so a camera without footage in an interval shows it missing
         Span(start.to_pydatetime(), (start + offset).to_pydatetime())

@@ -18,6 +18,21 @@ VIDEO_SUFFIXES = {".mp4", ".avi", ".mkv", ".mov", ".ts", ".m4v", ".mpg", ".mpeg"
 _TIME_TOKENS = {"YYYY": (r"\d{4}", "%Y"), "mm": (r"\d{2}", "%m"), "dd": (r"\d{2}", "%d"),
                 "HH": (r"\d{2}", "%H"), "MM": (r"\d{2}", "%M"), "SS": (r"\d{2}", "%S")}  # fmt: skip
 OVERLAP_TOLERANCE_S = 1.0  # holes or overlaps shorter than this between files are ignored
+FIRST_YEAR, LAST_YEAR = 1900, 2199  # wall clocks outside these years are mistakes, and overflow date maths
+
+
+def in_time_range(moment: datetime) -> bool:
+    """Whether a wall-clock time lies in the years crowdcount accepts (FIRST_YEAR to LAST_YEAR, in UTC).
+
+    >>> from datetime import timezone
+    >>> in_time_range(datetime(2026, 10, 3, tzinfo=timezone.utc)), in_time_range(datetime(9999, 12, 31))
+    (True, False)
+    """
+    try:
+        utc = moment.astimezone(ZoneInfo("UTC")) if moment.tzinfo else moment
+    except OverflowError:
+        return False
+    return FIRST_YEAR <= utc.year <= LAST_YEAR
 
 
 def find_recordings(source: str) -> list[Path]:
@@ -93,6 +108,8 @@ def start_from_container(path: Path, tz: ZoneInfo) -> datetime | None:
         moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
     except ValueError:
         return None
+    if not in_time_range(moment):
+        return None  # 1904 or 1970 defaults of cameras without a clock, or nonsense
     return (moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("UTC"))).astimezone(tz)
 
 
@@ -143,10 +160,10 @@ def recording_start(
         return start.astimezone(tz), "config"
     if pattern is not None:
         named = start_from_filename(path, pattern, camera, tz)
-        if named is not None:
+        if named is not None and in_time_range(named):
             return named, "filename"
     created = start_from_container(path, tz)
-    if created is not None:
+    if created is not None and in_time_range(created):
         return created, "container creation time"
     if duration_s is not None and path.exists():
         modified = datetime.fromtimestamp(path.stat().st_mtime, tz)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import math
 import sys
+from dataclasses import replace
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
@@ -29,26 +30,22 @@ from crowdcount.aggregate import (
 from crowdcount.cluster import LOCAL, connect, count_on_ray, pack_model
 from crowdcount.config import CameraConfig, SiteConfig, alert_thresholds, counter_infos, load_config
 from crowdcount.datatypes import CountEvent, FrameInfo
-from crowdcount.detect import export_ultralytics, resolve_model
+from crowdcount.detect import DetectorSpec, export_ultralytics, resolve_model
 from crowdcount.errors import CrowdcountError
 from crowdcount.evaluate import compare_lines, ground_truth_events, load_mot_tracks
 from crowdcount.export import Format, write_table
 from crowdcount.labels import labels_for
 from crowdcount.live.monitor import Monitor
 from crowdcount.live.processes import CameraProcesses, check_port_free, serve_app
-from crowdcount.live.server import create_app, needs_token
-from crowdcount.live.stream import is_stream, redact_url
+from crowdcount.live.server import check_token, create_app, needs_token
+from crowdcount.live.stream import is_stream
+from crowdcount.paths import output_file, output_folder
+from crowdcount.recording import FileOutcome, Recording, RunOptions, count_recording, probe_recording
 from crowdcount.report import write_report
-from crowdcount.runner import (
-    FileOutcome,
-    Recording,
-    RunOptions,
-    SiteRun,
-    build_detector,
-    count_recording,
-    probe_recording,
-)
-from crowdcount.store import EventStore
+from crowdcount.runner import SiteRun
+from crowdcount.store import EventStore, StoreWriteError
+from crowdcount.unsaved import Unsaved, keep, load, pending, side_files, unsaved_folder
+from crowdcount.urls import redact_url
 
 app = typer.Typer(
     help="Count people crossing lines and using zones in CCTV video.",
@@ -99,12 +96,15 @@ CameraOption = Annotated[
 ]
 
 
-def _camera_for(site: SiteConfig, camera_id: str | None, video: Path) -> CameraConfig:
+def _camera_for(site: SiteConfig, camera_id: str | None, video: Path | None = None) -> CameraConfig:
     """The camera named, else the one whose source is this video, else the only one."""
     if camera_id is None:
-        matches = [c for c in site.cameras if c.source and Path(c.source) == video.resolve()]
+        matches = [c for c in site.cameras if c.source and video and Path(c.source) == video.resolve()]
         if len(matches) == 1:
             return matches[0]
+        if len(site.cameras) > 1:
+            names = ", ".join(c.id for c in site.cameras)
+            raise CrowdcountError(f"the config has several cameras ({names}); pick one with --camera")
     return site.camera(camera_id)
 
 
@@ -153,12 +153,14 @@ def process(
         raise CrowdcountError(recording.error)
     assert recording.info is not None and recording.start is not None
     options = _run_options(site, model, imgsz, stride, roi)
-    detector = build_detector(options)
-    store = EventStore(db or out / "crowdcount.db")
+    store = _store_for_counting(db, out)
+    store.set_counters(cam.id, counter_infos(cam))  # a store that refuses writes fails before counting
+    store.set_timezone(site.timezone)
+    detector = options.detector.load()
     console.print(
         f"[bold]{video.name}[/]  camera {cam.id}  {recording.info.width}x{recording.info.height}  "
         f"{recording.fps:g} fps  start {recording.start.isoformat()} ({recording.start_from})  "
-        f"model {detector.name} ({options.model.how})"
+        f"model {detector.name} ({options.detector.model.how})"
     )
     with _progress() as progress:
         frames = progress.add_task("frames", total=_frame_total(recording), rate="")
@@ -168,10 +170,15 @@ def process(
         )  # fmt: skip
     if outcome.record is None:
         raise CrowdcountError(f"video {video}: {outcome.reason}; nothing was counted")
-    store.replace_source(outcome.record, outcome.events, outcome.gaps)
-    store.set_counters(cam.id, counter_infos(cam))
-    store.set_timezone(site.timezone)
+    failure = None
+    try:
+        store.replace_source(outcome.record, outcome.events, outcome.gaps)
+    except StoreWriteError as error:
+        failure = str(error)
+        outcome = replace(outcome, status="unsaved", reason=str(keep(store, Unsaved(
+            outcome.record, outcome.events, outcome.gaps))))  # fmt: skip
     record = outcome.record
+    assert record is not None
     note = " (interrupted: partial counts stored)" if outcome.status == "interrupted" else ""
     console.print(
         f"{outcome.frames_read} frames ({record.frames} detected), "
@@ -181,8 +188,30 @@ def process(
     for gap in outcome.gaps:
         console.print(f"[yellow]gap[/] {gap.start:%H:%M:%S}-{gap.end:%H:%M:%S}: {gap.reason}")
     _print_totals(cam, outcome.events)
+    if failure is not None:
+        _unsaved_error(store, failure, f"the {len(outcome.events)} events are kept in {outcome.reason}")
     if outcome.status == "interrupted":
         raise typer.Exit(130)
+
+
+def _store_for_counting(db: str | None, out: Path) -> EventStore:
+    """The store a counting command writes, with any counts an earlier run could not store loaded."""
+    store = EventStore(db or out / "crowdcount.db")
+    loaded = load(store, pending(store))
+    if loaded:
+        events = sum(n for _, n in loaded)
+        console.print(f"loaded {len(loaded)} kept result(s), {events} events, from {unsaved_folder(store)}")
+    return store
+
+
+def _unsaved_error(store: EventStore, failure: str, kept: str) -> None:
+    """One line for counts the store refused, then exit 3: where they are, how they get in."""
+    errors.print(
+        f"crowdcount: error: {failure}; {kept}: run 'crowdcount import --db {store.shown_url}' once "
+        "the store takes writes again (the next process or run on it loads them too)",
+        markup=False, highlight=False, soft_wrap=True,
+    )  # fmt: skip
+    raise typer.Exit(3)
 
 
 def _run_options(
@@ -190,10 +219,9 @@ def _run_options(
     workers: int = 1, force: bool = False,
 ) -> RunOptions:  # fmt: skip
     """Command-line knobs over the config's detector defaults."""
-    return RunOptions(
-        resolve_model(model, site.detector.model), imgsz or site.detector.imgsz, site.detector.confidence,
-        stride, roi, workers, force,
-    )  # fmt: skip
+    spec = DetectorSpec(resolve_model(model, site.detector.model, "--model"), imgsz or site.detector.imgsz,
+                        site.detector.confidence)  # fmt: skip
+    return RunOptions(spec, stride, roi, workers, force)
 
 
 def _progress() -> Progress:
@@ -253,7 +281,8 @@ def run(
     site = load_config(config)
     cameras = [site.camera(c) for c in camera] if camera else site.cameras
     options = _run_options(site, model, imgsz, stride, roi, workers, force)
-    store = EventStore(db or out / "crowdcount.db")
+    output_folder(out, "--out")
+    store = _store_for_counting(db, out)
     site_run = SiteRun(site, store, options)
     todo = site_run.pending(site_run.plan(cameras))
     detector_name = ""
@@ -266,19 +295,19 @@ def run(
             current["task"] = progress.add_task(recording.path.name, total=_frame_total(recording), rate="")
 
         if ray is not None and todo:
-            shipped = pack_model(options.model)
+            shipped = pack_model(options.detector.model)
             console.print(f"Ray ({ray}): {connect(ray)}, one task per file")
             outcomes = count_on_ray(site_run, todo, shipped)
-            detector_name = f"{options.model.reference} on Ray ({ray})"
+            detector_name = f"{options.detector.model.reference} on Ray ({ray})"
         elif workers > 1 and len(todo) > 1:
             tasks = {str(r.path): progress.add_task(r.path.name, total=_frame_total(r), rate="")
                      for _, r in todo}  # fmt: skip
             outcomes = site_run.count_in_workers(
                 todo, lambda info: _advance(progress, tasks[info.source], info)
             )
-            detector_name = f"{options.model.reference} x{workers} workers"
+            detector_name = f"{options.detector.model.reference} x{workers} workers"
         else:
-            detector = build_detector(options)
+            detector = options.detector.load()
             detector_name = detector.name
             outcomes = site_run.count_here(
                 todo, detector, start_file, lambda info: _advance(progress, current["task"], info)
@@ -287,11 +316,14 @@ def run(
             progress.advance(overall)
     manifest = site_run.manifest(config, detector_name)
     manifest_path = out / "run-manifest.json"
-    manifest_path.parent.mkdir(parents=True, exist_ok=True)
     manifest_path.write_text(json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8")
     _print_run(site_run.outcomes, manifest)
     console.print(f"-> {store.shown_url}; manifest {manifest_path}")
     totals = manifest["totals"]
+    if site_run.store_failure is not None:
+        _unsaved_error(
+            store, site_run.store_failure, f"{totals['unsaved']} file(s) are kept in {unsaved_folder(store)}"
+        )
     if totals["interrupted"]:
         raise typer.Exit(130)
     if not totals["done"] and not totals["skipped"]:
@@ -304,7 +336,7 @@ def _print_run(outcomes: list[FileOutcome], manifest: dict) -> None:
     table = Table(title="Files", title_justify="left")
     for column in ("camera", "file", "status", "start", "frames", "events", "reason"):
         table.add_column(column, justify="right" if column in ("frames", "events") else "left")
-    colours = {"done": "green", "skipped": "cyan", "failed": "red", "interrupted": "yellow"}
+    colours = {"done": "green", "skipped": "cyan", "failed": "red", "interrupted": "yellow", "unsaved": "red"}
     for outcome in sorted(outcomes, key=lambda o: (o.camera, o.source)):
         entry = by_source[(outcome.camera, outcome.source)]
         table.add_row(
@@ -318,10 +350,6 @@ class What(StrEnum):
     events = "events"
     intervals = "intervals"
     groups = "groups"
-
-
-def _interval_data(store: EventStore, interval: str, tz: str) -> pd.DataFrame:
-    return interval_table(store.events(), store.counters(), store.footage(), interval, tz, store.gap_spans())
 
 
 @app.command(
@@ -348,12 +376,19 @@ def export(
     store = EventStore(db, create=False)
     zone = _timezone(tz or store.timezone())
     parse_interval(interval)
+    output_file(out, "--out")
+    if camera is not None:
+        cameras = sorted({c.camera for c in store.counters()} | {s.camera for s in store.sources()})
+        if camera not in cameras:
+            raise CrowdcountError(
+                f"no camera {camera!r} in {db}; its cameras: {', '.join(cameras) or 'none'}"
+            )
     if what is What.events:
         table = event_table(store.events(camera=camera), zone)
         summary = table.groupby(["camera", "counter", "kind", "direction"]).size().reset_index(name="events")
         write_table(table, out, format, summary, "camera", zone)
     else:
-        intervals = _interval_data(store, interval, zone)
+        intervals = interval_table(store.history(), interval, zone)
         if camera is not None:
             intervals = intervals[intervals["camera"] == camera]
         if what is What.intervals:
@@ -379,6 +414,7 @@ def report(
     """
     labels_for(lang)
     parse_interval(interval)
+    output_file(out, "--out")
     path = write_report(db, out, lang, interval, _timezone(tz) if tz else None)
     console.print(f"report -> {path}")
 
@@ -410,7 +446,7 @@ def evaluate(
     """
     site = load_config(config)
     store = EventStore(db, create=False)
-    cam = _camera_for(site, camera, video) if video else site.camera(camera)
+    cam = _camera_for(site, camera, video)
     if not cam.lines:
         raise CrowdcountError(f"camera {cam.id!r} has no lines to evaluate")
     records = [
@@ -449,6 +485,11 @@ def _check_listen(host: str, port: int, token: str | None, lang: str) -> None:
         raise CrowdcountError(
             f"--host {host} reaches beyond this machine; give --token (or set CROWDCOUNT_TOKEN)"
         )
+    if token is not None:
+        try:
+            check_token(token)
+        except CrowdcountError as error:
+            raise CrowdcountError(f"--token: {error}") from None
     labels_for(lang)
     check_port_free(host, port)
 
@@ -495,7 +536,7 @@ def live(
         store.set_counters(cam.id, counter_infos(cam))
     since = datetime.now(site.tz)
     console.print(f"counting {len(cameras)} camera(s) live -> {store.shown_url}")
-    processes = CameraProcesses(site, cameras, store.url, options).start()
+    processes = CameraProcesses(site, cameras, store.url, options.detector).start()
     try:
         monitor = Monitor(store, live=True, since=since, thresholds=alert_thresholds(site),
                           webhook=site.alerts.webhook)  # fmt: skip
@@ -504,6 +545,29 @@ def live(
         console.print("stopping cameras (storing what they counted)...")
         processes.stop()
         console.print(f"stored -> {store.shown_url}")
+
+
+@app.command("import", epilog="Example: crowdcount import --db out/crowdcount.db")
+def import_kept(
+    db: StoreOption,
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Side files or folders of kept counts (default: the store's DB.unsaved/).",
+                       show_default=False),
+    ] = None,
+) -> None:  # fmt: skip
+    """Store the counts a run kept aside when the store refused them (locked, disk full).
+
+    Each file is stored in one transaction and then deleted; a recording's events replace
+    what the store holds for it, a live session's are added.
+    """
+    store = EventStore(db)
+    paths = side_files(files) if files else pending(store)
+    if not paths:
+        console.print(f"no kept counts to import (looked in {unsaved_folder(store)})")
+        return
+    for path, events in load(store, paths):
+        console.print(f"{path.name}: {events} events -> {store.shown_url}")
 
 
 class ModelFormat(StrEnum):
@@ -565,9 +629,26 @@ def with_flag_values(argv: list[str], option: str, value: str) -> list[str]:
 
 
 def main() -> None:
-    """Entry point: user errors print one line and exit 2, never a traceback."""
+    """Entry point: user errors (bad options too) print one line and exit 2, never a traceback."""
     try:
-        app(args=with_flag_values(sys.argv[1:], "--ray", LOCAL))
+        code = app(args=with_flag_values(sys.argv[1:], "--ray", LOCAL), standalone_mode=False)
     except CrowdcountError as error:
-        errors.print(f"crowdcount: error: {error}", markup=False, highlight=False, soft_wrap=True)
-        sys.exit(2)
+        _fail(str(error))
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    except typer.TyperException as error:  # the command line itself is wrong (typer's own click)
+        if type(error).__name__ == "NoArgsIsHelpError":  # `crowdcount` alone: the help, as asked
+            error.show()  # type: ignore[attr-defined]
+            sys.exit(0)
+        context = getattr(error, "ctx", None)
+        command = context.command_path if context is not None else "crowdcount"
+        message = error.format_message().replace("Value error, ", "")
+        _fail(f"{message} (see '{command} --help')")
+    except (typer.Abort, KeyboardInterrupt):
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _fail(message: str) -> NoReturn:
+    errors.print(f"crowdcount: error: {message}", markup=False, highlight=False, soft_wrap=True)
+    sys.exit(2)

@@ -1,4 +1,5 @@
-"""The archive runner's per-file task on Ray: a local Ray instance or a cluster.
+"""``crowdcount run --ray``: the per-file task (:func:`~crowdcount.recording.count_recording`) as
+Ray tasks, on a local Ray instance or a cluster.
 
 The driver (``crowdcount run --ray``) plans the files, skips those already done, and submits one
 Ray task per recording. The model travels once through Ray's object store and is unpacked into
@@ -18,17 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from crowdcount.config import CameraConfig, CountingSettings
-from crowdcount.detect import Detector, ModelChoice
+from crowdcount.detect import Detector, ModelChoice, model_sha256
 from crowdcount.errors import CrowdcountError, first_line
-from crowdcount.runner import (
-    FileOutcome,
-    Recording,
-    RunOptions,
-    SiteRun,
-    build_detector,
-    count_recording,
-    file_sha256,
-)
+from crowdcount.recording import FileOutcome, Recording, RunOptions, count_recording
+from crowdcount.runner import SiteRun
 
 RETRIES = 2  # a file whose worker dies is tried again this many times, then reported as failed
 LOCAL = "local"  # --ray without an address: start a Ray instance on this machine
@@ -40,7 +34,7 @@ class ShippedModel:
     """A model's files (one file, or an OpenVINO folder), sent to the workers by value."""
 
     name: str
-    digest: str  # file_sha256 of the model, as in the run manifest
+    digest: str  # model_sha256 of the model, as in the run manifest
     files: dict[str, bytes]  # path relative to the model folder ("" for a single file) -> content
 
 
@@ -48,13 +42,13 @@ def pack_model(choice: ModelChoice) -> ShippedModel:
     """Read a model file or folder into memory, with a digest that names it on the workers."""
     if choice.download:
         raise CrowdcountError(
-            f"--ray: model {choice.reference} is not on disk and workers do not download; "
+            f"Ray: model {choice.reference} is not on disk and workers do not download; "
             "download it once and pass --model PATH"
         )
     root = Path(choice.reference)
     members = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
     files = {("" if p == root else str(p.relative_to(root))): p.read_bytes() for p in members}
-    return ShippedModel(root.name, file_sha256(root), files)
+    return ShippedModel(root.name, model_sha256(root), files)
 
 
 def unpack_model(model: ShippedModel, folder: Path) -> Path:
@@ -86,10 +80,11 @@ def count_file(
 ) -> FileOutcome:  # fmt: skip
     """The Ray task: count one recording with one core."""
     path = unpack_model(model, Path(tempfile.gettempdir()) / "crowdcount-models")
-    options = replace(options, model=ModelChoice(str(path), options.model.how))
+    spec = replace(options.detector, model=ModelChoice(str(path), options.detector.model.how))
+    options = replace(options, detector=spec)
     key = (model.digest, options)
     if key not in _detectors:
-        _detectors[key] = build_detector(options, threads=1, parallel=False)
+        _detectors[key] = spec.load(threads=1, parallel=False)
     return count_recording(recording, camera, settings, _detectors[key], options)
 
 
@@ -98,7 +93,7 @@ def connect(address: str) -> str:
     try:
         import ray
     except ImportError:
-        raise CrowdcountError(f"--ray needs Ray, which is not installed; {INSTALL_HINT}") from None
+        raise CrowdcountError(f"counting on Ray needs Ray, which is not installed; {INSTALL_HINT}") from None
     settings: dict[str, Any] = {"log_to_driver": False, "logging_level": "ERROR", "include_dashboard": False}
     if address not in (LOCAL, "auto") and not address.startswith("ray://"):
         check_reachable(address)  # Ray itself retries an absent head for minutes
@@ -109,7 +104,7 @@ def connect(address: str) -> str:
             ray.init(address=address, **settings)
         except (ConnectionError, RuntimeError, ValueError) as error:
             reason = first_line(error)
-            raise CrowdcountError(f"--ray {address}: cannot start or join Ray ({reason})") from None
+            raise CrowdcountError(f"Ray {address}: cannot start or join Ray ({reason})") from None
     nodes = [node for node in ray.nodes() if node.get("Alive")]
     return f"{ray.cluster_resources().get('CPU', 0):g} CPUs on {len(nodes)} node(s)"
 
@@ -118,12 +113,12 @@ def check_reachable(address: str, timeout_s: float = 5.0) -> None:
     """Fail fast, in one line, when nothing listens at a ``HOST:PORT`` cluster address."""
     host, _, port = address.rpartition(":")
     if not host or not port.isdigit():
-        raise CrowdcountError(f"--ray {address}: give the head node's HOST:PORT (e.g. 10.0.0.5:6379) or auto")
+        raise CrowdcountError(f"Ray {address}: give the head node's HOST:PORT (e.g. 10.0.0.5:6379) or auto")
     try:
         socket.create_connection((host, int(port)), timeout=timeout_s).close()
     except OSError as error:
         raise CrowdcountError(
-            f"--ray {address}: no Ray head answers there ({error.strerror or error}); "
+            f"Ray {address}: no Ray head answers there ({error.strerror or error}); "
             "start one with 'ray start --head --port=6379'"
         ) from None
 

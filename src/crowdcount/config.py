@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import math
+from collections import Counter
 from datetime import datetime
+from itertools import pairwise
 from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -12,12 +15,15 @@ import numpy as np
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from crowdcount.archive import compile_filename_pattern
+from crowdcount.archive import FIRST_YEAR, LAST_YEAR, compile_filename_pattern, in_time_range
 from crowdcount.datatypes import CounterInfo, counter_key
 from crowdcount.errors import CrowdcountError
-from crowdcount.geometry import Anchor, in_normals, polygon_area, polygon_self_intersects
+from crowdcount.geometry import Anchor, polygon_area, polygon_self_intersects
+from crowdcount.sources import MAX_FPS, MIN_FPS
 
-Point = tuple[float, float]
+COORDINATE_LIMIT = 100_000.0  # pixels; larger values (1e308) are typing mistakes and overflow geometry
+Coordinate = Annotated[float, Field(allow_inf_nan=False, ge=-COORDINATE_LIMIT, le=COORDINATE_LIMIT)]
+Point = tuple[Coordinate, Coordinate]
 Identifier = Annotated[str, Field(min_length=1, pattern=r"^[\w.\-]+$")]
 
 
@@ -54,21 +60,19 @@ class LineConfig(_Strict):
 
     @model_validator(mode="after")
     def _not_degenerate(self) -> LineConfig:
-        vertices = self.vertices
-        lengths = np.linalg.norm(np.diff(vertices, axis=0), axis=1)
-        if (lengths < 1e-6).any():
-            k = int(np.argmax(lengths < 1e-6))
-            raise ValueError(f"segment {k} has zero length (points {k} and {k + 1} are equal)")
-        direction = np.asarray(self.in_direction, dtype=float)
-        if np.linalg.norm(direction) < 1e-9:
+        dx, dy = self.in_direction
+        if math.hypot(dx, dy) < 1e-9:
             raise ValueError("in_direction is the zero vector; give e.g. [1, 0] for rightwards")
-        normals = in_normals(vertices, direction / np.linalg.norm(direction))
-        if (np.abs(normals).sum(axis=1) < 1e-9).any():
-            k = int(np.argmax(np.abs(normals).sum(axis=1) < 1e-9))
-            raise ValueError(
-                f"in_direction {list(self.in_direction)} runs along segment {k}; "
-                "it must point across the line"
-            )
+        for k, ((x1, y1), (x2, y2)) in enumerate(pairwise(self.points)):
+            length = math.hypot(x2 - x1, y2 - y1)
+            if length < 1e-6:
+                raise ValueError(f"segment {k} has zero length (points {k} and {k + 1} are equal)")
+            across = (dx * (y1 - y2) + dy * (x2 - x1)) / (length * math.hypot(dx, dy))  # cos to the normal
+            if abs(across) < 1e-9:
+                raise ValueError(
+                    f"in_direction {list(self.in_direction)} runs along segment {k}; "
+                    "it must point across the line"
+                )
         return self
 
     @property
@@ -86,9 +90,19 @@ class ZoneConfig(_Strict):
 
     @model_validator(mode="after")
     def _simple_polygon(self) -> ZoneConfig:
-        if polygon_self_intersects(self.vertices):
+        vertices = self.vertices
+        repeated = (np.abs(np.diff(vertices, axis=0, append=vertices[:1])).sum(axis=1) == 0).nonzero()[0]
+        if len(repeated):
+            k = int(repeated[0])
+            if k == len(vertices) - 1:
+                raise ValueError(
+                    "the last point repeats the first; list each corner once (a zone closes itself)"
+                )
+            raise ValueError(f"points {k} and {k + 1} are the same corner; list each corner once")
+        flat = np.linalg.matrix_rank(vertices - vertices[0], tol=1e-6) < 2  # every corner on one line
+        if not flat and polygon_self_intersects(vertices):
             raise ValueError("polygon crosses itself; list its corners in order around it")
-        if polygon_area(self.vertices) < 1.0:
+        if flat or polygon_area(vertices) < 1.0:
             raise ValueError("polygon has no area (points are collinear or repeated)")
         return self
 
@@ -104,7 +118,15 @@ class CameraConfig(_Strict):
     source: str | None = None  # a file, a folder of recordings, or a glob
     start: datetime | None = None  # first frame of a single-file source
     filename_pattern: str | None = None  # e.g. "{camera}_{YYYYmmdd_HHMMSS}.mp4": each file's start
-    fps: float | None = Field(None, gt=0)
+    fps: float | None = Field(None, ge=MIN_FPS, le=MAX_FPS)
+
+    @field_validator("start")
+    @classmethod
+    def _plausible_start(cls, value: datetime | None) -> datetime | None:
+        if value is not None and not in_time_range(value):
+            raise ValueError(f"{value.isoformat()} is outside the years {FIRST_YEAR}-{LAST_YEAR}")
+        return value
+
     lines: list[LineConfig] = []
     zones: list[ZoneConfig] = []
     counting: CountingSettings | None = None
@@ -123,8 +145,8 @@ class CameraConfig(_Strict):
     def _counters(self) -> CameraConfig:
         if not self.lines and not self.zones:
             raise ValueError("camera has no lines and no zones; add at least one")
-        ids = [c.id for c in self.lines] + [c.id for c in self.zones]
-        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        ids = Counter([c.id for c in self.lines] + [c.id for c in self.zones])
+        duplicates = sorted(i for i, n in ids.items() if n > 1)
         if duplicates:
             raise ValueError(f"line/zone id {duplicates[0]!r} is used twice; ids must be unique")
         return self
@@ -156,9 +178,9 @@ class SiteConfig(_Strict):
 
     @model_validator(mode="after")
     def _unique_cameras(self) -> SiteConfig:
-        ids = [c.id for c in self.cameras]
-        for camera_id in ids:
-            if ids.count(camera_id) > 1:
+        ids = Counter(c.id for c in self.cameras)
+        for camera_id, uses in ids.items():
+            if uses > 1:
                 raise ValueError(f"camera id {camera_id!r} is used twice")
         return self
 
@@ -172,7 +194,7 @@ class SiteConfig(_Strict):
             if len(self.cameras) == 1:
                 return self.cameras[0]
             names = ", ".join(c.id for c in self.cameras)
-            raise CrowdcountError(f"the config has several cameras ({names}); pick one with --camera")
+            raise CrowdcountError(f"the config has several cameras ({names}); name the one to use")
         for camera in self.cameras:
             if camera.id == camera_id:
                 return camera
@@ -216,13 +238,16 @@ def parse_config(data: Any, source: str = "config") -> SiteConfig:
         raise CrowdcountError(_one_line(error, source)) from None
 
 
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's C parser where present
+
+
 def load_config(path: str | Path) -> SiteConfig:
     """Read and validate a site YAML file; relative sources resolve from the file's folder."""
     path = Path(path)
     if not path.is_file():
-        raise CrowdcountError(f"config file {path} not found; pass an existing YAML file with --config")
+        raise CrowdcountError(f"config file {path} not found; give the path of an existing site YAML file")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark is not None else ""

@@ -1,6 +1,6 @@
 """Line and zone counters: pure state machines from tracks to :class:`CountEvent`.
 
-Both follow DESIGN.md's counting semantics:
+Both follow the counting rules of docs/architecture.md:
 
 * the anchor (foot point by default) of each confirmed track (id >= 0) is followed;
 * a change (crossing a line, entering or leaving a zone) is only counted once the
@@ -153,10 +153,15 @@ class _TrackCounter(Generic[State]):
 class LineCounter(_TrackCounter[_LineTrack]):
     """Counts crossings of one polyline, ``in`` along its ``in_direction``.
 
-    Example:
-        >>> gate = LineConfig(id="gate", points=[(0, 0), (0, 10)], in_direction=(1, 0))
-        >>> counter = LineCounter(gate)
-        >>> events = counter.update(tracks, frame_info)  # doctest: +SKIP
+    Example (track 3's feet go from x = -8 to x = 8 over a vertical line, then on to 12):
+        >>> from datetime import datetime, timezone
+        >>> from crowdcount.datatypes import FrameInfo
+        >>> gate = LineConfig(id="gate", points=[(0, 0), (0, 100)], in_direction=(1, 0))
+        >>> counter, now = LineCounter(gate), datetime(2026, 10, 3, tzinfo=timezone.utc)
+        >>> def feet_at(x):
+        ...     return sv.Detections(np.array([[x - 5, 20, x + 5, 50]], float), tracker_id=np.array([3]))
+        >>> [counter.update(feet_at(x), FrameInfo("cam", "clip", i, now)) for i, x in enumerate([-8, 8, 12])]
+        [[], [], [CountEvent(camera='cam', counter='gate', kind='cross', direction='in', track_id=3, ...)]]
     """
 
     def __init__(self, line: LineConfig, settings: CountingSettings | None = None) -> None:

@@ -1,12 +1,14 @@
-"""Plain data types handed from stage to stage (see DESIGN.md)."""
+"""Plain data types handed from stage to stage (see docs/architecture.md)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Literal
 
 import numpy as np
+
+from crowdcount.coverage import Span
 
 CounterType = Literal["line", "zone"]
 EventKind = Literal["cross", "enter", "exit"]
@@ -74,3 +76,44 @@ class CounterInfo:
     counter: str
     type: CounterType
     group: str | None = None
+
+
+@dataclass(frozen=True)
+class SourceRecord:
+    """What was processed of one recording (or live session), and how."""
+
+    camera: str
+    source: str
+    status: str  # done / interrupted / live / stopped
+    start: datetime
+    end: datetime
+    fps: float
+    frames: int  # frames detected
+    stride: int  # frames from one detected frame to the next, on average
+    model: str
+
+    @property
+    def footage(self) -> Span:
+        """The time it covers; its last frame covers one frame period."""
+        return Span(self.start, self.end + timedelta(seconds=self.stride / self.fps))
+
+
+@dataclass(frozen=True)
+class History:
+    """Everything a store holds that tables and reports are made from, read at one time."""
+
+    events: list[CountEvent] = field(default_factory=list)
+    counters: list[CounterInfo] = field(default_factory=list)
+    sources: list[SourceRecord] = field(default_factory=list)
+    gaps: list[Gap] = field(default_factory=list)
+    timezone: str = "Asia/Seoul"
+
+    @property
+    def footage(self) -> list[tuple[str, Span]]:
+        """(camera, span) of the processed time of each source."""
+        return [(s.camera, s.footage) for s in self.sources]
+
+    @property
+    def gap_spans(self) -> list[tuple[str, Span]]:
+        """(camera, span) of every gap: time inside the footage the camera did not see."""
+        return [(g.camera, Span(g.start, g.end)) for g in self.gaps]

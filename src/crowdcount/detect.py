@@ -9,6 +9,7 @@ disk.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import os
 import queue
@@ -27,7 +28,7 @@ import cv2
 import numpy as np
 import supervision as sv
 
-from crowdcount.errors import CrowdcountError, first_line
+from crowdcount.errors import CrowdcountError, first_line, plain_line
 
 if TYPE_CHECKING:
     import onnx
@@ -39,7 +40,7 @@ MODEL_ENV = "CROWDCOUNT_MODEL"
 MODEL_DIR_ENV = "CROWDCOUNT_MODEL_DIR"
 _DOWNLOADABLE = re.compile(r"^yolo[\w.\-]*\.pt$")
 _MODEL_HELP = (
-    "pass --model PATH, set CROWDCOUNT_MODEL, or put a model file in models/ "
+    "pass a model path ({given}), set CROWDCOUNT_MODEL, or put a model file in models/ "
     "(a YOLOX .onnx or an Ultralytics .pt; see models/README.md)"
 )
 
@@ -49,6 +50,7 @@ class Detector(Protocol):
 
     name: str
     imgsz: int  # the long side an image is scaled to for the model
+    parallel: int  # images it can detect at once, each on its own thread (a DetectorPool: several)
 
     def detect(self, image: np.ndarray, imgsz: int | None = None) -> sv.Detections:
         """Return person boxes (xyxy, confidence, class_id 0) in image pixels; ``imgsz`` overrides
@@ -63,6 +65,31 @@ class ModelChoice:
     reference: str
     how: str  # where it came from, for the user
     download: bool = False
+
+
+@dataclass(frozen=True)
+class DetectorSpec:
+    """A detector to build: its weights and settings, small enough to send to another process."""
+
+    model: ModelChoice
+    imgsz: int | None = None
+    confidence: float = 0.1
+
+    def load(self, threads: int = 0, parallel: bool = True) -> Detector:
+        """The detector; with ``parallel``, ``threads`` copies side by side (see :class:`DetectorPool`)."""
+        return load_detector(self.model, self.imgsz, self.confidence, threads, parallel)
+
+
+def model_sha256(path: str | Path) -> str:
+    """SHA-256 of a model file (of every file inside, for an OpenVINO folder)."""
+    digest = hashlib.sha256()
+    target = Path(path)
+    for file in sorted(target.rglob("*")) if target.is_dir() else [target]:
+        if file.is_file():
+            with file.open("rb") as handle:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(block)
+    return digest.hexdigest()
 
 
 def _is_model_file(path: Path) -> bool:
@@ -81,10 +108,13 @@ def find_model_in(folder: Path) -> Path | None:
     return candidates[0] if candidates else None
 
 
-def resolve_model(explicit: str | None = None, configured: str | None = None) -> ModelChoice:
-    """``--model`` > ``CROWDCOUNT_MODEL`` > config > ``CROWDCOUNT_MODEL_DIR`` > ``./models``."""
+def resolve_model(
+    explicit: str | None = None, configured: str | None = None, explicit_from: str = "the model argument"
+) -> ModelChoice:
+    """``explicit`` (the CLI's ``--model``: ``explicit_from`` names it in messages) >
+    ``CROWDCOUNT_MODEL`` > config > ``CROWDCOUNT_MODEL_DIR`` > ``./models``."""
     for value, how in (
-        (explicit, "--model"),
+        (explicit, explicit_from),
         (os.environ.get(MODEL_ENV), MODEL_ENV),
         (configured, "config detector.model"),
     ):
@@ -97,14 +127,17 @@ def resolve_model(explicit: str | None = None, configured: str | None = None) ->
             return ModelChoice(str(path), how)
         if _DOWNLOADABLE.match(value):
             return ModelChoice(value, f"{how} (Ultralytics download)", download=True)
-        raise CrowdcountError(f"{how}: model file {path} not found; {_MODEL_HELP}")
+        raise CrowdcountError(
+            f"{how}: model file {path} not found; {_MODEL_HELP.format(given=explicit_from)}"
+        )
     folders = [Path(d) for d in [os.environ.get(MODEL_DIR_ENV)] if d] + [Path("models")]
     for folder in folders:
         found = find_model_in(folder)
         if found is not None:
             return ModelChoice(str(found), f"found in {folder}/")
     searched = ", ".join(f"{f}/" for f in folders)
-    raise CrowdcountError(f"no detector model found (searched {searched}); {_MODEL_HELP}")
+    advice = _MODEL_HELP.format(given=explicit_from)
+    raise CrowdcountError(f"no detector model found (searched {searched}); {advice}")
 
 
 def letterbox(image: np.ndarray, size: int, multiple: int | None = None) -> tuple[np.ndarray, float]:
@@ -256,6 +289,11 @@ class YoloxOnnxDetector:
         self.options.intra_op_num_threads = threads
         self.session = self._session(path, str(path))
         model_input = self.session.get_inputs()[0]
+        if len(model_input.shape) != 4:
+            raise CrowdcountError(
+                f"{path}: its input {model_input.name!r} has shape {model_input.shape}; crowdcount runs "
+                "YOLOX exports whose input is one 1x3xHxW image (or Ultralytics exports, with their metadata)"
+            )
         fixed = model_input.shape[2] if isinstance(model_input.shape[2], int) else None
         native = fixed or 416
         self.prepared = prepare and self._use_prepared(path)
@@ -264,13 +302,20 @@ class YoloxOnnxDetector:
         self.multiple = max(YOLOX_STRIDES) if fixed is None else None
         if fixed is not None and imgsz is not None and imgsz != fixed:
             raise CrowdcountError(
-                f"--imgsz {imgsz}: {Path(path).name} takes a fixed {fixed}x{fixed} input; "
-                f"use --imgsz {fixed} or leave it out"
+                f"input size {imgsz}: {Path(path).name} takes a fixed {fixed}x{fixed} input; "
+                f"use {fixed} or leave the size unset"
             )
         self.input_name = self.session.get_inputs()[0].name
         self.imgsz = imgsz or native
         self.confidence = confidence
         self.name = f"yolox-onnx:{Path(path).name}@{self.imgsz}{' rect' if self.multiple else ''}"
+        self.parallel = 1
+        try:  # once, on a blank frame: a model whose output is not YOLOX's fails here, not mid-run
+            self.detect(np.zeros((2 * max(YOLOX_STRIDES), 3 * max(YOLOX_STRIDES), 3), np.uint8))
+        except CrowdcountError as error:
+            raise CrowdcountError(f"{path}: {error}; is it a YOLOX export?") from None
+        except Exception as error:  # onnxruntime's own errors for a graph that cannot run
+            raise CrowdcountError(f"{path}: cannot run the model ({first_line(error)})") from None
 
     def _session(self, path: str | Path, model: str | bytes) -> Any:
         import onnxruntime as ort
@@ -298,8 +343,10 @@ class YoloxOnnxDetector:
         size = imgsz if imgsz and self.prepared else self.imgsz
         canvas, scale = letterbox(image, size, self.multiple)
         tensor = canvas[None] if self.prepared else chw_float(canvas)
-        raw = self.session.run(None, {self.input_name: tensor})[0][0]
-        return decode_yolox(raw, canvas.shape[:2], scale, self.confidence)
+        output = self.session.run(None, {self.input_name: tensor})[0]
+        if output.ndim != 3:
+            raise CrowdcountError(f"output has shape {list(output.shape)}, expected 1 x rows x (5 + classes)")
+        return decode_yolox(output[0], canvas.shape[:2], scale, self.confidence)
 
 
 class UltralyticsDetector:
@@ -311,13 +358,14 @@ class UltralyticsDetector:
         if not download:
             os.environ.setdefault("YOLO_OFFLINE", "1")
         os.environ.setdefault("YOLO_AUTOINSTALL", "0")
+        os.environ.setdefault("YOLO_VERBOSE", "False")  # its own log and advice; errors still come through
         from ultralytics import YOLO
 
         try:
             self.model = YOLO(reference, task="detect")
         except Exception as error:  # ultralytics raises many types for bad or missing files
             what = "download" if download else "load"
-            message = first_line(error)
+            message = plain_line(error)
             hint = " (offline? put the file in models/ instead)" if download else ""
             raise CrowdcountError(f"cannot {what} Ultralytics model {reference}{hint}: {message}") from None
         names = {int(k): str(v) for k, v in (self.model.names or {}).items()}
@@ -326,6 +374,7 @@ class UltralyticsDetector:
         self.imgsz = imgsz or 640
         self.confidence = confidence
         self.name = f"ultralytics:{Path(reference).name}@{self.imgsz}"
+        self.parallel = 1
 
     def detect(self, image: np.ndarray, imgsz: int | None = None) -> sv.Detections:
         results = self.model.predict(
@@ -364,9 +413,9 @@ class DetectorPool:
 def detect_in_order(
     frames: Iterable[T], detector: Detector, image: Callable[[T], np.ndarray], at_most: int | None = None
 ) -> Generator[tuple[T, sv.Detections]]:
-    """Detect each item's image, ``detector.parallel`` at a time (when it has that; ``at_most``
-    at a time if given), in input order."""
-    workers = min(getattr(detector, "parallel", 1), at_most or sys.maxsize)
+    """Detect each item's image, ``detector.parallel`` at a time (``at_most`` at a time if given),
+    in input order."""
+    workers = min(detector.parallel, at_most or sys.maxsize)
     if workers <= 1:
         for item in frames:
             yield item, detector.detect(image(item))
@@ -403,7 +452,7 @@ def export_ultralytics(weights: str | Path, fmt: str, imgsz: int | None = None) 
     if path.suffix != ".pt" or not path.is_file():
         raise CrowdcountError(f"{path}: not an Ultralytics .pt file; export takes the .pt weights")
     if fmt == "openvino" and importlib.util.find_spec("openvino") is None:
-        raise CrowdcountError("--format openvino needs the openvino package: pip install openvino")
+        raise CrowdcountError("exporting to OpenVINO needs the openvino package: pip install openvino")
     os.environ.setdefault("YOLO_OFFLINE", "1")
     os.environ.setdefault("YOLO_AUTOINSTALL", "0")
     os.environ.setdefault("YOLO_VERBOSE", "False")  # the exporter's log; errors still come through
@@ -414,7 +463,7 @@ def export_ultralytics(weights: str | Path, fmt: str, imgsz: int | None = None) 
             warnings.simplefilter("ignore")
             exported = YOLO(str(path), task="detect").export(format=fmt, imgsz=imgsz or 640, verbose=False)
     except Exception as error:  # ultralytics raises many types for bad weights or exporters
-        raise CrowdcountError(f"cannot export {path} to {fmt}: {first_line(error)}") from None
+        raise CrowdcountError(f"cannot export {path} to {fmt}: {plain_line(error)}") from None
     return path.parent / Path(exported).name
 
 

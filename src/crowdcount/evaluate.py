@@ -12,8 +12,8 @@ import supervision as sv
 
 from crowdcount.aggregate import line_totals
 from crowdcount.config import CameraConfig, CountingSettings, LineConfig
-from crowdcount.count import LineCounter
 from crowdcount.datatypes import CountEvent, FrameInfo
+from crowdcount.engine import SourceCounter
 from crowdcount.errors import CrowdcountError
 from crowdcount.geometry import Anchor
 
@@ -67,15 +67,14 @@ def ground_truth_events(
     a person stepping a few pixels over the line and back is an out and an in.
     """
     settings = CountingSettings(anchor=anchor, min_frames=1, min_distance_px=0)
-    counters = [LineCounter(line, settings) for line in camera.lines]
+    engine = SourceCounter(camera.model_copy(update={"zones": []}), settings, fps, tracked=True)
     events: list[CountEvent] = []
     empty = sv.Detections.empty()
     empty.tracker_id = np.array([], dtype=int)
     for index in range(max(tracks, default=-1) + 1):
         info = FrameInfo(camera.id, source, index, start + timedelta(seconds=index / fps))
-        for counter in counters:
-            events += counter.update(tracks.get(index, empty), info)
-    return events
+        events += engine.update(info, tracks.get(index, empty))
+    return events + engine.finish()
 
 
 def miscounts(table: pd.DataFrame) -> tuple[float, float]:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from crowdcount.errors import CrowdcountError
+from crowdcount.paths import output_file
 
 
 class Format(StrEnum):
@@ -58,7 +59,7 @@ def write_table(
     timezone_name: str = "",
 ) -> None:
     """Write one table; Excel gets a ``summary`` sheet and one sheet per ``split_by`` value."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    output_file(path, "export")
     try:
         if fmt is Format.csv:
             with_iso_times(table).to_csv(path, index=False)

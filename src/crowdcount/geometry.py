@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 import numpy as np
+import shapely
 
 Anchor = Literal["bottom_center", "center", "top_center"]
 
@@ -25,40 +26,13 @@ def anchor_points(xyxy: np.ndarray, anchor: Anchor = "bottom_center") -> np.ndar
     return np.stack([x, y], axis=1).astype(float)
 
 
-def _cross(o: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
-    """Z of (a - o) x (b - o): > 0 when o->a->b turns counter-clockwise (in math axes)."""
-    return float((a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]))
-
-
-def _on_segment(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> bool:
-    return bool(min(a[0], b[0]) <= p[0] <= max(a[0], b[0]) and min(a[1], b[1]) <= p[1] <= max(a[1], b[1]))
-
-
-def segments_intersect(a: np.ndarray, b: np.ndarray, c: np.ndarray, d: np.ndarray) -> bool:
-    """Whether closed segments ab and cd share at least one point."""
-    d1, d2 = _cross(c, d, a), _cross(c, d, b)
-    d3, d4 = _cross(a, b, c), _cross(a, b, d)
-    if ((d1 > 0 > d2) or (d1 < 0 < d2)) and ((d3 > 0 > d4) or (d3 < 0 < d4)):
-        return True
-    return (
-        (d1 == 0 and _on_segment(a, c, d))
-        or (d2 == 0 and _on_segment(b, c, d))
-        or (d3 == 0 and _on_segment(c, a, b))
-        or (d4 == 0 and _on_segment(d, a, b))
-    )
-
-
 def polygon_self_intersects(polygon: np.ndarray) -> bool:
-    """Whether any two non-adjacent edges of a closed polygon touch."""
-    n = len(polygon)
-    edges = [(polygon[i], polygon[(i + 1) % n]) for i in range(n)]
-    for i in range(n):
-        for j in range(i + 1, n):
-            if j == i + 1 or (i == 0 and j == n - 1):
-                continue  # neighbours share a vertex by construction
-            if segments_intersect(*edges[i], *edges[j]):
-                return True
-    return False
+    """Whether any two non-adjacent edges of a closed polygon touch (shapely: O(n log n)).
+
+    >>> bool(polygon_self_intersects(np.array([[0.0, 0], [10, 10], [10, 0], [0, 10]])))  # a bow tie
+    True
+    """
+    return not shapely.LinearRing(polygon).is_simple
 
 
 def polygon_area(polygon: np.ndarray) -> float:

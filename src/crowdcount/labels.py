@@ -157,5 +157,5 @@ LABELS: dict[str, dict[str, str]] = {
 def labels_for(lang: str) -> dict[str, str]:
     """The label set of a language; one-line error for an unknown one."""
     if lang not in LABELS:
-        raise CrowdcountError(f"--lang {lang}: use one of {', '.join(LABELS)}")
+        raise CrowdcountError(f"language {lang}: use one of {', '.join(LABELS)}")
     return LABELS[lang]

@@ -16,10 +16,11 @@ import pandas as pd
 
 from crowdcount.aggregate import group_table, interval_table, peak_occupancy
 from crowdcount.coverage import Span, merge
-from crowdcount.datatypes import Gap
+from crowdcount.datatypes import Gap, SourceRecord
 from crowdcount.labels import labels_for
+from crowdcount.paths import output_file
 from crowdcount.plots import hangul_font, heatmap_figure, series_figure, to_data_uri
-from crowdcount.store import EventStore, SourceRecord
+from crowdcount.store import EventStore
 
 LINE_COLUMNS = ["in", "out", "net"]
 ZONE_COLUMNS = ["entries", "exits", "peak_occupancy"]
@@ -125,14 +126,14 @@ def build_report(
 ) -> str:
     """Render the whole report as one HTML string (no external files or network)."""
     words = labels_for(lang)
-    zone_name = tz or store.timezone()
-    events, counters, footage, sources = store.events(), store.counters(), store.footage(), store.sources()
-    gap_records = store.gaps()
-    gaps = [(g.camera, Span(g.start, g.end)) for g in gap_records]
+    history = store.history()
+    zone_name = tz or history.timezone
+    events, counters, footage, sources = history.events, history.counters, history.footage, history.sources
+    gap_records = history.gaps
     cameras = len({c.camera for c in counters})
 
     def table(freq: str) -> pd.DataFrame:
-        return interval_table(events, counters, footage, freq, zone_name, gaps)
+        return interval_table(history, freq, zone_name)
 
     intervals, hourly, daily = table(interval), table("60min"), table("day")
     zones = {(c.camera, c.counter) for c in counters if c.type == "zone"}
@@ -228,7 +229,7 @@ def write_report(
     db: str | Path, out: Path, lang: str = "en", interval: str = "15min", tz: str | None = None
 ) -> Path:
     """Build the report from a store and write it to ``out``."""
+    output_file(out, "report")
     html = build_report(EventStore(db, create=False), lang, interval, tz)
-    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(html, encoding="utf-8")
     return out

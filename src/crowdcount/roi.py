@@ -41,7 +41,7 @@ class RegionDetector:
     def __init__(self, detector: Detector, region: tuple[int, int, int, int]) -> None:
         self.detector = detector
         self.region = region
-        self.parallel: int = getattr(detector, "parallel", 1)  # as thread-safe as the detector it wraps
+        self.parallel = detector.parallel  # as thread-safe as the detector it wraps
         self.imgsz = detector.imgsz
         x1, y1, x2, y2 = region
         self.name = f"{detector.name} roi={x1},{y1},{x2},{y2}"

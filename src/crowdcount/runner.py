@@ -1,205 +1,27 @@
-"""Recordings -> stored counts: the per-file task and the whole-site run (resume, bad files, gaps)."""
+"""The whole-site run: every recording of every camera into a store (resume, bad files, gaps, workers)."""
 
 from __future__ import annotations
 
-import hashlib
 import os
-import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import replace
 from datetime import datetime
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
 from crowdcount import __version__
-from crowdcount.archive import expected_span, find_recordings, holes_between, recording_start
-from crowdcount.config import (
-    CameraConfig,
-    CountingSettings,
-    SiteConfig,
-    check_in_frame,
-    config_hash,
-    counter_infos,
-)
-from crowdcount.count import counters_for
-from crowdcount.coverage import Span
-from crowdcount.datatypes import CountEvent, FrameInfo, Gap
-from crowdcount.detect import Detector, ModelChoice, load_detector
+from crowdcount.archive import holes_between
+from crowdcount.config import CameraConfig, CountingSettings, SiteConfig, config_hash, counter_infos
+from crowdcount.datatypes import FrameInfo, Gap
+from crowdcount.detect import Detector, model_sha256
 from crowdcount.errors import CrowdcountError
-from crowdcount.pacing import DetectionPacer
-from crowdcount.pipeline import count_frames
-from crowdcount.roi import RegionDetector, counter_region
-from crowdcount.sources import FrameReader, Prefetch, VideoInfo, effective_fps, probe_video
-from crowdcount.store import EventStore, SourceRecord
-from crowdcount.track import Tracker
+from crowdcount.recording import FileOutcome, Recording, RunOptions, count_recording, plan_camera
+from crowdcount.store import EventStore, StoreWriteError
+from crowdcount.unsaved import Unsaved, keep
 
 BETWEEN_FILES = ""  # the gaps table's source for holes between a camera's recordings
-
-
-@dataclass(frozen=True)
-class Recording:
-    """One file of a camera, with what is known of it before counting."""
-
-    camera: str
-    path: Path
-    start: datetime | None
-    start_from: str
-    info: VideoInfo | None = None
-    fps: float | None = None
-    error: str | None = None
-
-    @property
-    def expected(self) -> Span | None:
-        if self.start is None or self.info is None or not self.fps or not self.info.frame_count:
-            return None
-        return expected_span(self.start, self.info.frame_count, self.fps)
-
-
-@dataclass
-class FileOutcome:
-    """What became of one recording in a run."""
-
-    camera: str
-    source: str
-    status: str  # done / skipped / failed / interrupted
-    reason: str = ""
-    record: SourceRecord | None = None
-    events: list[CountEvent] = field(default_factory=list)
-    gaps: list[Gap] = field(default_factory=list)
-    seconds: float = 0.0
-    frames_read: int = 0  # video frames gone through, detected or stepped over
-
-
-@dataclass(frozen=True)
-class RunOptions:
-    """How files are counted: the knobs of ``crowdcount run`` and ``process``."""
-
-    model: ModelChoice
-    imgsz: int | None = None
-    confidence: float = 0.1
-    stride: int | None = None  # None: paced by how fast people move (see crowdcount.pacing)
-    roi: bool = False
-    workers: int = 1
-    force: bool = False
-    fps: float | None = None
-
-
-def plan_camera(site: SiteConfig, camera: CameraConfig, fps: float | None = None) -> list[Recording]:
-    """A camera's recordings in time order, each probed; unreadable ones carry their error."""
-    if camera.source is None:
-        raise CrowdcountError(f"camera {camera.id!r} has no 'source'; give a file, folder or glob")
-    paths = find_recordings(camera.source)
-    if camera.start is not None and len(paths) > 1:
-        raise CrowdcountError(
-            f"camera {camera.id!r}: 'start' gives one time but the source has {len(paths)} files; "
-            "use filename_pattern (or the files' own creation times) instead"
-        )
-    recordings = [probe_recording(site, camera, path, fps) for path in paths]
-    return sorted(recordings, key=lambda r: (r.start is None, r.start or datetime.min, str(r.path)))
-
-
-def probe_recording(
-    site: SiteConfig, camera: CameraConfig, path: Path, fps: float | None = None
-) -> Recording:
-    """Open one file and work out its frame rate and start time; errors are kept, not raised."""
-    info, rate, error = None, None, None
-    try:
-        info = probe_video(path)
-        rate = effective_fps(info, fps or camera.fps)
-        check_in_frame(camera, info.width, info.height)
-    except CrowdcountError as problem:
-        error = str(problem).replace(str(path), path.name)  # the file is named beside the reason
-    duration = info.frame_count / rate if info and rate else None
-    start, how = recording_start(path, site.tz, camera.start, camera.filename_pattern, camera.id, duration)
-    if start is None and error is None:
-        error = f"{path.name}: no start time (set the camera's filename_pattern or start)"
-    return Recording(camera.id, path, start, how, info, rate, error)
-
-
-def build_detector(options: RunOptions, threads: int = 0, parallel: bool = True) -> Detector:
-    """The detector of a run; batch runs use ``threads`` copies side by side (see DetectorPool)."""
-    return load_detector(options.model, options.imgsz, options.confidence, threads, parallel)
-
-
-def count_recording(
-    recording: Recording,
-    camera: CameraConfig,
-    settings: CountingSettings,
-    detector: Detector,
-    options: RunOptions,
-    on_frame: Callable[[FrameInfo], None] | None = None,
-) -> FileOutcome:
-    """The per-file task: count one readable recording; its gaps say what could not be seen."""
-    assert recording.start is not None and recording.fps and recording.info is not None
-    began = time.perf_counter()
-    info, fps = recording.info, recording.fps
-    if options.roi:
-        detector = RegionDetector(detector, counter_region(camera, info.width, info.height))
-    stride = options.stride or 1
-    tracker = Tracker(frame_rate=fps / stride)
-    pacer = None if options.stride else DetectionPacer(fps, tracker.activation_threshold)
-    reader = FrameReader(
-        recording.path, camera.id, recording.start, fps, pacer.stride_after_reading if pacer else stride
-    )
-    result = count_frames(
-        Prefetch(reader), detector, tracker, counters_for(camera, settings), on_frame, pacer
-    )
-    source = str(recording.path)
-    if result.first is None or result.last is None:
-        return FileOutcome(
-            camera.id, source, "failed", "no frame could be decoded", seconds=time.perf_counter() - began
-        )
-    gaps = [
-        Gap(
-            camera.id,
-            source,
-            reader.timestamp(a),
-            reader.timestamp(b),
-            f"corrupt segment: frames {a}-{b - 1}",
-        )
-        for a, b in reader.bad_runs
-    ]
-    if not result.interrupted and info.frame_count and reader.end_index < info.frame_count - stride:
-        reason = f"truncated: decoded {reader.end_index} of {info.frame_count} frames"
-        gaps.append(
-            Gap(
-                camera.id,
-                source,
-                reader.timestamp(reader.end_index),
-                reader.timestamp(info.frame_count),
-                reason,
-            )
-        )
-    record = SourceRecord(
-        camera=camera.id, source=source, status="interrupted" if result.interrupted else "done",
-        start=result.first.timestamp, end=result.last.timestamp, fps=fps, frames=result.frames,
-        stride=mean_step(result.first, result.last, result.frames), model=detector.name,
-    )  # fmt: skip
-    status = "interrupted" if result.interrupted else "done"
-    reason = "; ".join(g.reason for g in gaps)
-    read = reader.end_index or result.last.index + 1  # end_index: unset when interrupted
-    return FileOutcome(
-        camera.id, source, status, reason, record, result.events, gaps, time.perf_counter() - began, read
-    )
-
-
-def mean_step(first: FrameInfo, last: FrameInfo, frames: int) -> int:
-    """The stride a run took on average, from its first and last frame and how many it read."""
-    return max(1, round((last.index - first.index) / max(frames - 1, 1)))
-
-
-def file_sha256(path: str | Path) -> str:
-    """SHA-256 of a model file (of every file inside, for an OpenVINO folder)."""
-    digest = hashlib.sha256()
-    target = Path(path)
-    for file in sorted(target.rglob("*")) if target.is_dir() else [target]:
-        if file.is_file():
-            with file.open("rb") as handle:
-                for block in iter(lambda: handle.read(1 << 20), b""):
-                    digest.update(block)
-    return digest.hexdigest()
 
 
 class SiteRun:
@@ -213,6 +35,7 @@ class SiteRun:
         self.site, self.store, self.options = site, store, options
         self.outcomes: list[FileOutcome] = []
         self.started = datetime.now(site.tz)
+        self.store_failure: str | None = None  # why the store refused a write, once it has
 
     def plan(self, cameras: list[CameraConfig]) -> list[tuple[CameraConfig, Recording]]:
         """Every recording to look at; cameras whose source fails are reported as outcomes."""
@@ -260,9 +83,18 @@ class SiteRun:
         return todo
 
     def save(self, outcome: FileOutcome) -> None:
-        """Commit one counted file (events, gaps, its source row) in one transaction."""
+        """Commit one counted file (events, gaps, its source row) in one transaction. If the store
+        refuses, the file's counts go to a side file (see :mod:`crowdcount.unsaved`), and so do
+        those of every later file of the run: nothing counted is lost."""
         if outcome.record is not None:
-            self.store.replace_source(outcome.record, outcome.events, outcome.gaps)
+            try:
+                if self.store_failure is not None:
+                    raise StoreWriteError(self.store_failure)
+                self.store.replace_source(outcome.record, outcome.events, outcome.gaps)
+            except StoreWriteError as error:
+                self.store_failure = str(error)
+                kept = keep(self.store, Unsaved(outcome.record, outcome.events, outcome.gaps))
+                outcome = replace(outcome, status="unsaved", reason=f"kept in {kept}")
         self.outcomes.append(outcome)
 
     def count_here(
@@ -326,7 +158,7 @@ class SiteRun:
                 "gaps": [{"start": g.start.isoformat(), "end": g.end.isoformat(), "reason": g.reason}
                          for g in outcome.gaps],
             })  # fmt: skip
-        model = Path(self.options.model.reference)
+        model = Path(self.options.detector.model.reference)
         statuses = [f["status"] for f in files]
         return {
             "crowdcount_version": __version__,
@@ -334,13 +166,13 @@ class SiteRun:
             "finished": datetime.now(self.site.tz).isoformat(timespec="seconds"),
             "config": {"path": str(config_path.resolve()), "sha256": config_hash(self.site)},
             "model": {"path": str(model), "name": detector_name,
-                      "sha256": file_sha256(model) if model.exists() else None},
-            "options": {"stride": self.options.stride or "auto", "imgsz": self.options.imgsz,
+                      "sha256": model_sha256(model) if model.exists() else None},
+            "options": {"stride": self.options.stride or "auto", "imgsz": self.options.detector.imgsz,
                         "roi": self.options.roi, "workers": self.options.workers,
                         "force": self.options.force},
             "database": self.store.shown_url,
             "files": files,
-            "totals": {s: statuses.count(s) for s in ("done", "skipped", "failed", "interrupted")}
+            "totals": {s: statuses.count(s) for s in ("done", "skipped", "failed", "interrupted", "unsaved")}
             | {"frames": sum(f["frames"] for f in files), "events": sum(f["events"] for f in files)},
         }  # fmt: skip
 
@@ -349,7 +181,7 @@ _worker: dict[str, Any] = {}
 
 
 def _init_worker(options: RunOptions, threads: int, progress: Any) -> None:
-    _worker.update(detector=build_detector(options, threads), options=options, progress=progress)
+    _worker.update(detector=options.detector.load(threads), options=options, progress=progress)
 
 
 def _count_in_worker(recording: Recording, camera: CameraConfig, settings: CountingSettings) -> FileOutcome:

@@ -15,6 +15,8 @@ import cv2
 from crowdcount.datatypes import Frame, FrameInfo
 from crowdcount.errors import CrowdcountError
 
+MIN_FPS, MAX_FPS = 0.01, 1000.0  # one frame in 100 s (time lapse) to high-speed cameras
+
 T = TypeVar("T")
 
 
@@ -65,7 +67,9 @@ def probe_video(path: str | Path) -> VideoInfo:
 def effective_fps(info: VideoInfo, override: float | None) -> float:
     """The frame rate timestamps use: the config's, else the container's."""
     fps = override or info.fps
-    if not fps or fps <= 0 or fps > 1000:
+    if not fps or not MIN_FPS <= fps <= MAX_FPS:
+        if override:
+            raise CrowdcountError(f"frame rate {fps:g} is out of range: give {MIN_FPS:g} to {MAX_FPS:g}")
         raise CrowdcountError(
             f"video {info.path} does not state a usable frame rate; set 'fps:' for its camera"
         )
@@ -89,7 +93,7 @@ class FrameReader:
         stride: int | Callable[[int], int] = 1, max_bad_frames: int = 250,
     ) -> None:  # fmt: skip
         if isinstance(stride, int) and stride < 1:
-            raise CrowdcountError(f"--stride must be 1 or more, got {stride}")
+            raise CrowdcountError(f"stride must be 1 or more, got {stride}")
         self.path, self.camera, self.start, self.fps, self.stride = Path(path), camera, start, fps, stride
         self.max_bad_frames = max_bad_frames
         self.bad_runs: list[tuple[int, int]] = []  # [first bad index, first good index after)

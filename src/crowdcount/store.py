@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass
-from datetime import UTC, datetime, timedelta
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import (
     Column,
@@ -22,15 +25,17 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    inspect,
     select,
 )
 from sqlalchemy import event as sqlalchemy_event
-from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from crowdcount.coverage import Span
-from crowdcount.datatypes import CounterInfo, CountEvent, Gap
-from crowdcount.errors import CrowdcountError
+from crowdcount.datatypes import CounterInfo, CountEvent, Gap, History, SourceRecord
+from crowdcount.errors import CrowdcountError, first_line
+from crowdcount.paths import output_file
+from crowdcount.urls import redact_url
 
 metadata = MetaData()
 
@@ -104,69 +109,164 @@ site_table = Table(
 )
 
 
-@dataclass(frozen=True)
-class SourceRecord:
-    """What was processed of one recording, and how."""
+SCHEMA_VERSION = "1"  # the site table's "schema" row; a store of another version is refused
+LOCK_WAIT_ENV = "CROWDCOUNT_LOCK_WAIT_S"  # how long a write waits for a store another program holds
+LOCK_WAIT_S = 60.0
 
-    camera: str
-    source: str
-    status: str
-    start: datetime
-    end: datetime
-    fps: float
-    frames: int  # frames detected
-    stride: int  # frames from one detected frame to the next, on average
-    model: str
+
+class StoreWriteError(CrowdcountError):
+    """A write the store refused (locked for too long, disk full, read-only): counts not stored."""
 
 
 def database_url(target: str | Path) -> str:
-    """A SQLAlchemy URL as given (``postgresql://`` uses psycopg 3), or a SQLite URL for a file path."""
+    """A SQLite URL for a file path, or a PostgreSQL URL (``postgresql://`` uses psycopg 3).
+
+    >>> database_url("mysql://db/counts")
+    Traceback (most recent call last):
+    crowdcount.errors.CrowdcountError: database mysql://db/counts: mysql is not supported; ...
+    """
     text = str(target)
     if "://" not in text:
         return f"sqlite:///{Path(text).expanduser().resolve()}"
     scheme, rest = text.split("://", 1)
-    return f"postgresql+psycopg://{rest}" if scheme in {"postgresql", "postgres"} else text
+    if scheme in {"postgresql", "postgres", "postgresql+psycopg"}:
+        return f"postgresql+psycopg://{rest}"
+    if scheme == "sqlite":
+        return text
+    raise CrowdcountError(
+        f"database {redact_url(text)}: {scheme} is not supported; "
+        "give a SQLite file path or a postgresql://user:password@host/db URL"
+    )
+
+
+def _check_url(url: str) -> None:
+    """One-line errors for URLs SQLAlchemy would misread: a port that is no number, an ``@`` in a password."""
+    authority = url.split("://", 1)[1].split("/", 1)[0]
+    if authority.count("@") > 1:
+        raise CrowdcountError(
+            f"database {redact_url(url)}: the user or password contains '@'; write it as %40"
+        )
+    host = authority.rsplit("@", 1)[-1]
+    port = host.rsplit("]", 1)[-1].partition(":")[2]
+    if port and not port.isdigit():
+        raise CrowdcountError(f"database {redact_url(url)}: port {port!r} is not a number")
 
 
 class EventStore:
     """Reads and writes count events; a source's events are replaced as a whole.
 
+    ``create=False`` opens an existing store for reading only: the file is never changed (a
+    SQLite file is opened read-only) and anything that is not a crowdcount store is refused.
+
     Example:
-        >>> store = EventStore("out/crowdcount.db")  # doctest: +SKIP
-        >>> store.replace_source(record, events)     # doctest: +SKIP
+        >>> import pathlib, tempfile
+        >>> store = EventStore(pathlib.Path(tempfile.mkdtemp()) / "crowdcount.db")
+        >>> store.event_count(), store.history().timezone
+        (0, 'Asia/Seoul')
     """
 
-    def __init__(self, target: str | Path, create: bool = True) -> None:
+    def __init__(self, target: str | Path, create: bool = True, lock_wait_s: float | None = None) -> None:
         url = database_url(target)
+        self.shown_url = redact_url(url)  # for output and manifests
+        if lock_wait_s is None:
+            lock_wait_s = float(os.environ.get(LOCK_WAIT_ENV, LOCK_WAIT_S))
+        self.lock_wait_s = lock_wait_s
+        self.path: Path | None = None
         if url.startswith("sqlite:///"):
-            path = Path(url.removeprefix("sqlite:///"))
-            if not create and not path.is_file():
-                raise CrowdcountError(f"database {path} not found; run 'crowdcount process' first")
-            path.parent.mkdir(parents=True, exist_ok=True)
+            self.path = Path(url.removeprefix("sqlite:///"))
+            if not create:
+                if not self.path.is_file():
+                    raise CrowdcountError(f"database {self.path} not found; run 'crowdcount process' first")
+                url = f"sqlite:///file:{quote(str(self.path))}?mode=ro&uri=true"
+            else:
+                output_file(self.path, "database")
+        else:
+            _check_url(url)
         self.url = url
         try:
-            self.shown_url = make_url(url).render_as_string(hide_password=True)  # for output, manifests
             if url.startswith("sqlite"):
                 # Live camera processes write while the server reads: WAL and a patient lock.
-                self.engine: Engine = create_engine(url, connect_args={"timeout": 30})
-                sqlalchemy_event.listen(self.engine, "connect", _sqlite_wal)
+                self.engine: Engine = create_engine(url, connect_args={"timeout": min(lock_wait_s, 30)})
+                if create:
+                    sqlalchemy_event.listen(self.engine, "connect", _sqlite_wal)
             else:
                 self.engine = create_engine(url)
         except ImportError as error:
             raise CrowdcountError(
                 f"database {self.shown_url} needs the {error.name} package; pip install 'crowdcount[cluster]'"
             ) from None
-        except SQLAlchemyError:
+        except (SQLAlchemyError, ValueError):
             raise CrowdcountError(
-                "database: not a file path or a usable SQLAlchemy URL (e.g. postgresql://user:password@host/db)"
+                f"database {self.shown_url}: not a usable URL (e.g. postgresql://user:password@host/db)"
             ) from None
         try:
-            metadata.create_all(self.engine)
+            self._check_schema(create)
         except SQLAlchemyError as error:
-            cause = getattr(error, "orig", None) or error
-            first = str(cause).strip().splitlines()
-            reason = f"{type(cause).__name__}: {first[0]}" if first else type(cause).__name__
-            raise CrowdcountError(f"cannot open database {self.shown_url} ({reason})") from None
+            raise CrowdcountError(f"cannot open database {self.shown_url} ({_reason(error)})") from None
+
+    def _check_schema(self, create: bool) -> None:
+        """Refuse a database that is not a crowdcount store of this version; create a new one's tables."""
+        present = set(inspect(self.engine).get_table_names())
+        ours = set(metadata.tables)
+        if present and not present & ours:
+            listed = ", ".join(sorted(present)[:5])
+            raise CrowdcountError(
+                f"{self.shown_url} is not a crowdcount store (its tables: {listed}); "
+                "give a new file or database"
+            )
+        for name in sorted(present & ours):
+            columns = {column["name"] for column in inspect(self.engine).get_columns(name)}
+            missing = sorted({c.name for c in metadata.tables[name].columns} - columns)
+            if missing:
+                raise CrowdcountError(
+                    f"{self.shown_url}: table {name!r} lacks {', '.join(missing)}: not a crowdcount store "
+                    "of this version; give a new file or database"
+                )
+        version = self._site_value("schema") if "site" in present else None
+        if version not in (None, SCHEMA_VERSION):
+            raise CrowdcountError(
+                f"{self.shown_url} is a crowdcount store of schema {version}; this crowdcount reads schema "
+                f"{SCHEMA_VERSION}: use the crowdcount that made it, or a new file"
+            )
+        if not create:
+            if not ours <= present:
+                raise CrowdcountError(f"{self.shown_url} is not a crowdcount store (tables missing)")
+            return
+        if not ours <= present:
+            self._write(metadata.create_all)
+        if version is None:
+            self._set_site_value("schema", SCHEMA_VERSION)
+
+    def _write(self, work: Callable[[Connection], object]) -> None:
+        """Run ``work`` in one transaction; a locked store is retried with backoff for
+        ``lock_wait_s``, then (or at once, for a full disk or a read-only file) StoreWriteError."""
+        deadline = time.monotonic() + self.lock_wait_s
+        pause = 0.2
+        while True:
+            try:
+                with self.engine.begin() as connection:
+                    work(connection)
+                return
+            except OperationalError as error:
+                reason = _reason(error)
+                if ("locked" not in reason and "busy" not in reason) or time.monotonic() + pause > deadline:
+                    raise StoreWriteError(f"cannot write to {self.shown_url} ({reason})") from None
+                time.sleep(pause)
+                pause = min(pause * 2, 5.0)
+            except SQLAlchemyError as error:
+                raise StoreWriteError(f"cannot write to {self.shown_url} ({_reason(error)})") from None
+
+    def _site_value(self, key: str) -> str | None:
+        query = select(site_table.c.value).where(site_table.c.key == key)
+        with self.engine.connect() as connection:
+            return connection.execute(query).scalar()
+
+    def _set_site_value(self, key: str, value: str) -> None:
+        def put(connection: Connection) -> None:
+            connection.execute(delete(site_table).where(site_table.c.key == key))
+            connection.execute(insert(site_table), [{"key": key, "value": value}])
+
+        self._write(put)
 
     def replace_source(
         self, record: SourceRecord, events: Sequence[CountEvent], gaps: Sequence[Gap] = ()
@@ -174,22 +274,27 @@ class EventStore:
         """Atomically replace everything stored for ``(camera, source)`` with these events and gaps."""
         event_key = and_(events_table.c.camera == record.camera, events_table.c.source == record.source)
         gap_key = and_(gaps_table.c.camera == record.camera, gaps_table.c.source == record.source)
-        with self.engine.begin() as connection:
+
+        def replace(connection: Connection) -> None:
             connection.execute(delete(events_table).where(event_key))
             connection.execute(delete(gaps_table).where(gap_key))
             _write_source(connection, record, events, gaps)
 
+        self._write(replace)
+
     def append_live(self, record: SourceRecord, events: Sequence[CountEvent], gaps: Sequence[Gap]) -> None:
         """Add a live session's new events and gaps and update its source row, in one transaction."""
-        with self.engine.begin() as connection:
-            _write_source(connection, record, events, gaps)
+        self._write(lambda connection: _write_source(connection, record, events, gaps))
 
     def set_health(self, camera: str, health: dict[str, object]) -> None:
         """Replace the live health record of a camera (JSON-serialisable values)."""
         row = {"camera": camera, "updated_at": datetime.now(UTC).isoformat(), "health": json.dumps(health)}
-        with self.engine.begin() as connection:
+
+        def put(connection: Connection) -> None:
             connection.execute(delete(health_table).where(health_table.c.camera == camera))
             connection.execute(insert(health_table), [row])
+
+        self._write(put)
 
     def health(self) -> dict[str, dict[str, object]]:
         """The last live health record of each camera, with ``updated_at`` added."""
@@ -211,17 +316,23 @@ class EventStore:
     def replace_gaps(self, camera: str, source: str, gaps: Sequence[Gap]) -> None:
         """Replace the gaps stored for ``(camera, source)`` (source "" holds holes between files)."""
         key = and_(gaps_table.c.camera == camera, gaps_table.c.source == source)
-        with self.engine.begin() as connection:
+
+        def replace(connection: Connection) -> None:
             connection.execute(delete(gaps_table).where(key))
             if gaps:
                 connection.execute(insert(gaps_table), [_gap_row(g) for g in gaps])
 
+        self._write(replace)
+
     def set_counters(self, camera: str, counters: Sequence[CounterInfo]) -> None:
         """Replace the camera's list of lines and zones (with their groups)."""
-        with self.engine.begin() as connection:
+
+        def replace(connection: Connection) -> None:
             connection.execute(delete(counters_table).where(counters_table.c.camera == camera))
             if counters:
                 connection.execute(insert(counters_table), [asdict(c) for c in counters])
+
+        self._write(replace)
 
     def counters(self) -> list[CounterInfo]:
         """Every known line and zone, by camera."""
@@ -231,15 +342,11 @@ class EventStore:
 
     def set_timezone(self, timezone_name: str) -> None:
         """Remember the site's timezone for later tables and reports."""
-        with self.engine.begin() as connection:
-            connection.execute(delete(site_table).where(site_table.c.key == "timezone"))
-            connection.execute(insert(site_table), [{"key": "timezone", "value": timezone_name}])
+        self._set_site_value("timezone", timezone_name)
 
     def timezone(self, default: str = "Asia/Seoul") -> str:
         """The site's timezone as last processed, else ``default``."""
-        query = select(site_table.c.value).where(site_table.c.key == "timezone")
-        with self.engine.connect() as connection:
-            return connection.execute(query).scalar() or default
+        return self._site_value("timezone") or default
 
     def gaps(self) -> list[Gap]:
         """Every recorded gap, by camera and start."""
@@ -252,15 +359,9 @@ class EventStore:
             for row in rows
         ]  # fmt: skip
 
-    def gap_spans(self) -> list[tuple[str, Span]]:
-        """(camera, span) of every recorded gap, as the interval tables take them."""
-        return [(g.camera, Span(g.start, g.end)) for g in self.gaps()]
-
-    def footage(self) -> list[tuple[str, Span]]:
-        """(camera, span) of processed time per source; the last frame covers one frame period."""
-        return [
-            (r.camera, Span(r.start, r.end + timedelta(seconds=r.stride / r.fps))) for r in self.sources()
-        ]
+    def history(self) -> History:
+        """Events, counters, sources, gaps and timezone: what interval tables and reports are made of."""
+        return History(self.events(), self.counters(), self.sources(), self.gaps(), self.timezone())
 
     def events(self, camera: str | None = None, source: str | None = None) -> list[CountEvent]:
         """Stored events in time order, optionally of one camera and/or source."""
@@ -290,6 +391,11 @@ def _write_source(
         connection.execute(insert(events_table), [_event_row(e) for e in events])
     if gaps:
         connection.execute(insert(gaps_table), [_gap_row(g) for g in gaps])
+
+
+def _reason(error: SQLAlchemyError) -> str:
+    """The driver's own first line for a database error."""
+    return first_line(getattr(error, "orig", None) or error)
 
 
 def _sqlite_wal(dbapi_connection: Any, _record: Any) -> None:

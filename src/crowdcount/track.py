@@ -7,13 +7,16 @@ from trackers import ByteTrackTracker
 
 
 class Tracker:
-    """Gives detections stable ids over time; one instance per source (ids restart at 1).
+    """Gives detections stable ids over time; one instance per source (ids count from 0).
 
     Unconfirmed tracks carry id -1 and are never counted.
 
     Example:
+        >>> import numpy as np, supervision as sv
         >>> tracker = Tracker(frame_rate=7)
-        >>> tracks = tracker.update(detections, timestamp_s=0.0)  # doctest: +SKIP
+        >>> person = sv.Detections(np.array([[10.0, 10, 30, 70]]), confidence=np.array([0.9]))
+        >>> [tracker.update(person, t / 7).tracker_id.tolist() for t in range(3)]  # confirmed on its 2nd
+        [[-1], [0], [0]]
     """
 
     def __init__(

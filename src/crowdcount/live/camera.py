@@ -2,41 +2,38 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from multiprocessing.synchronize import Event
-from typing import Any
-
-from sqlalchemy.exc import SQLAlchemyError
 
 from crowdcount.config import CameraConfig, SiteConfig
-from crowdcount.count import Counter, count_all, counters_for
-from crowdcount.datatypes import CountEvent, FrameInfo, Gap
-from crowdcount.detect import Detector
+from crowdcount.datatypes import CountEvent, FrameInfo, Gap, SourceRecord
+from crowdcount.detect import Detector, DetectorSpec
+from crowdcount.engine import SourceCounter
 from crowdcount.live.stream import LiveFrame, StreamReader
-from crowdcount.runner import build_detector
-from crowdcount.store import EventStore, SourceRecord
-from crowdcount.track import Tracker
+from crowdcount.store import EventStore, StoreWriteError
+from crowdcount.unsaved import Unsaved, keep
 
 log = logging.getLogger("crowdcount.live")
 
 DEFAULT_STREAM_FPS = 10.0  # what the tracker assumes when the config gives no fps
+LIVE_LOCK_WAIT_S = 2.0  # a flush waits this long for a busy store, then tries again a second later
 
 
 @dataclass
 class _Connection:
-    """Tracker and counters of one connection: a reconnect starts both afresh."""
+    """The counting engine of one connection: a reconnect starts it afresh."""
 
     number: int
-    began: datetime
-    tracker: Tracker
-    counters: list[Counter]
+    engine: SourceCounter
 
 
 class CameraSession:
@@ -44,8 +41,10 @@ class CameraSession:
 
     The session is one source in the store (``URL#live-START``), with its events and
     outage gaps appended every ``flush_s`` seconds, so a crash loses at most that much.
-    After an outage the tracks of the old connection end (zone visits exit at their last
-    sighting) and counting goes on with a fresh tracker.
+    Every frame taken from the stream is detected (the newest one, so none queue up) and counted
+    by the same engine as a recording (:class:`~crowdcount.engine.SourceCounter`). After an
+    outage the tracks of the old connection end (zone visits exit at their last sighting) and
+    counting goes on with a fresh engine.
     """
 
     def __init__(
@@ -81,22 +80,23 @@ class CameraSession:
         finally:
             self.reader.stop()
             self._end_connection()
-            self.flush("stopped")
+            if not self.flush("stopped") and (self._pending or self._gaps):
+                kept = keep(
+                    self.store, Unsaved(self._record("stopped"), self._pending, self._gaps, append=True)
+                )
+                log.error(
+                    "camera %s: the store refused the last counts; they are kept in %s", self.camera.id, kept
+                )
 
     def count(self, live: LiveFrame) -> None:
         """Detect, track and count one frame."""
         if self._connection is None or self._connection.number != live.connection:
             self._end_connection()
             rate = self.camera.fps or DEFAULT_STREAM_FPS
-            counters = counters_for(self.camera, self.site.counting_for(self.camera))
-            self._connection = _Connection(
-                live.connection, live.timestamp, Tracker(frame_rate=rate), counters
-            )
-        connection = self._connection
+            engine = SourceCounter(self.camera, self.site.counting_for(self.camera), rate, stride=1)
+            self._connection = _Connection(live.connection, engine)
         info = FrameInfo(self.camera.id, self.source, self.frames, live.timestamp)
-        seconds = (live.timestamp - connection.began).total_seconds()
-        tracks = connection.tracker.update(self.detector.detect(live.image), seconds)
-        self._pending += count_all(connection.counters, tracks, info)
+        self._pending += self._connection.engine.update(info, self.detector.detect(live.image))
         self.frames += 1
         self.last_frame = live.timestamp
         self.lag_s = (datetime.now(self.site.tz) - live.timestamp).total_seconds()
@@ -104,8 +104,7 @@ class CameraSession:
 
     def _end_connection(self) -> None:
         if self._connection is not None:
-            for counter in self._connection.counters:
-                self._pending += counter.finish()
+            self._pending += self._connection.engine.finish()
             self._connection = None
 
     @property
@@ -115,21 +114,26 @@ class CameraSession:
             return 0.0
         return (len(self._times) - 1) / max(self._times[-1] - self._times[0], 1e-6)
 
-    def flush(self, status: str) -> None:
-        """Append new events and ended outages to the store, and publish health; kept on failure."""
+    def flush(self, status: str) -> bool:
+        """Append new events and ended outages to the store, and publish health; whether the store
+        took them (if not, they are kept for the next flush: nothing is dropped)."""
         self._gaps += self.reader.take_gaps()
-        record = SourceRecord(
+        try:
+            self.store.append_live(self._record(status), self._pending, self._gaps)
+        except StoreWriteError as error:
+            log.warning("camera %s: %s; trying again", self.camera.id, error)
+            return False
+        self._pending, self._gaps = [], []
+        with contextlib.suppress(StoreWriteError):  # health is news, not counts: the next flush sends it
+            self.store.set_health(self.camera.id, self.health(status))
+        return True
+
+    def _record(self, status: str) -> SourceRecord:
+        return SourceRecord(
             camera=self.camera.id, source=self.source, status=status, start=self.started,
             end=self.last_frame or self.started, fps=self.fps or self.camera.fps or DEFAULT_STREAM_FPS,
             frames=self.frames, stride=1, model=self.detector.name,
         )  # fmt: skip
-        try:
-            self.store.append_live(record, self._pending, self._gaps)
-            self.store.set_health(self.camera.id, self.health(status))
-        except SQLAlchemyError as error:  # the next flush tries again; nothing is dropped
-            log.warning("camera %s: cannot write to the store (%s); retrying", self.camera.id, error)
-            return
-        self._pending, self._gaps = [], []
 
     def health(self, status: str) -> dict[str, object]:
         stream = self.reader.health
@@ -146,18 +150,20 @@ class CameraSession:
 
 
 def run_camera_process(
-    site: SiteConfig, camera_id: str, store_url: str, detector_options: Any, threads: int, stop: Event
+    site: SiteConfig, camera_id: str, store_url: str, detector: DetectorSpec, threads: int, stop: Event
 ) -> None:
     """Entry point of one camera's process: counts until ``stop`` is set or the parent is gone."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which sets ``stop``
+    terminated = threading.Event()  # SIGTERM to the whole process group: stop as on ``stop``
+    signal.signal(signal.SIGTERM, lambda _signal, _frame: terminated.set())
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     parent = os.getppid()
     session = CameraSession(
         site,
         site.camera(camera_id),
-        EventStore(store_url),
-        build_detector(detector_options, threads, parallel=False),
+        EventStore(store_url, lock_wait_s=LIVE_LOCK_WAIT_S),
+        detector.load(threads, parallel=False),
     )
     log.info("camera %s: counting %s", camera_id, session.reader.shown)
-    session.run(lambda: stop.is_set() or os.getppid() != parent)
+    session.run(lambda: stop.is_set() or terminated.is_set() or os.getppid() != parent)
     log.info("camera %s: stopped after %d frames", camera_id, session.frames)

@@ -12,11 +12,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from crowdcount.aggregate import interval_table
-from crowdcount.datatypes import CounterInfo, CountEvent, Gap, counter_key
+from crowdcount.datatypes import CounterInfo, CountEvent, Gap, History, counter_key
 from crowdcount.export import with_iso_times
-from crowdcount.live.stream import redact_url
 from crowdcount.live.totals import Alert, alert_changes, counters_now, occupancy_series
 from crowdcount.store import EventStore
+from crowdcount.urls import redact_url
 
 log = logging.getLogger("crowdcount.live")
 
@@ -100,14 +100,9 @@ class Monitor:
         """The interval table (as ``crowdcount export --what intervals``) as JSON records."""
         with self._lock:
             events = list(self.events)
-        table = interval_table(
-            events,
-            self.store.counters(),
-            self.store.footage(),
-            interval,
-            str(self.tz),
-            self.store.gap_spans(),
-        )
+        stored = self.store
+        history = History(events, stored.counters(), stored.sources(), stored.gaps(), str(self.tz))
+        table = interval_table(history, interval)
         if camera is not None:
             table = table[table["camera"] == camera]
         if counter is not None:

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import socket
 import threading
 import time
 from multiprocessing import get_context
 from multiprocessing.process import BaseProcess
-from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
 
 from crowdcount.config import CameraConfig, SiteConfig
+from crowdcount.detect import DetectorSpec
 from crowdcount.errors import CrowdcountError
 from crowdcount.live.camera import run_camera_process
 
@@ -29,10 +30,10 @@ class CameraProcesses:
     """
 
     def __init__(
-        self, site: SiteConfig, cameras: list[CameraConfig], store_url: str, options: Any,
+        self, site: SiteConfig, cameras: list[CameraConfig], store_url: str, detector: DetectorSpec,
         restart_after_s: float = 5.0,
     ) -> None:  # fmt: skip
-        self.site, self.cameras, self.store_url, self.options = site, cameras, store_url, options
+        self.site, self.cameras, self.store_url, self.detector = site, cameras, store_url, detector
         self.threads = max(1, (os.cpu_count() or 1) // max(len(cameras), 1))
         self.restart_after_s = restart_after_s
         self._context = get_context("spawn")
@@ -49,7 +50,7 @@ class CameraProcesses:
     def _start(self, camera_id: str) -> None:
         process = self._context.Process(
             target=run_camera_process, name=f"camera-{camera_id}",
-            args=(self.site, camera_id, self.store_url, self.options, self.threads, self._stop),
+            args=(self.site, camera_id, self.store_url, self.detector, self.threads, self._stop),
         )  # fmt: skip
         process.start()
         self._processes[camera_id] = process
@@ -87,5 +88,17 @@ def check_port_free(host: str, port: int) -> None:
 
 
 def serve_app(app: FastAPI, host: str, port: int) -> None:
-    """Serve until Ctrl-C or SIGTERM."""
-    uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=2)
+    """Serve until Ctrl-C or SIGTERM; either way return normally, so callers finish their work.
+
+    Uvicorn stops on SIGTERM and then raises it again once it has shut down; with the default
+    action that would end the process there, before the cameras store their last counts.
+    """
+    previous = signal.signal(signal.SIGTERM, _already_stopping)
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=2)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _already_stopping(_signal: int, _frame: object) -> None:
+    """SIGTERM once the server has stopped: the shutdown is under way."""

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import ipaddress
 import json
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import cache
 from importlib import resources
 from typing import Annotated, Any
+from urllib.parse import quote
 
 import jinja2
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, StreamingResponse
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
 
 from crowdcount import __version__
 from crowdcount.aggregate import parse_interval
@@ -22,7 +26,7 @@ from crowdcount.labels import LABELS
 from crowdcount.live.monitor import Monitor
 from crowdcount.report import embedded_font_css
 
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
+MIN_TOKEN_LENGTH = 16  # characters; secrets.token_urlsafe() gives 43
 
 
 @cache
@@ -31,23 +35,52 @@ def page_font_css(text: str) -> str:
     return embedded_font_css(text)
 
 
+def is_loopback(host: str) -> bool:
+    """Whether every address ``host`` stands for is on this machine only (checked by address, not
+    by how the name looks: ``127.example.com`` is a name like any other).
+
+    >>> is_loopback("127.0.0.1"), is_loopback("::1"), is_loopback("0.0.0.0"), is_loopback("127.evil.example")
+    (True, True, False, False)
+    """
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        pass
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except (OSError, UnicodeError):
+        return False
+    return bool(addresses) and all(ipaddress.ip_address(str(a).split("%")[0]).is_loopback for a in addresses)
+
+
 def needs_token(host: str) -> bool:
     """Anything bound beyond loopback must ask for a token."""
-    return host not in LOOPBACK and not host.startswith("127.")
+    return not is_loopback(host)
+
+
+def check_token(token: str | None) -> None:
+    """A token, when there is one, must be long enough not to be guessed."""
+    if token is not None and len(token.strip()) < MIN_TOKEN_LENGTH:
+        raise CrowdcountError(
+            f"the API token is too short: use at least {MIN_TOKEN_LENGTH} characters, e.g. "
+            "python -c 'import secrets; print(secrets.token_urlsafe())'"
+        )
 
 
 def create_app(monitor: Monitor, token: str | None = None, lang: str = "en", poll_s: float = 1.0) -> FastAPI:
     """The API and dashboard over ``monitor``; every route wants ``token`` when one is set.
 
-    The token goes in an ``Authorization: Bearer TOKEN`` header or a ``?token=`` query
-    parameter (the dashboard and its event feed use the latter).
+    The token goes in an ``Authorization: Bearer TOKEN`` header (the scheme in any case) or a
+    ``?token=`` query parameter (the dashboard, its event feed and the API docs use the latter).
+    With a token, the API docs (``/docs``, ``/redoc``, ``/openapi.json``) want it too.
     """
+    check_token(token)
 
     def authorised(request: Request) -> None:
         if token is None:
             return
-        header = request.headers.get("authorization", "")
-        given = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else None
+        scheme, _, value = request.headers.get("authorization", "").partition(" ")
+        given = value.strip() if scheme.lower() == "bearer" else ""
         given = given or request.query_params.get("token") or ""
         if not hmac.compare_digest(given.encode(), token.encode()):
             raise HTTPException(401, "missing or wrong token: send 'Authorization: Bearer TOKEN' or ?token=")
@@ -66,13 +99,19 @@ def create_app(monitor: Monitor, token: str | None = None, lang: str = "en", pol
         yield
         task.cancel()
 
+    guarded = token is not None  # then the docs are routes behind the token, not FastAPI's own
     app = FastAPI(
         title="crowdcount live API",
         version=__version__,
         description="Foot-traffic counts per line and zone, camera health and occupancy alerts.",
         lifespan=lifespan,
+        docs_url=None if guarded else "/docs",
+        redoc_url=None if guarded else "/redoc",
+        openapi_url=None if guarded else "/openapi.json",
     )
     api = APIRouter(dependencies=[Depends(authorised)])
+    if guarded:
+        _docs_behind_token(app, api)
 
     def known_camera(camera: str | None) -> str | None:
         if camera is not None and camera not in monitor.camera_ids():
@@ -108,7 +147,7 @@ def create_app(monitor: Monitor, token: str | None = None, lang: str = "en", pol
         try:
             parse_interval(interval)
         except CrowdcountError as error:
-            raise HTTPException(400, str(error).replace("--interval", "interval")) from None
+            raise HTTPException(400, str(error)) from None
         known_camera(camera)
         if counter is not None and counter not in {c.counter for c in monitor.counter_infos(camera)}:
             raise HTTPException(404, f"unknown counter {counter!r}")
@@ -149,3 +188,24 @@ def create_app(monitor: Monitor, token: str | None = None, lang: str = "en", pol
 
     app.include_router(api)
     return app
+
+
+def _docs_behind_token(app: FastAPI, api: APIRouter) -> None:
+    """``/openapi.json``, ``/docs`` and ``/redoc`` on the token-guarded router; the pages fetch the
+    schema with the token they were opened with."""
+
+    def schema_url(request: Request) -> str:
+        given = request.query_params.get("token")
+        return "/openapi.json" + (f"?token={quote(given)}" if given else "")
+
+    @api.get("/openapi.json", include_in_schema=False)
+    def openapi() -> JSONResponse:
+        return JSONResponse(app.openapi())
+
+    @api.get("/docs", include_in_schema=False)
+    def docs(request: Request) -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url=schema_url(request), title=f"{app.title} - docs")
+
+    @api.get("/redoc", include_in_schema=False)
+    def redoc(request: Request) -> HTMLResponse:
+        return get_redoc_html(openapi_url=schema_url(request), title=f"{app.title} - ReDoc")

@@ -7,35 +7,23 @@ are never printed, logged or stored: use :func:`redact_url` for anything shown.
 
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import cv2
 import numpy as np
 
 from crowdcount.datatypes import Gap
+from crowdcount.urls import redact_url
 
 STREAM_SCHEMES = ("rtsp", "rtsps", "rtmp", "http", "https", "udp", "tcp", "srt")
-_SECRET_QUERY = re.compile(r"(?i)\b((?:pass(?:word)?|pwd|token|key|auth|secret|sig(?:nature)?)=)[^&]*")
 
 
 def is_stream(source: str) -> bool:
     """A live source: a stream URL or a webcam index such as ``0``."""
     return source.isdigit() or urlsplit(source).scheme.lower() in STREAM_SCHEMES
-
-
-def redact_url(source: str) -> str:
-    """The source with user, password and secret query values replaced by ``***``."""
-    parts = urlsplit(source)
-    if not parts.scheme:
-        return source
-    netloc = parts.netloc
-    if "@" in netloc:
-        netloc = "***@" + netloc.rsplit("@", 1)[1]
-    return urlunsplit((parts.scheme, netloc, parts.path, _SECRET_QUERY.sub(r"\1***", parts.query), ""))
 
 
 @dataclass(frozen=True, slots=True)
