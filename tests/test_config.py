@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
+import hypothesis
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crowdcount.config import check_in_frame, load_config, parse_config
 from crowdcount.errors import CrowdcountError
@@ -137,3 +141,80 @@ def test_several_cameras_need_a_choice():
     with pytest.raises(CrowdcountError, match="several cameras"):
         site.camera(None)
     assert site.camera("second").id == "second"
+
+
+# --- property: no document makes the config loader fail in any other way -------------------------
+
+KEYS = [
+    *("timezone", "counting", "detector", "alerts", "cameras", "id", "source", "start", "filename_pattern"),
+    *("fps", "lines", "zones", "points", "in_direction", "group", "polygon", "alert_occupancy", "anchor"),
+    *("min_frames", "min_distance_px", "forget_after_frames", "model", "imgsz", "confidence", "webhook"),
+]
+NUMBERS = st.integers() | st.floats() | st.sampled_from([0, -1, 1e308, -1e308, 1e-300, 2**63, 100_001])
+ODD_TEXT = [
+    *("2026-10-03T10:00:00+09:00", "9999-12-31T23:59:59+09:00", "0001-01-01T00:00:00+09:00", "Asia/Seoul"),
+    *("Mars/Olympus", "{camera}_{YYYYmmdd_HHMMSS}.mp4", "{x}", "~nobody/x", "a\0b", "bottom_center"),
+    *("rtsp://u:p@h/1", "http://h/x", "", " "),
+]
+SCALARS = st.none() | st.booleans() | NUMBERS | st.text(max_size=12) | st.sampled_from(ODD_TEXT)
+DOCUMENTS = st.recursive(
+    SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=5)
+        | st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=6), inner, max_size=6)
+    ),
+    max_leaves=30,
+)
+
+
+def leaves(value: object, path: tuple = ()) -> list[tuple]:
+    """Every place in a parsed YAML document: mapping keys and list indexes down to each value."""
+    places = [path]
+    if isinstance(value, dict):
+        places += [p for key, item in value.items() for p in leaves(item, (*path, key))]
+    elif isinstance(value, list):
+        places += [p for index, item in enumerate(value) for p in leaves(item, (*path, index))]
+    return places
+
+
+@st.composite
+def one_thing_wrong(draw: st.DrawFn) -> dict:
+    """The documented example with one value (anywhere, at any depth) replaced by anything."""
+    document = example()
+    place = draw(st.sampled_from(leaves(document)[1:]))
+    parent = document
+    for step in place[:-1]:
+        parent = parent[step]
+    parent[place[-1]] = draw(DOCUMENTS)
+    return document
+
+
+def load_text(text: str) -> None:
+    """``load_config`` on a YAML file with this text; only the user-facing error may come out."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "site.yaml"
+        path.write_text(text, encoding="utf-8")
+        try:
+            load_config(path)
+        except CrowdcountError as error:
+            assert "\n" not in str(error)
+
+
+def with_source(source: str) -> dict:
+    document = example()
+    document["cameras"][0]["source"] = source
+    return document
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(DOCUMENTS, one_thing_wrong()))
+@hypothesis.example(with_source("a\0b"))  # found by hand before this test: a NUL byte in a path
+@hypothesis.example(with_source("~nobody-here/clip.mp4"))
+def test_no_config_document_makes_load_config_raise_another_error(document):
+    load_text(yaml.safe_dump(document, allow_unicode=True))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=80) | st.binary(max_size=40).map(lambda b: b.decode("latin-1")))
+def test_no_config_text_makes_load_config_raise_another_error(text):
+    load_text(text)

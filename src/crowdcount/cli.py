@@ -44,7 +44,7 @@ from crowdcount.recording import FileOutcome, Recording, RunOptions, count_recor
 from crowdcount.report import write_report
 from crowdcount.runner import SiteRun
 from crowdcount.store import EventStore, StoreWriteError
-from crowdcount.unsaved import Unsaved, keep, load, pending, side_files, unsaved_folder
+from crowdcount.unsaved import Unsaved, keep, load, pending, read, side_files, unsaved_folder
 from crowdcount.urls import redact_url
 
 app = typer.Typer(
@@ -138,7 +138,9 @@ def process(
     stride: StrideOption = None,
     imgsz: ImgszOption = None,
     roi: RoiOption = False,
-    fps: Annotated[float | None, typer.Option(help="Frame rate for timestamps (overrides all).")] = None,
+    fps: Annotated[
+        float | None, typer.Option(min=0.01, max=1000, help="Frame rate for timestamps (overrides all).")
+    ] = None,
 ) -> None:
     """Count one recording: detect, track and count people, store the events, print totals.
 
@@ -152,11 +154,12 @@ def process(
     if recording.error is not None:
         raise CrowdcountError(recording.error)
     assert recording.info is not None and recording.start is not None
+    store = EventStore(db or out / "crowdcount.db")  # path and schema checked; nothing written yet
     options = _run_options(site, model, imgsz, stride, roi)
-    store = _store_for_counting(db, out)
+    detector = options.detector.load()
+    _load_kept(store)
     store.set_counters(cam.id, counter_infos(cam))  # a store that refuses writes fails before counting
     store.set_timezone(site.timezone)
-    detector = options.detector.load()
     console.print(
         f"[bold]{video.name}[/]  camera {cam.id}  {recording.info.width}x{recording.info.height}  "
         f"{recording.fps:g} fps  start {recording.start.isoformat()} ({recording.start_from})  "
@@ -194,14 +197,12 @@ def process(
         raise typer.Exit(130)
 
 
-def _store_for_counting(db: str | None, out: Path) -> EventStore:
-    """The store a counting command writes, with any counts an earlier run could not store loaded."""
-    store = EventStore(db or out / "crowdcount.db")
+def _load_kept(store: EventStore) -> None:
+    """Store the counts an earlier run kept aside because the store refused them."""
     loaded = load(store, pending(store))
     if loaded:
         events = sum(n for _, n in loaded)
         console.print(f"loaded {len(loaded)} kept result(s), {events} events, from {unsaved_folder(store)}")
-    return store
 
 
 def _unsaved_error(store: EventStore, failure: str, kept: str) -> None:
@@ -280,9 +281,10 @@ def run(
     """
     site = load_config(config)
     cameras = [site.camera(c) for c in camera] if camera else site.cameras
-    options = _run_options(site, model, imgsz, stride, roi, workers, force)
     output_folder(out, "--out")
-    store = _store_for_counting(db, out)
+    store = EventStore(db or out / "crowdcount.db")
+    options = _run_options(site, model, imgsz, stride, roi, workers, force)
+    _load_kept(store)
     site_run = SiteRun(site, store, options)
     todo = site_run.pending(site_run.plan(cameras))
     detector_name = ""
@@ -561,8 +563,11 @@ def import_kept(
     Each file is stored in one transaction and then deleted; a recording's events replace
     what the store holds for it, a live session's are added.
     """
+    named = side_files(files) if files else None
+    for path in named or []:
+        read(path)  # every file named is readable before anything is written
     store = EventStore(db)
-    paths = side_files(files) if files else pending(store)
+    paths = named if named is not None else pending(store)
     if not paths:
         console.print(f"no kept counts to import (looked in {unsaved_folder(store)})")
         return

@@ -256,10 +256,13 @@ def load_config(path: str | Path) -> SiteConfig:
     except UnicodeDecodeError:
         raise CrowdcountError(f"{path}: not a UTF-8 text file; save the config as UTF-8") from None
     config = parse_config(data, str(path))
-    cameras = [
-        camera.model_copy(update={"source": resolve_source(camera.source, path.parent)})
-        for camera in config.cameras
-    ]
+    cameras = []
+    for index, camera in enumerate(config.cameras):
+        try:
+            source = resolve_source(camera.source, path.parent)
+        except (ValueError, RuntimeError, OSError) as error:  # a NUL byte, an unknown ~user, ...
+            raise CrowdcountError(f"{path}: cameras[{index}].source: not a usable path ({error})") from None
+        cameras.append(camera.model_copy(update={"source": source}))
     return config.model_copy(update={"cameras": cameras})
 
 

@@ -287,6 +287,7 @@ class YoloxOnnxDetector:
 
         self.options = ort.SessionOptions()
         self.options.intra_op_num_threads = threads
+        self.options.log_severity_level = 4  # its failures come back as exceptions, said in one line
         self.session = self._session(path, str(path))
         model_input = self.session.get_inputs()[0]
         if len(model_input.shape) != 4:

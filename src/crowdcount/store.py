@@ -185,10 +185,7 @@ class EventStore:
         self.url = url
         try:
             if url.startswith("sqlite"):
-                # Live camera processes write while the server reads: WAL and a patient lock.
                 self.engine: Engine = create_engine(url, connect_args={"timeout": min(lock_wait_s, 30)})
-                if create:
-                    sqlalchemy_event.listen(self.engine, "connect", _sqlite_wal)
             else:
                 self.engine = create_engine(url)
         except ImportError as error:
@@ -232,6 +229,9 @@ class EventStore:
             if not ours <= present:
                 raise CrowdcountError(f"{self.shown_url} is not a crowdcount store (tables missing)")
             return
+        if self.path is not None:  # ours to write: live camera processes write while a server reads
+            self.engine.dispose()
+            sqlalchemy_event.listen(self.engine, "connect", _sqlite_wal)
         if not ours <= present:
             self._write(metadata.create_all)
         if version is None:

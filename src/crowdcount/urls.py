@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit, urlunsplit
 
 _SECRET_QUERY = re.compile(r"(?i)\b((?:pass(?:word)?|pwd|token|key|auth|secret|sig(?:nature)?)=)[^&]*")
 
@@ -16,6 +15,8 @@ def redact_url(source: str) -> str:
     'postgresql://***@db.example/crowdcount'
     >>> redact_url("rtsp://cam/ch1?channel=2&token=abc")
     'rtsp://cam/ch1?channel=2&token=***'
+    >>> redact_url("sqlite:////var/counts/festival.db")
+    'sqlite:////var/counts/festival.db'
     """
     scheme, separator, rest = source.partition("://")
     if not separator:
@@ -23,6 +24,7 @@ def redact_url(source: str) -> str:
     before_query = re.split(r"[?#]", rest, maxsplit=1)[0]
     if "@" in before_query:
         rest = "***" + rest[before_query.rfind("@") :]
-    parts = urlsplit(f"{scheme}://{rest}")
-    query = _SECRET_QUERY.sub(r"\1***", parts.query)
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+    rest = rest.partition("#")[0]
+    head, question, query = rest.partition("?")
+    secret_free = _SECRET_QUERY.sub(r"\1***", query)
+    return f"{scheme}://{head}{question}{secret_free}"

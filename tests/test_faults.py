@@ -1,0 +1,127 @@
+"""Faults after counting never lose the counts: a store another program holds locked.
+
+The real CLI counts a real clip with the real detector; the test takes SQLite's write lock on
+the store (as a second writer would) once counting has begun, and holds it past the store's
+patience (CROWDCOUNT_LOCK_WAIT_S). The counts must come out in a side file, with one line that
+says where and what to do; ``crowdcount import`` (or the next run) must store exactly what an
+undisturbed run stores.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+from test_engine import mjpeg_clip
+
+from crowdcount.store import EventStore
+from helpers import crowdcount
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def site(tmp_path: Path, clip: Path) -> Path:
+    config = yaml.safe_load((ROOT / "examples" / "pets09.yaml").read_text())
+    config["cameras"][0]["source"] = str(clip)
+    path = tmp_path / "site.yaml"
+    path.write_text(yaml.safe_dump(config))
+    return path
+
+
+def keys(db: Path) -> list[tuple]:
+    return sorted((e.counter, e.kind, e.direction, e.track_id, e.frame) for e in EventStore(db).events())
+
+
+def process_while_locked(clip: Path, config: Path, db: Path, model: Path) -> subprocess.CompletedProcess:
+    """``crowdcount process`` with the store's write lock taken as soon as counting begins."""
+    command = [sys.executable, "-m", "crowdcount", "process", str(clip), "--config", str(config),
+               "--db", str(db), "--model", str(model)]  # fmt: skip
+    env = os.environ | {"CROWDCOUNT_LOCK_WAIT_S": "1", "PYTHONUNBUFFERED": "1", "COLUMNS": "200"}
+    run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    assert run.stdout is not None
+    header = run.stdout.readline()  # printed once the store is set up, before the first frame
+    assert clip.name in header, header
+    holder = sqlite3.connect(db, timeout=30)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        stdout, stderr = run.communicate(timeout=300)
+    finally:
+        holder.rollback()
+        holder.close()
+    return subprocess.CompletedProcess(command, run.returncode, header + stdout, stderr)
+
+
+def test_counts_made_while_the_store_is_locked_are_kept_and_imported_whole(tmp_path, pets_video, yolox_model):
+    clip = mjpeg_clip(pets_video, tmp_path / "clip.avi", 120)
+    config = site(tmp_path, clip)
+    undisturbed = tmp_path / "undisturbed.db"
+    assert (
+        crowdcount(
+            "process", clip, "--config", config, "--db", undisturbed, "--model", yolox_model
+        ).returncode
+        == 0
+    )
+
+    db = tmp_path / "locked.db"
+    assert (
+        crowdcount(
+            "run", "--config", config, "--db", db, "--model", yolox_model, "--out", tmp_path
+        ).returncode
+        == 0
+    )
+    before = keys(db)
+    result = process_while_locked(clip, config, db, yolox_model)
+    assert result.returncode == 3, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stdout + result.stderr, result.stderr
+    assert "database is locked" in lines[0] and "crowdcount import --db" in lines[0]
+    (kept,) = (db.parent / "locked.db.unsaved").glob("*.json")
+    assert str(kept) in lines[0]
+    assert keys(db) == before  # the store holds what it held: the run's own counts are in the side file
+
+    imported = crowdcount("import", "--db", db)
+    assert imported.returncode == 0, imported.stderr
+    assert not kept.exists()
+    assert keys(db) == keys(undisturbed) and len(keys(db)) > 10
+    assert "no kept counts" in crowdcount("import", "--db", db).stdout
+
+
+def test_the_next_run_on_the_store_loads_what_a_locked_store_refused(tmp_path, pets_video, yolox_model):
+    clip = mjpeg_clip(pets_video, tmp_path / "clip.avi", 60)
+    config = site(tmp_path, clip)
+    db = tmp_path / "store.db"
+    result = process_while_locked(clip, config, db, yolox_model)
+    assert result.returncode == 3, result.stderr
+    expected = len(next((tmp_path / "store.db.unsaved").glob("*.json")).read_text())  # not empty
+    assert expected > 0 and EventStore(db).event_count() == 0
+
+    again = crowdcount("run", "--config", config, "--db", db, "--model", yolox_model, "--out", tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert "loaded 1 kept result(s)" in again.stdout
+    assert "skipped" in again.stdout  # the kept file counts as done: not counted twice
+    assert not list((tmp_path / "store.db.unsaved").glob("*.json")) and EventStore(db).event_count() > 0
+
+
+def test_a_run_on_a_store_held_locked_fails_in_one_line_before_counting(tmp_path, pets_video, yolox_model):
+    clip = mjpeg_clip(pets_video, tmp_path / "clip.avi", 20)
+    config = site(tmp_path, clip)
+    db = tmp_path / "held.db"
+    EventStore(db).engine.dispose()
+    holder = sqlite3.connect(db, timeout=30)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        result = crowdcount(
+            "run", "--config", config, "--db", db, "--model", yolox_model, "--out", tmp_path,
+            env=os.environ | {"CROWDCOUNT_LOCK_WAIT_S": "1"},
+        )  # fmt: skip
+    finally:
+        holder.rollback()
+        holder.close()
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "database is locked" in lines[0] and "Traceback" not in result.stderr
+    assert EventStore(db).event_count() == 0 and not (tmp_path / "held.db.unsaved").exists()
