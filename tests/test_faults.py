@@ -1,10 +1,10 @@
-"""Faults after counting never lose the counts: a store another program holds locked.
+"""Faults after counting never lose the counts: a store another program holds locked, a full disk.
 
 The real CLI counts a real clip with the real detector; the test takes SQLite's write lock on
 the store (as a second writer would) once counting has begun, and holds it past the store's
 patience (CROWDCOUNT_LOCK_WAIT_S). The counts must come out in a side file, with one line that
 says where and what to do; ``crowdcount import`` (or the next run) must store exactly what an
-undisturbed run stores.
+undisturbed run stores. A full disk is SQLite's own SQLITE_FULL, made by capping the file's pages.
 """
 
 from __future__ import annotations
@@ -13,13 +13,22 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
+from datetime import timedelta
 from pathlib import Path
 
+import sqlalchemy
 import yaml
-from test_engine import mjpeg_clip
 
+from crowdcount.config import parse_config
+from crowdcount.datatypes import CountEvent, SourceRecord
+from crowdcount.detect import DetectorSpec, ModelChoice
+from crowdcount.recording import FileOutcome, RunOptions
+from crowdcount.runner import SiteRun
 from crowdcount.store import EventStore
-from helpers import crowdcount
+from crowdcount.unsaved import load, unsaved_folder
+from helpers import START, crowdcount
+from test_engine import mjpeg_clip
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -125,3 +134,33 @@ def test_a_run_on_a_store_held_locked_fails_in_one_line_before_counting(tmp_path
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "database is locked" in lines[0] and "Traceback" not in result.stderr
     assert EventStore(db).event_count() == 0 and not (tmp_path / "held.db.unsaved").exists()
+
+
+def test_a_full_database_refuses_at_once_and_the_counts_go_to_a_side_file(tmp_path):
+    """SQLite's own SQLITE_FULL ("database or disk is full"), made by capping the file's pages."""
+    site = parse_config({"cameras": [{"id": "gate", "lines": [
+        {"id": "door", "points": [[40, 0], [40, 60]], "in_direction": [1, 0]}]}]})  # fmt: skip
+    store = EventStore(tmp_path / "full.db")
+    with store.engine.connect() as connection:
+        pages = connection.exec_driver_sql("PRAGMA page_count").scalar()
+    sqlalchemy.event.listen(
+        store.engine, "connect", lambda dbapi, _: dbapi.execute(f"PRAGMA max_page_count = {pages}")
+    )
+    store.engine.dispose()
+    record = SourceRecord(
+        "gate", "clip.avi", "done", START, START + timedelta(minutes=10), 10.0, 6000, 1, "m"
+    )
+    moments = [START + timedelta(seconds=k / 2) for k in range(1000)]
+    events = [
+        CountEvent("gate", "door", "cross", "in", k, t, "clip.avi", 5 * k) for k, t in enumerate(moments)
+    ]
+    site_run = SiteRun(site, store, RunOptions(DetectorSpec(ModelChoice("model.onnx", "test"))))
+    began = time.monotonic()
+    site_run.save(FileOutcome("gate", "clip.avi", "done", record=record, events=events))
+    assert time.monotonic() - began < 5  # a full disk is not waited on like a lock
+    assert site_run.outcomes[-1].status == "unsaved"
+    assert site_run.store_failure is not None and "full" in site_run.store_failure
+    (kept,) = unsaved_folder(store).glob("*.json")
+    freed = EventStore(tmp_path / "full.db")
+    load(freed, [kept])
+    assert freed.events() == events and not kept.exists()

@@ -55,8 +55,9 @@ class SourceCounter:
         self.counters: list[Counter] = counters_for(camera, settings)
         self.tracker_frame_rate = fps / (stride or 1)
         self.tracker = None if tracked else Tracker(frame_rate=self.tracker_frame_rate)
-        threshold = self.tracker.activation_threshold if self.tracker else 0.0
-        self.pacer = DetectionPacer(fps, threshold) if stride is None and not tracked else None
+        self.pacer: DetectionPacer | None = None
+        if stride is None and self.tracker is not None:
+            self.pacer = DetectionPacer(fps, self.tracker.activation_threshold)
         self.stride = stride or fixed_stride(fps)  # without pacing; the pacer starts from it too
         self.began: datetime | None = None
         self._periods = -1  # frame periods from the first frame to the last one counted

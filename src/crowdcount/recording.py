@@ -134,7 +134,8 @@ def count_recording(
         )
         for a, b in reader.bad_runs
     ]
-    if not result.interrupted and info.frame_count and reader.end_index < info.frame_count - engine.stride:
+    last_reachable = info.frame_count - (options.stride or 1)  # paced readers grab every frame
+    if not result.interrupted and info.frame_count and reader.end_index < last_reachable:
         reason = f"truncated: decoded {reader.end_index} of {info.frame_count} frames"
         gaps.append(
             Gap(
