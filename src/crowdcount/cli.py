@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import math
 import sys
-from dataclasses import replace
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
@@ -173,15 +172,11 @@ def process(
         )  # fmt: skip
     if outcome.record is None:
         raise CrowdcountError(f"video {video}: {outcome.reason}; nothing was counted")
-    failure = None
+    record, refused, kept = outcome.record, None, None
     try:
-        store.replace_source(outcome.record, outcome.events, outcome.gaps)
+        store.replace_source(record, outcome.events, outcome.gaps)
     except StoreWriteError as error:
-        failure = str(error)
-        outcome = replace(outcome, status="unsaved", reason=str(keep(store, Unsaved(
-            outcome.record, outcome.events, outcome.gaps))))  # fmt: skip
-    record = outcome.record
-    assert record is not None
+        refused, kept = str(error), keep(store, Unsaved(record, outcome.events, outcome.gaps))
     note = " (interrupted: partial counts stored)" if outcome.status == "interrupted" else ""
     console.print(
         f"{outcome.frames_read} frames ({record.frames} detected), "
@@ -191,8 +186,8 @@ def process(
     for gap in outcome.gaps:
         console.print(f"[yellow]gap[/] {gap.start:%H:%M:%S}-{gap.end:%H:%M:%S}: {gap.reason}")
     _print_totals(cam, outcome.events)
-    if failure is not None:
-        _unsaved_error(store, failure, f"the {len(outcome.events)} events are kept in {outcome.reason}")
+    if refused is not None:
+        _unsaved_error(store, refused, f"the {len(outcome.events)} events are kept in {kept}")
     if outcome.status == "interrupted":
         raise typer.Exit(130)
 
@@ -207,8 +202,9 @@ def _load_kept(store: EventStore) -> None:
 
 def _unsaved_error(store: EventStore, failure: str, kept: str) -> None:
     """One line for counts the store refused, then exit 3: where they are, how they get in."""
+    target = store.path or store.shown_url
     errors.print(
-        f"crowdcount: error: {failure}; {kept}: run 'crowdcount import --db {store.shown_url}' once "
+        f"crowdcount: error: {failure}; {kept}: run 'crowdcount import --db {target}' once "
         "the store takes writes again (the next process or run on it loads them too)",
         markup=False, highlight=False, soft_wrap=True,
     )  # fmt: skip
