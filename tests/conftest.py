@@ -86,7 +86,8 @@ EXAMPLE_CONFIG = ROOT / "examples" / "pets09.yaml"
 
 @pytest.fixture(scope="session")
 def processed_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store made by the real CLI from the whole PETS clip (once per test run; do not modify)."""
+    """A store made by the real CLI from the whole PETS clip, its tracks beside it in tracks.txt
+    (once per test run; do not modify)."""
     for path in (PETS_VIDEO, YOLOX_MODEL):
         if not path.exists():
             pytest.skip(
@@ -95,7 +96,7 @@ def processed_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("processed") / "crowdcount.db"
     result = subprocess.run(
         [sys.executable, "-m", "crowdcount", "process", str(PETS_VIDEO), "--config", str(EXAMPLE_CONFIG),
-         "--db", str(db), "--model", str(YOLOX_MODEL)],
+         "--db", str(db), "--model", str(YOLOX_MODEL), "--save-tracks", str(db.parent / "tracks.txt")],
         capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr

@@ -114,6 +114,9 @@ CASES = [
         "reaches beyond this machine",
     ),
     Case("import of a file that is not kept counts", "import --db {db} {good}", "cannot read kept counts"),
+    Case("--save-tracks inside a file", f"{PROCESS} --save-tracks {{db}}/tracks.txt", "is a file"),
+    Case("evaluate with nothing to compare", "evaluate --gt {good}", "give --tracks FILE"),
+    Case("evaluate tracks that are not MOT rows", "evaluate --gt {good} --tracks {good}", "not MOT format"),
 ]
 
 

@@ -31,13 +31,14 @@ from crowdcount.config import CameraConfig, SiteConfig, alert_thresholds, counte
 from crowdcount.datatypes import CountEvent, FrameInfo
 from crowdcount.detect import DetectorSpec, export_ultralytics, resolve_model
 from crowdcount.errors import CrowdcountError
-from crowdcount.evaluate import compare_lines, ground_truth_events, load_mot_tracks
+from crowdcount.evaluate import compare_lines, ground_truth_events, load_mot_tracks, tracking_metrics
 from crowdcount.export import Format, write_table
 from crowdcount.labels import labels_for
 from crowdcount.live.monitor import Monitor
 from crowdcount.live.processes import CameraProcesses, check_port_free, serve_app
 from crowdcount.live.server import check_token, create_app, needs_token
 from crowdcount.live.stream import is_stream
+from crowdcount.mot import MotTrackWriter, frames_detected
 from crowdcount.paths import output_file, output_folder
 from crowdcount.recording import FileOutcome, Recording, RunOptions, count_recording, probe_recording
 from crowdcount.report import write_report
@@ -140,6 +141,10 @@ def process(
     fps: Annotated[
         float | None, typer.Option(min=0.01, max=1000, help="Frame rate for timestamps (overrides all).")
     ] = None,
+    save_tracks: Annotated[
+        Path | None,
+        typer.Option(help="Write the confirmed tracks of every detected frame here (MOTChallenge rows)."),
+    ] = None,
 ) -> None:
     """Count one recording: detect, track and count people, store the events, print totals.
 
@@ -154,6 +159,7 @@ def process(
         raise CrowdcountError(recording.error)
     assert recording.info is not None and recording.start is not None
     store = EventStore(db or out / "crowdcount.db")  # path and schema checked; nothing written yet
+    track_log = MotTrackWriter(save_tracks) if save_tracks else None
     options = _run_options(site, model, imgsz, stride, roi)
     detector = options.detector.load()
     _load_kept(store)
@@ -168,8 +174,11 @@ def process(
         frames = progress.add_task("frames", total=_frame_total(recording), rate="")
         outcome = count_recording(
             recording, cam, site.counting_for(cam), detector, options,
-            lambda info: _advance(progress, frames, info),
+            lambda info: _advance(progress, frames, info), track_log.write if track_log else None,
         )  # fmt: skip
+    if track_log is not None:
+        track_log.close()
+        console.print(f"tracks of {len(track_log.frames)} detected frames -> {track_log.path}")
     if outcome.record is None:
         raise CrowdcountError(f"video {video}: {outcome.reason}; nothing was counted")
     record, refused, kept = outcome.record, None, None
@@ -426,22 +435,41 @@ def _timezone(name: str) -> str:
 
 
 @app.command(
-    epilog="Example: crowdcount evaluate --gt gt/gt.txt --config examples/pets09.yaml --db out/crowdcount.db"
+    epilog="Example: crowdcount evaluate --gt gt/gt.txt --config examples/pets09.yaml --db out/crowdcount.db "
+    "--tracks out/tracks.txt"
 )
 def evaluate(
     gt: Annotated[Path, typer.Option(help="Ground truth in MOT format (frame,id,x,y,w,h,...).")],
-    config: ConfigOption,
-    db: StoreOption,
+    config: Annotated[
+        Path | None, typer.Option("--config", "-c", help="Site YAML (for line counts).")
+    ] = None,
+    db: Annotated[str | None, typer.Option(help="Event database of the run (for line counts).")] = None,
+    tracks: Annotated[
+        Path | None,
+        typer.Option(help="Tracks of the run, from process --save-tracks (for MOTA, IDF1, HOTA)."),
+    ] = None,
     video: Annotated[
         Path | None, typer.Option(help="The processed recording (needed if the camera has several).")
     ] = None,
     camera: CameraOption = None,
 ) -> None:
-    """Compare the line counts of a run with counts derived from ground-truth tracks.
+    """Compare a run with ground truth: its line counts (with --config and --db) against counts
+    derived from the ground-truth tracks, and its tracks (with --tracks) by tracker-benchmark
+    metrics (trackers.eval: MOTA, IDF1, HOTA, detection precision and recall at IoU 0.5).
 
     Ground-truth boxes are counted by the same line rules (anchor, hysteresis); frame
-    N of the file is the N-th decoded frame of the video.
+    N of the file is the N-th decoded frame of the video. Tracks are compared on the frames
+    the detector ran on (listed in TRACKS.frames).
     """
+    if tracks is None and (config is None or db is None):
+        raise CrowdcountError("give --tracks FILE, or --config and --db for line counts (or all three)")
+    if tracks is not None:
+        metrics = tracking_metrics(gt, tracks, frames_detected(tracks))
+        shown = {f"{k} %" if isinstance(v, float) else k: 100 * v if isinstance(v, float) else v
+                 for k, v in metrics.items()}  # fmt: skip
+        _print_table(f"Tracks vs ground truth ({tracks.name})", pd.DataFrame([shown]))
+    if config is None or db is None:
+        return
     site = load_config(config)
     store = EventStore(db, create=False)
     cam = _camera_for(site, camera, video)

@@ -60,6 +60,7 @@ class SourceCounter:
             self.pacer = DetectionPacer(fps, self.tracker.activation_threshold)
         self.stride = stride or fixed_stride(fps)  # without pacing; the pacer starts from it too
         self.began: datetime | None = None
+        self.tracks = sv.Detections.empty()  # the last frame's tracks (tracker_id -1: not confirmed)
         self._periods = -1  # frame periods from the first frame to the last one counted
 
     def update(self, frame: FrameInfo, detections: sv.Detections) -> list[CountEvent]:
@@ -69,10 +70,12 @@ class SourceCounter:
         periods = round((frame.timestamp - self.began).total_seconds() * self.fps)
         self._periods = periods = max(periods, self._periods + 1)
         seconds = periods / self.fps
-        tracks = detections if self.tracker is None else self.tracker.update(detections, seconds)
+        if self.tracker is not None:
+            detections = self.tracker.update(detections, seconds)
+        self.tracks = detections
         if self.pacer is not None:
-            self.pacer.update(tracks, seconds)
-        return count_all(self.counters, tracks, frame)
+            self.pacer.update(detections, seconds)
+        return count_all(self.counters, detections, frame)
 
     def stride_after_reading(self, decoded: int) -> int:
         """Frames a reader steps after its ``decoded``-th frame (waits on the pacer when pacing)."""

@@ -136,3 +136,57 @@ def compare_lines(
             gt > 0, 100.0 * (table[f"counted_{direction}"] - gt) / gt.where(gt > 0, 1), np.nan
         )
     return table.reset_index()
+
+
+def tracking_metrics(
+    gt: str | Path, tracks: str | Path, frames: Sequence[int] | None = None
+) -> dict[str, float]:
+    """Tracker-benchmark metrics of a MOT tracks file against MOT ground truth, over ``frames``
+    (1-based; default: every frame), computed by ``trackers.eval`` (TrackEval's definitions).
+
+    Detection precision and recall are CLEAR's, at IoU 0.5. Only the frames listed are compared,
+    renumbered in order, so a paced run is judged on the frames its detector ran on.
+    """
+    import tempfile
+
+    from trackers.eval import evaluate_mot_sequence
+
+    kept = None if frames is None else {number: k + 1 for k, number in enumerate(sorted(set(frames)))}
+    compared: dict[str, list[list[str]]] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for name, path in (("gt", Path(gt)), ("tracks", Path(tracks))):
+            rows = _mot_rows(path)
+            if kept is not None:
+                rows = [[str(kept[int(float(r[0]))]), *r[1:]] for r in rows if int(float(r[0])) in kept]
+            if not rows:
+                raise CrowdcountError(f"{path}: no rows on the frames compared")
+            compared[name] = rows
+            (Path(folder) / f"{name}.txt").write_text("".join(",".join(r) + "\n" for r in rows), "utf-8")
+        result = evaluate_mot_sequence(
+            Path(folder) / "gt.txt", Path(folder) / "tracks.txt", metrics=["CLEAR", "HOTA", "Identity"]
+        )
+    assert result.CLEAR is not None and result.HOTA is not None and result.Identity is not None
+    return {
+        "MOTA": result.CLEAR.MOTA,
+        "IDF1": result.Identity.IDF1,
+        "HOTA": result.HOTA.HOTA,
+        "precision": result.CLEAR.CLR_Pr,
+        "recall": result.CLEAR.CLR_Re,
+        "ID switches": result.CLEAR.IDSW,
+        "GT ids": len({row[1] for row in compared["gt"]}),
+        "track ids": len({row[1] for row in compared["tracks"]}),
+        "frames": len(kept) if kept is not None else len({row[0] for row in compared["gt"]}),
+    }
+
+
+def _mot_rows(path: Path) -> list[list[str]]:
+    """A MOT file's rows as fields; a one-line error for a file that is not one."""
+    if not path.is_file():
+        raise CrowdcountError(f"{path} not found")
+    rows = [line.strip().split(",") for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    try:
+        if any(len(row) < 6 for row in rows) or any(float(row[0]) < 1 for row in rows):
+            raise ValueError
+    except ValueError:
+        raise CrowdcountError(f"{path}: not MOT format (frame,id,x,y,w,h,...; frames from 1)") from None
+    return rows

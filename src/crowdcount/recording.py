@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import supervision as sv
+
 from crowdcount.archive import expected_span, find_recordings, recording_start
 from crowdcount.config import CameraConfig, CountingSettings, SiteConfig, check_in_frame
 from crowdcount.coverage import Span
@@ -109,8 +111,10 @@ def count_recording(
     detector: Detector,
     options: RunOptions,
     on_frame: Callable[[FrameInfo], None] | None = None,
+    on_tracks: Callable[[FrameInfo, sv.Detections], None] | None = None,
 ) -> FileOutcome:
-    """The per-file task: count one readable recording; its gaps say what could not be seen."""
+    """The per-file task: count one readable recording; its gaps say what could not be seen.
+    ``on_tracks`` gets each detected frame's tracks (e.g. a :class:`~crowdcount.mot.MotTrackWriter`)."""
     assert recording.start is not None and recording.fps and recording.info is not None
     began = time.perf_counter()
     info, fps = recording.info, recording.fps
@@ -118,7 +122,7 @@ def count_recording(
         detector = RegionDetector(detector, counter_region(camera, info.width, info.height))
     engine = SourceCounter(camera, settings, fps, options.stride)
     reader = FrameReader(recording.path, camera.id, recording.start, fps, engine.stride_after_reading)
-    result = count_frames(Prefetch(reader), detector, engine, on_frame)
+    result = count_frames(Prefetch(reader), detector, engine, on_frame, on_tracks)
     source = str(recording.path)
     if result.first is None or result.last is None:
         return FileOutcome(
@@ -175,6 +179,7 @@ def count_frames(
     detector: Detector,
     engine: SourceCounter,
     on_frame: Callable[[FrameInfo], None] | None = None,
+    on_tracks: Callable[[FrameInfo, sv.Detections], None] | None = None,
 ) -> CountResult:
     """Detect every frame and count it through ``engine``; Ctrl-C stops early but keeps what was
     counted. With a pacer, fewer than READ_AHEAD frames are detected at once (the reader waits on it)."""
@@ -184,6 +189,8 @@ def count_frames(
     try:
         for frame, detections in detected:
             result.events.extend(engine.update(frame.info, detections))
+            if on_tracks is not None:
+                on_tracks(frame.info, engine.tracks)
             result.first = result.first or frame.info
             result.last = frame.info
             result.frames += 1

@@ -83,7 +83,7 @@ def check_port_free(host: str, port: int) -> None:
             probe.bind((host, port))
         except OSError as error:
             raise CrowdcountError(
-                f"cannot listen on {host}:{port} ({error.strerror}); pick another --port"
+                f"cannot listen on {host}:{port} ({error.strerror}); pick another port"
             ) from None
 
 
