@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
 
 from crowdcount.config import LineConfig, parse_config
 from crowdcount.evaluate import compare_lines, ground_truth_events, load_mot_tracks, tracking_metrics
@@ -63,5 +64,5 @@ def test_saved_tracks_are_mot_rows_on_the_detected_frames_and_score_like_a_track
     metrics = tracking_metrics(pets_gt, tracks, detected)
     # Measured 2026-12-01 (README, "Measured"): MOTA 0.66, IDF1 0.66, precision 0.79, recall 0.92.
     assert metrics["recall"] > 0.85 and metrics["precision"] > 0.7 and 0.55 < metrics["IDF1"] <= 1
-    result = crowdcount("evaluate", "--gt", pets_gt, "--tracks", tracks)
+    result = crowdcount("evaluate", "--gt", pets_gt, "--tracks", tracks, env=os.environ | {"COLUMNS": "200"})
     assert result.returncode == 0 and "IDF1 %" in result.stdout, result.stderr

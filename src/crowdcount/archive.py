@@ -36,19 +36,30 @@ def in_time_range(moment: datetime) -> bool:
 
 
 def find_recordings(source: str) -> list[Path]:
-    """The video files of a camera's ``source``: one file, a folder (recursively) or a glob."""
+    """The recordings of a camera's ``source``: one file, a folder (recursively) or a glob. A
+    MOTChallenge sequence folder (``seqinfo.ini`` beside ``img1/``) is one recording."""
     path = Path(source)
     if any(ch in source for ch in "*?["):
         found = [Path(p) for p in glob.glob(source, recursive=True)]
         if not found:
             raise CrowdcountError(f"source {source}: no file matches this pattern")
+    elif (path / "seqinfo.ini").is_file():
+        return [path]
     elif path.is_dir():
         found = [p for p in path.rglob("*") if p.is_file()]
     elif path.exists():
         return [path]
     else:
         raise CrowdcountError(f"source {source} not found; check the camera's 'source' path")
-    videos = sorted(p for p in found if p.suffix.lower() in VIDEO_SUFFIXES)
+    sequences = sorted(p.parent for p in found if p.name == "seqinfo.ini")
+    videos = sorted(
+        [
+            p
+            for p in found
+            if p.suffix.lower() in VIDEO_SUFFIXES and not any(s in p.parents for s in sequences)
+        ]
+        + sequences
+    )
     if not videos:
         raise CrowdcountError(f"source {source}: no video files ({', '.join(sorted(VIDEO_SUFFIXES))})")
     return videos

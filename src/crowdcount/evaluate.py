@@ -173,10 +173,16 @@ def tracking_metrics(
         "precision": result.CLEAR.CLR_Pr,
         "recall": result.CLEAR.CLR_Re,
         "ID switches": result.CLEAR.IDSW,
-        "GT ids": len({row[1] for row in compared["gt"]}),
+        "GT ids": len({row[1] for row in compared["gt"] if _scored(row)}),
         "track ids": len({row[1] for row in compared["tracks"]}),
         "frames": len(kept) if kept is not None else len({row[0] for row in compared["gt"]}),
     }
+
+
+def _scored(row: list[str]) -> bool:
+    """Whether a ground-truth row is a person to find (TrackEval's rule: considered, class 1)."""
+    considered = len(row) < 7 or float(row[6]) != 0
+    return considered and (len(row) < 8 or int(float(row[7])) == 1)
 
 
 def _mot_rows(path: Path) -> list[list[str]]:

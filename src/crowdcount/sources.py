@@ -1,7 +1,8 @@
-"""Video files -> Frame iterators with wall-clock timestamps."""
+"""Video files (and MOTChallenge image sequences) -> Frame iterators with wall-clock timestamps."""
 
 from __future__ import annotations
 
+import configparser
 import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -31,11 +32,45 @@ class VideoInfo:
     frame_count: int
 
 
+@dataclass(frozen=True)
+class ImageSequence:
+    """A MOTChallenge sequence folder: numbered frames in ``img1/`` and a ``seqinfo.ini``."""
+
+    pattern: str  # the frames' path with a printf-style number, as OpenCV's image reader takes it
+    fps: float
+    frames: int
+
+
+def mot_sequence(path: Path) -> ImageSequence | None:
+    """The image sequence a folder holds (``seqinfo.ini`` with ``frameRate``, ``imDir``, ``imExt``),
+    or None for any other folder or file."""
+    info = path / "seqinfo.ini"
+    if not path.is_dir() or not info.is_file():
+        return None
+    parser = configparser.ConfigParser()
+    try:
+        parser.read(info, encoding="utf-8")
+        sequence = parser["Sequence"]
+        fps = float(sequence.get("frameRate", "0"))
+        folder, suffix = path / sequence.get("imDir", "img1"), sequence.get("imExt", ".jpg")
+    except (configparser.Error, KeyError, ValueError, UnicodeDecodeError):
+        raise CrowdcountError(
+            f"{info}: not a MOTChallenge seqinfo.ini ([Sequence] frameRate, imDir, imExt)"
+        ) from None
+    images = sorted(p for p in folder.glob(f"*{suffix}") if p.stem.isdigit())
+    if not images:
+        raise CrowdcountError(f"{path}: no numbered {suffix} frames in {folder.name}/")
+    return ImageSequence(str(folder / f"%0{len(images[0].stem)}d{suffix}"), fps, len(images))
+
+
 def _open(path: Path) -> cv2.VideoCapture:
     if not path.exists():
         raise CrowdcountError(f"video {path} not found; check the path")
     if path.is_dir():
-        raise CrowdcountError(f"video {path} is a folder; pass a video file")
+        sequence = mot_sequence(path)
+        if sequence is None:
+            raise CrowdcountError(f"video {path} is a folder; pass a video file or a MOTChallenge sequence")
+        return cv2.VideoCapture(sequence.pattern, cv2.CAP_IMAGES)
     if path.stat().st_size == 0:
         raise CrowdcountError(f"video {path} is empty (0 bytes)")
     capture = cv2.VideoCapture(str(path))
@@ -53,12 +88,13 @@ def probe_video(path: str | Path) -> VideoInfo:
         ok, image = capture.read()
         if not ok or image is None:
             raise CrowdcountError(f"video {path} has no decodable frame (empty, truncated or corrupt)")
+        sequence = mot_sequence(path)
         return VideoInfo(
             path=str(path),
             width=image.shape[1],
             height=image.shape[0],
-            fps=float(capture.get(cv2.CAP_PROP_FPS) or 0.0),
-            frame_count=int(capture.get(cv2.CAP_PROP_FRAME_COUNT) or 0),
+            fps=sequence.fps if sequence else max(float(capture.get(cv2.CAP_PROP_FPS) or 0.0), 0.0),
+            frame_count=sequence.frames if sequence else int(capture.get(cv2.CAP_PROP_FRAME_COUNT) or 0),
         )
     finally:
         capture.release()
