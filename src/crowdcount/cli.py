@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 import sys
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -195,10 +195,24 @@ def process(
     for gap in outcome.gaps:
         console.print(f"[yellow]gap[/] {gap.start:%H:%M:%S}-{gap.end:%H:%M:%S}: {gap.reason}")
     _print_totals(cam, outcome.events)
+    _warn_still(outcome)
     if refused is not None:
         _unsaved_error(store, refused, f"the {len(outcome.events)} events are kept in {kept}")
     if outcome.status == "interrupted":
         raise typer.Exit(130)
+
+
+def _warn_still(outcome: FileOutcome) -> None:
+    """Name the tracks that stood still for minutes, with the ``ignore`` polygon that masks each."""
+    for still in outcome.still:
+        at = outcome.record.start + timedelta(seconds=still.since_s) if outcome.record else None
+        when = f" from {at:%H:%M:%S}" if at else ""
+        console.print(
+            f"[yellow]warning[/] {Path(outcome.source).name}: track {still.track_id} stood still for "
+            f"{still.seconds:.0f} s{when}; if it is not a person (a sign, a statue), mask it in camera "
+            f"{outcome.camera!r}: ignore: [{{polygon: {still.mask()}}}]",
+            highlight=False,
+        )
 
 
 def _load_kept(store: EventStore) -> None:
@@ -325,6 +339,8 @@ def run(
     manifest_path = out / "run-manifest.json"
     manifest_path.write_text(json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8")
     _print_run(site_run.outcomes, manifest)
+    for outcome in site_run.outcomes:
+        _warn_still(outcome)
     console.print(f"-> {store.shown_url}; manifest {manifest_path}")
     totals = manifest["totals"]
     if site_run.store_failure is not None:

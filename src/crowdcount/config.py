@@ -90,25 +90,46 @@ class ZoneConfig(_Strict):
 
     @model_validator(mode="after")
     def _simple_polygon(self) -> ZoneConfig:
-        vertices = self.vertices
-        repeated = (np.abs(np.diff(vertices, axis=0, append=vertices[:1])).sum(axis=1) == 0).nonzero()[0]
-        if len(repeated):
-            k = int(repeated[0])
-            if k == len(vertices) - 1:
-                raise ValueError(
-                    "the last point repeats the first; list each corner once (a zone closes itself)"
-                )
-            raise ValueError(f"points {k} and {k + 1} are the same corner; list each corner once")
-        flat = np.linalg.matrix_rank(vertices - vertices[0], tol=1e-6) < 2  # every corner on one line
-        if not flat and polygon_self_intersects(vertices):
-            raise ValueError("polygon crosses itself; list its corners in order around it")
-        if flat or polygon_area(vertices) < 1.0:
-            raise ValueError("polygon has no area (points are collinear or repeated)")
+        check_polygon(self.vertices)
         return self
 
     @property
     def vertices(self) -> np.ndarray:
         return np.asarray(self.polygon, dtype=float)
+
+
+class IgnoreConfig(_Strict):
+    """A region of the image where nothing is a person (a sign, a statue, a screen): detections
+    whose anchor lies inside are dropped before tracking, so they hold no zone and cross no line."""
+
+    polygon: list[Point] = Field(min_length=3)
+    note: str | None = None  # what it is, for whoever reads the config
+
+    @model_validator(mode="after")
+    def _simple_polygon(self) -> IgnoreConfig:
+        check_polygon(self.vertices)
+        return self
+
+    @property
+    def vertices(self) -> np.ndarray:
+        return np.asarray(self.polygon, dtype=float)
+
+
+def check_polygon(vertices: np.ndarray) -> None:
+    """Raise ValueError (a config error) for a polygon that is not simple, flat or lists a corner twice."""
+    repeated = (np.abs(np.diff(vertices, axis=0, append=vertices[:1])).sum(axis=1) == 0).nonzero()[0]
+    if len(repeated):
+        k = int(repeated[0])
+        if k == len(vertices) - 1:
+            raise ValueError(
+                "the last point repeats the first; list each corner once (a polygon closes itself)"
+            )
+        raise ValueError(f"points {k} and {k + 1} are the same corner; list each corner once")
+    flat = np.linalg.matrix_rank(vertices - vertices[0], tol=1e-6) < 2  # every corner on one line
+    if not flat and polygon_self_intersects(vertices):
+        raise ValueError("polygon crosses itself; list its corners in order around it")
+    if flat or polygon_area(vertices) < 1.0:
+        raise ValueError("polygon has no area (points are collinear or repeated)")
 
 
 class CameraConfig(_Strict):
@@ -129,6 +150,7 @@ class CameraConfig(_Strict):
 
     lines: list[LineConfig] = []
     zones: list[ZoneConfig] = []
+    ignore: list[IgnoreConfig] = []
     counting: CountingSettings | None = None
 
     @field_validator("filename_pattern")
@@ -299,6 +321,7 @@ def check_in_frame(camera: CameraConfig, width: int, height: int) -> None:
     """Raise a one-line error if a line or zone point lies outside a width x height frame."""
     shapes: list[tuple[str, str, list[Point]]] = [("line", c.id, c.points) for c in camera.lines]
     shapes += [("zone", c.id, c.polygon) for c in camera.zones]
+    shapes += [("ignore polygon", str(k), c.polygon) for k, c in enumerate(camera.ignore)]
     for kind, counter_id, points in shapes:
         for k, (x, y) in enumerate(points):
             if not (0 <= x <= width and 0 <= y <= height):

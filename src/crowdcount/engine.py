@@ -7,18 +7,25 @@ Batch runs, live cameras, Ray tasks and ground-truth evaluation all count throug
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
+import numpy as np
+import shapely
 import supervision as sv
 
 from crowdcount.config import CameraConfig, CountingSettings
 from crowdcount.count import Counter, count_all, counters_for
 from crowdcount.datatypes import CountEvent, FrameInfo
+from crowdcount.geometry import anchor_points
 from crowdcount.pacing import DetectionPacer, fixed_stride
+from crowdcount.stillness import StillnessWatch
 from crowdcount.track import Tracker
 
 
 class SourceCounter:
-    """Owns the tracker, the line and zone counters and the detection pacer of one source.
+    """Owns the tracker, the line and zone counters, the detection pacer and the watch for things
+    that stand still, of one source. Detections inside the camera's ``ignore`` polygons are dropped
+    before tracking.
 
     ``stride`` fixes how many video frames lie between two detections; ``None`` lets the
     pacer choose it from how fast the tracked people move (see :mod:`crowdcount.pacing`).
@@ -61,6 +68,9 @@ class SourceCounter:
         self.stride = stride or fixed_stride(fps)  # without pacing; the pacer starts from it too
         self.began: datetime | None = None
         self.tracks = sv.Detections.empty()  # the last frame's tracks (tracker_id -1: not confirmed)
+        self.anchor = settings.anchor
+        self.ignored = [shapely.Polygon(region.vertices) for region in camera.ignore]
+        self.stillness = StillnessWatch(settings.anchor)  # what stands still for minutes (a sign?)
         self._periods = -1  # frame periods from the first frame to the last one counted
 
     def update(self, frame: FrameInfo, detections: sv.Detections) -> list[CountEvent]:
@@ -70,12 +80,20 @@ class SourceCounter:
         periods = round((frame.timestamp - self.began).total_seconds() * self.fps)
         self._periods = periods = max(periods, self._periods + 1)
         seconds = periods / self.fps
+        if self.ignored and len(detections):
+            detections = cast(sv.Detections, detections[~self._in_ignored(detections)])
         if self.tracker is not None:
             detections = self.tracker.update(detections, seconds)
         self.tracks = detections
+        self.stillness.update(detections, seconds)
         if self.pacer is not None:
             self.pacer.update(detections, seconds)
         return count_all(self.counters, detections, frame)
+
+    def _in_ignored(self, detections: sv.Detections) -> np.ndarray:
+        """Which detections have their anchor inside an ``ignore`` polygon."""
+        points = shapely.points(anchor_points(detections.xyxy, self.anchor))
+        return np.any([shapely.contains(region, points) for region in self.ignored], axis=0)
 
     def stride_after_reading(self, decoded: int) -> int:
         """Frames a reader steps after its ``decoded``-th frame (waits on the pacer when pacing)."""

@@ -24,6 +24,7 @@ from crowdcount.errors import CrowdcountError
 from crowdcount.pacing import READ_AHEAD
 from crowdcount.roi import RegionDetector, counter_region
 from crowdcount.sources import FrameReader, Prefetch, VideoInfo, effective_fps, probe_video
+from crowdcount.stillness import StillTrack
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class FileOutcome:
     gaps: list[Gap] = field(default_factory=list)
     seconds: float = 0.0
     frames_read: int = 0  # video frames gone through, detected or stepped over
+    still: list[StillTrack] = field(default_factory=list)  # tracks that stood still for minutes
 
 
 @dataclass(frozen=True)
@@ -159,8 +161,9 @@ def count_recording(
     reason = "; ".join(g.reason for g in gaps)
     read = reader.end_index or result.last.index + 1  # end_index: unset when interrupted
     return FileOutcome(
-        camera.id, source, status, reason, record, result.events, gaps, time.perf_counter() - began, read
-    )
+        camera.id, source, status, reason, record, result.events, gaps, time.perf_counter() - began, read,
+        engine.stillness.found(),
+    )  # fmt: skip
 
 
 @dataclass

@@ -157,6 +157,9 @@ class SiteRun:
                 "frames": record.frames if record else 0, "events": len(events),
                 "gaps": [{"start": g.start.isoformat(), "end": g.end.isoformat(), "reason": g.reason}
                          for g in outcome.gaps],
+                "still_tracks": [{"track": s.track_id, "since_s": round(s.since_s, 1),
+                                  "seconds": round(s.seconds, 1), "ignore_polygon": s.mask()}
+                                 for s in outcome.still],
             })  # fmt: skip
         model = Path(self.options.detector.model.reference)
         statuses = [f["status"] for f in files]

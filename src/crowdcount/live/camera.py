@@ -105,6 +105,11 @@ class CameraSession:
     def _end_connection(self) -> None:
         if self._connection is not None:
             self._pending += self._connection.engine.finish()
+            for still in self._connection.engine.stillness.found():
+                log.warning(
+                    "camera %s: track %d stood still for %.0f s; if it is not a person, mask it: "
+                    "ignore: [{polygon: %s}]", self.camera.id, still.track_id, still.seconds, still.mask(),
+                )  # fmt: skip
             self._connection = None
 
     @property
