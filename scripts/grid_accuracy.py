@@ -5,7 +5,10 @@ detection by how fast people move, against fixed strides.
 The example's two lines see 45 ground-truth crossings, so one miscount moves their error by
 2-17 %; the grid's 31 lines see about 600, and tell a real change in tracking from chance.
 
-    python scripts/grid_accuracy.py [--speeds 1 2] [--strides 1 2 3]
+    python scripts/grid_accuracy.py [--speeds 1 2] [--strides 1 2 3] [--trackers bytetrack ocsort botsort]
+
+At the clip's own speed it also scores the tracks against the ground truth (MOTA, IDF1, HOTA, by
+``trackers.eval``), so trackers and their settings can be compared on identities and on counts.
 """
 
 from __future__ import annotations
@@ -28,24 +31,40 @@ FPS = 7.0  # PETS' real frame rate
 
 
 def count_on_grid(
-    video: Path, truth_tracks: dict[int, sv.Detections], model: Path, stride: int | None = None
-) -> dict[str, Any]:
-    """Count ``video`` (PETS-sized) on a 40-pixel grid of lines; miscounted share, bias, frames."""
+    video: Path, truth_tracks: dict[int, sv.Detections], model: Path, stride: int | None = None,
+    tracker: str = "bytetrack", gt: Path | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    """Count ``video`` (PETS-sized) on a 40-pixel grid of lines with ``tracker``; miscounted share,
+    bias, frames, and with the ``gt`` file of this very clip, MOTA, IDF1 and HOTA of its tracks."""
     from crowdcount.config import load_config
     from crowdcount.detect import DetectorSpec, ModelChoice
-    from crowdcount.evaluate import compare_lines, grid_lines, ground_truth_events, miscounts
+    from crowdcount.evaluate import (
+        compare_lines,
+        grid_lines,
+        ground_truth_events,
+        miscounts,
+        tracking_metrics,
+    )
+    from crowdcount.mot import MotTrackWriter
     from crowdcount.recording import RunOptions, count_recording, probe_recording
 
     site = load_config(EXAMPLE)
-    camera = site.cameras[0].model_copy(update={"lines": grid_lines(768, 576), "zones": []})
-    settings = site.counting_for(camera)
+    settings = site.counting.model_copy(update={"tracker": tracker})
+    camera = site.cameras[0].model_copy(
+        update={"lines": grid_lines(768, 576), "zones": [], "counting": settings}
+    )
     spec = DetectorSpec(ModelChoice(str(model), "grid"), confidence=site.detector.confidence)
     options = RunOptions(spec, stride=stride)
     recording = probe_recording(site, camera, video, FPS)
     detector = spec.load()
     began = time.perf_counter()
-    outcome = count_recording(recording, camera, settings, detector, options)
-    seconds = time.perf_counter() - began
+    with tempfile.TemporaryDirectory() as folder:
+        saved = MotTrackWriter(Path(folder) / "tracks.txt")
+        outcome = count_recording(recording, camera, settings, detector, options, on_tracks=saved.write)
+        seconds = time.perf_counter() - began
+        saved.close()
+        identities = tracking_metrics(gt, saved.path, saved.frames) if gt is not None else {}
+    identities = {k: v for k, v in identities.items() if k in ("MOTA", "IDF1", "HOTA", "ID switches")}
     if outcome.record is None or recording.start is None:
         raise SystemExit(f"grid_accuracy: {video}: {outcome.reason}")
     truth = ground_truth_events(truth_tracks, camera, settings.anchor, recording.start, FPS)
@@ -53,7 +72,7 @@ def count_on_grid(
     miscounted, bias = miscounts(table)
     return {
         "miscounted": miscounted, "bias": bias, "crossings": int(table[["gt_in", "gt_out"]].to_numpy().sum()),
-        "detected": outcome.record.frames, "frames": len(truth_tracks), "seconds": seconds,
+        "detected": outcome.record.frames, "frames": len(truth_tracks), "seconds": seconds, **identities,
     }  # fmt: skip
 
 
@@ -66,6 +85,13 @@ def main() -> None:
     )
     parser.add_argument("--strides", type=int, nargs="+", default=[1, 2, 3], help="fixed strides to compare")
     parser.add_argument("--model", type=Path, default=SHARED / "models" / "yolox_nano.onnx")
+    parser.add_argument(
+        "--trackers",
+        nargs="+",
+        default=["bytetrack"],
+        choices=["bytetrack", "ocsort", "botsort"],
+        help="trackers to compare in turn",
+    )
     args = parser.parse_args()
     for path in (PETS / "vtest.avi", PETS / "gt" / "gt.txt", args.model):
         if not path.exists():
@@ -73,22 +99,30 @@ def main() -> None:
     from crowdcount.evaluate import faster_clip, load_mot_tracks
 
     truth = load_mot_tracks(PETS / "gt" / "gt.txt")
-    print(f"{'speed':>5} {'case':22} {'detected':>13} {'frames/s':>9} {'miscounted':>10} {'bias':>7}")
+    print(
+        f"{'speed':>5} {'tracker':9} {'case':16} {'detected':>9} {'frames/s':>8} {'miscounted':>10} "
+        f"{'bias':>7} {'MOTA':>5} {'IDF1':>5} {'HOTA':>5}"
+    )
     with tempfile.TemporaryDirectory() as folder:
         for speed in args.speeds:
             video, tracks = PETS / "vtest.avi", truth
             if speed > 1:
                 video, tracks = faster_clip(video, Path(folder) / f"pets-x{speed}.avi", speed, truth)
-            for stride in [None, *args.strides]:
-                result = count_on_grid(video, tracks, args.model, stride)
-                case = "default (paced)" if stride is None else f"--stride {stride}"
-                detected = f"{result['detected']}/{result['frames']}"
-                print(
-                    f"{speed:>4}x {case:22} {detected:>13} {result['frames'] / result['seconds']:9.1f} "
-                    f"{100 * result['miscounted']:9.1f}% {100 * result['bias']:+6.1f}%  "
-                    f"({result['crossings']} crossings)",
-                    flush=True,
-                )
+            gt = PETS / "gt" / "gt.txt" if speed == 1 else None  # the faster clips' frames are renumbered
+            for tracker in args.trackers:
+                for stride in [None, *args.strides]:
+                    result = count_on_grid(video, tracks, args.model, stride, tracker, gt)
+                    case = "default (paced)" if stride is None else f"--stride {stride}"
+                    detected = f"{result['detected']}/{result['frames']}"
+                    identity = " ".join(f"{100 * result[k]:5.1f}" if k in result else "    -"
+                                        for k in ("MOTA", "IDF1", "HOTA"))  # fmt: skip
+                    rate = result["frames"] / result["seconds"]
+                    print(
+                        f"{speed:>4}x {tracker:9} {case:16} {detected:>9} {rate:8.1f} "
+                        f"{100 * result['miscounted']:9.1f}% {100 * result['bias']:+6.1f}% {identity}  "
+                        f"({result['crossings']} crossings)",
+                        flush=True,
+                    )
 
 
 if __name__ == "__main__":

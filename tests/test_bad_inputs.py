@@ -66,6 +66,7 @@ CONFIGS = {  # {name} in a case's command line: NAME.yaml
     "huge": line(points=[[1e308, 0], [1e308, 60]]),
     "corner": zone([[0, 0], [60, 0], [60, 0], [60, 60], [0, 60]]),
     "closed": zone([[0, 0], [60, 0], [60, 60], [0, 60], [0, 0]]),
+    "sort": config(counting={"tracker": "sort"}),
 }
 
 PROCESS = "process {clip} -c {good} --db {db}"
@@ -79,6 +80,7 @@ CASES = [
     Case("coordinate 1e308", "process {clip} -c {huge} --db {db}", "lines[0].points"),
     Case("repeated zone corner", "process {clip} -c {corner} --db {db}", "same corner"),
     Case("zone closed by hand", "process {clip} -c {closed} --db {db}", "repeats the first"),
+    Case("unknown tracker", "process {clip} -c {sort} --db {db}", "'bytetrack', 'ocsort' or 'botsort'"),
     Case("export into a file's folder", "export --db {db} --out {db}/y.csv", "is a file, not a folder"),
     Case("process --db inside a file", "process {clip} -c {good} --db {db}/y.db", "is a file"),
     Case("run --out inside a file", "run -c {good} --db {db} --out {db}/run", "is a file"),

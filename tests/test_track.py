@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import pytest
+
 from crowdcount.detect import load_detector, resolve_model
 from crowdcount.sources import read_frames
-from crowdcount.track import Tracker
+from crowdcount.track import TRACKERS, Tracker
 from helpers import START
 
 
-def track_ids(video, model, frames: int) -> list[set[int]]:
+def track_ids(video, model, frames: int, kind: str = "bytetrack") -> list[set[int]]:
     detector = load_detector(resolve_model(str(model)))
-    tracker = Tracker(frame_rate=7)
+    tracker = Tracker(7, kind)  # type: ignore[arg-type]
     ids = []
     for frame in read_frames(video, "cam", START, 7.0):
         if frame.info.index >= frames:
@@ -20,10 +22,11 @@ def track_ids(video, model, frames: int) -> list[set[int]]:
     return ids
 
 
-def test_people_keep_their_ids_and_a_new_source_starts_again(pets_video, yolox_model):
-    first = track_ids(pets_video, yolox_model, 15)
+@pytest.mark.parametrize("kind", TRACKERS)
+def test_people_keep_their_ids_and_a_new_source_starts_again(pets_video, yolox_model, kind):
+    first = track_ids(pets_video, yolox_model, 15, kind)
     assert first[0] <= {-1}  # nobody is confirmed on their first sighting
     steady = set.intersection(*first[5:])
     assert len(steady - {-1}) >= 3  # several people tracked under one id throughout
-    again = track_ids(pets_video, yolox_model, 15)
+    again = track_ids(pets_video, yolox_model, 15, kind)
     assert again == first  # ids restart per source, deterministically

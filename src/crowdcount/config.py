@@ -16,7 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from crowdcount.archive import FIRST_YEAR, LAST_YEAR, compile_filename_pattern, in_time_range
-from crowdcount.datatypes import CounterInfo, counter_key
+from crowdcount.datatypes import CounterInfo, TrackerKind, counter_key
 from crowdcount.errors import CrowdcountError
 from crowdcount.geometry import Anchor, polygon_area, polygon_self_intersects
 from crowdcount.sources import MAX_FPS, MIN_FPS
@@ -40,6 +40,7 @@ class CountingSettings(_Strict):
     forget_after_frames: int = Field(
         90, ge=1, description="frames a track may be unseen before its state is dropped"
     )
+    tracker: TrackerKind = "bytetrack"  # ocsort, botsort: see README, "Tracking"
 
 
 class DetectorSettings(_Strict):

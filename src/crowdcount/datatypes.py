@@ -13,6 +13,7 @@ from crowdcount.coverage import Span
 CounterType = Literal["line", "zone"]
 EventKind = Literal["cross", "enter", "exit"]
 Direction = Literal["in", "out"]
+TrackerKind = Literal["bytetrack", "ocsort", "botsort"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -61,7 +61,7 @@ class SourceCounter:
         self.fps = fps
         self.counters: list[Counter] = counters_for(camera, settings)
         self.tracker_frame_rate = fps / (stride or 1)
-        self.tracker = None if tracked else Tracker(frame_rate=self.tracker_frame_rate)
+        self.tracker = None if tracked else Tracker(self.tracker_frame_rate, settings.tracker)
         self.pacer: DetectionPacer | None = None
         if stride is None and self.tracker is not None:
             self.pacer = DetectionPacer(fps, self.tracker.activation_threshold)

@@ -1,15 +1,22 @@
-"""Tracker adapter: ByteTrack from the ``trackers`` package, ids >= 0 for confirmed tracks."""
+"""Tracker adapter: ByteTrack, OC-SORT or BoT-SORT from the ``trackers`` package; ids >= 0 for
+confirmed tracks. The same knobs (how long a lost track is kept, the confidence that starts one,
+how many sightings confirm it) mean the same for each."""
 
 from __future__ import annotations
 
 import supervision as sv
-from trackers import ByteTrackTracker
+from trackers import BoTSORTTracker, ByteTrackTracker, OCSORTTracker
+
+from crowdcount.datatypes import TrackerKind
+
+TRACKERS: tuple[TrackerKind, ...] = ("bytetrack", "ocsort", "botsort")
 
 
 class Tracker:
     """Gives detections stable ids over time; one instance per source (ids count from 0).
 
-    Unconfirmed tracks carry id -1 and are never counted.
+    Unconfirmed tracks carry id -1 and are never counted. BoT-SORT runs without its camera-motion
+    compensation (fixed CCTV cameras do not move, and the engine never sees images).
 
     Example:
         >>> import numpy as np, supervision as sv
@@ -22,21 +29,46 @@ class Tracker:
     def __init__(
         self,
         frame_rate: float,
+        kind: TrackerKind = "bytetrack",
         lost_track_seconds: float = 1.5,
         activation_threshold: float = 0.45,
         high_confidence: float = 0.5,
         min_consecutive_frames: int = 2,
         min_iou: float = 0.1,
     ) -> None:
+        self.kind = kind
         self.activation_threshold = activation_threshold  # confidence a detection needs to start a track
-        self._tracker = ByteTrackTracker(
-            lost_track_buffer=round(lost_track_seconds * 30),  # the library counts 30 fps frames
-            frame_rate=frame_rate,
-            track_activation_threshold=activation_threshold,
-            minimum_consecutive_frames=min_consecutive_frames,
-            minimum_iou_threshold=min_iou,
-            high_conf_det_threshold=high_confidence,
-        )
+        lost = round(lost_track_seconds * 30)  # the library counts 30 fps frames
+        self._tracker: ByteTrackTracker | OCSORTTracker | BoTSORTTracker
+        if kind == "bytetrack":
+            self._tracker = ByteTrackTracker(
+                lost_track_buffer=lost,
+                frame_rate=frame_rate,
+                track_activation_threshold=activation_threshold,
+                minimum_consecutive_frames=min_consecutive_frames,
+                minimum_iou_threshold=min_iou,
+                high_conf_det_threshold=high_confidence,
+            )
+        elif kind == "ocsort":
+            self._tracker = OCSORTTracker(
+                lost_track_buffer=lost,
+                frame_rate=frame_rate,
+                minimum_consecutive_frames=min_consecutive_frames,
+                minimum_iou_threshold=min_iou,
+                high_conf_det_threshold=high_confidence,
+            )
+        elif kind == "botsort":
+            self._tracker = BoTSORTTracker(
+                lost_track_buffer=lost,
+                frame_rate=frame_rate,
+                track_activation_threshold=activation_threshold,
+                minimum_consecutive_frames=min_consecutive_frames,
+                high_conf_det_threshold=high_confidence,
+                enable_cmc=False,
+                instant_first_frame_activation=False,  # as the others: confirmed on a later sighting
+            )
+        else:
+            raise ValueError(f"unknown tracker {kind!r}; use one of {', '.join(TRACKERS)}")
 
     def update(self, detections: sv.Detections, timestamp_s: float) -> sv.Detections:
         """Associate one frame's detections; ``timestamp_s`` is seconds since the source start."""
