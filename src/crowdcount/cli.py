@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import sys
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -26,10 +27,11 @@ from crowdcount.aggregate import (
     parse_interval,
     zone_totals,
 )
+from crowdcount.cards import find_models
 from crowdcount.cluster import LOCAL, connect, count_on_ray, pack_model
 from crowdcount.config import CameraConfig, SiteConfig, alert_thresholds, counter_infos, load_config
 from crowdcount.datatypes import CountEvent, FrameInfo
-from crowdcount.detect import DetectorSpec, export_ultralytics, resolve_model
+from crowdcount.detect import MODEL_DIR_ENV, DetectorSpec, export_ultralytics, resolve_model
 from crowdcount.errors import CrowdcountError
 from crowdcount.evaluate import compare_lines, ground_truth_events, load_mot_tracks, tracking_metrics
 from crowdcount.export import Format, write_table
@@ -613,6 +615,36 @@ def import_kept(
         return
     for path, events in load(store, paths):
         console.print(f"{path.name}: {events} events -> {store.shown_url}")
+
+
+@app.command(epilog="Example: crowdcount models --dir ../shared/models")
+def models(
+    folder: Annotated[
+        list[Path] | None,
+        typer.Option("--dir", help="Folders to search (default: $CROWDCOUNT_MODEL_DIR and models/)."),
+    ] = None,
+) -> None:  # fmt: skip
+    """List the detector models found, with their format, input size, licence and data terms.
+
+    What a model is comes from its card (WEIGHTS.card.yaml beside it, or crowdcount's built-in
+    cards by file hash), never from its name; a model without one is listed as such.
+    """
+    folders = folder or [Path(d) for d in [os.environ.get(MODEL_DIR_ENV)] if d] + [Path("models")]
+    found = find_models(folders)
+    if not found:
+        searched = ", ".join(f"{f}/" for f in folders)
+        console.print(f"no models found in {searched}; see models/README.md")
+        return
+    rows = []
+    for model in found:
+        card = model.card
+        size = f"{card.input_size[1]}x{card.input_size[0]}" if card and card.input_size else "-"
+        rows.append({
+            "file": str(model.path), "format": model.format, "model": card.name if card else "(no card)",
+            "export input": size, "licence": card.licence if card else "unknown",
+            "training data": card.data_terms if card and card.data_terms else "-",
+        })  # fmt: skip
+    _print_table("Models", pd.DataFrame(rows))
 
 
 class ModelFormat(StrEnum):

@@ -28,6 +28,7 @@ import cv2
 import numpy as np
 import supervision as sv
 
+from crowdcount.cards import ModelCard, card_for
 from crowdcount.errors import CrowdcountError, first_line, plain_line
 
 if TYPE_CHECKING:
@@ -211,16 +212,17 @@ def decode_yolox(
     )
 
 
-def yolox_for_people(path: str | Path) -> bytes:
+def yolox_for_people(path: str | Path, card: ModelCard | None = None) -> bytes:
     """A YOLOX export made fit for counting people, serialized; the same person scores as the export.
 
     * input height and width free: frames run at their own aspect ratio and any ``imgsz``;
-    * input ``uint8`` HxWx3 (BGR, as OpenCV decodes): the cast and transpose run inside the graph;
+    * input ``uint8`` HxWx3 (BGR, as OpenCV decodes): the cast, the ``card``'s conversion (channel
+      order, scale, mean and std) and the transpose run inside the graph;
     * a person-only class head: the 79 other class channels of YOLOX's ``cls_preds`` convolutions
       are never computed, and each output row is ``x, y, w, h, objectness, person``.
     """
     import onnx
-    from onnx import TensorProto, helper
+    from onnx import TensorProto, helper, numpy_helper
 
     model = onnx.load(str(path))
     graph = model.graph
@@ -233,11 +235,47 @@ def yolox_for_people(path: str | Path) -> bytes:
     del graph.value_info[:]  # shapes inferred for the fixed size
     _keep_person_class_only(graph)
     hwc = helper.make_tensor_value_info("image_hwc", TensorProto.UINT8, [1, "height", "width", 3])
-    graph.node.insert(0, helper.make_node("Transpose", ["image_float_hwc"], [image.name], perm=[0, 3, 1, 2]))
-    graph.node.insert(0, helper.make_node("Cast", [hwc.name], ["image_float_hwc"], to=TensorProto.FLOAT))
+    steps = [helper.make_node("Cast", [hwc.name], ["pixels_0"], to=TensorProto.FLOAT)]
+    for op, constant in _conversion(card or ModelCard("YOLOX export")):
+        before, after = f"pixels_{len(steps) - 1}", f"pixels_{len(steps)}"
+        graph.initializer.append(numpy_helper.from_array(constant, f"{after}_constant"))
+        node = helper.make_node(op, [before, f"{after}_constant"], [after])
+        if op == "Gather":  # picks channels on the last axis
+            node.attribute.append(helper.make_attribute("axis", 3))
+        steps.append(node)
+    last = f"pixels_{len(steps) - 1}"
+    steps.append(helper.make_node("Transpose", [last], [image.name], perm=[0, 3, 1, 2]))
+    for position, node in enumerate(steps):
+        graph.node.insert(position, node)
     graph.input.remove(image)
     graph.input.insert(0, hwc)
     return model.SerializeToString()
+
+
+def _conversion(card: ModelCard) -> list[tuple[str, np.ndarray]]:
+    """The ONNX ops (and their constants) that turn a 0-255 BGR HWC frame into what ``card`` wants."""
+    steps: list[tuple[str, np.ndarray]] = []
+    if card.channels == "rgb":
+        steps.append(("Gather", np.array([2, 1, 0], dtype=np.int64)))
+    if card.scale != 1.0:
+        steps.append(("Mul", np.array(card.scale, dtype=np.float32)))
+    if card.mean is not None and card.std is not None:
+        steps.append(("Sub", np.array(card.mean, dtype=np.float32).reshape(1, 1, 1, 3)))
+        steps.append(("Div", np.array(card.std, dtype=np.float32).reshape(1, 1, 1, 3)))
+    return steps
+
+
+def convert_pixels(canvas: np.ndarray, card: ModelCard) -> np.ndarray:
+    """What :func:`_conversion` does in the graph, in numpy: an HWC uint8 canvas as the float32
+    1xCxHxW tensor the card's network takes."""
+    pixels = canvas.astype(np.float32)
+    if card.channels == "rgb":
+        pixels = pixels[..., ::-1]
+    pixels *= np.float32(card.scale)
+    if card.mean is not None and card.std is not None:
+        pixels -= np.asarray(card.mean, np.float32)
+        pixels /= np.asarray(card.std, np.float32)
+    return np.ascontiguousarray(pixels.transpose(2, 0, 1)[None], dtype=np.float32)
 
 
 def _keep_person_class_only(graph: onnx.GraphProto) -> None:
@@ -277,14 +315,19 @@ class YoloxOnnxDetector:
     instead of the export's 416x416: 1.3x faster), at any ``imgsz``, through a person-only head
     that takes the decoded uint8 frame as it is. A graph that does not run so (checked once, at
     a non-square size) is used as exported: square, fixed size.
+
+    How the network wants its pixels (channel order, scale, mean and std) comes from its model
+    card (:mod:`crowdcount.cards`): the card beside the file, or the built-in one for its hash,
+    else YOLOX's own convention (BGR, 0-255).
     """
 
     def __init__(
         self, path: str | Path, imgsz: int | None = None, confidence: float = 0.1, threads: int = 0,
-        prepare: bool = True,
+        prepare: bool = True, card: ModelCard | None = None,
     ) -> None:  # fmt: skip
         import onnxruntime as ort
 
+        self.card = card or card_for(path) or ModelCard(f"YOLOX export {Path(path).name}")
         self.options = ort.SessionOptions()
         self.options.intra_op_num_threads = threads
         self.options.log_severity_level = 4  # its failures come back as exceptions, said in one line
@@ -295,11 +338,17 @@ class YoloxOnnxDetector:
                 f"{path}: its input {model_input.name!r} has shape {model_input.shape}; crowdcount runs "
                 "YOLOX exports whose input is one 1x3xHxW image (or Ultralytics exports, with their metadata)"
             )
-        fixed = model_input.shape[2] if isinstance(model_input.shape[2], int) else None
-        native = fixed or 416
+        height, width = model_input.shape[2:]
+        fixed = height if isinstance(height, int) else None
+        native = max(height, width) if isinstance(height, int) and isinstance(width, int) else 416
         self.prepared = prepare and self._use_prepared(path)
         if self.prepared:
             fixed = None
+        elif fixed is not None and height != width:
+            raise CrowdcountError(
+                f"{path}: a fixed {height}x{width} input that cannot be freed; export the model with "
+                "dynamic height and width (or square)"
+            )
         self.multiple = max(YOLOX_STRIDES) if fixed is None else None
         if fixed is not None and imgsz is not None and imgsz != fixed:
             raise CrowdcountError(
@@ -330,7 +379,7 @@ class YoloxOnnxDetector:
         """Use :func:`yolox_for_people`'s model if it runs at a non-square size, else keep the export."""
         height, width = 2 * max(YOLOX_STRIDES), 3 * max(YOLOX_STRIDES)
         try:
-            session = self._session(path, yolox_for_people(path))
+            session = self._session(path, yolox_for_people(path, self.card))
             probe = np.zeros((1, height, width, 3), dtype=np.uint8)
             rows, columns = session.run(None, {session.get_inputs()[0].name: probe})[0].shape[1:]
         except Exception:  # any graph that hard-codes its size or layout fails in its own way
@@ -343,7 +392,7 @@ class YoloxOnnxDetector:
     def detect(self, image: np.ndarray, imgsz: int | None = None) -> sv.Detections:
         size = imgsz if imgsz and self.prepared else self.imgsz
         canvas, scale = letterbox(image, size, self.multiple)
-        tensor = canvas[None] if self.prepared else chw_float(canvas)
+        tensor = canvas[None] if self.prepared else convert_pixels(canvas, self.card)
         output = self.session.run(None, {self.input_name: tensor})[0]
         if output.ndim != 3:
             raise CrowdcountError(f"output has shape {list(output.shape)}, expected 1 x rows x (5 + classes)")
@@ -370,8 +419,9 @@ class UltralyticsDetector:
             hint = " (offline? put the file in models/ instead)" if download else ""
             raise CrowdcountError(f"cannot {what} Ultralytics model {reference}{hint}: {message}") from None
         names = {int(k): str(v) for k, v in (self.model.names or {}).items()}
-        persons = [k for k, v in names.items() if v == "person"]
-        self.person_class = persons[0] if persons else PERSON
+        self.card = card_for(reference) if Path(reference).exists() else None
+        persons = [k for k, v in names.items() if v == "person"][:1] or [PERSON]
+        self.person_classes = list(self.card.person_classes) if self.card else persons
         self.imgsz = imgsz or 640
         self.confidence = confidence
         self.name = f"ultralytics:{Path(reference).name}@{self.imgsz}"
@@ -379,7 +429,7 @@ class UltralyticsDetector:
 
     def detect(self, image: np.ndarray, imgsz: int | None = None) -> sv.Detections:
         results = self.model.predict(
-            image, imgsz=imgsz or self.imgsz, conf=self.confidence, classes=[self.person_class], verbose=False
+            image, imgsz=imgsz or self.imgsz, conf=self.confidence, classes=self.person_classes, verbose=False
         )
         result = next(iter(results))
         detections = sv.Detections.from_ultralytics(result)
