@@ -12,6 +12,7 @@ import onnx
 import onnx.numpy_helper
 import pytest
 import supervision as sv
+import yaml
 
 from crowdcount.detect import (
     MODEL_DIR_ENV,
@@ -25,7 +26,10 @@ from crowdcount.detect import (
 )
 from crowdcount.errors import CrowdcountError
 from crowdcount.evaluate import load_mot_tracks
+from crowdcount.store import EventStore
 from helpers import crowdcount
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def frames(video: Path, indices: list[int]) -> dict[int, np.ndarray]:
@@ -251,3 +255,17 @@ def test_yolox_that_needs_its_fixed_size_is_used_as_exported(tmp_path, pets_vide
     square = YoloxOnnxDetector(yolox_model, prepare=False)
     image = frames(pets_video, [100])[100]
     np.testing.assert_array_equal(fixed.detect(image).xyxy, square.detect(image).xyxy)
+
+
+def test_a_camera_sized_for_its_smallest_person_detects_at_that_input_size(tmp_path, pets_video, yolox_model):
+    site = yaml.safe_load((ROOT / "examples" / "pets09.yaml").read_text())
+    site["cameras"][0] |= {"source": str(pets_video), "smallest_person_px": 30}  # 768 * 24 / 30 -> 640
+    config = tmp_path / "site.yaml"
+    config.write_text(yaml.safe_dump(site))
+    result = crowdcount(
+        "process", pets_video, "--config", config, "--db", tmp_path / "c.db", "--model", yolox_model
+    )
+    assert result.returncode == 0, result.stderr
+    (record,) = EventStore(tmp_path / "c.db", create=False).sources()
+    assert record.model.endswith("at 640")
+    assert len(EventStore(tmp_path / "c.db", create=False).events()) > 50

@@ -141,6 +141,9 @@ class CameraConfig(_Strict):
     start: datetime | None = None  # first frame of a single-file source
     filename_pattern: str | None = None  # e.g. "{camera}_{YYYYmmdd_HHMMSS}.mp4": each file's start
     fps: float | None = Field(None, ge=MIN_FPS, le=MAX_FPS)
+    smallest_person_px: float | None = Field(
+        None, gt=4, le=10_000, description="height, in frame pixels, of the farthest person to count"
+    )
 
     @field_validator("start")
     @classmethod

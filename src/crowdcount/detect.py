@@ -437,6 +437,34 @@ class UltralyticsDetector:
         return detections
 
 
+MIN_PERSON_INPUT_PX = 24  # people this tall at the network's input (3 cells of its finest grid) are found
+
+
+def input_size_for(frame_long_side: int, smallest_person_px: float) -> int:
+    """The detector input (long side, a multiple of 32) at which a person ``smallest_person_px`` tall
+    in the frame is MIN_PERSON_INPUT_PX tall for the network: never above the frame's own size
+    (upscaling adds no detail), never under 160.
+
+    >>> input_size_for(1920, 40), input_size_for(768, 60), input_size_for(1920, 10)
+    (1152, 320, 1920)
+    """
+    wanted = frame_long_side * MIN_PERSON_INPUT_PX / smallest_person_px
+    largest = -(-frame_long_side // 32) * 32
+    return int(min(max(-(-wanted // 32) * 32, 160), largest))
+
+
+class SizedDetector:
+    """A detector run at one input size for every image of a camera (see :func:`input_size_for`)."""
+
+    def __init__(self, detector: Detector, imgsz: int) -> None:
+        self.detector, self.imgsz = detector, imgsz
+        self.parallel = detector.parallel
+        self.name = f"{detector.name} at {imgsz}"
+
+    def detect(self, image: np.ndarray, imgsz: int | None = None) -> sv.Detections:
+        return self.detector.detect(image, imgsz or self.imgsz)
+
+
 class DetectorPool:
     """Several copies of one detector, each on one thread: ``parallel`` frames at a time.
 
