@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import shlex
 import sqlite3
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -165,14 +166,15 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     for name, data in CONFIGS.items():
         (folder / f"{name}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True))
     foreign = folder / "foreign.db"
-    with sqlite3.connect(foreign) as connection:
-        connection.execute("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)")
-    other = folder / "other.db"
-    with sqlite3.connect(other) as connection:
-        connection.execute("CREATE TABLE events (id INTEGER PRIMARY KEY, what TEXT)")
-    newer = made_store(folder / "newer.db")
-    with sqlite3.connect(newer) as connection:
-        connection.execute("UPDATE site SET value = '99' WHERE key = 'schema'")
+    other, newer = folder / "other.db", made_store(folder / "newer.db")
+    for path, statement in (
+        (foreign, "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)"),
+        (other, "CREATE TABLE events (id INTEGER PRIMARY KEY, what TEXT)"),
+        (newer, "UPDATE site SET value = '99' WHERE key = 'schema'"),
+    ):
+        with closing(sqlite3.connect(path)) as connection:  # closed now: a WAL store is checkpointed
+            connection.execute(statement)
+            connection.commit()
     (folder / "junk.pt").write_bytes(b"not a checkpoint")
     (folder / "folder").mkdir()
     return {
