@@ -14,12 +14,13 @@ import pytest
 import supervision as sv
 import yaml
 
+from crowdcount.cards import ModelCard
 from crowdcount.detect import (
     MODEL_DIR_ENV,
     MODEL_ENV,
     UltralyticsDetector,
     YoloxOnnxDetector,
-    chw_float,
+    convert_pixels,
     letterbox,
     load_detector,
     resolve_model,
@@ -67,7 +68,7 @@ def test_letterbox_keeps_the_aspect_ratio_on_a_canvas_of_multiples_of_32():
     assert square.dtype == rect.dtype == np.uint8
     assert scale == same_scale == pytest.approx(416 / 768)
     assert (rect[312:] == 114).all()  # padding below the 416x312 picture
-    assert chw_float(rect).shape == (1, 3, 320, 416)
+    assert convert_pixels(rect, ModelCard("YOLOX")).shape == (1, 3, 320, 416)
 
 
 def test_prepared_yolox_gives_the_exports_person_scores_exactly(pets_video, yolox_model):
@@ -76,7 +77,7 @@ def test_prepared_yolox_gives_the_exports_person_scores_exactly(pets_video, yolo
     export = YoloxOnnxDetector(yolox_model, prepare=False)
     prepared = YoloxOnnxDetector(yolox_model)
     assert prepared.prepared and not export.prepared
-    rows = export.session.run(None, {export.input_name: chw_float(canvas)})[0][0]
+    rows = export.session.run(None, {export.input_name: convert_pixels(canvas, export.card)})[0][0]
     person_rows = prepared.session.run(None, {prepared.input_name: canvas[None]})[0][0]
     assert rows.shape == (3549, 85) and person_rows.shape == (3549, 6)
     np.testing.assert_array_equal(person_rows, rows[:, :6])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import sys
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -31,7 +30,7 @@ from crowdcount.cards import find_models
 from crowdcount.cluster import LOCAL, connect, count_on_ray, pack_model
 from crowdcount.config import CameraConfig, SiteConfig, alert_thresholds, counter_infos, load_config
 from crowdcount.datatypes import CountEvent, FrameInfo
-from crowdcount.detect import MODEL_DIR_ENV, DetectorSpec, export_ultralytics, resolve_model
+from crowdcount.detect import DetectorSpec, export_ultralytics, model_folders, resolve_model
 from crowdcount.errors import CrowdcountError
 from crowdcount.evaluate import compare_lines, ground_truth_events, load_mot_tracks, tracking_metrics
 from crowdcount.export import Format, write_table
@@ -46,7 +45,7 @@ from crowdcount.recording import FileOutcome, Recording, RunOptions, count_recor
 from crowdcount.report import write_report
 from crowdcount.runner import SiteRun
 from crowdcount.store import EventStore, StoreWriteError
-from crowdcount.unsaved import Unsaved, keep, load, pending, read, side_files, unsaved_folder
+from crowdcount.unsaved import Unsaved, keep, load, pending, read_all, side_files, store_kept, unsaved_folder
 from crowdcount.urls import redact_url
 
 app = typer.Typer(
@@ -605,15 +604,13 @@ def import_kept(
     Each file is stored in one transaction and then deleted; a recording's events replace
     what the store holds for it, a live session's are added.
     """
-    named = side_files(files) if files else None
-    for path in named or []:
-        read(path)  # every file named is readable before anything is written
+    named = read_all(side_files(files)) if files else None  # every file read before the store is opened
     store = EventStore(db)
-    paths = named if named is not None else pending(store)
-    if not paths:
+    kept = named if named is not None else read_all(pending(store))
+    if not kept:
         console.print(f"no kept counts to import (looked in {unsaved_folder(store)})")
         return
-    for path, events in load(store, paths):
+    for path, events in store_kept(store, kept):
         console.print(f"{path.name}: {events} events -> {store.shown_url}")
 
 
@@ -629,7 +626,7 @@ def models(
     What a model is comes from its card (WEIGHTS.card.yaml beside it, or crowdcount's built-in
     cards by file hash), never from its name; a model without one is listed as such.
     """
-    folders = folder or [Path(d) for d in [os.environ.get(MODEL_DIR_ENV)] if d] + [Path("models")]
+    folders = folder or model_folders()
     found = find_models(folders)
     if not found:
         searched = ", ".join(f"{f}/" for f in folders)

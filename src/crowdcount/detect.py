@@ -109,6 +109,11 @@ def find_model_in(folder: Path) -> Path | None:
     return candidates[0] if candidates else None
 
 
+def model_folders() -> list[Path]:
+    """Where models are looked for when none is named: ``$CROWDCOUNT_MODEL_DIR``, then ``./models``."""
+    return [Path(d) for d in [os.environ.get(MODEL_DIR_ENV)] if d] + [Path("models")]
+
+
 def resolve_model(
     explicit: str | None = None, configured: str | None = None, explicit_from: str = "the model argument"
 ) -> ModelChoice:
@@ -131,7 +136,7 @@ def resolve_model(
         raise CrowdcountError(
             f"{how}: model file {path} not found; {_MODEL_HELP.format(given=explicit_from)}"
         )
-    folders = [Path(d) for d in [os.environ.get(MODEL_DIR_ENV)] if d] + [Path("models")]
+    folders = model_folders()
     for folder in folders:
         found = find_model_in(folder)
         if found is not None:
@@ -160,11 +165,6 @@ def letterbox(image: np.ndarray, size: int, multiple: int | None = None) -> tupl
         value=(114, 114, 114),
     )  # fmt: skip
     return canvas, scale
-
-
-def chw_float(canvas: np.ndarray) -> np.ndarray:
-    """An HWC uint8 canvas as the 1xCxHxW float32 tensor YOLOX exports take."""
-    return np.ascontiguousarray(canvas.transpose(2, 0, 1)[None], dtype=np.float32)
 
 
 @cache
@@ -563,6 +563,7 @@ def load_detector(
             torch.set_num_threads(threads)
         return UltralyticsDetector(choice.reference, imgsz, confidence, download=choice.download)
     copies = (threads or os.cpu_count() or 1) if parallel else 1
+    card = card_for(path)  # hashes the file: once, not once per copy
     if copies > 1:
-        return DetectorPool([YoloxOnnxDetector(path, imgsz, confidence, 1) for _ in range(copies)])
-    return YoloxOnnxDetector(path, imgsz, confidence, threads)
+        return DetectorPool([YoloxOnnxDetector(path, imgsz, confidence, 1, card=card) for _ in range(copies)])
+    return YoloxOnnxDetector(path, imgsz, confidence, threads, card=card)

@@ -203,7 +203,8 @@ class EventStore:
 
     def _check_schema(self, create: bool) -> None:
         """Refuse a database that is not a crowdcount store of this version; create a new one's tables."""
-        present = set(inspect(self.engine).get_table_names())
+        inspector = inspect(self.engine)
+        present = set(inspector.get_table_names())
         ours = set(metadata.tables)
         if present and not present & ours:
             listed = ", ".join(sorted(present)[:5])
@@ -212,7 +213,7 @@ class EventStore:
                 "give a new file or database"
             )
         for name in sorted(present & ours):
-            columns = {column["name"] for column in inspect(self.engine).get_columns(name)}
+            columns = {column["name"] for column in inspector.get_columns(name)}
             missing = sorted({c.name for c in metadata.tables[name].columns} - columns)
             if missing:
                 raise CrowdcountError(

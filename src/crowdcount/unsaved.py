@@ -80,11 +80,20 @@ def read(path: Path) -> Unsaved:
         raise CrowdcountError(f"{path}: cannot read kept counts ({error})") from None
 
 
+def read_all(paths: Iterable[Path]) -> list[tuple[Path, Unsaved]]:
+    """Every side file read, so that one that is not readable stops a load before anything is stored."""
+    return [(path, read(path)) for path in paths]
+
+
 def load(store: EventStore, paths: Iterable[Path]) -> list[tuple[Path, int]]:
     """Store each side file's counts and delete the file; (file, events) for each loaded."""
+    return store_kept(store, read_all(paths))
+
+
+def store_kept(store: EventStore, kept: Iterable[tuple[Path, Unsaved]]) -> list[tuple[Path, int]]:
+    """Store counts read from side files, each in one transaction, then delete the file."""
     loaded = []
-    for path in paths:
-        unsaved = read(path)
+    for path, unsaved in kept:
         if unsaved.append:
             store.append_live(unsaved.record, unsaved.events, unsaved.gaps)
         else:
