@@ -13,7 +13,7 @@ with its fastest run (on a shared machine the least disturbed run is the truest)
   paced by how fast people move), then every frame, other backends, imgsz and stride. frames/s
   count video frames, detected or stepped over;
 * ``supervision LineZone``: the loop supervision's docs show (frames generator, detector,
-  ByteTrack from ``trackers``, ``LineZone.trigger``), with the same YOLOX detector fed as YOLOX's
+  ByteTrack from ``trackers``, ``LineZone.trigger``), with the COCO YOLOX-nano fed as YOLOX's
   own ONNX demo feeds it (the export's square 416x416 input, one onnxruntime session);
 * ``ultralytics ObjectCounter``: ``solutions.ObjectCounter`` with a same-size YOLO11n. Official
   weights cannot be fetched here, so unless ``--yolo-weights`` names a real ``.pt`` it is built from
@@ -43,7 +43,7 @@ SHARED = Path(os.environ.get("CROWDCOUNT_SHARED", ROOT.parent / "shared"))
 PETS = SHARED / "footage" / "pets09_s2l1"
 RANDOM_WEIGHT_FRAMES = 200
 DEFAULT_CASE = "crowdcount default"
-BASELINES = ("supervision", "ultralytics")
+BASELINES = ("supervision", "ultralytics", "previous default")
 
 
 def _peak_mb() -> float:
@@ -76,9 +76,10 @@ def case_decode(args: argparse.Namespace) -> dict[str, Any]:
 
 def case_crowdcount(
     args: argparse.Namespace, model: str, imgsz: int | None, stride: int | None, export: str | None = None,
-    roi: bool = False,
+    roi: bool = False, tracker: str | None = None,
 ) -> dict[str, Any]:  # fmt: skip
-    """``roi``: ``--roi`` around the config's lines alone (its zones left out)."""
+    """``roi``: ``--roi`` around the config's lines alone (its zones left out); ``tracker``: another
+    than the config's."""
     from crowdcount.detect import DetectorSpec, ModelChoice
     from crowdcount.recording import RunOptions, count_recording, probe_recording
 
@@ -92,7 +93,10 @@ def case_crowdcount(
     detector = spec.load()
     began = time.perf_counter()
     reached = _Reached(_stopper(args))
-    outcome = count_recording(recording, camera, site.counting_for(camera), detector, options, reached)
+    settings = site.counting_for(camera)
+    if tracker is not None:
+        settings = settings.model_copy(update={"tracker": tracker})
+    outcome = count_recording(recording, camera, settings, detector, options, reached)
     seconds = time.perf_counter() - began
     counts = {line.id: {"in": 0, "out": 0} for line in camera.lines}
     for event in outcome.events:
@@ -294,7 +298,10 @@ def main() -> None:
     parser.add_argument("--video", default=str(PETS / "vtest.avi"))
     parser.add_argument("--gt", default=str(PETS / "gt" / "gt.txt"))
     parser.add_argument("--config", default=str(ROOT / "examples" / "pets09.yaml"))
-    parser.add_argument("--model", default=str(SHARED / "models" / "yolox_nano.onnx"), help="YOLOX ONNX")
+    parser.add_argument("--model", default=str(SHARED / "models" / "pedestrian" / "bytetrack_nano.onnx"),
+                        help="the default's YOLOX ONNX (a folder of models offers it first)")  # fmt: skip
+    parser.add_argument("--coco-model", default=str(SHARED / "models" / "yolox_nano.onnx"),
+                        help="YOLOX-nano COCO: the previous default, and the supervision loop's")  # fmt: skip
     parser.add_argument("--yolo-weights", default=None, help="a real Ultralytics .pt (default: yolo11n.yaml)")
     parser.add_argument("--fps", type=float, default=7.0, help="the clip's real frame rate")
     parser.add_argument("--frames", type=int, default=None, help="only the first N frames")
@@ -302,7 +309,13 @@ def main() -> None:
     parser.add_argument("--only", default=None, help="only the cases whose name contains this text")
     parser.add_argument("--json", default=str(ROOT / "out" / "bench.json"))
     args = parser.parse_args()
-    for path, what in ((args.video, "--video"), (args.config, "--config"), (args.model, "--model")):
+    paths = [
+        (args.video, "--video"),
+        (args.config, "--config"),
+        (args.model, "--model"),
+        (args.coco_model, "--coco-model"),
+    ]
+    for path, what in paths:
         if not Path(path).exists():
             sys.exit(
                 f"bench: {what} {path} not found (../shared absent? set CROWDCOUNT_SHARED or pass {what})"
@@ -310,15 +323,23 @@ def main() -> None:
     yolo = args.yolo_weights or "yolo11n.yaml"
     cases: list[tuple[str, Callable[..., dict[str, Any]], tuple]] = [
         ("decode only (OpenCV)", case_decode, ()),
-        (f"{DEFAULT_CASE} (YOLOX-nano ONNX 416, paced)", case_crowdcount, (args.model, None, None)),
-        ("crowdcount, YOLOX-nano ONNX 416, --stride 1", case_crowdcount, (args.model, None, 1)),
-        ("crowdcount, YOLOX-nano ONNX 416, --stride 2", case_crowdcount, (args.model, None, 2)),
-        ("crowdcount, YOLOX-nano ONNX, --imgsz 320", case_crowdcount, (args.model, 320, None)),
+        (
+            f"{DEFAULT_CASE} (pedestrian YOLOX-nano, 384 rows, OC-SORT, paced)",
+            case_crowdcount,
+            (args.model, None, None),
+        ),
+        ("crowdcount, --stride 1 (every frame)", case_crowdcount, (args.model, None, 1)),
         ("crowdcount, --roi around the lines", case_crowdcount, (args.model, None, None, None, True)),
+        ("crowdcount, COCO YOLOX-nano, 384 rows, OC-SORT", case_crowdcount, (args.coco_model, None, None)),
+        (
+            "previous default: COCO YOLOX-nano 416, ByteTrack",
+            case_crowdcount,
+            (args.coco_model, 416, None, None, False, "bytetrack"),
+        ),
         ("crowdcount, Ultralytics YOLO11n 640", case_crowdcount, (yolo, 640, None)),
         ("crowdcount, Ultralytics YOLO11n 320", case_crowdcount, (yolo, 320, None)),
         ("crowdcount, YOLO11n 640 exported to OpenVINO", case_crowdcount, (yolo, 640, None, "openvino")),
-        ("supervision LineZone + ByteTrack, same YOLOX", case_supervision, (args.model,)),
+        ("supervision LineZone + ByteTrack, COCO YOLOX", case_supervision, (args.coco_model,)),
         ("ultralytics ObjectCounter, YOLO11n 640", case_ultralytics, (yolo, 640)),
     ]
     truth = ground_truth(args)

@@ -84,11 +84,12 @@ def main() -> None:
         "--speeds", type=int, nargs="+", default=[1, 2, 3], help="people this many times as fast"
     )
     parser.add_argument("--strides", type=int, nargs="+", default=[1, 2, 3], help="fixed strides to compare")
-    parser.add_argument("--model", type=Path, default=SHARED / "models" / "yolox_nano.onnx")
+    default_model = SHARED / "models" / "pedestrian" / "bytetrack_nano.onnx"
+    parser.add_argument("--model", type=Path, default=default_model, help="the default: the pedestrian YOLOX")
     parser.add_argument(
         "--trackers",
         nargs="+",
-        default=["bytetrack"],
+        default=["ocsort"],
         choices=["bytetrack", "ocsort", "botsort"],
         help="trackers to compare in turn",
     )

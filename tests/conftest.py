@@ -22,12 +22,18 @@ PETS_DIR = SHARED / "footage" / "pets09_s2l1"
 PETS_VIDEO = PETS_DIR / "vtest.avi"
 PETS_GT = PETS_DIR / "gt" / "gt.txt"
 YOLOX_MODEL = SHARED / "models" / "yolox_nano.onnx"
+PEDESTRIAN_MODEL = SHARED / "models" / "pedestrian" / "bytetrack_nano.onnx"  # the default's detector
 
 
 def _need(path: Path) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is absent: this test needs ../shared (or CROWDCOUNT_SHARED) beside the checkout")
     return path
+
+
+def need_shared(relative: str) -> Path:
+    """A file under ../shared, or a skip that says it is absent."""
+    return _need(SHARED / relative)
 
 
 @pytest.fixture(scope="session")
@@ -38,6 +44,12 @@ def pets_video() -> Path:
 @pytest.fixture(scope="session")
 def pets_gt() -> Path:
     return _need(PETS_GT)
+
+
+@pytest.fixture(scope="session")
+def default_model() -> Path:
+    """The detector a folder of ../shared's models offers first (README, Models)."""
+    return _need(PEDESTRIAN_MODEL)
 
 
 @pytest.fixture(scope="session")

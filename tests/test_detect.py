@@ -14,16 +14,19 @@ import pytest
 import supervision as sv
 import yaml
 
+from conftest import need_shared
 from crowdcount.cards import ModelCard
 from crowdcount.detect import (
     MODEL_DIR_ENV,
     MODEL_ENV,
+    OpenVinoSsdDetector,
     UltralyticsDetector,
     YoloxOnnxDetector,
     convert_pixels,
     letterbox,
     load_detector,
     resolve_model,
+    sized_for_frames,
 )
 from crowdcount.errors import CrowdcountError
 from crowdcount.evaluate import load_mot_tracks
@@ -58,6 +61,47 @@ def test_yolox_finds_the_annotated_people_on_real_frames(pets_video, pets_gt, yo
         found += int((iou.max(axis=1, initial=0) >= 0.5).sum())
         annotated += len(truth[index])
     assert found / annotated >= 0.7, f"recall {found}/{annotated}"
+
+
+def test_openvino_ssd_finds_the_annotated_people_on_real_frames(pets_video, pets_gt):
+    ir = need_shared("models/openvino/person-detection-retail-0013.xml")
+    detector = load_detector(resolve_model(str(ir)))
+    assert isinstance(detector, OpenVinoSsdDetector) and detector.name.endswith("@544x320")
+    truth = load_mot_tracks(pets_gt)
+    found = annotated = 0
+    for index, image in frames(pets_video, [0, 100, 200, 300, 400]).items():
+        detections = detector.detect(image, imgsz=1088)  # the export's fixed size, whatever is asked
+        confident = detections[detections.confidence >= 0.4]
+        assert (confident.xyxy[:, 2:] <= [image.shape[1], image.shape[0]]).all()  # frame pixels, not 0-1
+        iou = sv.box_iou_batch(truth[index].xyxy, confident.xyxy)
+        found += int((iou.max(axis=1, initial=0) >= 0.5).sum())
+        annotated += len(truth[index])
+    assert found / annotated >= 0.7, f"recall {found}/{annotated}"
+
+
+def test_a_folder_offers_the_model_measured_best_for_counting(tmp_path, monkeypatch):
+    coco, pedestrian = (
+        need_shared("models/yolox_nano.onnx"),
+        need_shared("models/pedestrian/bytetrack_nano.onnx"),
+    )
+    shutil.copy(coco, tmp_path / "a_coco.onnx")
+    (tmp_path / "people").mkdir()
+    shutil.copy(pedestrian, tmp_path / "people" / "z_pedestrian.onnx")  # one folder down, last by name
+    monkeypatch.delenv(MODEL_ENV, raising=False)
+    monkeypatch.setenv(MODEL_DIR_ENV, str(tmp_path))
+    assert resolve_model().reference == str(tmp_path / "people" / "z_pedestrian.onnx")
+    (tmp_path / "people" / "z_pedestrian.onnx").unlink()
+    assert resolve_model().reference == str(tmp_path / "a_coco.onnx")
+
+
+def test_the_default_input_follows_the_frame_and_the_smallest_person(yolox_model):
+    detector = load_detector(resolve_model(str(yolox_model)))
+    assert sized_for_frames(detector, 768, 576, None, None).name.endswith(" at 512")  # 512x384
+    assert sized_for_frames(detector, 1920, 1080, None, None).name.endswith(" at 704")  # 704x384, not 512x288
+    assert sized_for_frames(detector, 1920, 1080, 20.0, 416).name.endswith(
+        " at 1920"
+    )  # the camera's own need
+    assert sized_for_frames(detector, 1920, 1080, None, 416) is detector  # --imgsz as given
 
 
 def test_letterbox_keeps_the_aspect_ratio_on_a_canvas_of_multiples_of_32():

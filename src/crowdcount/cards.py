@@ -48,14 +48,17 @@ class ModelCard:
         return self.channels == "bgr" and self.scale == 1.0 and self.mean is None and self.std is None
 
 
+PEDESTRIAN_NANO = "c16d43c3e067703d9327aee1f14305107c3d6bdc54a65789bdf0b7a0aca10ebf"
+COCO_NANO = "e8af074932d4ed7e232278e3055cefcdea3edf178874a3694ae292649fb464dd"
+
 BUILT_IN: dict[str, ModelCard] = {  # keyed by the SHA-256 of the weights (crowdcount.detect.model_sha256)
-    "e8af074932d4ed7e232278e3055cefcdea3edf178874a3694ae292649fb464dd": ModelCard(
+    COCO_NANO: ModelCard(
         name="YOLOX-Nano, COCO (80 classes, person = 0)",
         input_size=(416, 416),
         licence="Apache-2.0",
         source="Megvii YOLOX release weights",
     ),
-    "c16d43c3e067703d9327aee1f14305107c3d6bdc54a65789bdf0b7a0aca10ebf": ModelCard(
+    PEDESTRIAN_NANO: ModelCard(
         name="ByteTrack YOLOX-Nano, pedestrians (1 class)",
         channels="rgb",
         scale=1 / 255,
@@ -64,7 +67,7 @@ BUILT_IN: dict[str, ModelCard] = {  # keyed by the SHA-256 of the weights (crowd
         input_size=(608, 1088),
         licence="MIT (ByteTrack code and weights)",
         data_terms="trained on MOT17 (CC BY-NC-SA 3.0) and CrowdHuman (research only): non-commercial data; "
-        "a city's commercial or public use needs its own clearance",
+        "check that your use is allowed (crowdcount's default, as it counts best: README, Models)",
         source="ifzhang/ByteTrack",
         notes="figures on MOT17 frames are optimistic: it was trained on them",
     ),
@@ -81,9 +84,14 @@ BUILT_IN: dict[str, ModelCard] = {  # keyed by the SHA-256 of the weights (crowd
         input_size=(320, 544),
         licence="Apache-2.0 (Intel Open Model Zoo)",
         source="openvinotoolkit/open_model_zoo",
-        notes="crowdcount does not run OpenVINO IR detectors yet",
+        person_classes=(1,),
+        notes="a fixed 544x320 input: --imgsz does not change it",
     ),
 }
+
+# Of the weights above, the order in which a folder's models are chosen when none is named: best
+# measured for counting first (README, "Models"). Say the training data's terms wherever used.
+COUNTING_ORDER = (PEDESTRIAN_NANO, COCO_NANO)
 
 
 def card_path(weights: str | Path) -> Path:
@@ -142,7 +150,7 @@ class FoundModel:
 
 def find_models(folders: list[Path]) -> list[FoundModel]:
     """Every model under ``folders`` (recursively): YOLOX and Ultralytics ONNX, ``.pt``, Ultralytics
-    OpenVINO folders, and OpenVINO IR files (listed, not yet run by crowdcount)."""
+    OpenVINO folders, and OpenVINO IR SSD detectors (``.xml`` with its ``.bin``)."""
     from crowdcount.detect import is_ultralytics_onnx
 
     found: dict[Path, FoundModel] = {}
@@ -157,7 +165,7 @@ def find_models(folders: list[Path]) -> list[FoundModel]:
             elif path.suffix == ".onnx":
                 kind = "Ultralytics ONNX" if is_ultralytics_onnx(path) else "YOLOX ONNX"
             elif path.suffix == ".xml" and path.with_suffix(".bin").is_file():
-                kind = "OpenVINO IR (not run by crowdcount yet)"
+                kind = "OpenVINO IR (SSD)"
             else:
                 continue
             if any(parent in found for parent in path.parents):

@@ -26,11 +26,11 @@ from crowdcount.aggregate import (
     parse_interval,
     zone_totals,
 )
-from crowdcount.cards import find_models
+from crowdcount.cards import card_for, find_models
 from crowdcount.cluster import LOCAL, connect, count_on_ray, pack_model
 from crowdcount.config import CameraConfig, SiteConfig, alert_thresholds, counter_infos, load_config
 from crowdcount.datatypes import CountEvent, FrameInfo
-from crowdcount.detect import DetectorSpec, export_ultralytics, model_folders, resolve_model
+from crowdcount.detect import DetectorSpec, ModelChoice, export_ultralytics, model_folders, resolve_model
 from crowdcount.errors import CrowdcountError
 from crowdcount.evaluate import compare_lines, ground_truth_events, load_mot_tracks, tracking_metrics
 from crowdcount.export import Format, write_table
@@ -242,7 +242,19 @@ def _run_options(
     """Command-line knobs over the config's detector defaults."""
     spec = DetectorSpec(resolve_model(model, site.detector.model, "--model"), imgsz or site.detector.imgsz,
                         site.detector.confidence)  # fmt: skip
+    _say_terms(spec.model)
     return RunOptions(spec, stride, roi, workers, force)
+
+
+def _say_terms(model: ModelChoice) -> None:
+    """Say the training data's terms of a model whose card has any (every run that uses it)."""
+    card = card_for(model.reference) if Path(model.reference).exists() else None
+    if card is not None and card.data_terms:
+        console.print(
+            f"[yellow]note[/] model {Path(model.reference).name} ({card.name}): {card.data_terms}; "
+            "for Apache-2.0 weights trained on COCO, name yolox_nano.onnx with --model or detector.model",
+            soft_wrap=True,
+        )
 
 
 def _progress() -> Progress:

@@ -40,7 +40,10 @@ class CountingSettings(_Strict):
     forget_after_frames: int = Field(
         90, ge=1, description="frames a track may be unseen before its state is dropped"
     )
-    tracker: TrackerKind = "bytetrack"  # ocsort, botsort: see README, "Tracking"
+    tracker: TrackerKind = "ocsort"  # bytetrack, botsort: see README, "Tracking"
+    stitch_seconds: float = Field(
+        2.0, ge=0, le=60, description="a lost track found again as a new one this soon keeps its id (0: off)"
+    )
 
 
 class DetectorSettings(_Strict):

@@ -28,7 +28,7 @@ import cv2
 import numpy as np
 import supervision as sv
 
-from crowdcount.cards import ModelCard, card_for
+from crowdcount.cards import COUNTING_ORDER, ModelCard, card_for
 from crowdcount.errors import CrowdcountError, first_line, plain_line
 
 if TYPE_CHECKING:
@@ -94,19 +94,29 @@ def model_sha256(path: str | Path) -> str:
 
 
 def _is_model_file(path: Path) -> bool:
-    return (path.is_file() and path.suffix in {".onnx", ".pt"}) or (
-        path.is_dir() and path.name.endswith("_openvino_model")
-    )
+    """ONNX, .pt, an OpenVINO IR ``.xml`` with its ``.bin``, or an Ultralytics OpenVINO folder."""
+    if path.is_file():
+        ir = path.suffix == ".xml" and path.with_suffix(".bin").is_file()
+        return ir or path.suffix in {".onnx", ".pt"}
+    return path.is_dir() and path.name.endswith("_openvino_model")
 
 
 def find_model_in(folder: Path) -> Path | None:
-    """The model a folder offers: ONNX first, then .pt, then OpenVINO, by name."""
+    """The model a folder (or a folder in it) offers: of the weights crowdcount knows, the one
+    measured best for counting (:data:`~crowdcount.cards.COUNTING_ORDER`); else ONNX first, then
+    .pt, then OpenVINO, by name."""
     if not folder.is_dir():
         return None
-    candidates = [p for p in folder.iterdir() if _is_model_file(p)]
-    order = {".onnx": 0, ".pt": 1}
-    candidates.sort(key=lambda p: (order.get(p.suffix, 2), p.name))
-    return candidates[0] if candidates else None
+    inside = [p for p in folder.iterdir() if p.is_dir() and not _is_model_file(p)]
+    candidates = [p for d in [folder, *inside] for p in d.iterdir() if _is_model_file(p)]
+    order = {".onnx": 0, ".pt": 1, ".xml": 3}
+
+    def rank(path: Path) -> tuple[int, int, int, str]:
+        known = model_sha256(path) if path.is_file() else ""
+        measured = COUNTING_ORDER.index(known) if known in COUNTING_ORDER else len(COUNTING_ORDER)
+        return measured, path.parent != folder, order.get(path.suffix, 2), path.name
+
+    return min(candidates, key=rank, default=None)
 
 
 def model_folders() -> list[Path]:
@@ -437,6 +447,57 @@ class UltralyticsDetector:
         return detections
 
 
+class OpenVinoSsdDetector:
+    """An SSD person detector in OpenVINO IR (``.xml`` with its ``.bin``), such as Intel's
+    person-detection-retail-0013: the frame resized (not letterboxed) to the export's fixed input,
+    BGR 0-255, output rows ``[image, label, confidence, x1, y1, x2, y2]`` normalised to 0-1. Its
+    input size is the export's: ``imgsz`` does not change it. Needs the ``openvino`` package."""
+
+    def __init__(self, path: str | Path, confidence: float = 0.1, threads: int = 0) -> None:
+        try:
+            import openvino as ov
+        except ImportError:
+            raise CrowdcountError(
+                f"{path}: OpenVINO IR models need the openvino package: pip install 'crowdcount[openvino]'"
+            ) from None
+        self.card = card_for(path) or ModelCard(f"OpenVINO IR {Path(path).name}", person_classes=(1,))
+        core = ov.Core()
+        try:
+            model = core.read_model(str(path))
+            shape = model.inputs[0].get_partial_shape()
+            if len(model.inputs) != 1 or shape.rank.get_length() != 4 or shape.is_dynamic:
+                raise CrowdcountError(f"{path}: expected one fixed 1x3xHxW image input, not {shape}")
+            compiled = core.compile_model(model, "CPU", {"INFERENCE_NUM_THREADS": threads} if threads else {})
+        except CrowdcountError:
+            raise
+        except Exception as error:  # OpenVINO raises its own untyped errors for bad IR
+            raise CrowdcountError(f"{path}: cannot load OpenVINO model ({first_line(error)})") from None
+        self.height, self.width = int(shape[2].get_length()), int(shape[3].get_length())
+        self.request = compiled.create_infer_request()
+        self.confidence = confidence
+        self.imgsz = max(self.height, self.width)
+        self.name = f"openvino-ssd:{Path(path).name}@{self.width}x{self.height}"
+        self.parallel = 1
+        output = self.detect(np.zeros((self.height, self.width, 3), np.uint8))  # a wrong layout fails here
+        del output
+
+    def detect(self, image: np.ndarray, imgsz: int | None = None) -> sv.Detections:
+        height, width = image.shape[:2]
+        blob = cv2.resize(image, (self.width, self.height)).transpose(2, 0, 1)[None].astype(np.float32)
+        rows = np.asarray(self.request.infer({0: blob})[0])
+        if rows.shape[-1] != 7:
+            raise CrowdcountError(f"output has shape {list(rows.shape)}, expected 1 x 1 x N x 7 (SSD rows)")
+        rows = rows.reshape(-1, 7)
+        people = np.isin(rows[:, 1].astype(int), self.card.person_classes)
+        rows = rows[(rows[:, 0] >= 0) & people & (rows[:, 2] >= self.confidence)]
+        xyxy = np.clip(rows[:, 3:7], 0, 1) * np.array([width, height, width, height], dtype=np.float32)
+        return sv.Detections(
+            xyxy=xyxy.astype(np.float32).reshape(-1, 4),
+            confidence=rows[:, 2].astype(np.float32),
+            class_id=np.full(len(rows), PERSON, dtype=int),
+        )
+
+
 MIN_PERSON_INPUT_PX = 24  # people this tall at the network's input (3 cells of its finest grid) are found
 
 
@@ -451,6 +512,32 @@ def input_size_for(frame_long_side: int, smallest_person_px: float) -> int:
     wanted = frame_long_side * MIN_PERSON_INPUT_PX / smallest_person_px
     largest = -(-frame_long_side // 32) * 32
     return int(min(max(-(-wanted // 32) * 32, 160), largest))
+
+
+SMALLEST_PERSON_SHARE = 1 / 16  # the default smallest person: this share of the frame's short side
+
+
+def scene_input_size(width: int, height: int, smallest_person_px: float | None = None) -> int:
+    """The detector input (long side) for a camera's ``width`` x ``height`` frames: the one at which
+    its smallest person (``smallest_person_px`` tall, by default 1/16 of the short side) is
+    MIN_PERSON_INPUT_PX tall for the network. By default that is 384 input rows whatever the aspect
+    ratio, so a 16:9 camera's people are as large for the network as a 4:3 camera's.
+
+    >>> scene_input_size(768, 576), scene_input_size(1920, 1080), scene_input_size(1920, 1080, 30)
+    (512, 704, 1536)
+    """
+    smallest = smallest_person_px or min(width, height) * SMALLEST_PERSON_SHARE
+    return input_size_for(max(width, height), smallest)
+
+
+def sized_for_frames(
+    detector: Detector, width: int, height: int, smallest_person_px: float | None, imgsz: int | None
+) -> Detector:
+    """The detector at a camera's input size: from ``smallest_person_px`` when set, else the
+    ``imgsz`` given (``--imgsz`` or ``detector.imgsz``), else :func:`scene_input_size`'s default."""
+    if smallest_person_px is None and imgsz is not None:
+        return detector
+    return SizedDetector(detector, scene_input_size(width, height, smallest_person_px))
 
 
 class SizedDetector:
@@ -556,6 +643,8 @@ def load_detector(
     session per thread (more frames per second; each frame takes as long as on one core).
     """
     path = Path(choice.reference)
+    if path.suffix == ".xml" and path.is_file():
+        return OpenVinoSsdDetector(path, confidence, threads)
     if choice.download or path.suffix != ".onnx" or is_ultralytics_onnx(path):
         if threads:
             import torch

@@ -19,6 +19,7 @@ from crowdcount.datatypes import CountEvent, FrameInfo
 from crowdcount.geometry import anchor_points
 from crowdcount.pacing import DetectionPacer, fixed_stride
 from crowdcount.stillness import StillnessWatch
+from crowdcount.stitch import TrackStitcher
 from crowdcount.track import Tracker
 
 
@@ -62,6 +63,9 @@ class SourceCounter:
         self.counters: list[Counter] = counters_for(camera, settings)
         self.tracker_frame_rate = fps / (stride or 1)
         self.tracker = None if tracked else Tracker(self.tracker_frame_rate, settings.tracker)
+        self.stitcher: TrackStitcher | None = None
+        if self.tracker is not None and settings.stitch_seconds > 0:
+            self.stitcher = TrackStitcher(settings.anchor, settings.stitch_seconds)
         self.pacer: DetectionPacer | None = None
         if stride is None and self.tracker is not None:
             self.pacer = DetectionPacer(fps, self.tracker.activation_threshold)
@@ -84,6 +88,8 @@ class SourceCounter:
             detections = cast(sv.Detections, detections[~self._in_ignored(detections)])
         if self.tracker is not None:
             detections = self.tracker.update(detections, seconds)
+        if self.stitcher is not None:
+            detections = self.stitcher.update(detections, seconds)
         self.tracks = detections
         self.stillness.update(detections, seconds)
         if self.pacer is not None:

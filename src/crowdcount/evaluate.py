@@ -179,6 +179,47 @@ def tracking_metrics(
     }
 
 
+def detection_scores(
+    found: Sequence[sv.Detections], truth: Sequence[np.ndarray], confidence: float = 0.3, iou: float = 0.5
+) -> tuple[float, float]:
+    """Precision and recall of a detector's boxes (at ``confidence``) against annotated boxes
+    (xyxy per frame), each annotation matched at most once at IoU >= ``iou``, best overlaps first.
+
+    >>> person = np.array([[10.0, 10, 30, 70]])
+    >>> detection_scores([sv.Detections(person, confidence=np.array([0.9]))], [np.vstack([person, person + 100])])
+    (1.0, 0.5)
+    """
+    hits = boxes = annotated = 0
+    for detections, annotations in zip(found, truth, strict=True):
+        kept = detections.xyxy[(detections.confidence if detections.confidence is not None else 1) >= confidence]
+        boxes, annotated = boxes + len(kept), annotated + len(annotations)
+        if not len(kept) or not len(annotations):
+            continue
+        overlaps = sv.box_iou_batch(annotations, kept)
+        used_truth: set[int] = set()
+        used_box: set[int] = set()
+        for flat in np.argsort(-overlaps, axis=None):
+            t, b = divmod(int(flat), overlaps.shape[1])
+            if overlaps[t, b] < iou:
+                break
+            if t not in used_truth and b not in used_box:
+                used_truth.add(t)
+                used_box.add(b)
+        hits += len(used_truth)
+    return hits / max(boxes, 1), hits / max(annotated, 1)
+
+
+def annotated_boxes(path: str | Path) -> dict[int, np.ndarray]:
+    """The people to find in a MOT ground-truth file, xyxy per 0-based frame (TrackEval's rule:
+    rows considered and of class 1, pedestrians; MOT17 also marks cars, static people and such)."""
+    boxes: dict[int, list[list[float]]] = {}
+    for row in _mot_rows(Path(path)):
+        if _scored(row):
+            x, y, w, h = map(float, row[2:6])
+            boxes.setdefault(int(float(row[0])) - 1, []).append([x, y, x + w, y + h])
+    return {frame: np.array(rows) for frame, rows in boxes.items()}
+
+
 def _scored(row: list[str]) -> bool:
     """Whether a ground-truth row is a person to find (TrackEval's rule: considered, class 1)."""
     considered = len(row) < 7 or float(row[6]) != 0

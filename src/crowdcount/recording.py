@@ -18,7 +18,7 @@ from crowdcount.archive import expected_span, find_recordings, recording_start
 from crowdcount.config import CameraConfig, CountingSettings, SiteConfig, check_in_frame
 from crowdcount.coverage import Span
 from crowdcount.datatypes import CountEvent, Frame, FrameInfo, Gap, SourceRecord
-from crowdcount.detect import Detector, DetectorSpec, SizedDetector, detect_in_order, input_size_for
+from crowdcount.detect import Detector, DetectorSpec, detect_in_order, sized_for_frames
 from crowdcount.engine import SourceCounter
 from crowdcount.errors import CrowdcountError
 from crowdcount.pacing import READ_AHEAD
@@ -120,10 +120,8 @@ def count_recording(
     assert recording.start is not None and recording.fps and recording.info is not None
     began = time.perf_counter()
     info, fps = recording.info, recording.fps
-    if camera.smallest_person_px is not None:
-        detector = SizedDetector(
-            detector, input_size_for(max(info.width, info.height), camera.smallest_person_px)
-        )
+    smallest, imgsz = camera.smallest_person_px, options.detector.imgsz
+    detector = sized_for_frames(detector, info.width, info.height, smallest, imgsz)
     if options.roi:
         detector = RegionDetector(detector, counter_region(camera, info.width, info.height))
     engine = SourceCounter(camera, settings, fps, options.stride)

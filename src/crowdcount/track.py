@@ -20,7 +20,7 @@ class Tracker:
 
     Example:
         >>> import numpy as np, supervision as sv
-        >>> tracker = Tracker(frame_rate=7)
+        >>> tracker = Tracker(frame_rate=7, kind="bytetrack")
         >>> person = sv.Detections(np.array([[10.0, 10, 30, 70]]), confidence=np.array([0.9]))
         >>> [tracker.update(person, t / 7).tracker_id.tolist() for t in range(3)]  # confirmed on its 2nd
         [[-1], [0], [0]]
@@ -29,7 +29,7 @@ class Tracker:
     def __init__(
         self,
         frame_rate: float,
-        kind: TrackerKind = "bytetrack",
+        kind: TrackerKind = "ocsort",
         lost_track_seconds: float = 1.5,
         activation_threshold: float = 0.45,
         high_confidence: float = 0.5,
@@ -37,7 +37,8 @@ class Tracker:
         min_iou: float = 0.1,
     ) -> None:
         self.kind = kind
-        self.activation_threshold = activation_threshold  # confidence a detection needs to start a track
+        # the confidence a detection needs to start a track (OC-SORT starts them from its confident ones)
+        self.activation_threshold = high_confidence if kind == "ocsort" else activation_threshold
         lost = round(lost_track_seconds * 30)  # the library counts 30 fps frames
         self._tracker: ByteTrackTracker | OCSORTTracker | BoTSORTTracker
         if kind == "bytetrack":

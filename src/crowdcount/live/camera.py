@@ -16,7 +16,7 @@ from multiprocessing.synchronize import Event
 
 from crowdcount.config import CameraConfig, SiteConfig
 from crowdcount.datatypes import CountEvent, FrameInfo, Gap, SourceRecord
-from crowdcount.detect import Detector, DetectorSpec
+from crowdcount.detect import Detector, DetectorSpec, sized_for_frames
 from crowdcount.engine import SourceCounter
 from crowdcount.live.stream import LiveFrame, StreamReader
 from crowdcount.store import EventStore, StoreWriteError
@@ -34,6 +34,7 @@ class _Connection:
 
     number: int
     engine: SourceCounter
+    detector: Detector  # at this connection's input size (its frames' size may differ from the last)
 
 
 class CameraSession:
@@ -49,10 +50,12 @@ class CameraSession:
 
     def __init__(
         self, site: SiteConfig, camera: CameraConfig, store: EventStore, detector: Detector,
-        flush_s: float = 1.0,
+        flush_s: float = 1.0, imgsz: int | None = None,
     ) -> None:  # fmt: skip
         assert camera.source is not None
         self.site, self.camera, self.store, self.detector = site, camera, store, detector
+        self.imgsz = imgsz  # the input size asked for (--imgsz, detector.imgsz); None: from the frames
+        self.model_name = detector.name  # with the input size, once a connection gave a frame
         self.flush_s = flush_s
         self.reader = StreamReader(camera.source, camera.id, site.tz)
         self.started = datetime.now(site.tz)
@@ -94,9 +97,13 @@ class CameraSession:
             self._end_connection()
             rate = self.camera.fps or DEFAULT_STREAM_FPS
             engine = SourceCounter(self.camera, self.site.counting_for(self.camera), rate, stride=1)
-            self._connection = _Connection(live.connection, engine)
+            height, width = live.image.shape[:2]
+            sized = sized_for_frames(self.detector, width, height, self.camera.smallest_person_px, self.imgsz)
+            self._connection = _Connection(live.connection, engine, sized)
+            self.model_name = sized.name
         info = FrameInfo(self.camera.id, self.source, self.frames, live.timestamp)
-        self._pending += self._connection.engine.update(info, self.detector.detect(live.image))
+        detections = self._connection.detector.detect(live.image)
+        self._pending += self._connection.engine.update(info, detections)
         self.frames += 1
         self.last_frame = live.timestamp
         self.lag_s = (datetime.now(self.site.tz) - live.timestamp).total_seconds()
@@ -137,7 +144,7 @@ class CameraSession:
         return SourceRecord(
             camera=self.camera.id, source=self.source, status=status, start=self.started,
             end=self.last_frame or self.started, fps=self.fps or self.camera.fps or DEFAULT_STREAM_FPS,
-            frames=self.frames, stride=1, model=self.detector.name,
+            frames=self.frames, stride=1, model=self.model_name,
         )  # fmt: skip
 
     def health(self, status: str) -> dict[str, object]:
@@ -168,6 +175,7 @@ def run_camera_process(
         site.camera(camera_id),
         EventStore(store_url, lock_wait_s=LIVE_LOCK_WAIT_S),
         detector.load(threads, parallel=False),
+        imgsz=detector.imgsz,
     )
     log.info("camera %s: counting %s", camera_id, session.reader.shown)
     session.run(lambda: stop.is_set() or terminated.is_set() or os.getppid() != parent)

@@ -1,0 +1,222 @@
+"""The README's detector x input size x tracker table, measured in one run on ../shared's clips.
+
+For each case: detection precision and recall (IoU 0.5, confidence 0.3) on every 5th PETS frame
+and on the 8 MOT17-04 frames; the whole PETS clip counted by the real per-file task (paced
+detection, stitching on) on its two example lines and on the 31-line grid at once, with MOTA,
+IDF1 and HOTA of its tracks by ``trackers.eval``; frames of video per second of that run (with
+33 line counters, so below the bench's); the weights' licence and data terms.
+
+    python scripts/detector_table.py [--cases default coco-416-bytetrack ...] [--clip-1440] [--slow]
+
+``--clip-1440`` adds the default on the 1440x1080 H.264 copy of PETS at its declared 25 fps,
+with lines, grid and ground truth scaled by 1.875. ``--slow`` adds the Ultralytics fall model
+(YOLOv8s on PyTorch: about 0.4 s a frame here). Writes ``out/detector_table.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("CROWDCOUNT_SHARED", ROOT.parent / "shared"))
+MODELS = SHARED / "models"
+PETS = SHARED / "footage" / "pets09_s2l1"
+MOT17_04 = SHARED / "footage" / "mot17_mini" / "train" / "MOT17-04-FRCNN"
+EXAMPLE = ROOT / "examples" / "pets09.yaml"
+SCALE_1440 = 1440 / 768
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    model: str  # under ../shared/models
+    imgsz: int | None  # None: from the scene (384 input rows)
+    tracker: str
+
+
+COCO, PEDESTRIAN = "yolox_nano.onnx", "pedestrian/bytetrack_nano.onnx"
+RETAIL, FALL = "openvino/person-detection-retail-0013.xml", "ultralytics/fall_yolov8s.pt"
+CASES = [
+    Case("default", PEDESTRIAN, None, "ocsort"),
+    Case("pedestrian-scene-bytetrack", PEDESTRIAN, None, "bytetrack"),
+    Case("pedestrian-scene-botsort", PEDESTRIAN, None, "botsort"),
+    Case("pedestrian-416-ocsort", PEDESTRIAN, 416, "ocsort"),
+    Case("pedestrian-640-ocsort", PEDESTRIAN, 640, "ocsort"),
+    Case("coco-scene-ocsort", COCO, None, "ocsort"),
+    Case("coco-416-bytetrack", COCO, 416, "bytetrack"),  # the default until 2026-12-01
+    Case("coco-640-ocsort", COCO, 640, "ocsort"),
+    Case("retail0013-ocsort", RETAIL, None, "ocsort"),
+]
+SLOW = [Case("fall-640-ocsort", FALL, 640, "ocsort")]
+
+
+def detection_figures(detector: Any, imgsz: int | None) -> dict[str, float]:
+    """Precision and recall on every 5th PETS frame and on the MOT17-04 frames, at the size the
+    per-file task would use for each (the scene's, unless ``imgsz`` is given)."""
+    from crowdcount.detect import sized_for_frames
+    from crowdcount.evaluate import annotated_boxes, detection_scores
+
+    figures: dict[str, float] = {}
+    pets = annotated_boxes(PETS / "gt" / "gt.txt")
+    capture, images = cv2.VideoCapture(str(PETS / "vtest.avi")), []
+    for index in range(max(pets) + 1):
+        ok, image = capture.read()
+        if not ok:
+            break
+        if index % 5 == 0:
+            images.append((image, pets.get(index, np.zeros((0, 4)))))
+    mot = annotated_boxes(MOT17_04 / "gt" / "gt.txt")
+    street = [(cv2.imread(str(p)), mot[int(p.stem) - 1]) for p in sorted((MOT17_04 / "img1").glob("*.jpg"))]
+    for label, frames in (("PETS", images), ("MOT17-04", street)):
+        height, width = frames[0][0].shape[:2]
+        sized = sized_for_frames(detector, width, height, None, imgsz)
+        found = [sized.detect(image) for image, _ in frames]
+        figures[f"{label} precision"], figures[f"{label} recall"] = detection_scores(
+            found, [t for _, t in frames]
+        )
+    return figures
+
+
+def count_pets(case: Case, detector: Any, video: Path, fps: float, scale: float) -> dict[str, Any]:
+    """Count ``video`` (PETS, or a copy scaled by ``scale``) on the example's lines and the grid."""
+    from crowdcount.config import LineConfig, load_config
+    from crowdcount.detect import DetectorSpec, ModelChoice
+    from crowdcount.evaluate import (
+        compare_lines,
+        grid_lines,
+        ground_truth_events,
+        load_mot_tracks,
+        miscounts,
+        tracking_metrics,
+    )
+    from crowdcount.mot import MotTrackWriter
+    from crowdcount.recording import RunOptions, count_recording, probe_recording
+
+    site = load_config(EXAMPLE)
+    settings = site.counting.model_copy(update={"tracker": case.tracker})
+    example = site.cameras[0]
+
+    def scaled(line: LineConfig) -> LineConfig:
+        return line.model_copy(update={"points": [(x * scale, y * scale) for x, y in line.points]})
+
+    lines = [scaled(line) for line in [*example.lines, *grid_lines(768, 576)]]
+    ignore = [region.model_copy(update={"polygon": [(x * scale, y * scale) for x, y in region.polygon]})
+              for region in example.ignore]  # fmt: skip
+    camera = example.model_copy(update={"lines": lines, "zones": [], "ignore": ignore, "counting": settings})
+    spec = DetectorSpec(ModelChoice(str(MODELS / case.model), "table"), case.imgsz, site.detector.confidence)
+    recording = probe_recording(site, camera, video, fps)
+    with tempfile.TemporaryDirectory() as folder:
+        gt = Path(folder) / "gt.txt"
+        rows = np.loadtxt(PETS / "gt" / "gt.txt", delimiter=",", ndmin=2)
+        rows[:, 2:6] *= scale
+        np.savetxt(gt, rows, delimiter=",", fmt="%.2f")
+        began = time.perf_counter()
+        saved = MotTrackWriter(Path(folder) / "tracks.txt")
+        outcome = count_recording(
+            recording, camera, settings, detector, RunOptions(spec), on_tracks=saved.write
+        )
+        seconds = time.perf_counter() - began
+        saved.close()
+        identities = tracking_metrics(gt, saved.path, saved.frames)
+        truth_tracks = load_mot_tracks(gt)
+    if outcome.record is None or recording.start is None:
+        raise SystemExit(f"detector_table: {video}: {outcome.reason}")
+    truth = ground_truth_events(truth_tracks, camera, settings.anchor, recording.start, fps)
+    table = compare_lines(truth, outcome.events, [line.id for line in lines]).set_index("line")
+    grid = table.drop(index=[line.id for line in example.lines])
+    miscounted, bias = miscounts(grid.reset_index())
+    named = {
+        line.id: f"{table.at[line.id, 'counted_in']}/{table.at[line.id, 'counted_out']}"
+        for line in example.lines
+    }
+    read, record = outcome.frames_read, outcome.record
+    return {
+        "lines": named, "grid miscounted": miscounted, "grid bias": bias, "detected": record.frames,
+        "frames": read, "frames/s": read / seconds, "model": record.model,
+        **{k: identities[k] for k in ("MOTA", "IDF1", "HOTA", "ID switches", "track ids")},
+    }  # fmt: skip
+
+
+def measure(case: Case, clip_1440: bool) -> dict[str, Any]:
+    from crowdcount.cards import card_for
+    from crowdcount.detect import DetectorSpec, ModelChoice
+
+    path = MODELS / case.model
+    detector = DetectorSpec(ModelChoice(str(path), "table"), case.imgsz, 0.1).load()
+    card = card_for(path)
+    result: dict[str, Any] = {"case": case.name, "tracker": case.tracker, "imgsz": case.imgsz}
+    result["licence"] = card.licence if card else "unknown"
+    result["data terms"] = card.data_terms if card else ""
+    result.update(detection_figures(detector, case.imgsz))
+    result["PETS"] = count_pets(case, detector, PETS / "vtest.avi", 7.0, 1.0)
+    if clip_1440:
+        result["PETS 1440x1080 25 fps"] = count_pets(
+            case, detector, PETS / "vtest_1440x1080_25fps.mp4", 25.0, SCALE_1440
+        )
+    return result
+
+
+def show(result: dict[str, Any], clip: str = "PETS") -> str:
+    run = result[clip]
+    lines = " ".join(f"{k} {v}" for k, v in run["lines"].items())
+    street = f"{result['MOT17-04 precision']:.2f}/{result['MOT17-04 recall']:.2f}"
+    return (
+        f"{result['case']:28} {clip:22} {run['model']:52} P/R PETS {result['PETS precision']:.2f}/"
+        f"{result['PETS recall']:.2f} MOT17-04 {street}"
+        f"  MOTA {100 * run['MOTA']:.1f} IDF1 {100 * run['IDF1']:.1f} HOTA {100 * run['HOTA']:.1f}"
+        f"  {lines}  grid {100 * run['grid miscounted']:.1f}% ({100 * run['grid bias']:+.1f}%)"
+        f"  {run['detected']}/{run['frames']} detected  {run['frames/s']:.1f} fps"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    known = [case.name for case in CASES + SLOW]
+    parser.add_argument(
+        "--cases", nargs="+", choices=known, help="only these cases (default: all but --slow)"
+    )
+    parser.add_argument("--clip-1440", action="store_true", help="also count the 1440x1080 25 fps copy")
+    parser.add_argument("--slow", action="store_true", help="add the Ultralytics fall model")
+    args = parser.parse_args()
+    chosen = (
+        [c for c in CASES + SLOW if c.name in args.cases]
+        if args.cases
+        else CASES + (SLOW if args.slow else [])
+    )
+    for path in (
+        PETS / "vtest.avi",
+        PETS / "gt" / "gt.txt",
+        MOT17_04 / "gt" / "gt.txt",
+        *(MODELS / c.model for c in chosen),
+    ):
+        if not path.exists():
+            sys.exit(f"detector_table: {path} not found (../shared absent? set CROWDCOUNT_SHARED)")
+    os.environ.setdefault("YOLO_OFFLINE", "1")
+    results = []
+    for case in chosen:
+        result = measure(case, args.clip_1440 and case.name == "default")
+        results.append(result)
+        print(show(result), flush=True)
+        if "PETS 1440x1080 25 fps" in result:
+            print(show(result, "PETS 1440x1080 25 fps"), flush=True)
+    out = ROOT / "out"
+    out.mkdir(exist_ok=True)
+    (out / "detector_table.json").write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
+    print(f"-> {out / 'detector_table.json'}")
+
+
+if __name__ == "__main__":
+    main()
