@@ -102,6 +102,20 @@ class ZoneConfig(_Strict):
         return np.asarray(self.polygon, dtype=float)
 
 
+class FarTilesConfig(_Strict):
+    """The band of rows where a camera's far people walk, detected again in tiles at full resolution."""
+
+    rows: tuple[int, int] = Field(description="first and last row (frame pixels) of the far band")
+    across: int = Field(2, ge=1, le=8, description="tiles across the band")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> FarTilesConfig:
+        top, bottom = self.rows
+        if not 0 <= top < bottom <= 100_000:
+            raise ValueError(f"rows [{top}, {bottom}]: give the band's first and last row, first above last")
+        return self
+
+
 class IgnoreConfig(_Strict):
     """A region of the image where nothing is a person (a sign, a statue, a screen): detections
     whose anchor lies inside are dropped before tracking, so they hold no zone and cross no line."""
@@ -147,6 +161,7 @@ class CameraConfig(_Strict):
     smallest_person_px: float | None = Field(
         None, gt=4, le=10_000, description="height, in frame pixels, of the farthest person to count"
     )
+    far_tiles: FarTilesConfig | None = None  # detect the far band again in tiles (README, Config format)
 
     @field_validator("start")
     @classmethod
@@ -329,6 +344,11 @@ def check_in_frame(camera: CameraConfig, width: int, height: int) -> None:
     shapes: list[tuple[str, str, list[Point]]] = [("line", c.id, c.points) for c in camera.lines]
     shapes += [("zone", c.id, c.polygon) for c in camera.zones]
     shapes += [("ignore polygon", str(k), c.polygon) for k, c in enumerate(camera.ignore)]
+    if camera.far_tiles is not None and camera.far_tiles.rows[1] > height:
+        raise CrowdcountError(
+            f"camera {camera.id!r} far_tiles rows {list(camera.far_tiles.rows)} reach below the "
+            f"{width}x{height} frame; use rows of this video (0-{height})"
+        )
     for kind, counter_id, points in shapes:
         for k, (x, y) in enumerate(points):
             if not (0 <= x <= width and 0 <= y <= height):

@@ -186,16 +186,19 @@ def detection_scores(
     (xyxy per frame), each annotation matched at most once at IoU >= ``iou``, best overlaps first.
 
     >>> person = np.array([[10.0, 10, 30, 70]])
-    >>> detection_scores([sv.Detections(person, confidence=np.array([0.9]))], [np.vstack([person, person + 100])])
+    >>> found = sv.Detections(person, confidence=np.array([0.9]))
+    >>> detection_scores([found], [np.vstack([person, person + 100])])  # one of two people found
     (1.0, 0.5)
     """
     hits = boxes = annotated = 0
-    for detections, annotations in zip(found, truth, strict=True):
-        kept = detections.xyxy[(detections.confidence if detections.confidence is not None else 1) >= confidence]
-        boxes, annotated = boxes + len(kept), annotated + len(annotations)
-        if not len(kept) or not len(annotations):
+    for detections, people in zip(found, truth, strict=True):
+        kept = detections.xyxy[
+            (detections.confidence if detections.confidence is not None else 1) >= confidence
+        ]
+        boxes, annotated = boxes + len(kept), annotated + len(people)
+        if not len(kept) or not len(people):
             continue
-        overlaps = sv.box_iou_batch(annotations, kept)
+        overlaps = sv.box_iou_batch(people, kept)
         used_truth: set[int] = set()
         used_box: set[int] = set()
         for flat in np.argsort(-overlaps, axis=None):

@@ -18,13 +18,14 @@ from crowdcount.archive import expected_span, find_recordings, recording_start
 from crowdcount.config import CameraConfig, CountingSettings, SiteConfig, check_in_frame
 from crowdcount.coverage import Span
 from crowdcount.datatypes import CountEvent, Frame, FrameInfo, Gap, SourceRecord
-from crowdcount.detect import Detector, DetectorSpec, detect_in_order, sized_for_frames
+from crowdcount.detect import Detector, DetectorSpec, detect_in_order
 from crowdcount.engine import SourceCounter
 from crowdcount.errors import CrowdcountError
 from crowdcount.pacing import READ_AHEAD
 from crowdcount.roi import RegionDetector, counter_region
 from crowdcount.sources import FrameReader, Prefetch, VideoInfo, effective_fps, probe_video
 from crowdcount.stillness import StillTrack
+from crowdcount.tiles import camera_detector
 
 
 @dataclass(frozen=True)
@@ -120,8 +121,7 @@ def count_recording(
     assert recording.start is not None and recording.fps and recording.info is not None
     began = time.perf_counter()
     info, fps = recording.info, recording.fps
-    smallest, imgsz = camera.smallest_person_px, options.detector.imgsz
-    detector = sized_for_frames(detector, info.width, info.height, smallest, imgsz)
+    detector = camera_detector(detector, camera, info.width, info.height, options.detector.imgsz)
     if options.roi:
         detector = RegionDetector(detector, counter_region(camera, info.width, info.height))
     engine = SourceCounter(camera, settings, fps, options.stride)

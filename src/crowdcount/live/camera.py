@@ -16,10 +16,11 @@ from multiprocessing.synchronize import Event
 
 from crowdcount.config import CameraConfig, SiteConfig
 from crowdcount.datatypes import CountEvent, FrameInfo, Gap, SourceRecord
-from crowdcount.detect import Detector, DetectorSpec, sized_for_frames
+from crowdcount.detect import Detector, DetectorSpec
 from crowdcount.engine import SourceCounter
 from crowdcount.live.stream import LiveFrame, StreamReader
 from crowdcount.store import EventStore, StoreWriteError
+from crowdcount.tiles import camera_detector
 from crowdcount.unsaved import Unsaved, keep
 
 log = logging.getLogger("crowdcount.live")
@@ -98,7 +99,7 @@ class CameraSession:
             rate = self.camera.fps or DEFAULT_STREAM_FPS
             engine = SourceCounter(self.camera, self.site.counting_for(self.camera), rate, stride=1)
             height, width = live.image.shape[:2]
-            sized = sized_for_frames(self.detector, width, height, self.camera.smallest_person_px, self.imgsz)
+            sized = camera_detector(self.detector, self.camera, width, height, self.imgsz)
             self._connection = _Connection(live.connection, engine, sized)
             self.model_name = sized.name
         info = FrameInfo(self.camera.id, self.source, self.frames, live.timestamp)
