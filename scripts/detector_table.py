@@ -180,6 +180,44 @@ def show(result: dict[str, Any], clip: str = "PETS") -> str:
     )
 
 
+LABELS = {COCO: "YOLOX-nano COCO", PEDESTRIAN: "pedestrian YOLOX-nano", FALL: "YOLOv8s fall",
+          RETAIL: "person-detection-retail-0013"}  # fmt: skip
+
+
+def markdown(results: list[dict[str, Any]]) -> list[str]:
+    """The README's table rows, one per case and clip."""
+    rows = [
+        "| detector | input | tracker | clip | PETS P / R | MOT17-04 P / R | MOTA | IDF1 | HOTA "
+        "| lamppost, west in/out (GT 14/17, 6/8) | grid miscounted (bias) | detected | frames/s | licence |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    cases = {case.name: case for case in CASES + SLOW}
+    for result in results:
+        case = cases[result["case"]]
+        size = (
+            f"--imgsz {case.imgsz}"
+            if case.imgsz
+            else ("544x320 (fixed)" if case.model == RETAIL else "384 rows")
+        )
+        for clip, shown in (("PETS", "768x576 7 fps"), ("PETS 1440x1080 25 fps", "1440x1080 25 fps")):
+            if clip not in result:
+                continue
+            run = result[clip]
+            bold = "**" if case.name == "default" else ""
+            terms = "; non-commercial training data" if "non-commercial" in result["data terms"] else ""
+            rows.append(
+                f"| {bold}{LABELS[case.model]}{bold} | {size} | {case.tracker} | {shown} "
+                f"| {result['PETS precision']:.2f} / {result['PETS recall']:.2f} "
+                f"| {result['MOT17-04 precision']:.2f} / {result['MOT17-04 recall']:.2f} "
+                f"| {100 * run['MOTA']:.1f} | {bold}{100 * run['IDF1']:.1f}{bold} | {100 * run['HOTA']:.1f} "
+                f"| {', '.join(run['lines'].values())} "
+                f"| {bold}{100 * run['grid miscounted']:.1f} %{bold} ({100 * run['grid bias']:+.1f} %) "
+                f"| {run['detected']} / {run['frames']} | {run['frames/s']:.0f} "
+                f"| {result['licence']}{terms} |"
+            )
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -190,7 +228,11 @@ def main() -> None:
     )
     parser.add_argument("--clip-1440", action="store_true", help="also count the 1440x1080 25 fps copy")
     parser.add_argument("--slow", action="store_true", help="add the Ultralytics fall model")
+    parser.add_argument("--markdown", type=Path, help="only print the README rows of this earlier JSON")
     args = parser.parse_args()
+    if args.markdown:
+        print("\n".join(markdown(json.loads(args.markdown.read_text(encoding="utf-8")))))
+        return
     chosen = (
         [c for c in CASES + SLOW if c.name in args.cases]
         if args.cases
@@ -216,6 +258,7 @@ def main() -> None:
     out.mkdir(exist_ok=True)
     (out / "detector_table.json").write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
     print(f"-> {out / 'detector_table.json'}")
+    print("\n".join(markdown(results)))
 
 
 if __name__ == "__main__":

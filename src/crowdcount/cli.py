@@ -45,6 +45,7 @@ from crowdcount.recording import FileOutcome, Recording, RunOptions, count_recor
 from crowdcount.report import write_report
 from crowdcount.runner import SiteRun
 from crowdcount.store import EventStore, StoreWriteError
+from crowdcount.tiles import camera_detector
 from crowdcount.unsaved import Unsaved, keep, load, pending, read_all, side_files, store_kept, unsaved_folder
 from crowdcount.urls import redact_url
 
@@ -166,10 +167,12 @@ def process(
     _load_kept(store)
     store.set_counters(cam.id, counter_infos(cam))  # a store that refuses writes fails before counting
     store.set_timezone(site.timezone)
+    width, height = recording.info.width, recording.info.height
+    as_run = camera_detector(detector, cam, width, height, options.detector.imgsz)  # what the file sees
     console.print(
-        f"[bold]{video.name}[/]  camera {cam.id}  {recording.info.width}x{recording.info.height}  "
+        f"[bold]{video.name}[/]  camera {cam.id}  {width}x{height}  "
         f"{recording.fps:g} fps  start {recording.start.isoformat()} ({recording.start_from})  "
-        f"model {detector.name} ({options.detector.model.how})"
+        f"model {as_run.name} ({options.detector.model.how})"
     )
     with _progress() as progress:
         frames = progress.add_task("frames", total=_frame_total(recording), rate="")

@@ -245,16 +245,18 @@ def yolox_for_people(path: str | Path, card: ModelCard | None = None) -> bytes:
     del graph.value_info[:]  # shapes inferred for the fixed size
     _keep_person_class_only(graph)
     hwc = helper.make_tensor_value_info("image_hwc", TensorProto.UINT8, [1, "height", "width", 3])
-    steps = [helper.make_node("Cast", [hwc.name], ["pixels_0"], to=TensorProto.FLOAT)]
+    steps = [
+        helper.make_node("Cast", [hwc.name], ["pixels_hwc"], to=TensorProto.FLOAT),
+        helper.make_node("Transpose", ["pixels_hwc"], ["pixels_0"], perm=[0, 3, 1, 2]),
+    ]  # channels first before the conversion: per-channel ops on whole planes (on HWC, 3x slower)
     for op, constant in _conversion(card or ModelCard("YOLOX export")):
-        before, after = f"pixels_{len(steps) - 1}", f"pixels_{len(steps)}"
+        before, after = f"pixels_{len(steps) - 2}", f"pixels_{len(steps) - 1}"
         graph.initializer.append(numpy_helper.from_array(constant, f"{after}_constant"))
         node = helper.make_node(op, [before, f"{after}_constant"], [after])
-        if op == "Gather":  # picks channels on the last axis
-            node.attribute.append(helper.make_attribute("axis", 3))
+        if op == "Gather":  # picks channels
+            node.attribute.append(helper.make_attribute("axis", 1))
         steps.append(node)
-    last = f"pixels_{len(steps) - 1}"
-    steps.append(helper.make_node("Transpose", [last], [image.name], perm=[0, 3, 1, 2]))
+    steps[-1].output[0] = image.name
     for position, node in enumerate(steps):
         graph.node.insert(position, node)
     graph.input.remove(image)
@@ -263,15 +265,15 @@ def yolox_for_people(path: str | Path, card: ModelCard | None = None) -> bytes:
 
 
 def _conversion(card: ModelCard) -> list[tuple[str, np.ndarray]]:
-    """The ONNX ops (and their constants) that turn a 0-255 BGR HWC frame into what ``card`` wants."""
+    """The ONNX ops (and their constants) that turn a 0-255 BGR 1x3xHxW frame into what ``card`` wants."""
     steps: list[tuple[str, np.ndarray]] = []
     if card.channels == "rgb":
         steps.append(("Gather", np.array([2, 1, 0], dtype=np.int64)))
     if card.scale != 1.0:
         steps.append(("Mul", np.array(card.scale, dtype=np.float32)))
     if card.mean is not None and card.std is not None:
-        steps.append(("Sub", np.array(card.mean, dtype=np.float32).reshape(1, 1, 1, 3)))
-        steps.append(("Div", np.array(card.std, dtype=np.float32).reshape(1, 1, 1, 3)))
+        steps.append(("Sub", np.array(card.mean, dtype=np.float32).reshape(1, 3, 1, 1)))
+        steps.append(("Div", np.array(card.std, dtype=np.float32).reshape(1, 3, 1, 1)))
     return steps
 
 
