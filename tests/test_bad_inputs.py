@@ -68,6 +68,8 @@ CONFIGS = {  # {name} in a case's command line: NAME.yaml
     "corner": zone([[0, 0], [60, 0], [60, 0], [60, 60], [0, 60]]),
     "closed": zone([[0, 0], [60, 0], [60, 60], [0, 60], [0, 0]]),
     "sort": config(counting={"tracker": "sort"}),
+    "tiles": config(far_tiles={"rows": [50, 10]}),
+    "below": config(far_tiles={"rows": [0, 500]}),
 }
 
 PROCESS = "process {clip} -c {good} --db {db}"
@@ -90,6 +92,17 @@ CASES = [
     Case("ONNX input not 4-D", f"{PROCESS} --model {{flat}}", "flat.onnx: its input"),
     Case("ONNX output not YOLOX", f"{PROCESS} --model {{odd}}", "odd.onnx: output has shape"),
     Case("junk .pt", f"{PROCESS} --model {{junk}}", "cannot load Ultralytics model"),
+    Case("junk OpenVINO IR", f"{PROCESS} --model {{ir}}", "ir.xml: cannot load OpenVINO model (not an"),
+    Case(
+        "far_tiles rows upside down",
+        "process {clip} -c {tiles} --db {db}",
+        "cameras[0].far_tiles: rows [50, 10]",
+    ),
+    Case(
+        "far_tiles below the frame",
+        "process {clip} -c {below} --db {db}",
+        "far_tiles rows [0, 500] reach below",
+    ),
     Case(
         "PostgreSQL port not a number",
         "export --db postgresql://u:pw@localhost:abc/db --out {out}",
@@ -176,6 +189,8 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
             connection.execute(statement)
             connection.commit()
     (folder / "junk.pt").write_bytes(b"not a checkpoint")
+    (folder / "ir.xml").write_text("<net name='not a model'/>")
+    (folder / "ir.bin").write_bytes(b"")
     (folder / "folder").mkdir()
     return {
         "clip": str(clip), "db": str(made_store(folder / "crowdcount.db")), "folder": str(folder / "folder"),
@@ -183,6 +198,7 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "flat": str(onnx_model(folder / "flat.onnx", [1, 3], [1, 3])),
         "odd": str(onnx_model(folder / "odd.onnx", [1, 3, 64, 64], [12288])),
         "foreign": str(foreign), "other": str(other), "newer": str(newer), "junk": str(folder / "junk.pt"),
+        "ir": str(folder / "ir.xml"),
         **{name: str(folder / f"{name}.yaml") for name in CONFIGS},
     }  # fmt: skip
 

@@ -43,7 +43,9 @@ def test_far_tiles_come_from_the_camera_config_and_must_fit_the_frame():
     coco = load_detector(resolve_model(str(need_shared("models/yolox_nano.onnx"))))
     detector = camera_detector(coco, site.cameras[0], 1920, 1080, None)
     assert detector.name.endswith("at 704 + far rows 0-540 in 3 tiles")
-    with pytest.raises(CrowdcountError, match=r"cameras\[0\]\.far_tiles: rows \[540, 0\]: .* first above last"):
+    with pytest.raises(
+        CrowdcountError, match=r"cameras\[0\]\.far_tiles: rows \[540, 0\]: .* first above last"
+    ):
         parse_config(camera(far_tiles={"rows": [540, 0]}))
     with pytest.raises(CrowdcountError, match=r"far_tiles rows \[0, 1200\] reach below the 1920x1080 frame"):
         check_in_frame(parse_config(camera(far_tiles={"rows": [0, 1200]})).cameras[0], 1920, 1080)

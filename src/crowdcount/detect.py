@@ -19,6 +19,7 @@ import warnings
 from collections import deque
 from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -449,6 +450,20 @@ class UltralyticsDetector:
         return detections
 
 
+@contextmanager
+def _quiet_native_stderr() -> Generator[None, None, None]:
+    """Send what native libraries write to file descriptor 2 to /dev/null for a while."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
 class OpenVinoSsdDetector:
     """An SSD person detector in OpenVINO IR (``.xml`` with its ``.bin``), such as Intel's
     person-detection-retail-0013: the frame resized (not letterboxed) to the export's fixed input,
@@ -465,23 +480,30 @@ class OpenVinoSsdDetector:
         self.card = card_for(path) or ModelCard(f"OpenVINO IR {Path(path).name}", person_classes=(1,))
         core = ov.Core()
         try:
-            model = core.read_model(str(path))
+            with _quiet_native_stderr():  # OpenVINO's other frontends log their own parse errors
+                model = core.read_model(str(path), str(Path(path).with_suffix(".bin")))
             shape = model.inputs[0].get_partial_shape()
             if len(model.inputs) != 1 or shape.rank.get_length() != 4 or shape.is_dynamic:
                 raise CrowdcountError(f"{path}: expected one fixed 1x3xHxW image input, not {shape}")
             compiled = core.compile_model(model, "CPU", {"INFERENCE_NUM_THREADS": threads} if threads else {})
         except CrowdcountError:
             raise
-        except Exception as error:  # OpenVINO raises its own untyped errors for bad IR
-            raise CrowdcountError(f"{path}: cannot load OpenVINO model ({first_line(error)})") from None
+        except Exception:  # OpenVINO raises its own untyped errors for bad IR, of many lines
+            raise CrowdcountError(
+                f"{path}: cannot load OpenVINO model (not an OpenVINO IR .xml with its .bin beside it)"
+            ) from None
         self.height, self.width = int(shape[2].get_length()), int(shape[3].get_length())
         self.request = compiled.create_infer_request()
         self.confidence = confidence
         self.imgsz = max(self.height, self.width)
         self.name = f"openvino-ssd:{Path(path).name}@{self.width}x{self.height}"
         self.parallel = 1
-        output = self.detect(np.zeros((self.height, self.width, 3), np.uint8))  # a wrong layout fails here
-        del output
+        try:  # once, on a blank frame: a model whose output is not SSD rows fails here, not mid-run
+            self.detect(np.zeros((self.height, self.width, 3), np.uint8))
+        except CrowdcountError as error:
+            raise CrowdcountError(f"{path}: {error}; is it an SSD detector?") from None
+        except Exception as error:  # OpenVINO's own errors for a graph that cannot run
+            raise CrowdcountError(f"{path}: cannot run the model ({first_line(error)})") from None
 
     def detect(self, image: np.ndarray, imgsz: int | None = None) -> sv.Detections:
         height, width = image.shape[:2]

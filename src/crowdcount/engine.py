@@ -24,9 +24,10 @@ from crowdcount.track import Tracker
 
 
 class SourceCounter:
-    """Owns the tracker, the line and zone counters, the detection pacer and the watch for things
-    that stand still, of one source. Detections inside the camera's ``ignore`` polygons are dropped
-    before tracking.
+    """Owns the tracker, the track stitcher, the line and zone counters, the detection pacer and the
+    watch for things that stand still, of one source. Detections inside the camera's ``ignore``
+    polygons are dropped before tracking; a person the tracker lost and found again under a new id
+    keeps the old one (:mod:`crowdcount.stitch`, ``stitch_seconds``) before anything counts them.
 
     ``stride`` fixes how many video frames lie between two detections; ``None`` lets the
     pacer choose it from how fast the tracked people move (see :mod:`crowdcount.pacing`).
