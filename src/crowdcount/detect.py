@@ -53,6 +53,7 @@ class Detector(Protocol):
     name: str
     imgsz: int  # the long side an image is scaled to for the model
     parallel: int  # images it can detect at once, each on its own thread (a DetectorPool: several)
+    resizable: bool  # whether ``imgsz`` changes its input size (a fixed-size export: no)
 
     def detect(self, image: np.ndarray, imgsz: int | None = None) -> sv.Detections:
         """Return person boxes (xyxy, confidence, class_id 0) in image pixels; ``imgsz`` overrides
@@ -373,6 +374,7 @@ class YoloxOnnxDetector:
         self.confidence = confidence
         self.name = f"yolox-onnx:{Path(path).name}@{self.imgsz}{' rect' if self.multiple else ''}"
         self.parallel = 1
+        self.resizable = self.prepared
         try:  # once, on a blank frame: a model whose output is not YOLOX's fails here, not mid-run
             self.detect(np.zeros((2 * max(YOLOX_STRIDES), 3 * max(YOLOX_STRIDES), 3), np.uint8))
         except CrowdcountError as error:
@@ -439,6 +441,7 @@ class UltralyticsDetector:
         self.confidence = confidence
         self.name = f"ultralytics:{Path(reference).name}@{self.imgsz}"
         self.parallel = 1
+        self.resizable = True
 
     def detect(self, image: np.ndarray, imgsz: int | None = None) -> sv.Detections:
         results = self.model.predict(
@@ -498,6 +501,7 @@ class OpenVinoSsdDetector:
         self.imgsz = max(self.height, self.width)
         self.name = f"openvino-ssd:{Path(path).name}@{self.width}x{self.height}"
         self.parallel = 1
+        self.resizable = False
         try:  # once, on a blank frame: a model whose output is not SSD rows fails here, not mid-run
             self.detect(np.zeros((self.height, self.width, 3), np.uint8))
         except CrowdcountError as error:
@@ -558,8 +562,9 @@ def sized_for_frames(
     detector: Detector, width: int, height: int, smallest_person_px: float | None, imgsz: int | None
 ) -> Detector:
     """The detector at a camera's input size: from ``smallest_person_px`` when set, else the
-    ``imgsz`` given (``--imgsz`` or ``detector.imgsz``), else :func:`scene_input_size`'s default."""
-    if smallest_person_px is None and imgsz is not None:
+    ``imgsz`` given (``--imgsz`` or ``detector.imgsz``), else :func:`scene_input_size`'s default;
+    a detector of fixed input size as it is."""
+    if (smallest_person_px is None and imgsz is not None) or not detector.resizable:
         return detector
     return SizedDetector(detector, scene_input_size(width, height, smallest_person_px))
 
@@ -569,7 +574,7 @@ class SizedDetector:
 
     def __init__(self, detector: Detector, imgsz: int) -> None:
         self.detector, self.imgsz = detector, imgsz
-        self.parallel = detector.parallel
+        self.parallel, self.resizable = detector.parallel, detector.resizable
         self.name = f"{detector.name} at {imgsz}"
 
     def detect(self, image: np.ndarray, imgsz: int | None = None) -> sv.Detections:
@@ -589,6 +594,7 @@ class DetectorPool:
         for detector in detectors:
             self._free.put(detector)
         self.parallel = len(detectors)
+        self.resizable = detectors[0].resizable
         self.name = f"{detectors[0].name} x{self.parallel}"
         self.imgsz = detectors[0].imgsz
 

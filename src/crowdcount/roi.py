@@ -42,6 +42,7 @@ class RegionDetector:
         self.detector = detector
         self.region = region
         self.parallel = detector.parallel  # as thread-safe as the detector it wraps
+        self.resizable = detector.resizable
         self.imgsz = detector.imgsz
         x1, y1, x2, y2 = region
         self.name = f"{detector.name} roi={x1},{y1},{x2},{y2}"

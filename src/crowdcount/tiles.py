@@ -42,7 +42,7 @@ class TiledDetector:
 
     def __init__(self, detector: Detector, band: tuple[int, int], across: int) -> None:
         self.detector, self.band, self.across = detector, band, across
-        self.parallel = detector.parallel
+        self.parallel, self.resizable = detector.parallel, detector.resizable
         self.imgsz = detector.imgsz
         self.name = f"{detector.name} + far rows {band[0]}-{band[1]} in {across} tiles"
 
