@@ -4,6 +4,8 @@ how many sightings confirm it) mean the same for each."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import supervision as sv
 from trackers import BoTSORTTracker, ByteTrackTracker, OCSORTTracker
 
@@ -39,32 +41,23 @@ class Tracker:
         self.kind = kind
         # the confidence a detection needs to start a track (OC-SORT starts them from its confident ones)
         self.activation_threshold = high_confidence if kind == "ocsort" else activation_threshold
-        lost = round(lost_track_seconds * 30)  # the library counts 30 fps frames
+        shared: dict[str, Any] = {
+            "lost_track_buffer": round(lost_track_seconds * 30),  # the library counts 30 fps frames
+            "frame_rate": frame_rate,
+            "minimum_consecutive_frames": min_consecutive_frames,
+            "high_conf_det_threshold": high_confidence,
+        }
         self._tracker: ByteTrackTracker | OCSORTTracker | BoTSORTTracker
         if kind == "bytetrack":
             self._tracker = ByteTrackTracker(
-                lost_track_buffer=lost,
-                frame_rate=frame_rate,
-                track_activation_threshold=activation_threshold,
-                minimum_consecutive_frames=min_consecutive_frames,
-                minimum_iou_threshold=min_iou,
-                high_conf_det_threshold=high_confidence,
+                **shared, track_activation_threshold=activation_threshold, minimum_iou_threshold=min_iou
             )
         elif kind == "ocsort":
-            self._tracker = OCSORTTracker(
-                lost_track_buffer=lost,
-                frame_rate=frame_rate,
-                minimum_consecutive_frames=min_consecutive_frames,
-                minimum_iou_threshold=min_iou,
-                high_conf_det_threshold=high_confidence,
-            )
+            self._tracker = OCSORTTracker(**shared, minimum_iou_threshold=min_iou)
         elif kind == "botsort":
             self._tracker = BoTSORTTracker(
-                lost_track_buffer=lost,
-                frame_rate=frame_rate,
+                **shared,
                 track_activation_threshold=activation_threshold,
-                minimum_consecutive_frames=min_consecutive_frames,
-                high_conf_det_threshold=high_confidence,
                 enable_cmc=False,
                 instant_first_frame_activation=False,  # as the others: confirmed on a later sighting
             )
