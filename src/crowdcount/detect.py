@@ -84,15 +84,32 @@ class DetectorSpec:
 
 
 def model_sha256(path: str | Path) -> str:
-    """SHA-256 of a model file (of every file inside, for an OpenVINO folder)."""
-    digest = hashlib.sha256()
+    """SHA-256 of a model file (of every file inside, for an OpenVINO folder). A single file is read
+    once per process while its size and modification time stay the same: choosing a model, its
+    card, loading it and the run manifest all ask."""
     target = Path(path)
-    for file in sorted(target.rglob("*")) if target.is_dir() else [target]:
+    if target.is_file():
+        stat = target.stat()
+        return _file_sha256(str(target.resolve()), stat.st_size, stat.st_mtime_ns)
+    digest = hashlib.sha256()
+    for file in sorted(target.rglob("*")):
         if file.is_file():
-            with file.open("rb") as handle:
-                for block in iter(lambda: handle.read(1 << 20), b""):
-                    digest.update(block)
+            _hash_into(digest, file)
     return digest.hexdigest()
+
+
+@cache
+def _file_sha256(path: str, size: int, mtime_ns: int) -> str:
+    """One file's SHA-256 (``size`` and ``mtime_ns`` key the cache: a changed file is read again)."""
+    digest = hashlib.sha256()
+    _hash_into(digest, Path(path))
+    return digest.hexdigest()
+
+
+def _hash_into(digest: Any, file: Path) -> None:
+    with file.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
 
 
 def _is_model_file(path: Path) -> bool:
@@ -337,11 +354,11 @@ class YoloxOnnxDetector:
 
     def __init__(
         self, path: str | Path, imgsz: int | None = None, confidence: float = 0.1, threads: int = 0,
-        prepare: bool = True, card: ModelCard | None = None,
+        prepare: bool = True,
     ) -> None:  # fmt: skip
         import onnxruntime as ort
 
-        self.card = card or card_for(path) or ModelCard(f"YOLOX export {Path(path).name}")
+        self.card = card_for(path) or ModelCard(f"YOLOX export {Path(path).name}")
         self.options = ort.SessionOptions()
         self.options.intra_op_num_threads = threads
         self.options.log_severity_level = 4  # its failures come back as exceptions, said in one line
@@ -682,7 +699,6 @@ def load_detector(
             torch.set_num_threads(threads)
         return UltralyticsDetector(choice.reference, imgsz, confidence, download=choice.download)
     copies = (threads or os.cpu_count() or 1) if parallel else 1
-    card = card_for(path)  # hashes the file: once, not once per copy
     if copies > 1:
-        return DetectorPool([YoloxOnnxDetector(path, imgsz, confidence, 1, card=card) for _ in range(copies)])
-    return YoloxOnnxDetector(path, imgsz, confidence, threads, card=card)
+        return DetectorPool([YoloxOnnxDetector(path, imgsz, confidence, 1) for _ in range(copies)])
+    return YoloxOnnxDetector(path, imgsz, confidence, threads)
