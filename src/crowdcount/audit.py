@@ -70,10 +70,13 @@ def audit_windows(history: History, seconds: float = DEFAULT_WINDOW_S) -> list[A
         frames = max(1, round((record.end - record.start).total_seconds() * record.fps) + 1)
         step = max(1, round(seconds * record.fps))
         for counter in [c for c in history.counters if c.camera == record.camera]:
-            mine = events[(record.camera, counter.counter, record.source)]
+            by_window: dict[int, list[CountEvent]] = defaultdict(list)
+            for event in events[(record.camera, counter.counter, record.source)]:
+                if event.frame is not None and 0 <= event.frame < frames:
+                    by_window[event.frame // step].append(event)
             for first in range(0, frames, step):
                 last = min(first + step, frames) - 1
-                inside = [e for e in mine if e.frame is not None and first <= e.frame <= last]
+                inside = by_window.get(first // step, [])
                 ins = sum(e.direction == "in" for e in inside)
                 windows.append(
                     AuditWindow(
