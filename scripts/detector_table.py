@@ -20,7 +20,6 @@ import json
 import os
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,12 +27,14 @@ from typing import Any
 import cv2
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from grid_accuracy import count_on_grid
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("CROWDCOUNT_SHARED", ROOT.parent / "shared"))
 MODELS = SHARED / "models"
 PETS = SHARED / "footage" / "pets09_s2l1"
 MOT17_04 = SHARED / "footage" / "mot17_mini" / "train" / "MOT17-04-FRCNN"
-EXAMPLE = ROOT / "examples" / "pets09.yaml"
 SCALE_1440 = 1440 / 768
 
 
@@ -88,63 +89,24 @@ def detection_figures(detector: Any, imgsz: int | None) -> dict[str, float]:
     return figures
 
 
-def count_pets(case: Case, detector: Any, video: Path, fps: float, scale: float) -> dict[str, Any]:
-    """Count ``video`` (PETS, or a copy scaled by ``scale``) on the example's lines and the grid."""
-    from crowdcount.config import LineConfig, load_config
-    from crowdcount.detect import DetectorSpec, ModelChoice
-    from crowdcount.evaluate import (
-        compare_lines,
-        grid_lines,
-        ground_truth_events,
-        load_mot_tracks,
-        miscounts,
-        tracking_metrics,
-    )
-    from crowdcount.mot import MotTrackWriter
-    from crowdcount.recording import RunOptions, count_recording, probe_recording
+def count_pets(case: Case, video: Path, fps: float, scale: float) -> dict[str, Any]:
+    """Count ``video`` (PETS, or a copy scaled by ``scale``) on the example's lines and the grid
+    (``grid_accuracy.count_on_grid``), against the PETS ground truth scaled the same."""
+    from crowdcount.evaluate import load_mot_tracks
 
-    site = load_config(EXAMPLE)
-    settings = site.counting.model_copy(update={"tracker": case.tracker})
-    example = site.cameras[0]
-
-    def scaled(line: LineConfig) -> LineConfig:
-        return line.model_copy(update={"points": [(x * scale, y * scale) for x, y in line.points]})
-
-    lines = [scaled(line) for line in [*example.lines, *grid_lines(768, 576)]]
-    ignore = [region.model_copy(update={"polygon": [(x * scale, y * scale) for x, y in region.polygon]})
-              for region in example.ignore]  # fmt: skip
-    camera = example.model_copy(update={"lines": lines, "zones": [], "ignore": ignore, "counting": settings})
-    spec = DetectorSpec(ModelChoice(str(MODELS / case.model), "table"), case.imgsz, site.detector.confidence)
-    recording = probe_recording(site, camera, video, fps)
     with tempfile.TemporaryDirectory() as folder:
         gt = Path(folder) / "gt.txt"
         rows = np.loadtxt(PETS / "gt" / "gt.txt", delimiter=",", ndmin=2)
         rows[:, 2:6] *= scale
         np.savetxt(gt, rows, delimiter=",", fmt="%.2f")
-        began = time.perf_counter()
-        saved = MotTrackWriter(Path(folder) / "tracks.txt")
-        outcome = count_recording(
-            recording, camera, settings, detector, RunOptions(spec), on_tracks=saved.write
-        )
-        seconds = time.perf_counter() - began
-        saved.close()
-        identities = tracking_metrics(gt, saved.path, saved.frames)
-        truth_tracks = load_mot_tracks(gt)
-    if outcome.record is None or recording.start is None:
-        raise SystemExit(f"detector_table: {video}: {outcome.reason}")
-    truth = ground_truth_events(truth_tracks, camera, settings.anchor, recording.start, fps)
-    table = compare_lines(truth, outcome.events, [line.id for line in lines]).set_index("line")
-    grid = table.drop(index=[line.id for line in example.lines])
-    miscounted, bias = miscounts(grid.reset_index())
-    named = {
-        line.id: f"{table.at[line.id, 'counted_in']}/{table.at[line.id, 'counted_out']}"
-        for line in example.lines
-    }
-    read, record = outcome.frames_read, outcome.record
+        run = count_on_grid(
+            video, load_mot_tracks(gt), MODELS / case.model, tracker=case.tracker, gt=gt, imgsz=case.imgsz,
+            fps=fps, scale=scale, example_lines=True,
+        )  # fmt: skip
     return {
-        "lines": named, "grid miscounted": miscounted, "grid bias": bias, "detected": record.frames,
-        "frames": read, "frames/s": read / seconds, "model": record.model,
-        **{k: identities[k] for k in ("MOTA", "IDF1", "HOTA", "ID switches", "track ids")},
+        "lines": run["lines"], "grid miscounted": run["miscounted"], "grid bias": run["bias"],
+        "detected": run["detected"], "frames": run["read"], "frames/s": run["read"] / run["seconds"],
+        "model": run["model"], **{k: run[k] for k in ("MOTA", "IDF1", "HOTA", "ID switches", "track ids")},
     }  # fmt: skip
 
 
@@ -159,10 +121,10 @@ def measure(case: Case, clip_1440: bool) -> dict[str, Any]:
     result["licence"] = card.licence if card else "unknown"
     result["data terms"] = card.data_terms if card else ""
     result.update(detection_figures(detector, case.imgsz))
-    result["PETS"] = count_pets(case, detector, PETS / "vtest.avi", 7.0, 1.0)
+    result["PETS"] = count_pets(case, PETS / "vtest.avi", 7.0, 1.0)
     if clip_1440:
         result["PETS 1440x1080 25 fps"] = count_pets(
-            case, detector, PETS / "vtest_1440x1080_25fps.mp4", 25.0, SCALE_1440
+            case, PETS / "vtest_1440x1080_25fps.mp4", 25.0, SCALE_1440
         )
     return result
 

@@ -32,10 +32,13 @@ FPS = 7.0  # PETS' real frame rate
 
 def count_on_grid(
     video: Path, truth_tracks: dict[int, sv.Detections], model: Path, stride: int | None = None,
-    tracker: str = "bytetrack", gt: Path | None = None,
+    tracker: str | None = None, gt: Path | None = None, imgsz: int | None = None, fps: float = FPS,
+    scale: float = 1.0, example_lines: bool = False,
 ) -> dict[str, Any]:  # fmt: skip
-    """Count ``video`` (PETS-sized) on a 40-pixel grid of lines with ``tracker``; miscounted share,
-    bias, frames, and with the ``gt`` file of this very clip, MOTA, IDF1 and HOTA of its tracks."""
+    """Count ``video`` (PETS, or a copy scaled by ``scale``) on a 40-pixel grid of lines (and with
+    ``example_lines``, the example's own lines too) with ``tracker`` (None: the config's default);
+    the grid's miscounted share and bias, frames, and with the ``gt`` file of this very clip, MOTA,
+    IDF1 and HOTA of its tracks. ``truth_tracks`` and ``gt`` are in the video's own pixels."""
     from crowdcount.config import load_config
     from crowdcount.detect import DetectorSpec, ModelChoice
     from crowdcount.evaluate import (
@@ -49,13 +52,21 @@ def count_on_grid(
     from crowdcount.recording import RunOptions, count_recording, probe_recording
 
     site = load_config(EXAMPLE)
-    settings = site.counting.model_copy(update={"tracker": tracker})
-    camera = site.cameras[0].model_copy(
-        update={"lines": grid_lines(768, 576), "zones": [], "counting": settings}
-    )
-    spec = DetectorSpec(ModelChoice(str(model), "grid"), confidence=site.detector.confidence)
+    settings = site.counting if tracker is None else site.counting.model_copy(update={"tracker": tracker})
+    example = site.cameras[0]
+
+    def scaled(points: list) -> list:
+        return [(x * scale, y * scale) for x, y in points]
+
+    named = list(example.lines) if example_lines else []
+    lines = [
+        line.model_copy(update={"points": scaled(line.points)}) for line in [*named, *grid_lines(768, 576)]
+    ]
+    ignore = [region.model_copy(update={"polygon": scaled(region.polygon)}) for region in example.ignore]
+    camera = example.model_copy(update={"lines": lines, "zones": [], "ignore": ignore, "counting": settings})
+    spec = DetectorSpec(ModelChoice(str(model), "grid"), imgsz, site.detector.confidence)
     options = RunOptions(spec, stride=stride)
-    recording = probe_recording(site, camera, video, FPS)
+    recording = probe_recording(site, camera, video, fps)
     detector = spec.load()
     began = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
@@ -64,15 +75,21 @@ def count_on_grid(
         seconds = time.perf_counter() - began
         saved.close()
         identities = tracking_metrics(gt, saved.path, saved.frames) if gt is not None else {}
-    identities = {k: v for k, v in identities.items() if k in ("MOTA", "IDF1", "HOTA", "ID switches")}
+    kept = ("MOTA", "IDF1", "HOTA", "ID switches", "track ids")
+    identities = {k: v for k, v in identities.items() if k in kept}
     if outcome.record is None or recording.start is None:
         raise SystemExit(f"grid_accuracy: {video}: {outcome.reason}")
-    truth = ground_truth_events(truth_tracks, camera, settings.anchor, recording.start, FPS)
-    table = compare_lines(truth, outcome.events, [line.id for line in camera.lines])
-    miscounted, bias = miscounts(table)
+    truth = ground_truth_events(truth_tracks, camera, settings.anchor, recording.start, fps)
+    table = compare_lines(truth, outcome.events, [line.id for line in camera.lines]).set_index("line")
+    shown = {
+        line.id: f"{table.at[line.id, 'counted_in']}/{table.at[line.id, 'counted_out']}" for line in named
+    }
+    grid = table.drop(index=list(shown)).reset_index()
+    miscounted, bias = miscounts(grid)
     return {
-        "miscounted": miscounted, "bias": bias, "crossings": int(table[["gt_in", "gt_out"]].to_numpy().sum()),
-        "detected": outcome.record.frames, "frames": len(truth_tracks), "seconds": seconds, **identities,
+        "miscounted": miscounted, "bias": bias, "crossings": int(grid[["gt_in", "gt_out"]].to_numpy().sum()),
+        "detected": outcome.record.frames, "frames": len(truth_tracks), "read": outcome.frames_read,
+        "seconds": seconds, "model": outcome.record.model, "lines": shown, **identities,
     }  # fmt: skip
 
 
