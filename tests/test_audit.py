@@ -3,20 +3,43 @@ ground-truth answers on the real PETS counts."""
 
 from __future__ import annotations
 
+import csv
 import itertools
 import random
+import re
+import shutil
 from datetime import timedelta
+from pathlib import Path
+from typing import Any
 
+import cv2
 import numpy as np
+import pandas as pd
 import pytest
 
 from conftest import EXAMPLE_CONFIG
-from crowdcount.audit import AuditWindow, audit_windows, draw_sample, ratio_estimate
+from crowdcount.aggregate import group_table, interval_table
+from crowdcount.audit import (
+    PLAN_COLUMNS,
+    AuditPlan,
+    AuditWindow,
+    PlanItem,
+    Review,
+    audit_counters,
+    audit_windows,
+    draw_sample,
+    ratio_estimate,
+    read_answers,
+    store_audits,
+    with_estimates,
+    with_group_estimates,
+)
 from crowdcount.config import load_config
 from crowdcount.datatypes import CounterInfo, CountEvent, History, SourceRecord
+from crowdcount.errors import CrowdcountError
 from crowdcount.evaluate import ground_truth_events, load_mot_tracks
 from crowdcount.store import EventStore
-from helpers import START
+from helpers import START, crowdcount
 
 
 def history(hours: int = 3, fps: float = 10.0) -> History:
@@ -88,35 +111,141 @@ def test_the_interval_covers_the_truth_95_times_in_100_under_known_error_rates()
     assert 0.91 <= covered / draws <= 0.98, covered / draws
 
 
-def true_count(events: list[CountEvent], window: AuditWindow, direction: str) -> int:
-    """The ground-truth crossings of ``window``'s line in ``direction`` within its frames."""
-    return sum(
-        e.counter == window.counter
-        and e.direction == direction
-        and window.frame_start <= e.frame <= window.frame_end
-        for e in events
-    )
+def true_count(events: list[CountEvent], row: dict[str, str], direction: str) -> int:
+    """The ground-truth crossings of a plan row's line in ``direction`` within its frames."""
+    first, last = int(row["frame_start"]), int(row["frame_end"])
+    return sum(e.counter == row["counter"] and e.direction == direction and first <= e.frame <= last
+               for e in events)  # fmt: skip
 
 
-def counted(window: AuditWindow, direction: str) -> int:
-    return window.counted_in if direction == "in" else window.counted_out
-
-
-def test_ground_truth_answers_give_intervals_that_hold_the_pets_totals(processed_db, pets_gt):
-    """The review done by the MOT ground truth: each sampled window's true crossings are the
-    ground-truth crossings in its frames; the intervals must hold the ground-truth totals."""
-    stored = EventStore(processed_db, create=False).history()
-    windows = audit_windows(stored, seconds=5)
+@pytest.fixture(scope="module")
+def audited(processed_db: Path, pets_gt: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The PETS store audited through the CLI: a plan of 12 windows of 5 s per line, answered by the
+    MOT ground truth (each window's true crossings are the ground-truth crossings in its frames) and
+    imported with ``audit import``."""
+    folder = tmp_path_factory.mktemp("audited")
+    db = folder / "crowdcount.db"
+    shutil.copy(processed_db, db)
+    planned = crowdcount("audit", "plan", "--db", db, "--counter", "lamppost", "--counter", "west",
+                         "--samples", 12, "--seconds", 5, "--seed", 1, "--out", folder / "plan")  # fmt: skip
+    assert planned.returncode == 0, planned.stderr
+    with (folder / "plan" / "plan.csv").open(encoding="utf-8") as file:
+        plan = list(csv.DictReader(file))
+    stored = EventStore(db, create=False).history()
     site = load_config(EXAMPLE_CONFIG)
     record = stored.sources[0]
     truth = ground_truth_events(
         load_mot_tracks(pets_gt), site.cameras[0], site.counting.anchor, record.start, record.fps
     )
+    answers = folder / "answers.csv"
+    with answers.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(["item_id", "true_in", "true_out"])
+        for row in plan:
+            writer.writerow([row["item_id"], true_count(truth, row, "in"), true_count(truth, row, "out")])
+    imported = crowdcount("audit", "import", "--db", db, "--answers", answers)
+    assert imported.returncode == 0, imported.stderr
+    return {"db": db, "plan": plan, "truth": truth, "folder": folder, "printed": imported.stdout}
+
+
+def test_the_plan_lists_random_windows_with_their_clips(audited):
+    plan, folder = audited["plan"], audited["folder"] / "plan"
+    assert list(plan[0]) == PLAN_COLUMNS
+    assert len(plan) == 24 and {r["counter"] for r in plan} == {"lamppost", "west"}
+    clips = sorted((folder / "clips").glob("*.webm"))
+    assert len(clips) == 24
+    first = cv2.VideoCapture(str(clips[0]))
+    frames = 0
+    while first.read()[0]:
+        frames += 1
+    row = plan[0]
+    assert frames >= int(row["frame_end"]) - int(row["frame_start"]) + 1  # the window, and its lead-in/out
+    assert EventStore(audited["db"], create=False).audit_plan().seed == 1  # recorded in the store
+
+
+def test_ground_truth_answers_give_intervals_that_hold_the_pets_totals(audited):
+    store = EventStore(audited["db"], create=False)
+    audits = {a.counter: a for a in store_audits(store)}
+    assert set(audits) == {"lamppost", "west"} and audits["lamppost"].reviewed == 12
     for line in ("lamppost", "west"):
-        mine = [w for w in windows if w.counter == line]
-        sample = draw_sample(mine, 12, seed=1)
         for direction in ("in", "out"):
-            reviewed = [(counted(w, direction), true_count(truth, w, direction)) for w in sample]
-            result = ratio_estimate([counted(w, direction) for w in mine], reviewed)
-            gt_total = sum(e.counter == line and e.direction == direction for e in truth)
-            assert result.low <= gt_total <= result.high, (line, direction, gt_total, result)
+            found = audits[line].estimates[direction]
+            gt_total = sum(e.counter == line and e.direction == direction for e in audited["truth"])
+            assert found.low <= gt_total <= found.high, (line, direction, gt_total, found)
+    assert "lamppost" in audited["printed"] and "precision" in audited["printed"]
+
+
+def test_exports_and_the_report_show_the_intervals_and_without_an_audit_nothing_changes(
+    audited, processed_db, tmp_path
+):
+    made = crowdcount("export", "--db", audited["db"], "--what", "intervals", "--interval", "1min",
+                      "--out", tmp_path / "audited.csv")  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    table = pd.read_csv(tmp_path / "audited.csv")
+    lamppost = table[table["counter"] == "lamppost"]
+    assert (lamppost["in_low"] <= lamppost["in_est"]).all() and (
+        lamppost["in_est"] <= lamppost["in_high"]
+    ).all()
+    assert table.loc[table["counter"] == "junction", "entries_est"].isna().all()  # not audited
+    groups = crowdcount("export", "--db", audited["db"], "--what", "groups", "--out", tmp_path / "groups.csv")
+    assert groups.returncode == 0 and "out_high" in pd.read_csv(tmp_path / "groups.csv").columns
+    plain = crowdcount("export", "--db", processed_db, "--what", "intervals", "--out", tmp_path / "plain.csv")
+    assert plain.returncode == 0 and not any(c.endswith("_est") for c in pd.read_csv(tmp_path / "plain.csv"))
+    for db, name in ((audited["db"], "audited.html"), (processed_db, "plain.html")):
+        assert crowdcount("report", "--db", db, "--out", tmp_path / name, "--lang", "ko").returncode == 0
+    audited_page, plain_page = (tmp_path / "audited.html").read_text(), (tmp_path / "plain.html").read_text()
+    assert (
+        'id="audit"' in audited_page
+        and "95% 신뢰구간" in audited_page
+        and 'id="unaudited"' not in audited_page
+    )
+    assert 'id="unaudited"' in plain_page and "검수되지 않았습니다" in plain_page
+
+
+def plan_of(windows: list[AuditWindow]) -> AuditPlan:
+    items = [PlanItem(w, f"{k}.webm", w.frame_start) for k, w in enumerate(windows)]
+    return AuditPlan(START, 20.0, len(items), 0, "/tmp", items)
+
+
+def test_answer_files_with_mistakes_get_one_line_errors_naming_line_and_column(tmp_path):
+    windows = audit_windows(history(hours=1), seconds=20)[:3]
+    plan = plan_of(windows)
+    first = windows[0]
+    cases = {
+        "item_id,true_in\n": "missing: true_out",
+        "item_id,true_in,true_out\nnope/x/1,1,1\n": "line 2: item_id 'nope/x/1' is not in the audit plan",
+        f"item_id,true_in,true_out\n{first.item_id},-1,0\n": "line 2: true_in '-1' is not a whole number",
+        f"item_id,true_in,true_out\n{first.item_id},1.5,0\n": "true_in '1.5' is not a whole number",
+        f"item_id,true_in,true_out\n{first.item_id},1,\n": "line 2: true_out is empty",
+        f"item_id,true_in,true_out,false_in\n{first.item_id},0,0,{first.counted_in + 1}\n": "false_in is",
+    }
+    for text, says in cases.items():
+        path = tmp_path / "answers.csv"
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(CrowdcountError, match=re.escape(says)):
+            read_answers(path, plan)
+    path.write_text(
+        f"item_id,true_in,true_out\n{first.item_id},,\n{windows[1].item_id},2,1\n", encoding="utf-8"
+    )
+    assert [(w.item_id, r.true_in) for w, r in read_answers(path, plan)] == [(windows[1].item_id, 2)]
+
+
+def test_estimates_scale_each_interval_and_groups_add_their_members_in_quadrature():
+    made = history(hours=1)
+    windows = audit_windows(made, seconds=20)
+    plan_windows = windows[::10]
+    plan = plan_of(plan_windows)
+    reviews = {
+        w.key: Review(w.counted_in + (k % 2), w.counted_out, 0, 0) for k, w in enumerate(windows[::10])
+    }
+    (audit,) = audit_counters(made, plan, reviews)
+    assert audit.precision == 1.0 and 0 < audit.miss_rate < 0.2 and audit.exact
+    found = audit.estimates["in"]
+    assert found.low < found.estimate < found.high and found.estimate > found.counted
+    made = History(made.events, [CounterInfo("cam", "door", "line", "gate")], made.sources)
+    intervals = with_estimates(interval_table(made, "15min"), [audit])
+    assert intervals["in_est"].sum() == pytest.approx(found.estimate, abs=0.5)
+    assert (intervals["in_est"] / intervals["in"]).round(3).nunique() == 1  # one ratio for the counter
+    groups = with_group_estimates(group_table(intervals), intervals)
+    assert groups["in_est"].tolist() == intervals["in_est"].tolist()  # a group of one is its member
+    assert with_estimates(intervals.iloc[:0], []).equals(intervals.iloc[:0])

@@ -49,6 +49,15 @@ def test_counters_and_cameras_match_the_store(server, processed_db):
     assert health["status"] == "ok" and health["mode"] == "store" and health["events"] == len(events)
 
 
+def test_the_audit_page_is_served_too_and_a_store_without_an_audit_says_so(server):
+    status, page = http_get(f"{server}/audit")
+    assert status == 200 and "표본 검수" in page.decode()
+    assert get_json(f"{server}/api/audit") == {"plan": None, "items": [], "estimates": []}
+    assert http_get(f"{server}/api/audit/clip/pets-view1/lamppost/1")[0] == 404
+    intervals = get_json(f"{server}/api/intervals")
+    assert not any(key.endswith("_est") for key in intervals[0])  # unaudited: the table as before
+
+
 def test_intervals_are_the_export_table(server, processed_db, tmp_path):
     rows = get_json(f"{server}/api/intervals?interval=1min&camera=pets-view1&counter=lamppost")
     out = tmp_path / "intervals.json"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from crowdcount.datatypes import CounterInfo, CountEvent, Gap, SourceRecord
+from crowdcount.audit import audit_windows
+from crowdcount.datatypes import AuditPlan, CounterInfo, CountEvent, Gap, PlanItem, Review, SourceRecord
 from crowdcount.errors import CrowdcountError
 from crowdcount.store import EventStore, events_table, sources_table
 from helpers import START
@@ -90,3 +92,34 @@ def test_an_unreachable_server_is_a_clear_error_without_the_password():
     with pytest.raises(CrowdcountError, match=shown) as error:
         EventStore("postgresql://crowd:secret@127.0.0.1:1/crowdcount")
     assert "secret" not in str(error.value)
+
+
+def test_audit_plans_and_reviews_round_trip_and_a_new_plan_keeps_the_reviews(target):
+    store = EventStore(target)
+    store.replace_source(record("a.mp4"), [event("a.mp4", s) for s in (1, 4, 7)])
+    store.set_counters("cam", [CounterInfo("cam", "gate", "line")], {"lines": [], "zones": []})
+    assert store.audit_plan() is None and store.reviews() == {}
+    windows = audit_windows(store.history(), seconds=3)
+    plan = AuditPlan(START, 3.0, 2, 5, "/plans/a", [PlanItem(w, f"{w.item_id}.webm", 0) for w in windows[:2]])
+    store.save_plan(plan)
+    assert store.audit_plan() == plan and store.geometry("cam") == {"lines": [], "zones": []}
+    store.save_reviews([(windows[0], Review(2, 0, 0, None, "kim"))])
+    store.save_reviews([(windows[0], Review(1, 0, 0, None, "lee"))])  # the same window: replaced
+    (kept,) = store.reviews().values()
+    assert (kept.true_in, kept.reviewer) == (1, "lee") and kept.reviewed_at is not None
+    store.save_plan(AuditPlan(START, 3.0, 1, 6, "/plans/b", [PlanItem(windows[0], "x.webm", 0)]))
+    assert len(store.audit_plan().items) == 1 and windows[0].key in store.reviews()
+
+
+def test_a_store_made_before_audits_reads_unaudited_and_gains_the_tables_when_written(tmp_path):
+    path = tmp_path / "old.db"
+    EventStore(path).replace_source(record("a.mp4"), [event("a.mp4", 1)])
+    with sqlite3.connect(path) as connection:
+        for table in ("audit_plan", "audit_items", "audit_reviews"):
+            connection.execute(f"DROP TABLE {table}")
+    old = EventStore(path, create=False)
+    assert old.audit_plan() is None and old.reviews() == {} and old.event_count() == 1
+    assert old.writable().audit_plan() is None  # opened for writing: the tables are added
+    with sqlite3.connect(path) as connection:
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"audit_plan", "audit_items", "audit_reviews"} <= tables

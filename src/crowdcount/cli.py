@@ -26,9 +26,26 @@ from crowdcount.aggregate import (
     parse_interval,
     zone_totals,
 )
+from crowdcount.audit import (
+    DEFAULT_WINDOW_S,
+    audit_rows,
+    make_plan,
+    read_answers,
+    store_audits,
+    with_estimates,
+    with_group_estimates,
+)
+from crowdcount.audit.plan import DEFAULT_SAMPLES
 from crowdcount.cards import card_for, find_models
 from crowdcount.cluster import LOCAL, connect, count_on_ray, pack_model
-from crowdcount.config import CameraConfig, SiteConfig, alert_thresholds, counter_infos, load_config
+from crowdcount.config import (
+    CameraConfig,
+    SiteConfig,
+    alert_thresholds,
+    camera_geometry,
+    counter_infos,
+    load_config,
+)
 from crowdcount.datatypes import CountEvent, FrameInfo
 from crowdcount.detect import DetectorSpec, ModelChoice, export_ultralytics, model_folders, resolve_model
 from crowdcount.errors import CrowdcountError
@@ -165,7 +182,8 @@ def process(
     options = _run_options(site, model, imgsz, stride, roi)
     detector = options.detector.load()
     _load_kept(store)
-    store.set_counters(cam.id, counter_infos(cam))  # a store that refuses writes fails before counting
+    # a store that refuses writes fails here, before counting
+    store.set_counters(cam.id, counter_infos(cam), camera_geometry(cam))
     store.set_timezone(site.timezone)
     width, height = recording.info.width, recording.info.height
     as_run = camera_detector(detector, cam, width, height, options.detector.imgsz)  # what the file sees
@@ -427,13 +445,15 @@ def export(
         summary = table.groupby(["camera", "counter", "kind", "direction"]).size().reset_index(name="events")
         write_table(table, out, format, summary, "camera", zone)
     else:
-        intervals = interval_table(store.history(), interval, zone)
+        history = store.history()
+        audits = store_audits(store, history)
+        intervals = with_estimates(interval_table(history, interval, zone), audits)
         if camera is not None:
             intervals = intervals[intervals["camera"] == camera]
         if what is What.intervals:
-            table, summary, split = intervals, counter_summary(intervals), "camera"
+            table, summary, split = intervals, with_estimates(counter_summary(intervals), audits), "camera"
         else:
-            table, split = group_table(intervals), "group"
+            table, split = with_group_estimates(group_table(intervals), intervals), "group"
             summary = table.groupby("group")[["in", "out", "net", "entries", "exits"]].sum(min_count=1)
             summary = summary.reset_index()
         write_table(table, out, format, summary, split, zone)
@@ -552,9 +572,11 @@ def _check_listen(host: str, port: int, token: str | None, lang: str) -> None:
     check_port_free(host, port)
 
 
-def _serve(monitor: Monitor, host: str, port: int, token: str | None, lang: str) -> None:
+def _serve(monitor: Monitor, host: str, port: int, token: str | None, lang: str, page: str = "") -> None:
     shown = f"[{host}]" if ":" in host else host
-    console.print(f"dashboard http://{shown}:{port}/   API http://{shown}:{port}/docs   (Ctrl-C stops)")
+    base = f"http://{shown}:{port}"
+    opened = f"review {base}/{page}" if page else f"dashboard {base}/   audit {base}/audit"
+    console.print(f"{opened}   API {base}/docs   (Ctrl-C stops)")
     serve_app(create_app(monitor, token, lang), host, port)
 
 
@@ -591,7 +613,7 @@ def live(
     store = EventStore(db or out / "crowdcount.db")
     store.set_timezone(site.timezone)
     for cam in cameras:
-        store.set_counters(cam.id, counter_infos(cam))
+        store.set_counters(cam.id, counter_infos(cam), camera_geometry(cam))
     since = datetime.now(site.tz)
     console.print(f"counting {len(cameras)} camera(s) live -> {store.shown_url}")
     processes = CameraProcesses(site, cameras, store.url, options.detector).start()
@@ -701,6 +723,124 @@ def serve(
         webhook=site.alerts.webhook if site else None,
     )  # fmt: skip
     _serve(monitor, host, port, token, lang)
+
+
+audit_app = typer.Typer(
+    help="Audit the counts: review a random sample of windows, get each count with a 95 % interval.",
+    no_args_is_help=True,
+)
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command(
+    "plan", epilog="Example: crowdcount audit plan --db out/crowdcount.db --samples 30 --out out/audit"
+)
+def audit_plan(
+    db: StoreOption,
+    out: Annotated[Path, typer.Option(help="Folder for plan.csv, answers.csv and clips/.")],
+    camera: CamerasOption = None,
+    counter: Annotated[
+        list[str] | None, typer.Option("--counter", help="Only these line or zone ids (repeatable).")
+    ] = None,
+    samples: Annotated[int, typer.Option(min=2, help="Windows drawn per counter.")] = DEFAULT_SAMPLES,
+    seconds: Annotated[float, typer.Option(min=1, max=3600, help="Length of a window.")] = DEFAULT_WINDOW_S,
+    seed: Annotated[int, typer.Option(help="Seed of the draw: the same seed makes the same plan.")] = 0,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config", "-c", help="Site YAML, only for stores that do not keep their lines and zones."
+        ),
+    ] = None,
+) -> None:
+    """Draw the audit's sample: each counter's footage cut into windows, SAMPLES of them drawn at
+    random (spread over the hours of day), a clip of each with its line or zone drawn, plan.csv
+    listing them and answers.csv to fill in. The plan is recorded in the store (replacing an older
+    one; reviews already made are kept). Review them with 'crowdcount audit serve' or fill in
+    answers.csv and run 'crowdcount audit import'.
+    """
+    store = EventStore(db)
+    geometry = {c.id: camera_geometry(c) for c in load_config(config).cameras} if config else None
+    folder = output_folder(out, "--out")
+    with _progress() as progress:
+        task = progress.add_task("clips", total=None, rate="")
+        plan = make_plan(
+            store, folder, camera or (), counter or (), samples, seconds, seed, geometry,
+            lambda _item: progress.advance(task),
+        )  # fmt: skip
+    console.print(
+        f"{len(plan.items)} windows of {seconds:g} s to review -> {folder / 'plan.csv'}, clips in "
+        f"{folder / 'clips'}; review: crowdcount audit serve --db {db}", soft_wrap=True,
+    )  # fmt: skip
+
+
+@audit_app.command("import", epilog="Example: crowdcount audit import --db out/crowdcount.db --answers a.csv")
+def audit_import(
+    db: StoreOption,
+    answers: Annotated[
+        Path, typer.Option(help="CSV: item_id,true_in,true_out (optional false_in,false_out,reviewer).")
+    ],
+) -> None:
+    """Store reviews made elsewhere (a spreadsheet, a second reviewer): for each item of the plan,
+    how many people truly crossed each way (zones: entered, left). A review replaces an earlier one
+    of its window. Prints the estimates.
+    """
+    store = EventStore(db)
+    plan = store.audit_plan()
+    if plan is None:
+        raise CrowdcountError(f"{db} has no audit plan; make one with 'crowdcount audit plan' first")
+    reviewed = read_answers(answers, plan)
+    store.save_reviews(reviewed)
+    console.print(f"{len(reviewed)} reviews from {answers} -> {store.shown_url}")
+    _print_audits(store)
+
+
+@audit_app.command("show", epilog="Example: crowdcount audit show --db out/crowdcount.db")
+def audit_show(db: StoreOption) -> None:
+    """Print each audited counter's corrected total with its 95 % interval, precision and miss rate."""
+    _print_audits(EventStore(db, create=False))
+
+
+def _print_audits(store: EventStore) -> None:
+    rows = audit_rows(store_audits(store))
+    if not rows:
+        console.print("no audit yet: the counts are unaudited ('crowdcount audit plan' starts one)")
+        return
+    several = len({r["camera"] for r in rows}) > 1
+    table = pd.DataFrame([{
+        "counter": f"{r['camera']}/{r['counter']}" if several else r["counter"], "way": r["direction"],
+        "counted": r["counted"], "estimate": r["estimate"],
+        "95 %": "-" if r["low"] is None else f"{r['low']:g}-{r['high']:g}",
+        "reviewed": f"{r['reviewed']}/{r['windows']}", "precision": _percent(r["precision"]),
+        "miss": _percent(r["miss_rate"]),
+    } for r in rows])  # fmt: skip
+    cameras = "" if several else f"camera {rows[0]['camera']}, "
+    _print_table(f"Audit ({cameras}planned {str(rows[0]['planned'])[:16]} UTC)", table)
+    if not all(row["rates_exact"] for row in rows):
+        console.print(
+            "precision is an upper bound and miss rate a lower one where reviews did not mark false counts"
+        )
+
+
+def _percent(value: object) -> str:
+    return "-" if value is None else f"{100 * float(str(value)):.0f} %"
+
+
+@audit_app.command("serve", epilog="Example: crowdcount audit serve --db out/crowdcount.db --lang ko")
+def audit_serve(
+    db: StoreOption,
+    host: HostOption = "127.0.0.1",
+    port: PortOption = 8000,
+    token: TokenOption = None,
+    lang: LangOption = "ko",
+) -> None:
+    """Open the review page: play each window's clip, step frame by frame, enter how many people
+    truly crossed; each review is saved at once. The page is also at /audit under serve and live.
+    """
+    _check_listen(host, port, token, lang)
+    store = EventStore(db)
+    if store.audit_plan() is None:
+        raise CrowdcountError(f"{db} has no audit plan; make one with 'crowdcount audit plan' first")
+    _serve(Monitor(store, live=False), host, port, token, lang, "audit")
 
 
 def with_flag_values(argv: list[str], option: str, value: str) -> list[str]:

@@ -329,6 +329,14 @@ def counter_infos(camera: CameraConfig) -> list[CounterInfo]:
     return lines + [CounterInfo(camera.id, zone.id, "zone", zone.group) for zone in camera.zones]
 
 
+def camera_geometry(camera: CameraConfig) -> dict[str, Any]:
+    """The camera's lines and zones in image pixels, as the store keeps them for audit clips."""
+    return {
+        "lines": [{"id": x.id, "points": x.points, "in_direction": x.in_direction} for x in camera.lines],
+        "zones": [{"id": z.id, "polygon": z.polygon} for z in camera.zones],
+    }
+
+
 def alert_thresholds(site: SiteConfig) -> dict[str, int]:
     """Occupancy alert threshold per zone, keyed ``camera/zone``."""
     return {

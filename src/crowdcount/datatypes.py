@@ -118,3 +118,74 @@ class History:
     def gap_spans(self) -> list[tuple[str, Span]]:
         """(camera, span) of every gap: time inside the footage the camera did not see."""
         return [(g.camera, Span(g.start, g.end)) for g in self.gaps]
+
+
+# The audit (crowdcount.audit): windows of footage, the sample a person reviews, their reviews.
+WindowKey = tuple[str, str, str, int, int]  # camera, counter, source, first and last decoded frame
+
+
+@dataclass(frozen=True)
+class AuditWindow:
+    """One stretch of one counter's footage, with what crowdcount counted in it (zones: in = entries,
+    out = exits). Frames are 0-based decoded frame indices, inclusive, like the events' ``frame``."""
+
+    item_id: str
+    camera: str
+    counter: str
+    kind: str  # line / zone
+    source: str
+    frame_start: int
+    frame_end: int
+    time_start: datetime
+    time_end: datetime
+    counted_in: int = 0
+    counted_out: int = 0
+
+    @property
+    def key(self) -> WindowKey:
+        """What a review is kept under: the same footage is the same window in any plan."""
+        return (self.camera, self.counter, self.source, self.frame_start, self.frame_end)
+
+    def counted(self, direction: Direction) -> int:
+        return self.counted_in if direction == "in" else self.counted_out
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    """A sampled window as the reviewer sees it: its clip (a file in the plan's ``clips/``), which
+    starts ``lead`` frames before the window (and runs as long after it) to show who is coming."""
+
+    window: AuditWindow
+    clip: str
+    clip_start: int
+
+
+@dataclass(frozen=True)
+class AuditPlan:
+    """The sample a person reviews: items in review order, and how they were drawn."""
+
+    made_at: datetime
+    seconds: float
+    per_counter: int
+    seed: int
+    folder: str  # where plan.csv and clips/ were written
+    items: list[PlanItem]
+
+
+@dataclass(frozen=True)
+class Review:
+    """What a person found in one window: the people who truly crossed each way (zones: entered,
+    left) and, when they judged them, how many of crowdcount's counts were not real."""
+
+    true_in: int
+    true_out: int
+    false_in: int | None = None
+    false_out: int | None = None
+    reviewer: str = ""
+    reviewed_at: datetime | None = None
+
+    def true(self, direction: Direction) -> int:
+        return self.true_in if direction == "in" else self.true_out
+
+    def false(self, direction: Direction) -> int | None:
+        return self.false_in if direction == "in" else self.false_out

@@ -77,6 +77,21 @@ LABELS: dict[str, dict[str, str]] = {
         "state_recorded": "recorded",
         "mode_live": "live",
         "mode_store": "recorded data",
+        "audit": "Audit: counts with their 95 % intervals",
+        "unaudited": "These counts are unaudited: no person has reviewed a sample of them "
+        "(crowdcount audit plan starts an audit).",
+        "audit_note": "{reviewed} of {sampled} sampled windows of {seconds} s reviewed (plan of {planned}, "
+        "last review {last}). Corrected = counted x (true / counted over the reviewed windows); "
+        "the interval is 95 % (README, Audit).",
+        "direction": "Direction",
+        "counted": "Counted",
+        "estimate": "Corrected",
+        "interval95": "95 % interval",
+        "reviewed": "Reviewed windows",
+        "precision": "Precision",
+        "miss_rate": "Miss rate",
+        "bound_note": "≤ / ≥: precision is at most, miss rate at least this, where reviews did not mark "
+        "false counts",
     },
     "ko": {
         "title": "유동인구 보고서",
@@ -150,6 +165,20 @@ LABELS: dict[str, dict[str, str]] = {
         "state_recorded": "녹화 영상",
         "mode_live": "실시간",
         "mode_store": "저장된 데이터",
+        "audit": "검수: 95% 신뢰구간이 있는 수",
+        "unaudited": "이 수치는 검수되지 않았습니다: 사람이 표본을 확인한 적이 없습니다 "
+        "(crowdcount audit plan 으로 검수를 시작합니다).",
+        "audit_note": "표본 {sampled}개 구간({seconds}초) 중 {reviewed}개 검수 "
+        "(계획 {planned}, 마지막 검수 {last}). "
+        "보정치 = 센 수 x (검수 구간의 실제 수 / 센 수); 구간은 95% 신뢰구간입니다 (README, Audit).",
+        "direction": "방향",
+        "counted": "센 수",
+        "estimate": "보정 추정치",
+        "interval95": "95% 신뢰구간",
+        "reviewed": "검수한 구간",
+        "precision": "정밀도",
+        "miss_rate": "놓친 비율",
+        "bound_note": "≤ / ≥: 오검출 표시가 없는 검수에서는 정밀도는 최대값, 놓친 비율은 최소값입니다",
     },
 }
 

@@ -15,8 +15,9 @@ import jinja2
 import pandas as pd
 
 from crowdcount.aggregate import group_table, interval_table, peak_occupancy
+from crowdcount.audit import CounterAudit, audit_rows, store_audits
 from crowdcount.coverage import Span, merge
-from crowdcount.datatypes import Gap, SourceRecord
+from crowdcount.datatypes import AuditPlan, Gap, SourceRecord
 from crowdcount.labels import labels_for
 from crowdcount.paths import output_file
 from crowdcount.plots import hangul_font, heatmap_figure, series_figure, to_data_uri
@@ -159,6 +160,8 @@ def build_report(
         if rows["in"].notna().any()
     ]
     by_hour = hour_of_day_counts(hourly, cameras)
+    audits = store_audits(store, history)
+    plan = store.audit_plan() if any(a.reviewed for a in audits) else None
     context = {
         "w": words,
         "lang": lang,
@@ -173,6 +176,7 @@ def build_report(
         "daily": count_table(daily, words, cameras, by_day=True),
         "heatmap": to_data_uri(heatmap_figure(by_hour, words)) if len(by_hour) else None,
         "coverage": coverage_lines(sources, footage, gap_records, zone_name, words),
+        "audit": audit_section(audits, plan, words, zone_name) if plan else None,
         "sources": [
             {
                 "camera": r.camera,
@@ -191,6 +195,33 @@ def build_report(
     page = template.render(**context, font_css="")
     visible = page.split("<body", 1)[1]
     return template.render(**context, font_css=embedded_font_css(_without_data(visible)))
+
+
+def audit_section(
+    audits: list[CounterAudit], plan: AuditPlan, words: dict[str, str], zone_name: str
+) -> dict[str, object]:
+    """The audit's table (a row per counter and direction) and the note saying what it rests on."""
+    rows = []
+    for row in audit_rows(audits):
+        exact = bool(row["rates_exact"])
+        interval = "-" if row["low"] is None else f"{row['low']:,.0f} - {row['high']:,.0f}"
+        rows.append([
+            row["camera"], row["counter"], words[str(row["direction"])], f"{row['counted']:,}",
+            f"{row['estimate']:,.0f}" if row["estimate"] is not None else "-", interval,
+            f"{row['reviewed']} / {row['windows']}",
+            _share(row["precision"], "" if exact else "≤ "), _share(row["miss_rate"], "" if exact else "≥ "),
+        ])  # fmt: skip
+    reviews = [a.last_review for a in audits if a.last_review is not None]
+    note = words["audit_note"].format(
+        reviewed=sum(a.reviewed for a in audits), sampled=len(plan.items), seconds=f"{plan.seconds:g}",
+        planned=_clock(plan.made_at, zone_name, "%Y-%m-%d %H:%M"),
+        last=_clock(max(reviews), zone_name, "%Y-%m-%d %H:%M") if reviews else "-",
+    )  # fmt: skip
+    return {"rows": rows, "note": note, "bounds": not all(a.exact for a in audits)}
+
+
+def _share(value: object, prefix: str) -> str:
+    return "-" if value is None else f"{prefix}{100 * float(str(value)):.1f} %"
 
 
 def _without_data(html: str) -> str:

@@ -13,7 +13,14 @@ from typing import Any
 
 from crowdcount import __version__
 from crowdcount.archive import holes_between
-from crowdcount.config import CameraConfig, CountingSettings, SiteConfig, config_hash, counter_infos
+from crowdcount.config import (
+    CameraConfig,
+    CountingSettings,
+    SiteConfig,
+    camera_geometry,
+    config_hash,
+    counter_infos,
+)
 from crowdcount.datatypes import FrameInfo, Gap
 from crowdcount.detect import Detector, model_sha256
 from crowdcount.errors import CrowdcountError
@@ -46,7 +53,7 @@ class SiteRun:
             except CrowdcountError as error:
                 self.outcomes.append(FileOutcome(camera.id, camera.source or "", "failed", str(error)))
                 continue
-            self.store.set_counters(camera.id, counter_infos(camera))
+            self.store.set_counters(camera.id, counter_infos(camera), camera_geometry(camera))
             self.store.set_timezone(self.site.timezone)
             self._record_holes(camera, recordings)
             work += [(camera, r) for r in recordings]

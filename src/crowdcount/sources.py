@@ -63,7 +63,8 @@ def mot_sequence(path: Path) -> ImageSequence | None:
     return ImageSequence(str(folder / f"%0{len(images[0].stem)}d{suffix}"), fps, len(images))
 
 
-def _open(path: Path) -> cv2.VideoCapture:
+def open_video(path: Path) -> cv2.VideoCapture:
+    """A capture of a video file or MOTChallenge sequence, or a one-line error saying why not."""
     if not path.exists():
         raise CrowdcountError(f"video {path} not found; check the path")
     if path.is_dir():
@@ -83,7 +84,7 @@ def _open(path: Path) -> cv2.VideoCapture:
 def probe_video(path: str | Path) -> VideoInfo:
     """Open a recording, check a first frame decodes, and read its size, rate and length."""
     path = Path(path)
-    capture = _open(path)
+    capture = open_video(path)
     try:
         ok, image = capture.read()
         if not ok or image is None:
@@ -143,7 +144,7 @@ class FrameReader:
         return max(1, self.stride(decoded) if callable(self.stride) else self.stride)
 
     def __iter__(self) -> Iterator[Frame]:
-        capture = _open(self.path)
+        capture = open_video(self.path)
         try:
             index = wanted = decoded = 0
             while True:

@@ -32,7 +32,18 @@ from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from crowdcount.datatypes import CounterInfo, CountEvent, Gap, History, SourceRecord
+from crowdcount.datatypes import (
+    AuditPlan,
+    AuditWindow,
+    CounterInfo,
+    CountEvent,
+    Gap,
+    History,
+    PlanItem,
+    Review,
+    SourceRecord,
+    WindowKey,
+)
 from crowdcount.errors import CrowdcountError, first_line
 from crowdcount.paths import output_file
 from crowdcount.urls import redact_url
@@ -109,6 +120,53 @@ site_table = Table(
 )
 
 
+audit_plan_table = Table(  # the audit's current sample (one row): how it was drawn
+    "audit_plan",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("made_at", String, nullable=False),
+    Column("seconds", Float, nullable=False),
+    Column("per_counter", Integer, nullable=False),
+    Column("seed", Integer, nullable=False),
+    Column("folder", String, nullable=False),
+)
+
+audit_items_table = Table(  # its windows, in review order
+    "audit_items",
+    metadata,
+    Column("item_id", String, primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("camera", String, nullable=False),
+    Column("counter", String, nullable=False),
+    Column("kind", String, nullable=False),
+    Column("source", String, nullable=False),
+    Column("frame_start", Integer, nullable=False),
+    Column("frame_end", Integer, nullable=False),
+    Column("time_start", String, nullable=False),
+    Column("time_end", String, nullable=False),
+    Column("counted_in", Integer, nullable=False),
+    Column("counted_out", Integer, nullable=False),
+    Column("clip", String, nullable=False),
+    Column("clip_start", Integer, nullable=False),
+)
+
+audit_reviews_table = Table(  # what people found, kept by window: a new plan keeps them
+    "audit_reviews",
+    metadata,
+    Column("camera", String, primary_key=True),
+    Column("counter", String, primary_key=True),
+    Column("source", String, primary_key=True),
+    Column("frame_start", Integer, primary_key=True),
+    Column("frame_end", Integer, primary_key=True),
+    Column("true_in", Integer, nullable=False),
+    Column("true_out", Integer, nullable=False),
+    Column("false_in", Integer, nullable=True),
+    Column("false_out", Integer, nullable=True),
+    Column("reviewer", String, nullable=False),
+    Column("reviewed_at", String, nullable=False),
+)
+
+AUDIT_TABLES = {"audit_plan", "audit_items", "audit_reviews"}  # added to older stores when written
 SCHEMA_VERSION = "1"  # the site table's "schema" row; a store of another version is refused
 LOCK_WAIT_ENV = "CROWDCOUNT_LOCK_WAIT_S"  # how long a write waits for a store another program holds
 LOCK_WAIT_S = 60.0
@@ -226,8 +284,10 @@ class EventStore:
                 f"{self.shown_url} is a crowdcount store of schema {version}; this crowdcount reads schema "
                 f"{SCHEMA_VERSION}: use the crowdcount that made it, or a new file"
             )
+        self.read_only = not create
+        self.has_audit = present >= AUDIT_TABLES
         if not create:
-            if not ours <= present:
+            if not ours - AUDIT_TABLES <= present:
                 raise CrowdcountError(f"{self.shown_url} is not a crowdcount store (tables missing)")
             return
         if self.path is not None:  # ours to write: live camera processes write while a server reads
@@ -235,6 +295,7 @@ class EventStore:
             sqlalchemy_event.listen(self.engine, "connect", _sqlite_wal)
         if not ours <= present:
             self._write(metadata.create_all)
+            self.has_audit = True
         if version is None:
             self._set_site_value("schema", SCHEMA_VERSION)
 
@@ -325,15 +386,105 @@ class EventStore:
 
         self._write(replace)
 
-    def set_counters(self, camera: str, counters: Sequence[CounterInfo]) -> None:
-        """Replace the camera's list of lines and zones (with their groups)."""
+    def set_counters(
+        self, camera: str, counters: Sequence[CounterInfo], geometry: dict[str, Any] | None = None
+    ) -> None:
+        """Replace the camera's list of lines and zones (with their groups) and, when given, their
+        geometry (``config.camera_geometry``: what audit clips draw)."""
 
         def replace(connection: Connection) -> None:
             connection.execute(delete(counters_table).where(counters_table.c.camera == camera))
             if counters:
                 connection.execute(insert(counters_table), [asdict(c) for c in counters])
+            if geometry is not None:
+                key = f"geometry/{camera}"
+                connection.execute(delete(site_table).where(site_table.c.key == key))
+                connection.execute(insert(site_table), [{"key": key, "value": json.dumps(geometry)}])
 
         self._write(replace)
+
+    def geometry(self, camera: str) -> dict[str, Any] | None:
+        """The camera's lines and zones as last processed (None for a store made before it was kept)."""
+        value = self._site_value(f"geometry/{camera}")
+        return json.loads(value) if value else None
+
+    def writable(self) -> EventStore:
+        """This store, or the same one opened for writing when this one reads only."""
+        if not self.read_only:
+            return self
+        return EventStore(self.path if self.path is not None else self.url, lock_wait_s=self.lock_wait_s)
+
+    def save_plan(self, plan: AuditPlan) -> None:
+        """Make ``plan`` the audit's sample (replacing an older plan; reviews are kept by window)."""
+        head = {"id": 1, "made_at": plan.made_at.isoformat(), "seconds": plan.seconds,
+                "per_counter": plan.per_counter, "seed": plan.seed, "folder": plan.folder}  # fmt: skip
+        rows = [_item_row(position, item) for position, item in enumerate(plan.items)]
+
+        def replace(connection: Connection) -> None:
+            connection.execute(delete(audit_plan_table))
+            connection.execute(delete(audit_items_table))
+            connection.execute(insert(audit_plan_table), [head])
+            if rows:
+                connection.execute(insert(audit_items_table), rows)
+
+        self._write(replace)
+
+    def audit_plan(self) -> AuditPlan | None:
+        """The audit's current sample, or None when no audit was planned."""
+        if not self.has_audit:
+            return None
+        with self.engine.connect() as connection:
+            head = connection.execute(select(audit_plan_table)).first()
+            if head is None:
+                return None
+            rows = connection.execute(select(audit_items_table).order_by(audit_items_table.c.position)).all()
+        items = []
+        for row in rows:
+            values = dict(row._mapping)
+            clip, clip_start = values.pop("clip"), values.pop("clip_start")
+            values.pop("position")
+            values["time_start"] = datetime.fromisoformat(values["time_start"])
+            values["time_end"] = datetime.fromisoformat(values["time_end"])
+            items.append(PlanItem(AuditWindow(**values), clip, clip_start))
+        return AuditPlan(datetime.fromisoformat(head.made_at), head.seconds, head.per_counter, head.seed,
+                         head.folder, items)  # fmt: skip
+
+    def save_reviews(self, reviewed: Sequence[tuple[AuditWindow, Review]]) -> None:
+        """Store these reviews in one transaction, each replacing an earlier one of its window."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        rows = [
+            dict(zip(("camera", "counter", "source", "frame_start", "frame_end"), window.key, strict=True))
+            | asdict(review)
+            | {"reviewed_at": (review.reviewed_at.isoformat() if review.reviewed_at else now)}
+            for window, review in reviewed
+        ]
+        columns = audit_reviews_table.c
+
+        def put(connection: Connection) -> None:
+            for window, _ in reviewed:
+                camera, counter, source, first, last = window.key
+                connection.execute(delete(audit_reviews_table).where(and_(
+                    columns.camera == camera, columns.counter == counter, columns.source == source,
+                    columns.frame_start == first, columns.frame_end == last,
+                )))  # fmt: skip
+            if rows:
+                connection.execute(insert(audit_reviews_table), rows)
+
+        self._write(put)
+
+    def reviews(self) -> dict[WindowKey, Review]:
+        """Every stored review, by window."""
+        if not self.has_audit:
+            return {}
+        with self.engine.connect() as connection:
+            rows = [dict(row._mapping) for row in connection.execute(select(audit_reviews_table))]
+        found = {}
+        for row in rows:
+            key = (row.pop("camera"), row.pop("counter"), row.pop("source"), row.pop("frame_start"),
+                   row.pop("frame_end"))  # fmt: skip
+            row["reviewed_at"] = datetime.fromisoformat(row["reviewed_at"])
+            found[key] = Review(**row)
+        return found
 
     def counters(self) -> list[CounterInfo]:
         """Every known line and zone, by camera."""
@@ -418,6 +569,14 @@ def _event_row(event: CountEvent) -> dict[str, object]:
         "timestamp": event.timestamp.isoformat(),
         "ts_utc": event.timestamp.timestamp(),
     }
+
+
+def _item_row(position: int, item: PlanItem) -> dict[str, object]:
+    window = item.window
+    return asdict(window) | {
+        "position": position, "clip": item.clip, "clip_start": item.clip_start,
+        "time_start": window.time_start.isoformat(), "time_end": window.time_end.isoformat(),
+    }  # fmt: skip
 
 
 def _gap_row(gap: Gap) -> dict[str, object]:

@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from crowdcount.aggregate import interval_table
+from crowdcount.audit import store_audits, with_estimates
 from crowdcount.datatypes import CounterInfo, CountEvent, Gap, History, counter_key
 from crowdcount.export import with_iso_times
 from crowdcount.live.totals import Alert, alert_changes, counters_now, occupancy_series
@@ -102,7 +103,7 @@ class Monitor:
             events = list(self.events)
         stored = self.store
         history = History(events, stored.counters(), stored.sources(), stored.gaps(), str(self.tz))
-        table = interval_table(history, interval)
+        table = with_estimates(interval_table(history, interval), store_audits(stored, history))
         if camera is not None:
             table = table[table["camera"] == camera]
         if counter is not None:

@@ -23,6 +23,7 @@ from crowdcount import __version__
 from crowdcount.aggregate import parse_interval
 from crowdcount.errors import CrowdcountError
 from crowdcount.labels import LABELS
+from crowdcount.live.audit_routes import audit_router
 from crowdcount.live.monitor import Monitor
 from crowdcount.report import embedded_font_css
 
@@ -186,6 +187,7 @@ def create_app(monitor: Monitor, token: str | None = None, lang: str = "en", pol
         font_css = page_font_css("".join(sorted(set(" ".join(LABELS[chosen].values()) + names))))
         return page.render(lang=chosen, labels=LABELS[chosen], version=__version__, font_css=font_css)
 
+    api.include_router(audit_router(monitor, page_font_css))
     app.include_router(api)
     return app
 

@@ -1,59 +1,31 @@
-"""The audit behind an error bar: windows of footage, a random sample of them for a person to review,
-and a ratio estimate of the true count with its 95 % confidence interval (issue #14, first part).
-
-Pure functions over a store's :class:`~crowdcount.datatypes.History`; no files, no clock.
+"""Windows of each counter's footage and the random sample of them a person reviews (pure).
 
 * :func:`audit_windows` cuts each counter's processed footage into windows of about ``seconds``
   (the windows of a counter partition its footage) and counts the crossings (or entries and exits)
   each window holds.
 * :func:`draw_sample` draws ``per_counter`` windows of each counter at random, stratified by the
-  hour of day, with a seed, so a plan can be made again.
-* :func:`ratio_estimate` turns reviewed windows (true and counted) into the corrected total of all
-  windows and its interval: the ratio estimator R = sum(true) / sum(counted) over the sample, the
-  total R * X (X: counted over every window), variance N^2 (1 - n/N) s_d^2 / n with
-  d_i = true_i - R counted_i (finite-population correction; windows with nothing counted are in the
-  sample too, so misses count), and Student's t with n - 1 degrees of freedom.
+  hour of day, with a seed, so a plan can be made again; they come in a random order, so the first
+  k reviewed are a random sample too.
 """
 
 from __future__ import annotations
 
-import math
 import random
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from collections.abc import Sequence
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from crowdcount.datatypes import CountEvent, History
+from crowdcount.datatypes import AuditWindow, CountEvent, History, Review
 
 DEFAULT_WINDOW_S = 20.0
-CONFIDENCE = 0.95
-
-
-@dataclass(frozen=True)
-class AuditWindow:
-    """One stretch of one counter's footage, with what crowdcount counted in it (zones: in = entries,
-    out = exits). Frames are 0-based decoded frame indices, inclusive, like the events' ``frame``."""
-
-    item_id: str
-    camera: str
-    counter: str
-    kind: str  # line / zone
-    source: str
-    frame_start: int
-    frame_end: int
-    time_start: datetime
-    time_end: datetime
-    counted_in: int = 0
-    counted_out: int = 0
 
 
 def audit_windows(history: History, seconds: float = DEFAULT_WINDOW_S) -> list[AuditWindow]:
     """Every counter's footage, source by source, cut into windows of about ``seconds`` (the last of
     a source may be shorter), with the counted events of each.
 
-    >>> from datetime import timezone
+    >>> from datetime import datetime, timezone
     >>> from crowdcount.datatypes import CounterInfo, SourceRecord
     >>> t0 = datetime(2026, 10, 3, 10, tzinfo=timezone.utc)
     >>> record = SourceRecord("gate", "a.mp4", "done", t0, t0 + timedelta(seconds=59.9), 10, 600, 1, "m")
@@ -66,6 +38,7 @@ def audit_windows(history: History, seconds: float = DEFAULT_WINDOW_S) -> list[A
     for event in history.events:
         events[(event.camera, event.counter, event.source)].append(event)
     windows: list[AuditWindow] = []
+    ordinal: dict[tuple[str, str], int] = defaultdict(int)
     for record in sorted(history.sources, key=lambda r: (r.camera, r.start, r.source)):
         frames = max(1, round((record.end - record.start).total_seconds() * record.fps) + 1)
         step = max(1, round(seconds * record.fps))
@@ -74,13 +47,15 @@ def audit_windows(history: History, seconds: float = DEFAULT_WINDOW_S) -> list[A
             for event in events[(record.camera, counter.counter, record.source)]:
                 if event.frame is not None and 0 <= event.frame < frames:
                     by_window[event.frame // step].append(event)
+            mine = (record.camera, counter.counter)
             for first in range(0, frames, step):
                 last = min(first + step, frames) - 1
                 inside = by_window.get(first // step, [])
                 ins = sum(e.direction == "in" for e in inside)
+                ordinal[mine] += 1
                 windows.append(
                     AuditWindow(
-                        item_id=f"{record.camera}/{counter.counter}/{len(windows)}",
+                        item_id=f"{record.camera}/{counter.counter}/{ordinal[mine]}",
                         camera=record.camera,
                         counter=counter.counter,
                         kind=counter.type,
@@ -101,7 +76,7 @@ def draw_sample(
 ) -> list[AuditWindow]:
     """``per_counter`` windows of each counter at random (all of them if it has fewer), spread over
     the hours of day in proportion to each hour's windows (at least one from every hour while the
-    sample allows), the same for the same ``seed``."""
+    sample allows), the same for the same ``seed``, in a random order (the order to review them)."""
     tz = ZoneInfo(timezone)
     chosen: list[AuditWindow] = []
     by_counter: dict[tuple[str, str], list[AuditWindow]] = defaultdict(list)
@@ -119,6 +94,7 @@ def draw_sample(
         quota = _allocate(per_counter, {hour: len(group) for hour, group in hours.items()})
         for hour in sorted(hours):
             chosen += rng.sample(hours[hour], quota[hour])
+    random.Random(f"{seed}/order").shuffle(chosen)
     return chosen
 
 
@@ -142,47 +118,16 @@ def _allocate(total: int, sizes: dict[int, int]) -> dict[int, int]:
     return quota
 
 
-@dataclass(frozen=True)
-class Estimate:
-    """A corrected total with its confidence interval, and what it rests on."""
-
-    counted: int  # what crowdcount counted over all windows
-    estimate: float
-    low: float
-    high: float
-    reviewed: int  # windows a person reviewed
-    windows: int  # windows in all
-    ratio: float | None  # true / counted over the reviewed windows (None: nothing counted in them)
-
-
-def ratio_estimate(counted_all: Iterable[int], reviewed: Sequence[tuple[int, int]]) -> Estimate:
-    """The true total over all windows from ``reviewed`` (counted, true) pairs of a random sample of
-    them, with its CONFIDENCE interval (module docstring: the formula).
-
-    >>> ratio_estimate([2, 0, 3, 1], [(2, 2), (0, 0), (3, 3), (1, 1)])  # every window reviewed, all right
-    Estimate(counted=6, estimate=6.0, low=6.0, high=6.0, reviewed=4, windows=4, ratio=1.0)
-    """
-    from scipy.stats import t as student_t
-
-    counted = list(counted_all)
-    population, total = len(counted), sum(counted)
-    n = len(reviewed)
-    if n == 0 or population == 0:
-        return Estimate(total, float(total), math.nan, math.nan, n, population, None)
-    xs = [x for x, _ in reviewed]
-    ys = [y for _, y in reviewed]
-    ratio: float | None = None
-    if sum(xs) > 0:
-        ratio = found = sum(ys) / sum(xs)
-        estimate = found * total
-        residuals = [y - found * x for x, y in zip(xs, ys, strict=True)]
-    else:  # nothing counted in the sample: expand the true counts instead
-        estimate = population * sum(ys) / n
-        mean = sum(ys) / n
-        residuals = [y - mean for y in ys]
-    if n < 2:
-        return Estimate(total, estimate, math.nan, math.nan, n, population, ratio)
-    spread = sum(d * d for d in residuals) / (n - 1)
-    variance = population**2 * (1 - n / population) * spread / n
-    half = float(student_t.ppf(0.5 + CONFIDENCE / 2, n - 1)) * math.sqrt(max(variance, 0.0))
-    return Estimate(total, estimate, max(estimate - half, 0.0), estimate + half, n, population, ratio)
+def check_review(window: AuditWindow, review: Review) -> None:
+    """Raise ValueError (naming the field) for a review that cannot be so: negative counts, more
+    false counts than counted, or fewer true crossings than the real ones crowdcount counted."""
+    for direction in ("in", "out"):
+        true, false, counted = review.true(direction), review.false(direction), window.counted(direction)
+        if true < 0 or (false is not None and false < 0):
+            raise ValueError(f"true_{direction}/false_{direction} must be 0 or more")
+        if false is not None and false > counted:
+            raise ValueError(f"false_{direction} is {false} but crowdcount counted {counted} there")
+        if false is not None and true < counted - false:
+            raise ValueError(
+                f"true_{direction} is {true}, fewer than the {counted - false} real counts (counted - false)"
+            )

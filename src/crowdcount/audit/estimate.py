@@ -1,0 +1,230 @@
+"""The true count from a reviewed sample: ratio estimates with 95 % confidence intervals (pure).
+
+* :func:`ratio_estimate` turns reviewed windows (true and counted) into the corrected total of all
+  windows and its interval: the ratio estimator R = sum(true) / sum(counted) over the sample, the
+  total R * X (X: counted over every window), variance N^2 (1 - n/N) s_d^2 / n with
+  d_i = true_i - R counted_i (finite-population correction; windows with nothing counted are in the
+  sample too, so misses count), and Student's t with n - 1 degrees of freedom.
+* :func:`audit_counters` applies it to each audited counter and direction, with the precision and
+  miss rate the reviews show; :func:`with_estimates` and :func:`with_group_estimates` add the
+  corrected counts to interval tables (each interval's count times the counter's ratio).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+
+from crowdcount.audit.sample import audit_windows
+from crowdcount.datatypes import AuditPlan, AuditWindow, Direction, History, Review, WindowKey
+
+CONFIDENCE = 0.95
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A corrected total with its confidence interval, and what it rests on."""
+
+    counted: int  # what crowdcount counted over all windows
+    estimate: float
+    low: float
+    high: float
+    reviewed: int  # windows a person reviewed
+    windows: int  # windows in all
+    ratio: float | None  # true / counted over the reviewed windows (None: nothing counted in them)
+
+
+def ratio_estimate(counted_all: Iterable[int], reviewed: Sequence[tuple[int, int]]) -> Estimate:
+    """The true total over all windows from ``reviewed`` (counted, true) pairs of a random sample of
+    them, with its CONFIDENCE interval (module docstring: the formula).
+
+    >>> ratio_estimate([2, 0, 3, 1], [(2, 2), (0, 0), (3, 3), (1, 1)])  # every window reviewed, all right
+    Estimate(counted=6, estimate=6.0, low=6.0, high=6.0, reviewed=4, windows=4, ratio=1.0)
+    """
+    from scipy.stats import t as student_t
+
+    counted = list(counted_all)
+    population, total = len(counted), sum(counted)
+    n = len(reviewed)
+    if n == 0 or population == 0:
+        return Estimate(total, float(total), math.nan, math.nan, n, population, None)
+    xs = [x for x, _ in reviewed]
+    ys = [y for _, y in reviewed]
+    ratio: float | None = None
+    if sum(xs) > 0:
+        ratio = found = sum(ys) / sum(xs)
+        estimate = found * total
+        residuals = [y - found * x for x, y in zip(xs, ys, strict=True)]
+    else:  # nothing counted in the sample: expand the true counts instead
+        estimate = population * sum(ys) / n
+        mean = sum(ys) / n
+        residuals = [y - mean for y in ys]
+    if n < 2:
+        return Estimate(total, estimate, math.nan, math.nan, n, population, ratio)
+    spread = sum(d * d for d in residuals) / (n - 1)
+    variance = population**2 * (1 - n / population) * spread / n
+    half = float(student_t.ppf(0.5 + CONFIDENCE / 2, n - 1)) * math.sqrt(max(variance, 0.0))
+    return Estimate(total, estimate, max(estimate - half, 0.0), estimate + half, n, population, ratio)
+
+
+@dataclass(frozen=True)
+class CounterAudit:
+    """One counter's audit: the corrected total each way, and what the reviews show of its errors.
+
+    ``precision`` (counted crossings that were real) and ``miss_rate`` (true crossings not counted)
+    pool both directions; when some reviews did not judge crowdcount's counts (``exact`` False)
+    they assume a window's counts are real up to its true count, so precision is an upper bound
+    and miss rate a lower one."""
+
+    camera: str
+    counter: str
+    kind: str
+    made_at: datetime
+    last_review: datetime | None
+    estimates: dict[Direction, Estimate]
+    precision: float | None
+    miss_rate: float | None
+    exact: bool
+
+    @property
+    def reviewed(self) -> int:
+        return self.estimates["in"].reviewed
+
+    @property
+    def windows(self) -> int:
+        return self.estimates["in"].windows
+
+
+def audit_counters(history: History, plan: AuditPlan, reviews: dict[WindowKey, Review]) -> list[CounterAudit]:
+    """The audit of every counter in ``plan``: all its windows now (counts as stored now) and the
+    reviewed ones of the plan's sample."""
+    planned = {item.window.key for item in plan.items}
+    counters = sorted({(item.window.camera, item.window.counter, item.window.kind) for item in plan.items})
+    population: dict[tuple[str, str], list[AuditWindow]] = defaultdict(list)
+    for window in audit_windows(history, plan.seconds):
+        population[(window.camera, window.counter)].append(window)
+    audits = []
+    for camera, counter, kind in counters:
+        windows = population[(camera, counter)]
+        done = [(w, reviews[w.key]) for w in windows if w.key in planned and w.key in reviews]
+        estimates: dict[Direction, Estimate] = {
+            d: ratio_estimate([w.counted(d) for w in windows], [(w.counted(d), r.true(d)) for w, r in done])
+            for d in ("in", "out")
+        }
+        precision, miss_rate, exact = _error_rates(done)
+        times = [r.reviewed_at for _, r in done if r.reviewed_at is not None]
+        audits.append(
+            CounterAudit(camera, counter, kind, plan.made_at, max(times, default=None), estimates,
+                         precision, miss_rate, exact)
+        )  # fmt: skip
+    return audits
+
+
+def _error_rates(done: Sequence[tuple[AuditWindow, Review]]) -> tuple[float | None, float | None, bool]:
+    """Precision, miss rate and whether every review judged the counts (else the bounds)."""
+    counted = true = real = 0
+    exact = True
+    for window, review in done:
+        for direction in ("in", "out"):
+            c, t, f = window.counted(direction), review.true(direction), review.false(direction)
+            exact &= f is not None
+            counted, true = counted + c, true + t
+            real += c - f if f is not None else min(c, t)
+    precision = real / counted if counted else None
+    miss_rate = (true - real) / true if true else None
+    return precision, miss_rate, exact and bool(done)
+
+
+ESTIMATE_COLUMNS: dict[str, Direction] = {  # interval-table column -> the direction whose ratio corrects it
+    "in": "in", "out": "out", "entries": "in", "exits": "out",
+}  # fmt: skip
+
+
+def estimate_columns(column: str) -> list[str]:
+    """``in`` -> ``in_est, in_low, in_high``."""
+    return [f"{column}_{part}" for part in ("est", "low", "high")]
+
+
+def with_estimates(intervals: pd.DataFrame, audits: Sequence[CounterAudit]) -> pd.DataFrame:
+    """``intervals`` (``aggregate.interval_table``) with the corrected counts and their 95 % bounds
+    of each audited counter: a row's count times the counter's ratio and its bounds (the error rate
+    taken as the same over the counter's footage). Until some window is reviewed the table is
+    returned as it is; counters without a review get empty estimates."""
+    if not any(a.reviewed for a in audits):
+        return intervals
+    table = intervals.copy()
+    by_counter = {(a.camera, a.counter): a for a in audits}
+    for column, direction in ESTIMATE_COLUMNS.items():
+        factors = [_factors(by_counter.get((row.camera, row.counter)), direction)
+                   for row in table.itertuples(index=False)]  # fmt: skip
+        counts = table[column].astype("Float64").to_numpy(dtype=float, na_value=math.nan)
+        for k, name in enumerate(estimate_columns(column)):
+            table[name] = [round(c * f[k], 1) for c, f in zip(counts, factors, strict=True)]
+    return table
+
+
+def _factors(audit: CounterAudit | None, direction: Direction) -> tuple[float, float, float]:
+    """What multiplies an interval's count to give its estimate, low and high bound."""
+    if audit is None:
+        return (math.nan,) * 3
+    found = audit.estimates[direction]
+    if found.reviewed == 0 or found.counted == 0:  # no review yet, or no count to spread the total over
+        return (math.nan,) * 3
+    return found.estimate / found.counted, found.low / found.counted, found.high / found.counted
+
+
+def with_group_estimates(groups: pd.DataFrame, intervals: pd.DataFrame) -> pd.DataFrame:
+    """``groups`` (``aggregate.group_table``) with estimates from its members' (``intervals`` as
+    :func:`with_estimates` made it): the sum of theirs, the bounds' distances added in quadrature
+    (counters are audited apart); empty when a member that counted has no estimate."""
+    if "in_est" not in intervals.columns:
+        return groups
+    table = groups.copy()
+    members = intervals[intervals["group"].notna()].groupby(["group", "interval_start"], sort=False)
+    for column in ESTIMATE_COLUMNS:
+        est, low, high = estimate_columns(column)
+        rows = {}
+        for key, part in members:
+            counted = part[column].astype("Float64").fillna(0).to_numpy(dtype=float) > 0
+            if counted.any() and part.loc[counted, est].isna().any():
+                rows[key] = (math.nan,) * 3
+                continue
+            kept = part[part[est].notna()]
+            total = float(kept[est].sum())
+            below = math.sqrt(float(((kept[est] - kept[low]) ** 2).sum()))
+            above = math.sqrt(float(((kept[high] - kept[est]) ** 2).sum()))
+            rows[key] = (round(total, 1), round(max(total - below, 0.0), 1), round(total + above, 1))
+        keys = list(zip(table["group"], table["interval_start"], strict=True))
+        for k, name in enumerate((est, low, high)):
+            table[name] = [rows.get(key, (math.nan,) * 3)[k] for key in keys]
+    return table
+
+
+def audit_rows(audits: Sequence[CounterAudit]) -> list[dict[str, object]]:
+    """One row per audited counter and direction (zones: entries, exits): what was counted, the
+    corrected total and its interval, the sample, precision and miss rate (for tables and the API)."""
+    rows: list[dict[str, object]] = []
+    for audit in audits:
+        for direction in ("in", "out"):
+            found = audit.estimates[direction]
+            named = direction if audit.kind == "line" else {"in": "entries", "out": "exits"}[direction]
+            rows.append({
+                "camera": audit.camera, "counter": audit.counter, "direction": named,
+                "counted": found.counted, "estimate": _rounded(found.estimate) if found.reviewed else None,
+                "low": _rounded(found.low), "high": _rounded(found.high),
+                "reviewed": found.reviewed, "windows": found.windows, "ratio": _rounded(found.ratio, 3),
+                "precision": _rounded(audit.precision, 3), "miss_rate": _rounded(audit.miss_rate, 3),
+                "rates_exact": audit.exact, "planned": audit.made_at.isoformat(),
+                "last_review": audit.last_review.isoformat() if audit.last_review else None,
+            })  # fmt: skip
+    return rows
+
+
+def _rounded(value: float | None, digits: int = 1) -> float | None:
+    """For JSON and tables: NaN and None both become None."""
+    return None if value is None or math.isnan(value) else round(value, digits)
