@@ -38,7 +38,8 @@ def count_on_grid(
     """Count ``video`` (PETS, or a copy scaled by ``scale``) on a 40-pixel grid of lines (and with
     ``example_lines``, the example's own lines too) with ``tracker`` (None: the config's default);
     the grid's miscounted share and bias, frames, and with the ``gt`` file of this very clip, MOTA,
-    IDF1 and HOTA of its tracks. ``truth_tracks`` and ``gt`` are in the video's own pixels."""
+    IDF1 and HOTA of its tracks; and what they rest on (``events``, ground-truth ``truth`` events,
+    the ``record`` and ``camera``). ``truth_tracks`` and ``gt`` are in the video's own pixels."""
     from crowdcount.config import load_config
     from crowdcount.detect import DetectorSpec, ModelChoice
     from crowdcount.evaluate import (
@@ -90,6 +91,7 @@ def count_on_grid(
         "miscounted": miscounted, "bias": bias, "crossings": int(grid[["gt_in", "gt_out"]].to_numpy().sum()),
         "detected": outcome.record.frames, "frames": len(truth_tracks), "read": outcome.frames_read,
         "seconds": seconds, "model": outcome.record.model, "lines": shown, **identities,
+        "events": outcome.events, "truth": truth, "record": outcome.record, "camera": camera,
     }  # fmt: skip
 
 

@@ -133,6 +133,20 @@ CASES = [
     Case("--save-tracks inside a file", f"{PROCESS} --save-tracks {{db}}/tracks.txt", "is a file"),
     Case("evaluate with nothing to compare", "evaluate --gt {good}", "give --tracks FILE"),
     Case("evaluate tracks that are not MOT rows", "evaluate --gt {good} --tracks {good}", "not MOT format"),
+    Case("audit import without a plan", "audit import --db {db} --answers {good}", "has no audit plan"),
+    Case("audit serve without a plan", "audit serve --db {db} --port {port}", "has no audit plan"),
+    Case("audit plan into a file's folder", "audit plan --db {db} --out {db}/plan", "is a file"),
+    Case(
+        "audit plan of an unknown counter",
+        "audit plan --db {db} --counter nope --out {folder}/a",
+        "no processed footage of nope",
+    ),
+    Case(
+        "audit plan of a store without geometry",
+        "audit plan --db {db} --out {folder}/b",
+        "give the site config",
+    ),
+    Case("audit plan --samples 1", "audit plan --db {db} --samples 1 --out {folder}/c", "--samples"),
 ]
 
 

@@ -4,7 +4,11 @@
   windows and its interval: the ratio estimator R = sum(true) / sum(counted) over the sample, the
   total R * X (X: counted over every window), variance N^2 (1 - n/N) s_d^2 / n with
   d_i = true_i - R counted_i (finite-population correction; windows with nothing counted are in the
-  sample too, so misses count), and Student's t with n - 1 degrees of freedom.
+  sample too, so misses count), and Student's t with n - 1 degrees of freedom (when nothing was
+  counted in the sample, the difference estimator X + N mean(true_i) instead). The half-width is
+  never less than the rule of three allows: with m counted crossings reviewed, errors in up to 3/m
+  of the crossings can go unseen, so it is at least max(X, estimate) * 3 / m * sqrt(1 - n/N) (a
+  small audit of few crossings says little, and its interval says so).
 * :func:`audit_counters` applies it to each audited counter and direction, with the precision and
   miss rate the reviews show; :func:`with_estimates` and :func:`with_group_estimates` add the
   corrected counts to interval tables (each interval's count times the counter's ratio).
@@ -24,6 +28,7 @@ from crowdcount.audit.sample import audit_windows
 from crowdcount.datatypes import AuditPlan, AuditWindow, Direction, History, Review, WindowKey
 
 CONFIDENCE = 0.95
+UNSEEN = 3.0  # the rule of three: m crossings reviewed without an error leave up to 3/m unseen (95 %)
 
 
 @dataclass(frozen=True)
@@ -60,15 +65,18 @@ def ratio_estimate(counted_all: Iterable[int], reviewed: Sequence[tuple[int, int
         ratio = found = sum(ys) / sum(xs)
         estimate = found * total
         residuals = [y - found * x for x, y in zip(xs, ys, strict=True)]
-    else:  # nothing counted in the sample: expand the true counts instead
-        estimate = population * sum(ys) / n
+    else:  # nothing counted in the sample: the difference estimator, X + N * mean(true - counted)
         mean = sum(ys) / n
+        estimate = total + population * mean
         residuals = [y - mean for y in ys]
     if n < 2:
         return Estimate(total, estimate, math.nan, math.nan, n, population, ratio)
     spread = sum(d * d for d in residuals) / (n - 1)
-    variance = population**2 * (1 - n / population) * spread / n
+    unreviewed = 1 - n / population
+    variance = population**2 * unreviewed * spread / n
     half = float(student_t.ppf(0.5 + CONFIDENCE / 2, n - 1)) * math.sqrt(max(variance, 0.0))
+    unseen = max(total, estimate) * UNSEEN / max(sum(xs), 1) * math.sqrt(unreviewed)  # few crossings reviewed
+    half = max(half, unseen)
     return Estimate(total, estimate, max(estimate - half, 0.0), estimate + half, n, population, ratio)
 
 

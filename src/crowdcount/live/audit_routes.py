@@ -4,6 +4,7 @@ all have it at ``/audit``)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
@@ -60,6 +61,11 @@ def audit_router(monitor: Monitor, page_font_css: Callable[[str], str]) -> APIRo
         history = monitor.store.history()
         reviews = monitor.store.reviews()
         fps = {(s.camera, s.source): s.fps for s in history.sources}
+        planned = {(i.window.camera, i.window.counter, i.window.source) for i in plan.items}
+        events = defaultdict(list)
+        for e in history.events:
+            if (e.camera, e.counter, e.source) in planned:
+                events[(e.camera, e.counter, e.source)].append(e)
         items = []
         for position, item in enumerate(plan.items):
             w = item.window
@@ -67,9 +73,8 @@ def audit_router(monitor: Monitor, page_font_css: Callable[[str], str]) -> APIRo
             counted = [
                 {"direction": e.direction, "track_id": e.track_id, "frame": e.frame,
                  "time": e.timestamp.isoformat()}
-                for e in history.events
-                if (e.camera, e.counter, e.source) == (w.camera, w.counter, w.source)
-                and w.frame_start <= e.frame <= w.frame_end
+                for e in events[(w.camera, w.counter, w.source)]
+                if w.frame_start <= e.frame <= w.frame_end
             ]  # fmt: skip
             items.append({
                 "item_id": w.item_id, "position": position, "camera": w.camera, "counter": w.counter,
