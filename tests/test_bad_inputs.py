@@ -133,6 +133,7 @@ CASES = [
     Case("--save-tracks inside a file", f"{PROCESS} --save-tracks {{db}}/tracks.txt", "is a file"),
     Case("evaluate with nothing to compare", "evaluate --gt {good}", "give --tracks FILE"),
     Case("evaluate tracks that are not MOT rows", "evaluate --gt {good} --tracks {good}", "not MOT format"),
+    Case("audit plan of a missing store", "audit plan --db {folder}/none.db --out {folder}/d", "not found"),
     Case("audit import without a plan", "audit import --db {db} --answers {good}", "has no audit plan"),
     Case("audit serve without a plan", "audit serve --db {db} --port {port}", "has no audit plan"),
     Case("audit plan into a file's folder", "audit plan --db {db} --out {db}/plan", "is a file"),

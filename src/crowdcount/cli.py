@@ -57,7 +57,7 @@ from crowdcount.live.processes import CameraProcesses, check_port_free, serve_ap
 from crowdcount.live.server import check_token, create_app, needs_token
 from crowdcount.live.stream import is_stream
 from crowdcount.mot import MotTrackWriter, frames_detected
-from crowdcount.paths import output_file, output_folder
+from crowdcount.paths import folder_to_be, output_file, output_folder
 from crowdcount.recording import FileOutcome, Recording, RunOptions, count_recording, probe_recording
 from crowdcount.report import write_report
 from crowdcount.runner import SiteRun
@@ -758,18 +758,18 @@ def audit_plan(
     one; reviews already made are kept). Review them with 'crowdcount audit serve' or fill in
     answers.csv and run 'crowdcount audit import'.
     """
-    store = EventStore(db)
+    store = EventStore(db, create=False).writable()  # an existing store only
     geometry = {c.id: camera_geometry(c) for c in load_config(config).cameras} if config else None
-    folder = output_folder(out, "--out")
+    folder_to_be(out, "--out")  # refused before anything is read; made once the plan can be
     with _progress() as progress:
         task = progress.add_task("clips", total=None, rate="")
         plan = make_plan(
-            store, folder, camera or (), counter or (), samples, seconds, seed, geometry,
-            lambda _item: progress.advance(task),
+            store, out, camera or (), counter or (), samples, seconds, seed, geometry,
+            lambda done, total: progress.update(task, completed=done, total=total),
         )  # fmt: skip
     console.print(
-        f"{len(plan.items)} windows of {seconds:g} s to review -> {folder / 'plan.csv'}, clips in "
-        f"{folder / 'clips'}; review: crowdcount audit serve --db {db}", soft_wrap=True,
+        f"{len(plan.items)} windows of {seconds:g} s to review -> {out / 'plan.csv'}, clips in "
+        f"{out / 'clips'}; review: crowdcount audit serve --db {db}", soft_wrap=True,
     )  # fmt: skip
 
 
@@ -784,7 +784,7 @@ def audit_import(
     how many people truly crossed each way (zones: entered, left). A review replaces an earlier one
     of its window. Prints the estimates.
     """
-    store = EventStore(db)
+    store = EventStore(db, create=False).writable()  # an existing store only
     plan = store.audit_plan()
     if plan is None:
         raise CrowdcountError(f"{db} has no audit plan; make one with 'crowdcount audit plan' first")
@@ -837,7 +837,7 @@ def audit_serve(
     truly crossed; each review is saved at once. The page is also at /audit under serve and live.
     """
     _check_listen(host, port, token, lang)
-    store = EventStore(db)
+    store = EventStore(db, create=False).writable()  # an existing store only
     if store.audit_plan() is None:
         raise CrowdcountError(f"{db} has no audit plan; make one with 'crowdcount audit plan' first")
     _serve(Monitor(store, live=False), host, port, token, lang, "audit")

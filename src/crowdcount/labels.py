@@ -78,6 +78,7 @@ LABELS: dict[str, dict[str, str]] = {
         "mode_live": "live",
         "mode_store": "recorded data",
         "audit": "Audit: counts with their 95 % intervals",
+        "audit_link": "Audit review",
         "unaudited": "These counts are unaudited: no person has reviewed a sample of them "
         "(crowdcount audit plan starts an audit).",
         "audit_note": "{reviewed} of {sampled} sampled windows of {seconds} s reviewed (plan of {planned}, "
@@ -166,6 +167,7 @@ LABELS: dict[str, dict[str, str]] = {
         "mode_live": "실시간",
         "mode_store": "저장된 데이터",
         "audit": "검수: 95% 신뢰구간이 있는 수",
+        "audit_link": "표본 검수",
         "unaudited": "이 수치는 검수되지 않았습니다: 사람이 표본을 확인한 적이 없습니다 "
         "(crowdcount audit plan 으로 검수를 시작합니다).",
         "audit_note": "표본 {sampled}개 구간({seconds}초) 중 {reviewed}개 검수 "

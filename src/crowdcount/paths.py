@@ -21,14 +21,20 @@ def output_file(path: str | Path, what: str = "output") -> Path:
     return target
 
 
-def output_folder(path: str | Path, what: str = "output folder") -> Path:
-    """``path`` as a folder to write into, created if needed; a clear error if it cannot be."""
+def folder_to_be(path: str | Path, what: str = "output folder") -> Path:
+    """``path`` as a folder that can be made later (no part of it is a file); nothing is created."""
     folder = Path(path).expanduser()
     for parent in [folder, *folder.parents]:
         if parent.exists() and not parent.is_dir():
             raise CrowdcountError(f"{what} {parent} is a file, not a folder; choose another path")
         if parent.is_dir():
             break
+    return folder
+
+
+def output_folder(path: str | Path, what: str = "output folder") -> Path:
+    """``path`` as a folder to write into, created if needed; a clear error if it cannot be."""
+    folder = folder_to_be(path, what)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:

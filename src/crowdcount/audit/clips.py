@@ -81,14 +81,14 @@ def write_clip(
 def write_clips(
     items: Sequence[PlanItem], records: dict[tuple[str, str], SourceRecord],
     geometry: dict[str, dict[str, Any]], folder: Path, timezone: str,
-    on_clip: Callable[[PlanItem], None] | None = None,
+    on_clip: Callable[[int, int], None] | None = None,
 ) -> None:  # fmt: skip
-    """Every item's clip into ``folder``."""
-    for item in items:
+    """Every item's clip into ``folder``; ``on_clip(done, total)`` after each."""
+    for done, item in enumerate(items, start=1):
         window = item.window
         write_clip(item, records[(window.camera, window.source)], geometry[window.camera], folder, timezone)
         if on_clip is not None:
-            on_clip(item)
+            on_clip(done, len(items))
 
 
 def _last_frame(record: SourceRecord) -> int:

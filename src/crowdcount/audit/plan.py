@@ -27,7 +27,7 @@ DEFAULT_SAMPLES = 30
 def make_plan(
     store: EventStore, folder: Path, cameras: Sequence[str] = (), counters: Sequence[str] = (),
     per_counter: int = DEFAULT_SAMPLES, seconds: float = DEFAULT_WINDOW_S, seed: int = 0,
-    geometry: dict[str, dict[str, Any]] | None = None, on_clip: Callable[[PlanItem], None] | None = None,
+    geometry: dict[str, dict[str, Any]] | None = None, on_clip: Callable[[int, int], None] | None = None,
 ) -> AuditPlan:  # fmt: skip
     """Draw the sample, cut its clips into ``folder/clips/``, write ``folder/plan.csv`` (and an
     ``answers.csv`` to fill in) and record the plan in ``store`` (an older plan is replaced; its
@@ -55,7 +55,7 @@ def make_plan(
             )
         shapes[camera] = shape
     items = plan_items(sample, records)
-    clips = output_folder(folder / "clips", "--out")
+    clips = output_folder(output_folder(folder, "--out") / "clips", "--out")
     for old in clips.glob("*.webm"):  # a plan made again into the same folder
         old.unlink()
     write_clips(items, records, shapes, clips, history.timezone, on_clip)
