@@ -11,7 +11,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crowdcount.config import check_in_frame, load_config, parse_config
+from crowdcount.config import check_in_frame, load_config, parse_config, site_context
 from crowdcount.errors import CrowdcountError
 
 EXAMPLE = """
@@ -106,6 +106,53 @@ def test_duplicate_counter_ids_are_rejected():
     data = example()
     data["cameras"][0]["zones"][0]["id"] = "lamppost"
     assert "used twice" in error_for(data)
+
+
+SITE = """
+site:
+  name: 2026 수원화성문화제
+  period: ["2026-10-03", "2026-10-05"]
+  department: 문화관광과
+  author: 홍길동
+  headline_group: 출입구
+  groups: {출입구: 출입구 (정문·후문)}
+  opening_hours:
+    default: ["18:00", "23:00"]
+    "2026-10-04": ["17:00", "24:00"]
+    "2026-10-05": null
+"""
+
+
+def site_example() -> dict:
+    data = example() | yaml.safe_load(SITE)
+    data["cameras"][0] |= {"name": "정문 카메라"}
+    data["cameras"][0]["lines"][0] |= {"name": "정문", "group": "출입구"}
+    return data
+
+
+def test_the_site_block_and_display_names_load_and_are_kept_for_reports():
+    site = parse_config(site_example())
+    assert site.site.name == "2026 수원화성문화제" and site.site.opening_hours["2026-10-05"] is None
+    context = site_context(site)
+    assert context["period"] == ["2026-10-03", "2026-10-05"] and context["headline_group"] == "출입구"
+    assert context["cameras"] == {"pets-view1": "정문 카메라"}
+    assert context["counters"] == {"pets-view1/lamppost": "정문", "pets-view1/junction": "junction"}
+
+
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [
+        ({"headline_group": "gates"}, "site.headline_group 'gates' is no line's group; line groups: 출입구"),
+        ({"period": ["2026-10-05", "2026-10-03"]}, "give the first day first"),
+        ({"opening_hours": {"someday": ["10:00", "12:00"]}}, "'someday' is neither 'default' nor a day"),
+        ({"opening_hours": {"default": ["22:00", "18:00"]}}, "closes at 18:00, before it opens at 22:00"),
+        ({"opening_hours": {"default": ["25:00", "26:00"]}}, "site.opening_hours.default"),
+    ],
+)
+def test_a_bad_site_block_names_the_field(change, says):
+    data = site_example()
+    data["site"] |= change
+    assert says in error_for(data)
 
 
 def test_unknown_timezone_is_rejected():

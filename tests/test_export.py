@@ -22,6 +22,7 @@ def export(db: Path, out: Path, *args: str) -> None:
 
 
 def read(path: Path) -> pd.DataFrame:
+    """An export as a table; an English workbook's camera sheets together, without the display names."""
     if path.suffix == ".csv":
         return pd.read_csv(path)
     if path.suffix == ".json":
@@ -30,10 +31,11 @@ def read(path: Path) -> pd.DataFrame:
         return pq.read_table(path).to_pandas()
     frames = []
     for sheet in openpyxl.load_workbook(path).worksheets:
-        if sheet.title != "summary":
+        if sheet.title not in ("cover", "summary", "days"):
             header, *rows = sheet.values
             frames.append(pd.DataFrame(rows, columns=header))
-    return pd.concat(frames, ignore_index=True)
+    return pd.concat(frames, ignore_index=True).drop(columns=["camera_name", "counter_name", "group_name"],
+                                                     errors="ignore")  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +50,7 @@ def expected(processed_db) -> dict[tuple[str, str], int]:
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_interval_exports_add_up_to_the_events(tmp_path, processed_db, expected, fmt):
     out = tmp_path / f"intervals.{fmt}"
-    export(processed_db, out, "--what", "intervals", "--interval", "1min", "--format", fmt)
+    export(processed_db, out, "--what", "intervals", "--interval", "1min", "--format", fmt, "--lang", "en")
     table = read(out)
     assert list(table.columns)[:8] == ["camera", "counter", "type", "group", "interval_start",
                                        "interval_end", "status", "coverage"]  # fmt: skip
@@ -67,22 +69,55 @@ def test_interval_exports_add_up_to_the_events(tmp_path, processed_db, expected,
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_event_exports_have_one_row_per_event(tmp_path, processed_db, expected, fmt):
     out = tmp_path / f"events.{fmt}"
-    export(processed_db, out, "--what", "events", "--format", fmt)
+    export(processed_db, out, "--what", "events", "--format", fmt, "--lang", "en")
     table = read(out)
     assert list(table.columns) == ["camera", "counter", "kind", "direction", "track_id", "timestamp",
                                    "source", "frame"]  # fmt: skip
     assert len(table) == sum(expected.values())
+    assert set(table["source"]) == {"vtest.avi"}  # the file's name, not the server's path
+    if fmt == "csv":
+        assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM: Excel opens Korean right
 
 
-def test_excel_has_a_summary_and_a_sheet_per_camera(tmp_path, processed_db, expected):
+def test_excel_is_a_korean_handover_workbook(tmp_path, processed_db, expected):
     out = tmp_path / "intervals.xlsx"
     export(processed_db, out, "--what", "intervals", "--interval", "15min", "--format", "xlsx")
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["summary", "pets-view1"]
-    rows = list(book["summary"].values)
+    assert book.sheetnames == ["표지", "요약", "일별 합계", "pets-view1"]
+    cover = dict(book["표지"].values)
+    assert cover["기간"] == "2009-03-01 - 2009-03-01" and "검수 전" in cover["정확도"]
+    assert len(cover["설정 해시"]) == 16  # the config's hash, as the run manifest has it
+    assert cover["검출 모델"] == EventStore(processed_db, create=False).sources()[0].model
+    rows = list(book["요약"].values)
     header, lamppost = rows[0], dict(zip(rows[0], rows[1], strict=True))
-    assert "intervals_missing" in header and lamppost["counter"] == "lamppost"
-    assert lamppost["in"] == expected[("lamppost", "in")]
+    assert "영상 없는 구간" in header and lamppost["카운터"] == "lamppost" and lamppost["유형"] == "통과선"
+    assert lamppost["진입"] == expected[("lamppost", "in")]
+    days = list(book["일별 합계"].values)
+    assert days[0] == ("카메라", "카메라 이름", "카운터", "카운터 이름", "항목", "2009-03-01", "합계")
+    assert ("pets-view1", "pets-view1", "lamppost", "lamppost", "진입", expected[("lamppost", "in")],
+            expected[("lamppost", "in")]) in days  # fmt: skip
+    sheet = book["pets-view1"]
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == sheet.dimensions
+    columns = {cell.value: cell.column_letter for cell in sheet[1]}
+    start = sheet[f"{columns['구간 시작']}2"]
+    assert start.is_date and start.number_format == "yyyy-mm-dd hh:mm"
+    assert sheet[f"{columns['영상 포함률']}2"].number_format == "0%"
+    assert {sheet[f"{columns['상태']}{row}"].value for row in range(2, sheet.max_row + 1)} == {"일부"}
+    assert sheet.column_dimensions[columns["카운터 이름"]].width >= len("카운터 이름") * 2
+
+
+def test_excel_in_english_keeps_the_documented_column_names(tmp_path, processed_db):
+    out = tmp_path / "intervals.xlsx"
+    export(processed_db, out, "--what", "intervals", "--format", "xlsx", "--lang", "en")
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["cover", "summary", "days", "pets-view1"]
+    assert "unaudited" in dict(book["cover"].values)["Accuracy"]
+    assert [c.value for c in book["pets-view1"][1]][:4] == [
+        "camera",
+        "camera_name",
+        "counter",
+        "counter_name",
+    ]
 
 
 def test_group_totals_sum_the_lines_of_the_group(tmp_path, processed_db, expected):

@@ -285,3 +285,20 @@ def counter_summary(intervals: pd.DataFrame) -> pd.DataFrame:
             **{f"intervals_{s}": int(statuses.get(s, 0)) for s in ("complete", "partial", "missing")},
         })  # fmt: skip
     return pd.DataFrame(rows)
+
+
+def day_totals(daily: pd.DataFrame) -> pd.DataFrame:
+    """Gates as rows, days as columns, with totals: ``daily`` (``interval_table`` by day) turned into
+    one row per counter and measure (lines: in, out; zones: entries), a column per day and ``total``.
+    A day without footage stays empty (never 0)."""
+    rows = []
+    for (camera, counter, kind), part in daily.groupby(["camera", "counter", "type"], sort=False):
+        for measure in ("in", "out") if kind == "line" else ("entries",):
+            values = {start.date().isoformat(): part_value for start, part_value in
+                      zip(part["interval_start"], part[measure], strict=True)}  # fmt: skip
+            rows.append({"camera": camera, "counter": counter, "measure": measure, **values,
+                         "total": part[measure].sum(min_count=1)})  # fmt: skip
+    table = pd.DataFrame(rows)
+    for column in table.columns[3:]:
+        table[column] = table[column].astype("Int64")
+    return table

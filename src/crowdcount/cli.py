@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 import sys
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -19,6 +19,7 @@ from rich.table import Table
 
 from crowdcount.aggregate import (
     counter_summary,
+    day_totals,
     event_table,
     group_table,
     interval_table,
@@ -45,12 +46,13 @@ from crowdcount.config import (
     camera_geometry,
     counter_infos,
     load_config,
+    site_context,
 )
 from crowdcount.datatypes import CountEvent, FrameInfo
 from crowdcount.detect import DetectorSpec, ModelChoice, export_ultralytics, model_folders, resolve_model
 from crowdcount.errors import CrowdcountError
 from crowdcount.evaluate import compare_lines, ground_truth_events, load_mot_tracks, tracking_metrics
-from crowdcount.export import Format, write_table
+from crowdcount.export import DAY_SHEET, SHEET_TITLES, Format, Workbook, cover_rows, write_table
 from crowdcount.labels import labels_for
 from crowdcount.live.monitor import Monitor
 from crowdcount.live.processes import CameraProcesses, check_port_free, serve_app
@@ -185,6 +187,7 @@ def process(
     # a store that refuses writes fails here, before counting
     store.set_counters(cam.id, counter_infos(cam), camera_geometry(cam))
     store.set_timezone(site.timezone)
+    store.set_context(site_context(site))
     width, height = recording.info.width, recording.info.height
     as_run = camera_detector(detector, cam, width, height, options.detector.imgsz)  # what the file sees
     console.print(
@@ -423,13 +426,20 @@ def export(
     interval: Annotated[str, typer.Option(help="1min, 5min, 15min, 30min, 60min (1h) or day.")] = "15min",
     tz: Annotated[str | None, typer.Option(help="Timezone of the intervals (default: the site's).")] = None,
     camera: CameraOption = None,
+    lang: Annotated[
+        str, typer.Option(help="Excel: ko (Korean headers and words) or en (the column names).")
+    ] = "ko",
 ) -> None:
     """Export stored counts (columns documented in the README, 'Export columns').
 
     Intervals are clock-aligned in the site's timezone; an interval without footage is
-    'missing' with empty counts, one partly covered is 'partial'. Excel files get a
-    summary sheet and one sheet per camera (per group for --what groups).
+    'missing' with empty counts, one partly covered is 'partial'. Excel files are for handing
+    over: a cover (site, period, footage, model, config hash, accuracy), a summary, day totals
+    per counter, and one sheet per camera (per group for --what groups), with display names,
+    frozen headers, filters and date cells. CSV is UTF-8 with a byte-order mark.
     """
+    if lang not in SHEET_TITLES:
+        raise CrowdcountError(f"--lang {lang}: use ko or en")
     store = EventStore(db, create=False)
     zone = _timezone(tz or store.timezone())
     parse_interval(interval)
@@ -440,23 +450,30 @@ def export(
             raise CrowdcountError(
                 f"no camera {camera!r} in {db}; its cameras: {', '.join(cameras) or 'none'}"
             )
+    history = store.history()
+    audits = store_audits(store, history)
+    context = store.context()
+    shown = what.value if what is What.events else f"{what.value}, {interval}"
+    book = Workbook(lang, cover_rows(history, context, audit_rows(audits), lang, shown, datetime.now(UTC)),
+                    context=context)  # fmt: skip
     if what is What.events:
         table = event_table(store.events(camera=camera), zone)
+        table["source"] = [Path(source).name for source in table["source"]]  # not the server's paths
         summary = table.groupby(["camera", "counter", "kind", "direction"]).size().reset_index(name="events")
-        write_table(table, out, format, summary, "camera", zone)
+        write_table(table, out, format, summary, "camera", zone, book)
     else:
-        history = store.history()
-        audits = store_audits(store, history)
         intervals = with_estimates(interval_table(history, interval, zone), audits)
+        daily = interval_table(history, "day", zone)
         if camera is not None:
-            intervals = intervals[intervals["camera"] == camera]
+            intervals, daily = intervals[intervals["camera"] == camera], daily[daily["camera"] == camera]
         if what is What.intervals:
             table, summary, split = intervals, with_estimates(counter_summary(intervals), audits), "camera"
+            book.sheets[DAY_SHEET[lang]] = day_totals(daily)
         else:
             table, split = with_group_estimates(group_table(intervals), intervals), "group"
             summary = table.groupby("group")[["in", "out", "net", "entries", "exits"]].sum(min_count=1)
             summary = summary.reset_index()
-        write_table(table, out, format, summary, split, zone)
+        write_table(table, out, format, summary, split, zone, book)
     console.print(f"{len(table)} {what.value} rows -> {out}")
 
 
@@ -612,6 +629,7 @@ def live(
     options = _run_options(site, model, imgsz, 1, False)
     store = EventStore(db or out / "crowdcount.db")
     store.set_timezone(site.timezone)
+    store.set_context(site_context(site))
     for cam in cameras:
         store.set_counters(cam.id, counter_infos(cam), camera_geometry(cam))
     since = datetime.now(site.tz)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import Counter
-from datetime import datetime
+from datetime import date, datetime
 from itertools import pairwise
 from pathlib import Path
 from typing import Annotated, Any
@@ -25,6 +25,8 @@ COORDINATE_LIMIT = 100_000.0  # pixels; larger values (1e308) are typing mistake
 Coordinate = Annotated[float, Field(allow_inf_nan=False, ge=-COORDINATE_LIMIT, le=COORDINATE_LIMIT)]
 Point = tuple[Coordinate, Coordinate]
 Identifier = Annotated[str, Field(min_length=1, pattern=r"^[\w.\-]+$")]
+DisplayName = Annotated[str, Field(min_length=1, max_length=100)]
+ClockTime = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")]  # HH:MM, 24:00 = midnight
 
 
 class _Strict(BaseModel):
@@ -58,6 +60,7 @@ class LineConfig(_Strict):
     """A counting line: a polyline and the image direction that counts as "in"."""
 
     id: Identifier
+    name: DisplayName | None = None  # as reports show it (Korean allowed); the id stays the key
     points: list[Point] = Field(min_length=2)
     in_direction: Point
     group: str | None = None
@@ -88,6 +91,7 @@ class ZoneConfig(_Strict):
     """A counting zone: a simple polygon."""
 
     id: Identifier
+    name: DisplayName | None = None
     polygon: list[Point] = Field(min_length=3)
     group: str | None = None
     alert_occupancy: int | None = Field(None, ge=1, description="live alert when this many are inside")
@@ -154,6 +158,7 @@ class CameraConfig(_Strict):
     """One camera: where its video comes from, when it starts, what to count."""
 
     id: Identifier
+    name: DisplayName | None = None
     source: str | None = None  # a file, a folder of recordings, or a glob
     start: datetime | None = None  # first frame of a single-file source
     filename_pattern: str | None = None  # e.g. "{camera}_{YYYYmmdd_HHMMSS}.mp4": each file's start
@@ -202,9 +207,40 @@ class AlertSettings(_Strict):
     webhook: str | None = Field(None, pattern=r"^https?://", description="URL that gets a JSON POST")
 
 
+class SiteInfo(_Strict):
+    """Who and what the counts are for: the report's title block, its headline and opening hours."""
+
+    name: DisplayName | None = None  # e.g. 2026 수원화성문화제
+    period: tuple[date, date] | None = None  # first and last day
+    department: DisplayName | None = None
+    author: DisplayName | None = None
+    headline_group: str | None = None  # the group of entrances: its "in" crossings are the visitors
+    groups: dict[str, DisplayName] = {}  # group id -> the name reports show
+    opening_hours: dict[str, tuple[ClockTime, ClockTime] | None] = Field(
+        {}, description="'default' or a day (YYYY-MM-DD) -> [open, close], or null for closed all day"
+    )
+
+    @model_validator(mode="after")
+    def _days_in_order(self) -> SiteInfo:
+        if self.period is not None and self.period[1] < self.period[0]:
+            raise ValueError(f"period {self.period[0]} to {self.period[1]}: give the first day first")
+        for day, hours in self.opening_hours.items():
+            if day != "default":
+                try:
+                    date.fromisoformat(day)
+                except ValueError:
+                    raise ValueError(
+                        f"opening_hours: {day!r} is neither 'default' nor a day like 2026-10-03"
+                    ) from None
+            if hours is not None and hours[1] <= hours[0] and hours[1] != "24:00":
+                raise ValueError(f"opening_hours {day}: closes at {hours[1]}, before it opens at {hours[0]}")
+        return self
+
+
 class SiteConfig(_Strict):
     """A whole site: its timezone, cameras and counting settings."""
 
+    site: SiteInfo = SiteInfo()
     timezone: str = "Asia/Seoul"
     counting: CountingSettings = CountingSettings()
     detector: DetectorSettings = DetectorSettings()
@@ -226,6 +262,11 @@ class SiteConfig(_Strict):
         for camera_id, uses in ids.items():
             if uses > 1:
                 raise ValueError(f"camera id {camera_id!r} is used twice")
+        line_groups = {line.group for camera in self.cameras for line in camera.lines if line.group}
+        headline = self.site.headline_group
+        if headline is not None and headline not in line_groups:
+            known = ", ".join(sorted(line_groups)) or "none"
+            raise ValueError(f"site.headline_group {headline!r} is no line's group; line groups: {known}")
         return self
 
     @property
@@ -334,6 +375,28 @@ def camera_geometry(camera: CameraConfig) -> dict[str, Any]:
     return {
         "lines": [{"id": x.id, "points": x.points, "in_direction": x.in_direction} for x in camera.lines],
         "zones": [{"id": z.id, "polygon": z.polygon} for z in camera.zones],
+    }
+
+
+def site_context(site: SiteConfig) -> dict[str, Any]:
+    """What reports and handover files say about the site besides its counts (the store keeps it):
+    ``site:`` with days as ISO text, and the display names of cameras and counters (ids where unnamed).
+
+    >>> gate = {"id": "gate", "name": "정문", "lines": [{"id": "door", "points": [[0, 0], [0, 9]],
+    ...                                                "in_direction": [1, 0]}]}
+    >>> made = site_context(parse_config({"site": {"name": "축제"}, "cameras": [gate]}))
+    >>> made["name"], made["cameras"], made["counters"]
+    ('축제', {'gate': '정문'}, {'gate/door': 'door'})
+    """
+    return site.site.model_dump(mode="json") | {
+        "config_hash": config_hash(site),
+        "cameras": {camera.id: camera.name or camera.id for camera in site.cameras},
+        "counters": {
+            counter_key(camera.id, counter_id): name or counter_id
+            for camera in site.cameras
+            for counter_id, name in [(c.id, c.name) for c in camera.lines]
+            + [(z.id, z.name) for z in camera.zones]
+        },
     }
 
 

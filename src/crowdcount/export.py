@@ -1,14 +1,23 @@
-"""Tables to files: CSV, Excel (a sheet per camera plus a summary), Parquet, JSON."""
+"""Tables to files: CSV, Excel (a handover workbook: cover, summary, day totals, a sheet per camera),
+Parquet, JSON."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import pandas as pd
+from openpyxl.utils import get_column_letter
 
+from crowdcount.datatypes import History
 from crowdcount.errors import CrowdcountError
+from crowdcount.labels import EXPORT_HEADERS_KO, EXPORT_VALUES_KO
 from crowdcount.paths import output_file
 
 
@@ -50,6 +59,18 @@ def sheet_name(text: str, taken: set[str]) -> str:
     return name
 
 
+@dataclass(frozen=True)
+class Workbook:
+    """What an Excel file holds besides its table: its language (Korean headers and words by
+    default; English keeps the documented column names), a cover sheet of (label, value) rows, more
+    sheets (title -> table) and the store's context, whose display names join the ids."""
+
+    lang: str = "ko"
+    cover: list[tuple[str, str]] = field(default_factory=list)
+    sheets: dict[str, pd.DataFrame] = field(default_factory=dict)
+    context: dict[str, Any] = field(default_factory=dict)
+
+
 def write_table(
     table: pd.DataFrame,
     path: Path,
@@ -57,34 +78,161 @@ def write_table(
     summary: pd.DataFrame | None = None,
     split_by: str = "camera",
     timezone_name: str = "",
+    book: Workbook | None = None,
 ) -> None:
-    """Write one table; Excel gets a ``summary`` sheet and one sheet per ``split_by`` value."""
+    """Write one table; Excel gets a cover, a ``summary`` sheet, ``book``'s sheets and one sheet per
+    ``split_by`` value. CSV is UTF-8 with a byte-order mark, so Excel opens Korean text right."""
     output_file(path, "export")
     try:
         if fmt is Format.csv:
-            with_iso_times(table).to_csv(path, index=False)
+            with_iso_times(table).to_csv(path, index=False, encoding="utf-8-sig")
         elif fmt is Format.json:
             with_iso_times(table).to_json(path, orient="records", force_ascii=False, indent=1)
         elif fmt is Format.parquet:
             table.to_parquet(path, index=False)
         else:
-            _write_excel(table, path, summary, split_by, timezone_name)
+            _write_excel(table, path, summary, split_by, timezone_name, book or Workbook())
     except OSError as error:
         raise CrowdcountError(f"cannot write {path}: {error.strerror or error}") from None
 
 
+DAY_SHEET = {"ko": "일별 합계", "en": "days"}
+TIME_NOTE = {"ko": "시각은 모두 현지 시각({zone})입니다", "en": "times are local wall clock, {zone}"}
+SHEET_TITLES = {"ko": {"cover": "표지", "summary": "요약", "data": "데이터"},
+                "en": {"cover": "cover", "summary": "summary", "data": "data"}}  # fmt: skip
+
+
 def _write_excel(
-    table: pd.DataFrame, path: Path, summary: pd.DataFrame | None, split_by: str, timezone_name: str
-) -> None:
+    table: pd.DataFrame, path: Path, summary: pd.DataFrame | None, split_by: str, timezone_name: str,
+    book: Workbook,
+) -> None:  # fmt: skip
+    titles = SHEET_TITLES[book.lang]
     taken: set[str] = set()
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        front = summary if summary is not None else pd.DataFrame({"rows": [len(table)]})
-        note = pd.DataFrame({"note": [f"times are local wall clock, {timezone_name}".strip(", ")]})
-        with_local_times(front).to_excel(writer, sheet_name=sheet_name("summary", taken), index=False)
-        note.to_excel(writer, sheet_name="summary", index=False, startrow=len(front) + 2)
+
+        def put(frame: pd.DataFrame, title: str, header: bool = True) -> None:
+            name = sheet_name(title, taken)
+            shown = _for_people(frame, book) if header else frame
+            with_local_times(shown).to_excel(writer, sheet_name=name, index=False, header=header)
+            _fit(writer.sheets[name], shown, header)
+
+        note = TIME_NOTE[book.lang].format(zone=timezone_name or "-")
+        put(pd.DataFrame([*book.cover, ("", note)]), titles["cover"], header=False)
+        put(summary if summary is not None else pd.DataFrame({"rows": [len(table)]}), titles["summary"])
+        for title, sheet in book.sheets.items():
+            put(sheet, title)
         if split_by in table.columns and not table.empty:
             for value, part in table.groupby(split_by, sort=True):
-                part = with_local_times(part)
-                part.to_excel(writer, sheet_name=sheet_name(str(value), taken), index=False)
+                put(part, str(value))
         else:
-            with_local_times(table).to_excel(writer, sheet_name=sheet_name("data", taken), index=False)
+            put(table, titles["data"])
+
+
+def _for_people(frame: pd.DataFrame, book: Workbook) -> pd.DataFrame:
+    """Display names beside the ids, and (in Korean) Korean headers and words."""
+    shown = frame.copy()
+    cameras, counters = book.context.get("cameras", {}), book.context.get("counters", {})
+    groups = book.context.get("groups", {})
+    if cameras and "camera" in shown.columns:
+        shown.insert(shown.columns.get_loc("camera") + 1, "camera_name", shown["camera"].map(cameras))
+    if counters and {"camera", "counter"} <= set(shown.columns):
+        names = [counters.get(f"{c}/{k}") for c, k in zip(shown["camera"], shown["counter"], strict=True)]
+        shown.insert(shown.columns.get_loc("counter") + 1, "counter_name", names)
+    if groups and "group" in shown.columns:
+        shown.insert(shown.columns.get_loc("group") + 1, "group_name", shown["group"].map(groups))
+    for column in ("dwell_median_s", "dwell_p90_s"):
+        if column in shown.columns:
+            shown[column] = shown[column].round(1)
+    if book.lang != "ko":
+        return shown
+    for column, words in EXPORT_VALUES_KO.items():
+        if column in shown.columns:
+            shown[column] = shown[column].map(lambda v, w=words: w.get(v, v))
+    return shown.rename(columns=EXPORT_HEADERS_KO)
+
+
+def _fit(sheet: Any, frame: pd.DataFrame, header: bool) -> None:
+    """Frozen header row, autofilter, widths that fit the text, and number formats by column."""
+    if header:
+        sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = sheet.dimensions
+    for index, column in enumerate(frame.columns, start=1):
+        letter = get_column_letter(index)
+        texts = [str(column) if header else ""] + [str(v) for v in frame[column].head(500) if pd.notna(v)]
+        sheet.column_dimensions[letter].width = min(max(_width(t) for t in texts) + 2, 50)
+        values = frame[column]
+        style = _number_format(str(column), values)
+        if style is None:
+            continue
+        for cell in sheet[letter][1 if header else 0 :]:
+            cell.number_format = style
+
+
+def _width(text: str) -> int:
+    """Columns a text takes in Excel: wide (Hangul, CJK) characters count twice."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+COVERAGE_HEADERS = {"coverage", EXPORT_HEADERS_KO["coverage"]}
+
+
+def _number_format(column: str, values: pd.Series) -> str | None:
+    if isinstance(values.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(values):
+        return "yyyy-mm-dd hh:mm"
+    if column in COVERAGE_HEADERS:
+        return "0%"
+    if pd.api.types.is_integer_dtype(values):
+        return "#,##0"
+    if pd.api.types.is_float_dtype(values):
+        return "#,##0.0"
+    return None
+
+
+COVER_LABELS = {
+    "ko": {"site": "행사", "period": "기간", "department": "부서", "author": "작성자",
+           "generated": "생성 시각", "table": "내보낸 표", "footage": "처리한 영상", "model": "검출 모델",
+           "config": "설정 해시", "accuracy": "정확도",
+           "unaudited": "검수 전: 표본 검수가 없어 오차 범위가 없습니다 (README의 'Measured' 참고)",
+           "recordings": "개 파일", "hours": "시간", "reviewed": "구간 검수"},
+    "en": {"site": "Site", "period": "Period", "department": "Department", "author": "Author",
+           "generated": "Generated", "table": "Table", "footage": "Footage", "model": "Detector model",
+           "config": "Config hash", "accuracy": "Accuracy",
+           "unaudited": "unaudited: no sample has been reviewed, so no error bar (README, 'Measured')",
+           "recordings": "file(s)", "hours": "h", "reviewed": "windows reviewed"},
+}  # fmt: skip
+
+
+def cover_rows(
+    history: History, context: dict[str, Any], audit_rows: list[dict[str, Any]], lang: str, table: str,
+    generated: datetime,
+) -> list[tuple[str, str]]:  # fmt: skip
+    """The cover sheet: what the file is, of what site and footage, made how, and how accurate."""
+    words = COVER_LABELS[lang]
+    zone = ZoneInfo(history.timezone)
+    spans = [s.footage for s in history.sources]
+    if context.get("period"):
+        period = " - ".join(context["period"])
+    elif spans:
+        first, last = min(s.start for s in spans).astimezone(zone), max(s.end for s in spans).astimezone(zone)
+        period = f"{first:%Y-%m-%d} - {last:%Y-%m-%d}"
+    else:
+        period = "-"
+    hours = sum(s.seconds for s in spans) / 3600
+    accuracy = [
+        f"{row['camera']}/{row['counter']} {row['direction']}: {row['estimate']:,.0f} "
+        f"(95 % {row['low']:,.0f}-{row['high']:,.0f}), {row['reviewed']}/{row['windows']} {words['reviewed']}"
+        for row in audit_rows
+        if row["low"] is not None
+    ]
+    rows = [
+        (words["site"], context.get("name") or "-"),
+        (words["period"], period),
+        (words["department"], context.get("department") or "-"),
+        (words["author"], context.get("author") or "-"),
+        (words["generated"], f"{generated.astimezone(zone):%Y-%m-%d %H:%M}"),
+        (words["table"], table),
+        (words["footage"], f"{len(history.sources)} {words['recordings']}, {hours:,.2f} {words['hours']}"),
+        (words["model"], ", ".join(sorted({s.model for s in history.sources})) or "-"),
+        (words["config"], context.get("config_hash") or "-"),
+    ]
+    return rows + [(words["accuracy"], line) for line in accuracy or [words["unaudited"]]]

@@ -190,3 +190,29 @@ def labels_for(lang: str) -> dict[str, str]:
     if lang not in LABELS:
         raise CrowdcountError(f"language {lang}: use one of {', '.join(LABELS)}")
     return LABELS[lang]
+
+
+# Excel handover files (export --format xlsx, Korean by default): column headers and cell words.
+# In English the headers are the documented column names (README, "Export columns").
+EXPORT_HEADERS_KO = {
+    "camera": "카메라", "camera_name": "카메라 이름", "counter": "카운터", "counter_name": "카운터 이름",
+    "kind": "종류", "direction": "방향", "track_id": "추적 번호", "timestamp": "시각", "source": "영상 파일",
+    "frame": "프레임", "type": "유형", "group": "그룹", "group_name": "그룹 이름",
+    "interval_start": "구간 시작", "interval_end": "구간 끝", "status": "상태", "coverage": "영상 포함률",
+    "in": "진입", "out": "진출", "net": "순증", "entries": "구역 진입", "exits": "구역 이탈",
+    "mean_occupancy": "평균 체류 인원", "peak_occupancy": "최대 체류 인원",
+    "dwell_median_s": "체류 시간 중앙값(초)", "dwell_p90_s": "체류 시간 90%(초)",
+    "cameras": "카메라 수", "counters": "카운터 수", "events": "이벤트 수", "measure": "항목",
+    "total": "합계", "intervals_complete": "완전한 구간", "intervals_partial": "일부 구간",
+    "intervals_missing": "영상 없는 구간",
+    **{f"{c}_{p}": f"{w} {s}" for c, w in (("in", "진입"), ("out", "진출"), ("entries", "구역 진입"),
+                                            ("exits", "구역 이탈"))
+       for p, s in (("est", "보정치"), ("low", "하한(95%)"), ("high", "상한(95%)"))},
+}  # fmt: skip
+EXPORT_VALUES_KO = {
+    "status": {"complete": "완전", "partial": "일부", "missing": "영상 없음"},
+    "type": {"line": "통과선", "zone": "구역"},
+    "kind": {"cross": "통과", "enter": "구역 진입", "exit": "구역 이탈"},
+    "direction": {"in": "진입", "out": "진출"},
+    "measure": {"in": "진입", "out": "진출", "entries": "구역 진입"},
+}

@@ -20,6 +20,7 @@ from crowdcount.config import (
     camera_geometry,
     config_hash,
     counter_infos,
+    site_context,
 )
 from crowdcount.datatypes import FrameInfo, Gap
 from crowdcount.detect import Detector, model_sha256
@@ -55,6 +56,7 @@ class SiteRun:
                 continue
             self.store.set_counters(camera.id, counter_infos(camera), camera_geometry(camera))
             self.store.set_timezone(self.site.timezone)
+            self.store.set_context(site_context(self.site))
             self._record_holes(camera, recordings)
             work += [(camera, r) for r in recordings]
         return work

@@ -496,6 +496,15 @@ class EventStore:
         """Remember the site's timezone for later tables and reports."""
         self._set_site_value("timezone", timezone_name)
 
+    def set_context(self, context: dict[str, Any]) -> None:
+        """Remember what reports say of the site (``config.site_context``: name, period, display names)."""
+        self._set_site_value("context", json.dumps(context, ensure_ascii=False))
+
+    def context(self) -> dict[str, Any]:
+        """The site's context as last processed ({} for a store made before it was kept)."""
+        value = self._site_value("context")
+        return json.loads(value) if value else {}
+
     def timezone(self, default: str = "Asia/Seoul") -> str:
         """The site's timezone as last processed, else ``default``."""
         return self._site_value("timezone") or default
