@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pandas as pd
 import pytest
 
-from crowdcount.aggregate import group_table, interval_table, parse_interval
+from crowdcount.aggregate import counter_summary, group_table, interval_table, parse_interval
 from crowdcount.datatypes import CounterInfo, CountEvent, Gap, History, SourceRecord
 from crowdcount.errors import CrowdcountError
 
@@ -90,6 +90,27 @@ def test_hour_without_footage_is_missing_not_zero():
     )
     assert rows(table) == [("10:00", "complete", 1), ("11:00", "missing", None), ("12:00", "complete", 1)]
     assert pd.isna(table.iloc[1]["out"]) and pd.isna(table.iloc[1]["net"])
+
+
+def opened(opening: dict) -> pd.DataFrame:
+    """Hourly rows of footage 10:00-11:00 and 12:30-13:00 with these opening hours."""
+    made = History([cross(5), cross(155)], [GATE], [footage(0, 60), footage(150, 180)], [], "Asia/Seoul",
+                   opening)  # fmt: skip
+    return interval_table(made, "60min")
+
+
+def test_hours_outside_the_opening_hours_are_closed_not_missing():
+    assert rows(opened({})) == [("10:00", "complete", 1), ("11:00", "missing", None), ("12:00", "partial", 1)]
+    open_all_day = {"2026-10-03": ["00:00", "24:00"]}
+    assert rows(opened(open_all_day)) == rows(opened({}))
+    # open 12:30 to midnight that day (its own hours win over the default): 11:00 is closed, not
+    # missing; 12:00 is complete, its open half seen; 10:00 was seen while closed and still counts
+    table = opened({"default": ["10:00", "11:00"], "2026-10-03": ["12:30", "24:00"]})
+    assert rows(table) == [("10:00", "complete", 1), ("11:00", "closed", None), ("12:00", "complete", 1)]
+    assert [r[1] for r in rows(opened({"default": None}))] == ["complete", "closed", "complete"]
+    missing = opened({"default": ["10:00", "12:00"]})  # 11:00 open but unseen
+    assert rows(missing)[1] == ("11:00", "missing", None)
+    assert counter_summary(table)["intervals_closed"].tolist() == [1]
 
 
 def test_empty_interval_with_footage_is_zero():

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
-from crowdcount.coverage import Span, covered_seconds, merge, subtract
+from crowdcount.coverage import Span, closed_spans, covered_seconds, merge, subtract
 from crowdcount.datatypes import CounterInfo, CountEvent, History
 from crowdcount.errors import CrowdcountError
 
@@ -86,6 +86,7 @@ INTERVALS = {
     "day": "1D",
     "1d": "1D",
 }
+STATUSES = ("complete", "partial", "missing", "closed")
 COMPLETE_TOLERANCE_S = 1.0  # an interval missing less footage than this is complete
 
 INTERVAL_COLUMNS = [
@@ -118,10 +119,12 @@ def interval_starts(spans: Sequence[Span], freq: str, tz: ZoneInfo) -> pd.Dateti
     return starts[starts < last]
 
 
-def _status(coverage_s: float, length_s: float) -> str:
-    if coverage_s <= 0:
-        return "missing"
-    return "complete" if length_s - coverage_s < COMPLETE_TOLERANCE_S else "partial"
+def _status(seen_s: float, open_s: float, seen_open_s: float) -> str:
+    """complete: every open moment seen; closed: nothing seen and nothing open; else partial/missing.
+    Without opening hours every moment is open."""
+    if seen_s <= 0:
+        return "closed" if open_s <= 0 else "missing"
+    return "complete" if open_s - seen_open_s < COMPLETE_TOLERANCE_S else "partial"
 
 
 def _occupancy_steps(zone_events: Sequence[CountEvent]) -> tuple[np.ndarray, np.ndarray]:
@@ -166,7 +169,8 @@ def interval_table(
 
     The history's sources give the processed recording time and its gaps the stretches inside
     it the camera did not see. An interval with no footage is ``missing`` and its values are NA
-    (never 0); one partly seen is ``partial``.
+    (never 0), or ``closed`` when the site's opening hours leave no open moment in it; one whose
+    open time is partly seen is ``partial``.
     """
     zone = ZoneInfo(tz or history.timezone) if not isinstance(tz, ZoneInfo) else tz
     freq = parse_interval(interval)
@@ -185,13 +189,24 @@ def interval_table(
         Span(start.to_pydatetime(), (start + offset).to_pydatetime())
         for start in interval_starts(merge(span for spans in seen.values() for span in spans), freq, zone)
     ]
+    closed = (
+        closed_spans(history.opening_hours, windows[0].start.astimezone(zone).date(),
+                     windows[-1].end.astimezone(zone).date(), zone)
+        if windows else []
+    )  # fmt: skip
+    open_s = [w.seconds - covered_seconds(closed, w) for w in windows]
     rows: list[dict[str, object]] = []
     for camera in sorted({c.camera for c in counters}):
         covered = subtract(seen.get(camera, []), holes.get(camera, []))
+        covered_open = subtract(covered, closed)
+        statuses = [
+            _status(covered_seconds(covered, w), open_s[k], covered_seconds(covered_open, w))
+            for k, w in enumerate(windows)
+        ]
         coverage = [covered_seconds(covered, w) for w in windows]
         for info in (c for c in counters if c.camera == camera):
             own = by_counter.get((camera, info.counter), [])
-            rows += _counter_rows(info, own, windows, coverage, covered)
+            rows += _counter_rows(info, own, windows, coverage, statuses, covered)
     table = pd.DataFrame(rows, columns=INTERVAL_COLUMNS)
     for column in COUNT_COLUMNS:
         table[column] = table[column].astype("Int64")
@@ -205,6 +220,7 @@ def _counter_rows(
     events: list[CountEvent],
     windows: list[Span],
     coverage: list[float],
+    statuses: list[str],
     covered: list[Span],
 ) -> list[dict[str, object]]:
     stamps = np.array([e.timestamp.timestamp() for e in events], dtype=float)
@@ -212,14 +228,13 @@ def _counter_rows(
     if info.type == "zone":
         times, levels = _occupancy_steps(events)
     rows: list[dict[str, object]] = []
-    for index, (window, seen_s) in enumerate(zip(windows, coverage, strict=True)):
-        status = _status(seen_s, window.seconds)
+    for index, (window, seen_s, status) in enumerate(zip(windows, coverage, statuses, strict=True)):
         row: dict[str, object] = {
             "camera": info.camera, "counter": info.counter, "type": info.type, "group": info.group,
             "interval_start": window.start, "interval_end": window.end, "status": status,
             "coverage": round(seen_s / window.seconds, 4),
         }  # fmt: skip
-        if status != "missing":
+        if status not in ("missing", "closed"):
             inside = [events[i] for i in np.flatnonzero(bins == index)]
             row |= (
                 _line_values(inside)
@@ -282,7 +297,7 @@ def counter_summary(intervals: pd.DataFrame) -> pd.DataFrame:
             "type": part["type"].iloc[0], "group": part["group"].iloc[0],
             **{c: part[c].sum(min_count=1) for c in ("in", "out", "net", "entries", "exits")},
             "peak_occupancy": part["peak_occupancy"].max(),
-            **{f"intervals_{s}": int(statuses.get(s, 0)) for s in ("complete", "partial", "missing")},
+            **{f"intervals_{s}": int(statuses.get(s, 0)) for s in STATUSES},
         })  # fmt: skip
     return pd.DataFrame(rows)
 

@@ -1,10 +1,12 @@
-"""Which stretches of time a camera saw: processed footage minus gaps. Pure functions."""
+"""Which stretches of time a camera saw (processed footage minus gaps) and when the site is closed.
+Pure functions."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 
 @dataclass(frozen=True)
@@ -54,3 +56,39 @@ def covered_seconds(spans: list[Span], window: Span) -> float:
         overlap = Span(max(span.start, window.start), min(span.end, window.end))
         total += overlap.seconds
     return total
+
+
+def closed_spans(
+    opening_hours: Mapping[str, Sequence[str] | None], first: date, last: date, tz: ZoneInfo
+) -> list[Span]:
+    """The stretches of the days ``first`` to ``last`` (local, in ``tz``) the site is closed:
+    outside each day's [open, close] (its own entry, else ``default``; ``None``: closed all day).
+    No opening hours: never closed.
+
+    >>> from zoneinfo import ZoneInfo
+    >>> seoul = ZoneInfo("Asia/Seoul")
+    >>> [(f"{s.start:%d %H:%M}", f"{s.end:%d %H:%M}") for s in
+    ...  closed_spans({"default": ["18:00", "24:00"]}, date(2026, 10, 3), date(2026, 10, 3), seoul)]
+    [('03 00:00', '03 18:00')]
+    """
+    if not opening_hours:
+        return []
+    closed = []
+    day = first
+    while day <= last:
+        midnight = datetime.combine(day, time(), tz)
+        next_midnight = datetime.combine(day + timedelta(days=1), time(), tz)
+        hours = opening_hours.get(day.isoformat(), opening_hours.get("default"))
+        if hours is None:
+            closed.append(Span(midnight, next_midnight))
+        else:
+            opens, closes = (_clock(day, text, tz) for text in hours)
+            closed += [Span(midnight, opens), Span(closes, next_midnight)]
+        day += timedelta(days=1)
+    return merge(closed)
+
+
+def _clock(day: date, text: str, tz: ZoneInfo) -> datetime:
+    """``HH:MM`` on ``day`` in ``tz``; 24:00 is the next midnight."""
+    hour, minute = (int(part) for part in text.split(":"))
+    return datetime.combine(day, time(), tz) + timedelta(hours=hour, minutes=minute)

@@ -108,6 +108,9 @@ class History:
     sources: list[SourceRecord] = field(default_factory=list)
     gaps: list[Gap] = field(default_factory=list)
     timezone: str = "Asia/Seoul"
+    opening_hours: dict[str, list[str] | None] = field(
+        default_factory=dict
+    )  # the config's site.opening_hours
 
     @property
     def footage(self) -> list[tuple[str, Span]]:

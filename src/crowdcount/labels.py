@@ -47,7 +47,8 @@ LABELS: dict[str, dict[str, str]] = {
         "to": "to",
         "gaps": "gaps",
         "none": "none",
-        "status_note": "* partial interval (footage covers part of it); - no footage (missing, not zero)",
+        "status_note": "* partial interval (footage covers part of it); - no footage (missing, not zero); "
+        "· closed (outside the opening hours)",
         "source": "Recording",
         "status": "Status",
         "frames": "Frames",
@@ -136,7 +137,7 @@ LABELS: dict[str, dict[str, str]] = {
         "to": "종료",
         "gaps": "누락 구간",
         "none": "없음",
-        "status_note": "* 일부만 촬영된 구간, - 영상 없음(0이 아니라 누락)",
+        "status_note": "* 일부만 촬영된 구간, - 영상 없음(0이 아니라 누락), · 운영 시간 외(휴장)",
         "source": "영상 파일",
         "status": "상태",
         "frames": "프레임",
@@ -204,13 +205,13 @@ EXPORT_HEADERS_KO = {
     "dwell_median_s": "체류 시간 중앙값(초)", "dwell_p90_s": "체류 시간 90%(초)",
     "cameras": "카메라 수", "counters": "카운터 수", "events": "이벤트 수", "measure": "항목",
     "total": "합계", "intervals_complete": "완전한 구간", "intervals_partial": "일부 구간",
-    "intervals_missing": "영상 없는 구간",
+    "intervals_missing": "영상 없는 구간", "intervals_closed": "운영 시간 외 구간",
     **{f"{c}_{p}": f"{w} {s}" for c, w in (("in", "진입"), ("out", "진출"), ("entries", "구역 진입"),
                                             ("exits", "구역 이탈"))
        for p, s in (("est", "보정치"), ("low", "하한(95%)"), ("high", "상한(95%)"))},
 }  # fmt: skip
 EXPORT_VALUES_KO = {
-    "status": {"complete": "완전", "partial": "일부", "missing": "영상 없음"},
+    "status": {"complete": "완전", "partial": "일부", "missing": "영상 없음", "closed": "운영 시간 외"},
     "type": {"line": "통과선", "zone": "구역"},
     "kind": {"cross": "통과", "enter": "구역 진입", "exit": "구역 이탈"},
     "direction": {"in": "진입", "out": "진출"},

@@ -46,14 +46,14 @@ def _clock(moment: datetime, zone_name: str, pattern: str = "%H:%M:%S") -> str:
 
 
 def _cell(value: object, status: str) -> str:
-    if status == "missing":
-        return "-"
+    if status in ("missing", "closed"):
+        return "-" if status == "missing" else "·"
     text = "" if pd.isna(value) else f"{int(value)}"  # type: ignore[call-overload]
     return text + ("*" if status == "partial" else "")
 
 
 def count_table(intervals: pd.DataFrame, words: dict[str, str], cameras: int, by_day: bool) -> dict:
-    """Rows of interval x (counter, measure) cells: '*' marks partial, '-' missing."""
+    """Rows of interval x (counter, measure) cells: '*' marks partial, '-' missing, '·' closed."""
     header = [words["interval"]]
     columns: list[tuple[str, str, str]] = []
     for (camera, counter, kind), _ in intervals.groupby(["camera", "counter", "type"], sort=False):
@@ -75,7 +75,7 @@ def busiest_intervals(intervals: pd.DataFrame, words: dict[str, str]) -> list[di
     """Per counter, the interval with the most people (lines: in + out; zones: entries)."""
     peaks = []
     for (camera, counter, kind), rows in intervals.groupby(["camera", "counter", "type"], sort=False):
-        seen = rows[rows["status"] != "missing"]
+        seen = rows[~rows["status"].isin(["missing", "closed"])]
         volume = (seen["in"] + seen["out"]) if kind == "line" else seen["entries"]
         if volume.dropna().empty:
             continue
@@ -90,7 +90,7 @@ def busiest_intervals(intervals: pd.DataFrame, words: dict[str, str]) -> list[di
 
 def hour_of_day_counts(hourly: pd.DataFrame, cameras: int) -> pd.DataFrame:
     """Counter x hour-of-day totals (lines: in + out; zones: entries) over intervals with footage."""
-    seen = hourly[hourly["status"] != "missing"].copy()
+    seen = hourly[~hourly["status"].isin(["missing", "closed"])].copy()
     seen["volume"] = (seen["in"].fillna(0) + seen["out"].fillna(0)).where(
         seen["type"] == "line", seen["entries"].fillna(0)
     )

@@ -521,8 +521,9 @@ class EventStore:
         ]  # fmt: skip
 
     def history(self) -> History:
-        """Events, counters, sources, gaps and timezone: what interval tables and reports are made of."""
-        return History(self.events(), self.counters(), self.sources(), self.gaps(), self.timezone())
+        """Events, counters, sources, gaps, timezone, opening hours: what tables and reports are made of."""
+        opening = self.context().get("opening_hours") or {}
+        return History(self.events(), self.counters(), self.sources(), self.gaps(), self.timezone(), opening)
 
     def events(self, camera: str | None = None, source: str | None = None) -> list[CountEvent]:
         """Stored events in time order, optionally of one camera and/or source."""

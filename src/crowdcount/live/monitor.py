@@ -102,7 +102,8 @@ class Monitor:
         with self._lock:
             events = list(self.events)
         stored = self.store
-        history = History(events, stored.counters(), stored.sources(), stored.gaps(), str(self.tz))
+        opening = stored.context().get("opening_hours") or {}
+        history = History(events, stored.counters(), stored.sources(), stored.gaps(), str(self.tz), opening)
         table = with_estimates(interval_table(history, interval), store_audits(stored, history))
         if camera is not None:
             table = table[table["camera"] == camera]
