@@ -481,7 +481,7 @@ def export(
 def report(
     db: StoreOption,
     out: Annotated[Path, typer.Option(help="HTML file to write (one self-contained file).")],
-    lang: Annotated[str, typer.Option(help="Labels: en or ko.")] = "en",
+    lang: Annotated[str, typer.Option(help="Labels: ko (default) or en.")] = "ko",
     interval: Annotated[str, typer.Option(help="Interval of the time-series plots.")] = "15min",
     tz: Annotated[str | None, typer.Option(help="Timezone (default: the site's).")] = None,
 ) -> None:

@@ -390,6 +390,7 @@ def site_context(site: SiteConfig) -> dict[str, Any]:
     """
     return site.site.model_dump(mode="json") | {
         "config_hash": config_hash(site),
+        "counting": site.counting.model_dump(mode="json"),
         "cameras": {camera.id: camera.name or camera.id for camera in site.cameras},
         "counters": {
             counter_key(camera.id, counter_id): name or counter_id

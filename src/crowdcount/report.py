@@ -6,22 +6,25 @@ import base64
 import io
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import jinja2
 import pandas as pd
 
-from crowdcount.aggregate import group_table, interval_table, peak_occupancy
+from crowdcount import __version__
+from crowdcount.aggregate import day_totals, group_table, interval_table, peak_occupancy
 from crowdcount.audit import CounterAudit, audit_rows, store_audits
 from crowdcount.coverage import Span, merge
-from crowdcount.datatypes import AuditPlan, Gap, SourceRecord
-from crowdcount.labels import labels_for
+from crowdcount.datatypes import AuditPlan, Gap, History, SourceRecord
+from crowdcount.labels import day, gap_reason, hour_span, labels_for, number
 from crowdcount.paths import output_file
 from crowdcount.plots import hangul_font, heatmap_figure, series_figure, to_data_uri
 from crowdcount.store import EventStore
+from crowdcount.summary import display_name, headline
 
 LINE_COLUMNS = ["in", "out", "net"]
 ZONE_COLUMNS = ["entries", "exits", "peak_occupancy"]
@@ -138,16 +141,18 @@ def build_report(
 
     intervals, hourly, daily = table(interval), table("60min"), table("day")
     zones = {(c.camera, c.counter) for c in counters if c.type == "zone"}
-    headline = {
+    totals: dict[str, float] = {
         "total_in": sum(e.kind == "cross" and e.direction == "in" for e in events),
         "total_out": sum(e.kind == "cross" and e.direction == "out" for e in events),
         "zone_entries": sum(e.kind == "enter" for e in events),
         "peak_occupancy": max(
             (peak_occupancy([e for e in events if (e.camera, e.counter) == key]) for key in zones), default=0
         ),
-        "footage_hours": f"{sum(s.seconds for _, s in footage) / 3600:.2f}",
+        "footage_hours": sum(s.seconds for _, s in footage) / 3600,
         "cameras": cameras,
     }
+    cards = {key: number(value, lang, 2 if key == "footage_hours" else 0) for key, value in totals.items()}
+    site = store.context()
     series: list[Plot] = []
     for (camera, counter, kind), rows in intervals.groupby(["camera", "counter", "type"], sort=False):
         title = f"{_label(camera, counter, cameras)} ({words[kind]}, {interval})"
@@ -160,14 +165,19 @@ def build_report(
         if rows["in"].notna().any()
     ]
     by_hour = hour_of_day_counts(hourly, cameras)
+    filmed = {r.camera for r in sources}
     audits = store_audits(store, history)
     plan = store.audit_plan() if any(a.reviewed for a in audits) else None
     context = {
         "w": words,
         "lang": lang,
+        "title": title_block(site, history, words, lang),
+        "lead": lead_figures(hourly, site, words, lang),
+        "gate_days": gate_day_table(daily, site, words, lang),
+        "method": method_lines(history, site, words, bool(plan)),
         "generated": (generated or datetime.now(ZoneInfo(zone_name))).strftime("%Y-%m-%d %H:%M %Z"),
         "timezone": zone_name,
-        "headline": headline,
+        "headline": cards,
         "has_data": bool(events) or bool(footage),
         "peaks": busiest_intervals(intervals, words),
         "series": series,
@@ -175,7 +185,12 @@ def build_report(
         "hourly": count_table(hourly, words, cameras, by_day=False),
         "daily": count_table(daily, words, cameras, by_day=True),
         "heatmap": to_data_uri(heatmap_figure(by_hour, words)) if len(by_hour) else None,
-        "coverage": coverage_lines(sources, footage, gap_records, zone_name, words),
+        "coverage": coverage_lines(sources, footage, gap_records, zone_name, words, lang)
+        + [
+            f"{display_name(site, c)}: {words['no_footage']}"
+            for c in site.get("cameras", {})
+            if c not in filmed
+        ],
         "audit": audit_section(audits, plan, words, zone_name) if plan else None,
         "sources": [
             {
@@ -183,8 +198,8 @@ def build_report(
                 "source": Path(r.source).name,
                 "start": _clock(r.start, zone_name, "%Y-%m-%d %H:%M:%S"),
                 "end": _clock(r.end, zone_name),
-                "frames": r.frames,
-                "status": r.status,
+                "frames": number(r.frames, lang),
+                "status": words.get(f"status_{r.status}", r.status),
             }
             for r in sources
         ],
@@ -195,6 +210,74 @@ def build_report(
     page = template.render(**context, font_css="")
     visible = page.split("<body", 1)[1]
     return template.render(**context, font_css=embedded_font_css(_without_data(visible)))
+
+
+def title_block(site: dict[str, Any], history: History, words: dict[str, str], lang: str) -> dict[str, Any]:
+    """The report's title (the site's name, else the generic one) and its period, department, author."""
+    spans = [s.footage for s in history.sources]
+    zone = ZoneInfo(history.timezone)
+    period = ""
+    if site.get("period"):
+        first, last = (date.fromisoformat(d) for d in site["period"])
+        period = _days(first, last, lang)
+    elif spans:
+        first = min(s.start for s in spans).astimezone(zone).date()
+        period = _days(first, max(s.end for s in spans).astimezone(zone).date(), lang)
+    who = [str(site[key]) for key in ("department", "author") if site.get(key)]
+    return {
+        "name": site.get("name") or words["title"], "subtitle": words["title"] if site.get("name") else "",
+        "period": period, "who": " · ".join(who),
+    }  # fmt: skip
+
+
+def _days(first: date, last: date, lang: str) -> str:
+    return day(first, lang) if first == last else f"{day(first, lang)} - {day(last, lang)}"
+
+
+def lead_figures(hourly: pd.DataFrame, site: dict[str, Any], words: dict[str, str], lang: str) -> list[dict]:
+    """The first figures: visitors through the headline group, the busiest hour and gate."""
+    found = headline(hourly, site)
+    unit = words["people_unit"]
+    group = site.get("groups", {}).get(found.group, found.group)
+    cards = [{"key": "visitors", "name": words["visitors"].format(group=group) if found.group
+              else words["crossings_in"], "value": number(found.visitors, lang) + unit}]  # fmt: skip
+    if found.peak_start is not None and found.peak_end is not None:
+        cards.append({"key": "peak_hour", "name": words["peak_hour"],
+                      "value": hour_span(found.peak_start, found.peak_end, lang),
+                      "detail": number(found.peak_visitors, lang) + unit})  # fmt: skip
+    if found.busiest is not None:
+        cards.append({"key": "busiest_gate", "name": words["busiest_gate"],
+                      "value": display_name(site, *found.busiest),
+                      "detail": number(found.busiest_visitors, lang) + unit})  # fmt: skip
+    return cards
+
+
+def gate_day_table(daily: pd.DataFrame, site: dict[str, Any], words: dict[str, str], lang: str) -> dict:
+    """Gates (and zones) as rows, days as columns, with totals: the long-form table."""
+    totals = day_totals(daily)
+    days = [c for c in totals.columns if c not in ("camera", "counter", "measure", "total")]
+    header = [words["camera"], words["counter"], words["measure"],
+              *(day(date.fromisoformat(d), lang) for d in days), words["total"]]  # fmt: skip
+    rows = [
+        [display_name(site, r["camera"]), display_name(site, r["camera"], r["counter"]), words[r["measure"]],
+         *(number(None if pd.isna(r[d]) else r[d], lang) for d in days), number(r["total"], lang)]
+        for _, r in totals.iterrows()
+    ]  # fmt: skip
+    return {"header": header, "rows": rows}
+
+
+def method_lines(history: History, site: dict[str, Any], words: dict[str, str], audited: bool) -> list[str]:
+    """The methodology and limits: how counts are made, what they are, and how accurate."""
+    counting = site.get("counting") or {}
+    models = ", ".join(sorted({s.model for s in history.sources})) or "-"
+    return [
+        words["method_detect"].format(models=models, tracker=counting.get("tracker", "-"),
+                                      min_frames=counting.get("min_frames", "-"),
+                                      min_distance=counting.get("min_distance_px", "-")),
+        words["method_crossings"], words["method_coverage"], words["method_measured"],
+        words["method_audited"] if audited else words["method_unaudited"],
+        words["method_config"].format(config=site.get("config_hash", "-"), version=__version__),
+    ]  # fmt: skip
 
 
 def audit_section(
@@ -236,6 +319,7 @@ def coverage_lines(
     all_gaps: list[Gap],
     zone_name: str,
     words: dict[str, str],
+    lang: str = "en",
 ) -> list[str]:
     """One line per camera: files, first and last covered moment, hours, gaps."""
     lines = []
@@ -244,7 +328,8 @@ def coverage_lines(
         files = sum(1 for r in sources if r.camera == camera)
         gaps = [g for g in all_gaps if g.camera == camera]
         gap_text = ", ".join(
-            f"{_clock(g.start, zone_name, '%m-%d %H:%M:%S')}-{_clock(g.end, zone_name)} ({g.reason})"
+            f"{_clock(g.start, zone_name, '%m-%d %H:%M:%S')}-{_clock(g.end, zone_name)} "
+            f"({gap_reason(g.reason, lang)})"
             for g in gaps
         )
         hours = sum(s.seconds for s in spans) / 3600
