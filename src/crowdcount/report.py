@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import io
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from importlib import resources
@@ -36,8 +37,17 @@ class Plot:
     image: str  # data URI
 
 
-def _label(camera: str, counter: str, cameras: int) -> str:
-    return counter if cameras == 1 else f"{camera} / {counter}"
+Label = Callable[[str, str], str]  # (camera, counter) -> how the report names the counter
+
+
+def labeller(site: dict[str, Any], cameras: int) -> Label:
+    """Display names (ids where unnamed); the camera's only when there are several."""
+
+    def label(camera: str, counter: str) -> str:
+        name = display_name(site, camera, counter)
+        return name if cameras == 1 else f"{display_name(site, camera)} / {name}"
+
+    return label
 
 
 def _when(start: pd.Timestamp, freq_is_day: bool = False) -> str:
@@ -55,14 +65,14 @@ def _cell(value: object, status: str) -> str:
     return text + ("*" if status == "partial" else "")
 
 
-def count_table(intervals: pd.DataFrame, words: dict[str, str], cameras: int, by_day: bool) -> dict:
+def count_table(intervals: pd.DataFrame, words: dict[str, str], label: Label, by_day: bool) -> dict:
     """Rows of interval x (counter, measure) cells: '*' marks partial, '-' missing, '·' closed."""
     header = [words["interval"]]
     columns: list[tuple[str, str, str]] = []
     for (camera, counter, kind), _ in intervals.groupby(["camera", "counter", "type"], sort=False):
         for measure in LINE_COLUMNS if kind == "line" else ["entries", "exits"]:
             columns.append((camera, counter, measure))
-            header.append(f"{_label(camera, counter, cameras)} {words[measure]}")
+            header.append(f"{label(camera, counter)} {words[measure]}")
     indexed = intervals.set_index(["camera", "counter", "interval_start"])
     rows = []
     for start in sorted(intervals["interval_start"].unique()):
@@ -74,7 +84,9 @@ def count_table(intervals: pd.DataFrame, words: dict[str, str], cameras: int, by
     return {"header": header, "rows": rows}
 
 
-def busiest_intervals(intervals: pd.DataFrame, words: dict[str, str]) -> list[dict[str, str]]:
+def busiest_intervals(
+    intervals: pd.DataFrame, words: dict[str, str], site: dict[str, Any]
+) -> list[dict[str, str]]:
     """Per counter, the interval with the most people (lines: in + out; zones: entries)."""
     peaks = []
     for (camera, counter, kind), rows in intervals.groupby(["camera", "counter", "type"], sort=False):
@@ -84,21 +96,22 @@ def busiest_intervals(intervals: pd.DataFrame, words: dict[str, str]) -> list[di
             continue
         best = seen.loc[volume.astype(float).idxmax()]
         peaks.append({
-            "camera": camera, "counter": counter, "type": words[kind],
+            "camera": display_name(site, camera), "counter": display_name(site, camera, counter),
+            "type": words[kind],
             "interval": f"{_when(best['interval_start'])} - {best['interval_end']:%H:%M}",
             "count": str(int(volume.max())),
         })  # fmt: skip
     return peaks
 
 
-def hour_of_day_counts(hourly: pd.DataFrame, cameras: int) -> pd.DataFrame:
+def hour_of_day_counts(hourly: pd.DataFrame, label: Label) -> pd.DataFrame:
     """Counter x hour-of-day totals (lines: in + out; zones: entries) over intervals with footage."""
     seen = hourly[~hourly["status"].isin(["missing", "closed"])].copy()
     seen["volume"] = (seen["in"].fillna(0) + seen["out"].fillna(0)).where(
         seen["type"] == "line", seen["entries"].fillna(0)
     )
     seen["hour"] = seen["interval_start"].map(lambda t: t.hour)
-    seen["label"] = [_label(c, n, cameras) for c, n in zip(seen["camera"], seen["counter"], strict=True)]
+    seen["label"] = [label(c, n) for c, n in zip(seen["camera"], seen["counter"], strict=True)]
     table = seen.pivot_table(index="label", columns="hour", values="volume", aggfunc="sum", sort=False)
     return table.reindex(columns=range(24)).astype(float)
 
@@ -153,9 +166,10 @@ def build_report(
     }
     cards = {key: number(value, lang, 2 if key == "footage_hours" else 0) for key, value in totals.items()}
     site = store.context()
+    label = labeller(site, cameras)
     series: list[Plot] = []
     for (camera, counter, kind), rows in intervals.groupby(["camera", "counter", "type"], sort=False):
-        title = f"{_label(camera, counter, cameras)} ({words[kind]}, {interval})"
+        title = f"{label(camera, counter)} ({words[kind]}, {interval})"
         columns = LINE_COLUMNS if kind == "line" else ZONE_COLUMNS
         series.append(Plot(title, to_data_uri(series_figure(rows, columns, title, words))))
     groups = group_table(intervals)
@@ -164,7 +178,7 @@ def build_report(
         for group, rows in groups.groupby("group", sort=False)
         if rows["in"].notna().any()
     ]
-    by_hour = hour_of_day_counts(hourly, cameras)
+    by_hour = hour_of_day_counts(hourly, label)
     filmed = {r.camera for r in sources}
     audits = store_audits(store, history)
     plan = store.audit_plan() if any(a.reviewed for a in audits) else None
@@ -179,11 +193,11 @@ def build_report(
         "timezone": zone_name,
         "headline": cards,
         "has_data": bool(events) or bool(footage),
-        "peaks": busiest_intervals(intervals, words),
+        "peaks": busiest_intervals(intervals, words, site),
         "series": series,
         "groups": group_figures,
-        "hourly": count_table(hourly, words, cameras, by_day=False),
-        "daily": count_table(daily, words, cameras, by_day=True),
+        "hourly": count_table(hourly, words, label, by_day=False),
+        "daily": count_table(daily, words, label, by_day=True),
         "heatmap": to_data_uri(heatmap_figure(by_hour, words)) if len(by_hour) else None,
         "coverage": coverage_lines(sources, footage, gap_records, zone_name, words, lang)
         + [
