@@ -51,27 +51,51 @@ def to_data_uri(figure: Figure) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
+SECONDARY = {"peak_occupancy", "mean_occupancy"}  # people inside: on their own axis, not the counts
+LINE_STYLES = {"in": ("-", 2.6), "out": ("-", 1.6), "net": ("--", 1.2)}  # in under, net dashed on top
+
+
 def series_figure(rows: pd.DataFrame, columns: list[str], title: str, words: dict[str, str]) -> Figure:
-    """Counts per interval as lines; missing intervals break the line, partial ones are hollow dots."""
+    """Counts per interval as lines; missing intervals are shaded and break the line, partial ones are
+    hollow dots; occupancy on a right-hand axis of its own. Dates are written as numbers (no month
+    names), and the axis spans the intervals shown, even a single one."""
     hangul_font()
     figure = Figure(figsize=(9, 2.8))
     axes = figure.subplots()
     times = rows["interval_start"].dt.tz_localize(None)
+    ends = rows["interval_end"].dt.tz_localize(None)
     partial = (rows["status"] == "partial").to_numpy()
+    right = axes.twinx() if SECONDARY & set(columns) else None
     for column in columns:
+        target = right if right is not None and column in SECONDARY else axes
         values = rows[column].astype(float).to_numpy()
-        axes.plot(times, values, color=COLOURS.get(column), label=words[column], marker=".", linewidth=1.5)
-        axes.plot(times[partial], values[partial], "o", mfc="white", color=COLOURS.get(column))
+        style, width = LINE_STYLES.get(column, ("-", 1.5))
+        target.plot(times, values, style, color=COLOURS.get(column), label=words[column], marker=".",
+                    linewidth=width)  # fmt: skip
+        target.plot(times[partial], values[partial], "o", mfc="white", color=COLOURS.get(column))
     missing = (rows["status"] == "missing").to_numpy()
-    for start, end in zip(times[missing], rows["interval_end"].dt.tz_localize(None)[missing], strict=True):
+    for start, end in zip(times[missing], ends[missing], strict=True):
         axes.axvspan(start, end, color="#dddddd", linewidth=0)
     axes.set_title(title, loc="left", fontsize=11)
     axes.set_ylabel(words["people"])
     axes.grid(alpha=0.3)
-    axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
-    locator = mdates.AutoDateLocator()
+    handles = [h for ax in (axes, right) if ax is not None for h in ax.get_legend_handles_labels()[0]]
+    axes.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.08 if right else 1.0, 1.0), fontsize=8,
+                frameon=False)  # fmt: skip
+    if right is not None:
+        right.set_ylabel(words["occupancy"])
+        right.set_ylim(bottom=0)
+    if len(times):
+        axes.set_xlim(times.min(), ends.max())
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
     axes.xaxis.set_major_locator(locator)
-    axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    axes.xaxis.set_major_formatter(
+        mdates.ConciseDateFormatter(
+            locator, formats=["%Y", "%m-%d", "%m-%d", "%H:%M", "%H:%M", "%H:%M:%S"],
+            zero_formats=["", "%Y", "%m-%d", "%m-%d", "%H:%M", "%H:%M:%S"],
+            offset_formats=["", "%Y", "%Y-%m", "%Y-%m-%d", "%Y-%m-%d", "%Y-%m-%d %H:%M"],
+        )
+    )  # fmt: skip
     return figure
 
 
