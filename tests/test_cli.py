@@ -66,7 +66,7 @@ def test_process_counts_pets_close_to_ground_truth_and_rerun_replaces(
     out = tmp_path / "events.csv"
     exported = crowdcount("export", "--db", db, "--what", "events", "--format", "csv", "--out", out)
     assert exported.returncode == 0, exported.stderr
-    with out.open() as handle:
+    with out.open(encoding="utf-8-sig") as handle:  # UTF-8 with a BOM, for Excel
         rows = list(csv.DictReader(handle))
     assert list(rows[0]) == [
         "camera",
