@@ -129,7 +129,7 @@ def audited(processed_db: Path, pets_gt: Path, tmp_path_factory: pytest.TempPath
     planned = crowdcount("audit", "plan", "--db", db, "--counter", "lamppost", "--counter", "west",
                          "--samples", 12, "--seconds", 5, "--seed", 1, "--out", folder / "plan")  # fmt: skip
     assert planned.returncode == 0, planned.stderr
-    with (folder / "plan" / "plan.csv").open(encoding="utf-8") as file:
+    with (folder / "plan" / "plan.csv").open(encoding="utf-8-sig") as file:
         plan = list(csv.DictReader(file))
     stored = EventStore(db, create=False).history()
     site = load_config(EXAMPLE_CONFIG)

@@ -5,8 +5,11 @@ from __future__ import annotations
 import base64
 import importlib.util
 import io
+from collections.abc import Callable
+from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 import matplotlib.dates as mdates
@@ -55,17 +58,53 @@ SECONDARY = {"peak_occupancy", "mean_occupancy"}  # people inside: on their own 
 LINE_STYLES = {"in": ("-", 2.6), "out": ("-", 1.6), "net": ("--", 1.2)}  # in under, net dashed on top
 
 
-def series_figure(rows: pd.DataFrame, columns: list[str], title: str, words: dict[str, str]) -> Figure:
-    """Counts per interval as lines; missing intervals are shaded and break the line, partial ones are
-    hollow dots; occupancy on a right-hand axis of its own. Dates are written as numbers (no month
-    names), and the axis spans the intervals shown, even a single one."""
+def series_figure(
+    rows: pd.DataFrame,
+    columns: list[str],
+    title: str,
+    words: dict[str, str],
+    day_names: Callable[[date], str],
+) -> Figure:
+    """Counts per interval, one small panel per day (sharing the count axis), each spanning only the
+    day's intervals from the first to the last that is not closed: no axis across closed nights.
+    Missing intervals are shaded and break the line, partial ones are hollow dots; occupancy has an
+    axis of its own; times are written as numbers (no month names)."""
     hangul_font()
-    figure = Figure(figsize=(9, 2.8))
-    axes = figure.subplots()
+    local = rows.assign(_day=rows["interval_start"].map(lambda t: t.date()))
+    days = [part for _, part in local.groupby("_day", sort=True) if (part["status"] != "closed").any()]
+    days = [_open_part(part) for part in days] or [local]
+    figure = Figure(figsize=(9 if len(days) < 3 else 3 * len(days), 2.8))
+    panels = figure.subplots(1, len(days), sharey=True, squeeze=False)[0]
+    secondary = [c for c in columns if c in SECONDARY]
+    handles: list[Any] = []
+    for index, (axes, part) in enumerate(zip(panels, days, strict=True)):
+        right = axes.twinx() if secondary else None
+        handles = _draw_day(axes, right, part, columns, words)
+        axes.set_title(day_names(part["interval_start"].iloc[0].date()), fontsize=9)
+        if right is not None and index < len(days) - 1:
+            right.set_yticklabels([])
+        elif right is not None:
+            right.set_ylabel(words["occupancy"])
+    panels[0].set_ylabel(words["people"])
+    figure.suptitle(title, x=0.01, y=1.08, ha="left", fontsize=11)  # above the days' titles
+    panels[-1].legend(handles=handles, loc="upper left", bbox_to_anchor=(1.12 if secondary else 1.0, 1.0),
+                      fontsize=8, frameon=False)  # fmt: skip
+    return figure
+
+
+def _open_part(part: pd.DataFrame) -> pd.DataFrame:
+    """A day's intervals from its first to its last that is not closed."""
+    open_rows = (part["status"] != "closed").to_numpy().nonzero()[0]
+    return part.iloc[open_rows[0] : open_rows[-1] + 1]
+
+
+def _draw_day(
+    axes: Any, right: Any, rows: pd.DataFrame, columns: list[str], words: dict[str, str]
+) -> list[Any]:
+    """One day's panel; returns the lines, for the legend."""
     times = rows["interval_start"].dt.tz_localize(None)
     ends = rows["interval_end"].dt.tz_localize(None)
     partial = (rows["status"] == "partial").to_numpy()
-    right = axes.twinx() if SECONDARY & set(columns) else None
     for column in columns:
         target = right if right is not None and column in SECONDARY else axes
         values = rows[column].astype(float).to_numpy()
@@ -76,27 +115,15 @@ def series_figure(rows: pd.DataFrame, columns: list[str], title: str, words: dic
     missing = (rows["status"] == "missing").to_numpy()
     for start, end in zip(times[missing], ends[missing], strict=True):
         axes.axvspan(start, end, color="#dddddd", linewidth=0)
-    axes.set_title(title, loc="left", fontsize=11)
-    axes.set_ylabel(words["people"])
     axes.grid(alpha=0.3)
-    handles = [h for ax in (axes, right) if ax is not None for h in ax.get_legend_handles_labels()[0]]
-    axes.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.08 if right else 1.0, 1.0), fontsize=8,
-                frameon=False)  # fmt: skip
     if right is not None:
-        right.set_ylabel(words["occupancy"])
         right.set_ylim(bottom=0)
     if len(times):
         axes.set_xlim(times.min(), ends.max())
-    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
+    locator = mdates.AutoDateLocator(minticks=2, maxticks=6)
     axes.xaxis.set_major_locator(locator)
-    axes.xaxis.set_major_formatter(
-        mdates.ConciseDateFormatter(
-            locator, formats=["%Y", "%m-%d", "%m-%d", "%H:%M", "%H:%M", "%H:%M:%S"],
-            zero_formats=["", "%Y", "%m-%d", "%m-%d", "%H:%M", "%H:%M:%S"],
-            offset_formats=["", "%Y", "%Y-%m", "%Y-%m-%d", "%Y-%m-%d", "%Y-%m-%d %H:%M"],
-        )
-    )  # fmt: skip
-    return figure
+    axes.xaxis.set_major_formatter(mdates.DateFormatter("%H:%M"))
+    return [line for ax in (axes, right) if ax is not None for line in ax.get_legend_handles_labels()[0]]
 
 
 def heatmap_figure(by_hour: pd.DataFrame, words: dict[str, str]) -> Figure:

@@ -167,16 +167,20 @@ def build_report(
     cards = {key: number(value, lang, 2 if key == "footage_hours" else 0) for key, value in totals.items()}
     site = store.context()
     label = labeller(site, cameras)
+
+    def days(value: date) -> str:
+        return day(value, lang)
+
     series: list[Plot] = []
     for (camera, counter, kind), rows in intervals.groupby(["camera", "counter", "type"], sort=False):
         title = f"{label(camera, counter)} ({words[kind]}, {interval})"
         columns = LINE_COLUMNS if kind == "line" else ZONE_COLUMNS
-        series.append(Plot(title, to_data_uri(series_figure(rows, columns, title, words))))
+        series.append(Plot(title, to_data_uri(series_figure(rows, columns, title, words, days))))
     groups = group_table(intervals)
     group_figures = [
-        Plot(str(group), to_data_uri(series_figure(rows, LINE_COLUMNS, f"{group} ({interval})", words)))
+        Plot(named, to_data_uri(series_figure(rows, LINE_COLUMNS, f"{named} ({interval})", words, days)))
         for group, rows in groups.groupby("group", sort=False)
-        if rows["in"].notna().any()
+        if rows["in"].notna().any() and (named := str(site.get("groups", {}).get(group, group)))
     ]
     by_hour = hour_of_day_counts(hourly, label)
     filmed = {r.camera for r in sources}

@@ -69,7 +69,7 @@ def make_plan(
 
 def _write_plan_csv(path: Path, items: Sequence[PlanItem], timezone: str) -> None:
     zone = ZoneInfo(timezone)
-    with path.open("w", newline="", encoding="utf-8") as file:
+    with path.open("w", newline="", encoding="utf-8-sig") as file:  # a BOM: Excel reads it right
         writer = csv.writer(file)
         writer.writerow(PLAN_COLUMNS)
         for item in items:
@@ -81,7 +81,7 @@ def _write_plan_csv(path: Path, items: Sequence[PlanItem], timezone: str) -> Non
 
 def _write_answer_template(path: Path, items: Sequence[PlanItem]) -> None:
     """item_id, empty true_in/true_out, and the clip to watch: the sheet a reviewer fills in."""
-    with path.open("w", newline="", encoding="utf-8") as file:
+    with path.open("w", newline="", encoding="utf-8-sig") as file:  # a BOM: Excel reads it right
         writer = csv.writer(file)
         writer.writerow([*ANSWER_COLUMNS, "clip"])
         for item in items:
