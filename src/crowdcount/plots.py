@@ -63,7 +63,7 @@ def series_figure(
     columns: list[str],
     title: str,
     words: dict[str, str],
-    day_names: Callable[[date], str],
+    day_names: Callable[[date], str] = date.isoformat,
 ) -> Figure:
     """Counts per interval, one small panel per day (sharing the count axis), each spanning only the
     day's intervals from the first to the last that is not closed: no axis across closed nights.
