@@ -87,6 +87,7 @@ INTERVALS = {
     "1d": "1D",
 }
 STATUSES = ("complete", "partial", "missing", "closed")
+UNSEEN = ("missing", "closed")  # statuses of intervals without footage: their counts are empty
 COMPLETE_TOLERANCE_S = 1.0  # an interval missing less footage than this is complete
 
 INTERVAL_COLUMNS = [
@@ -234,7 +235,7 @@ def _counter_rows(
             "interval_start": window.start, "interval_end": window.end, "status": status,
             "coverage": round(seen_s / window.seconds, 4),
         }  # fmt: skip
-        if status not in ("missing", "closed"):
+        if status not in UNSEEN:
             inside = [events[i] for i in np.flatnonzero(bins == index)]
             row |= (
                 _line_values(inside)

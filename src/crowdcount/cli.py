@@ -463,11 +463,13 @@ def export(
         write_table(table, out, format, summary, "camera", zone, book)
     else:
         intervals = with_estimates(interval_table(history, interval, zone), audits)
-        daily = interval_table(history, "day", zone)
         if camera is not None:
-            intervals, daily = intervals[intervals["camera"] == camera], daily[daily["camera"] == camera]
+            intervals = intervals[intervals["camera"] == camera]
         if what is What.intervals:
             table, summary, split = intervals, with_estimates(counter_summary(intervals), audits), "camera"
+            daily = interval_table(history, "day", zone)
+            if camera is not None:
+                daily = daily[daily["camera"] == camera]
             book.sheets[DAY_SHEET[lang]] = day_totals(daily)
         else:
             table, split = with_group_estimates(group_table(intervals), intervals), "group"

@@ -15,10 +15,11 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
-from crowdcount.datatypes import History
+from crowdcount.datatypes import History, counter_key
 from crowdcount.errors import CrowdcountError
 from crowdcount.labels import EXPORT_HEADERS_KO, EXPORT_VALUES_KO
 from crowdcount.paths import output_file
+from crowdcount.summary import covered_days
 
 
 class Format(StrEnum):
@@ -136,7 +137,8 @@ def _for_people(frame: pd.DataFrame, book: Workbook) -> pd.DataFrame:
     if cameras and "camera" in shown.columns:
         shown.insert(shown.columns.get_loc("camera") + 1, "camera_name", shown["camera"].map(cameras))
     if counters and {"camera", "counter"} <= set(shown.columns):
-        names = [counters.get(f"{c}/{k}") for c, k in zip(shown["camera"], shown["counter"], strict=True)]
+        keys = zip(shown["camera"], shown["counter"], strict=True)
+        names = [counters.get(counter_key(camera, counter)) for camera, counter in keys]
         shown.insert(shown.columns.get_loc("counter") + 1, "counter_name", names)
     if groups and "group" in shown.columns:
         shown.insert(shown.columns.get_loc("group") + 1, "group_name", shown["group"].map(groups))
@@ -210,13 +212,8 @@ def cover_rows(
     words = COVER_LABELS[lang]
     zone = ZoneInfo(history.timezone)
     spans = [s.footage for s in history.sources]
-    if context.get("period"):
-        period = " - ".join(context["period"])
-    elif spans:
-        first, last = min(s.start for s in spans).astimezone(zone), max(s.end for s in spans).astimezone(zone)
-        period = f"{first:%Y-%m-%d} - {last:%Y-%m-%d}"
-    else:
-        period = "-"
+    days = covered_days(history, context)
+    period = "-" if days is None else f"{days[0]:%Y-%m-%d} - {days[1]:%Y-%m-%d}"
     hours = sum(s.seconds for s in spans) / 3600
     accuracy = [
         f"{row['camera']}/{row['counter']} {row['direction']}: {row['estimate']:,.0f} "

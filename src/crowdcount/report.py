@@ -17,7 +17,7 @@ import jinja2
 import pandas as pd
 
 from crowdcount import __version__
-from crowdcount.aggregate import day_totals, group_table, interval_table, peak_occupancy
+from crowdcount.aggregate import UNSEEN, day_totals, group_table, interval_table, peak_occupancy
 from crowdcount.audit import CounterAudit, audit_rows, store_audits
 from crowdcount.coverage import Span, merge
 from crowdcount.datatypes import AuditPlan, Gap, History, SourceRecord
@@ -25,9 +25,10 @@ from crowdcount.labels import day, gap_reason, hour_span, labels_for, number
 from crowdcount.paths import output_file
 from crowdcount.plots import hangul_font, heatmap_figure, series_figure, to_data_uri
 from crowdcount.store import EventStore
-from crowdcount.summary import display_name, headline
+from crowdcount.summary import covered_days, display_name, headline
 
 LINE_COLUMNS = ["in", "out", "net"]
+UNSEEN_MARKS = {"missing": "-", "closed": "·"}
 ZONE_COLUMNS = ["entries", "exits", "peak_occupancy"]
 
 
@@ -59,8 +60,8 @@ def _clock(moment: datetime, zone_name: str, pattern: str = "%H:%M:%S") -> str:
 
 
 def _cell(value: object, status: str) -> str:
-    if status in ("missing", "closed"):
-        return "-" if status == "missing" else "·"
+    if status in UNSEEN:
+        return UNSEEN_MARKS[status]
     text = "" if pd.isna(value) else f"{int(value)}"  # type: ignore[call-overload]
     return text + ("*" if status == "partial" else "")
 
@@ -90,7 +91,7 @@ def busiest_intervals(
     """Per counter, the interval with the most people (lines: in + out; zones: entries)."""
     peaks = []
     for (camera, counter, kind), rows in intervals.groupby(["camera", "counter", "type"], sort=False):
-        seen = rows[~rows["status"].isin(["missing", "closed"])]
+        seen = rows[~rows["status"].isin(UNSEEN)]
         volume = (seen["in"] + seen["out"]) if kind == "line" else seen["entries"]
         if volume.dropna().empty:
             continue
@@ -106,7 +107,7 @@ def busiest_intervals(
 
 def hour_of_day_counts(hourly: pd.DataFrame, label: Label) -> pd.DataFrame:
     """Counter x hour-of-day totals (lines: in + out; zones: entries) over intervals with footage."""
-    seen = hourly[~hourly["status"].isin(["missing", "closed"])].copy()
+    seen = hourly[~hourly["status"].isin(UNSEEN)].copy()
     seen["volume"] = (seen["in"].fillna(0) + seen["out"].fillna(0)).where(
         seen["type"] == "line", seen["entries"].fillna(0)
     )
@@ -232,15 +233,8 @@ def build_report(
 
 def title_block(site: dict[str, Any], history: History, words: dict[str, str], lang: str) -> dict[str, Any]:
     """The report's title (the site's name, else the generic one) and its period, department, author."""
-    spans = [s.footage for s in history.sources]
-    zone = ZoneInfo(history.timezone)
-    period = ""
-    if site.get("period"):
-        first, last = (date.fromisoformat(d) for d in site["period"])
-        period = _days(first, last, lang)
-    elif spans:
-        first = min(s.start for s in spans).astimezone(zone).date()
-        period = _days(first, max(s.end for s in spans).astimezone(zone).date(), lang)
+    days = covered_days(history, site)
+    period = "" if days is None else _days(*days, lang)
     who = [str(site[key]) for key in ("department", "author") if site.get(key)]
     return {
         "name": site.get("name") or words["title"], "subtitle": words["title"] if site.get("name") else "",

@@ -1,12 +1,16 @@
-"""The figures a report leads with, from interval tables (pure): visitors through the headline
-group, the peak hour, the busiest gate, and the gates x days table."""
+"""The figures a report leads with (pure): visitors through the headline group, the peak hour, the
+busiest gate, the days the report covers, display names."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pandas as pd
+
+from crowdcount.datatypes import History, counter_key
 
 
 @dataclass(frozen=True)
@@ -55,4 +59,18 @@ def display_name(context: dict[str, Any], camera: str, counter: str | None = Non
     """A camera's or counter's name as the config gives it, else its id."""
     if counter is None:
         return str(context.get("cameras", {}).get(camera, camera))
-    return str(context.get("counters", {}).get(f"{camera}/{counter}", counter))
+    return str(context.get("counters", {}).get(counter_key(camera, counter), counter))
+
+
+def covered_days(history: History, context: dict[str, Any]) -> tuple[date, date] | None:
+    """The first and last day the counts are of: the config's ``site.period``, else the footage's
+    days in the site's timezone; None without either."""
+    if context.get("period"):
+        first, last = context["period"]
+        return date.fromisoformat(first), date.fromisoformat(last)
+    spans = [s.footage for s in history.sources]
+    if not spans:
+        return None
+    zone = ZoneInfo(history.timezone)
+    first, last = min(s.start for s in spans), max(s.end for s in spans)
+    return first.astimezone(zone).date(), last.astimezone(zone).date()

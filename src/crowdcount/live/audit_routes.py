@@ -16,7 +16,7 @@ from fastapi.responses import FileResponse, HTMLResponse
 from pydantic import BaseModel, Field
 
 from crowdcount import __version__
-from crowdcount.audit import audit_rows, check_review, store_audits
+from crowdcount.audit import audit_counters, audit_rows, check_review
 from crowdcount.datatypes import AuditPlan, PlanItem, Review
 from crowdcount.errors import CrowdcountError
 from crowdcount.live.monitor import Monitor
@@ -86,7 +86,7 @@ def audit_router(monitor: Monitor, page_font_css: Callable[[str], str]) -> APIRo
             })  # fmt: skip
         head = {"made_at": plan.made_at.isoformat(), "seconds": plan.seconds, "per_counter": plan.per_counter,
                 "seed": plan.seed, "items": len(plan.items)}  # fmt: skip
-        return {"plan": head, "items": items, "estimates": audit_rows(store_audits(monitor.store, history))}
+        return {"plan": head, "items": items, "estimates": audit_rows(audit_counters(history, plan, reviews))}
 
     @router.get("/api/audit", summary="The audit: plan, items with their reviews, estimates per counter")
     def audit() -> dict[str, Any]:
