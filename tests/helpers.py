@@ -10,7 +10,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -112,3 +113,16 @@ def sigint_as_in_a_terminal() -> None:
     """``preexec_fn`` for a CLI that a test stops with SIGINT: a test run started from a background
     shell job inherits SIGINT ignored, and Ctrl-C in a terminal is what such a test stands for."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+@contextmanager
+def chromium_page(chromium: Path, width: int, height: int) -> Iterator[Any]:
+    """A page of headless Chromium (Debian's, at ``chromium``) with this viewport, closed after."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_FLAGS)
+        try:
+            yield browser.new_page(viewport={"width": width, "height": height})
+        finally:
+            browser.close()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from crowdcount.store import EventStore
-from helpers import CHROMIUM_FLAGS, crowdcount, free_port, get_json, http_get, wait_until
+from helpers import chromium_page, crowdcount, free_port, get_json, http_get, wait_until
 
 
 @pytest.fixture(scope="module")
@@ -53,14 +53,10 @@ def review_server(planned: Path) -> Iterator[str]:
 
 
 def test_reviewing_two_windows_on_the_page_changes_the_estimate(review_server, planned, chromium):
-    from playwright.sync_api import sync_playwright
-
     audit = get_json(f"{review_server}/api/audit")
     items, windows = audit["items"], audit["estimates"][0]["windows"]
     assert len(items) == 3 and not any(item["review"] for item in items)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_FLAGS)
-        page = browser.new_page(viewport={"width": 1300, "height": 1100})
+    with chromium_page(chromium, 1300, 1100) as page:
         page.goto(f"{review_server}/audit")
         row = page.locator('#estimates tr[data-counter="pets-view1/lamppost/in"]')
         row.wait_for(timeout=20_000)
@@ -86,7 +82,6 @@ def test_reviewing_two_windows_on_the_page_changes_the_estimate(review_server, p
         page.reload()
         page.wait_for_function("document.getElementById('progress').textContent.startsWith('2 /')")
         page.screenshot(path=str(planned.parent / "review.png"), full_page=True)
-        browser.close()
     rows = get_json(f"{review_server}/api/intervals?counter=lamppost&interval=1min")
     counted = [row for row in rows if row["in"]]  # the API has the estimates too
     assert counted and all(row["in_low"] <= row["in_est"] <= row["in_high"] for row in counted)

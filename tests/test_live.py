@@ -21,7 +21,7 @@ import pytest
 import yaml
 
 from crowdcount.store import EventStore
-from helpers import CHROMIUM_FLAGS, free_port, get_json, wait_until
+from helpers import chromium_page, free_port, get_json, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "pa55word"
@@ -116,11 +116,7 @@ def live_run(tmp_path_factory, pets_video, yolox_model) -> Iterator[LiveRun]:
 
 
 def test_dashboard_shows_counts_changing_as_the_stream_plays(live_run, chromium):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_FLAGS)
-        page = browser.new_page(viewport={"width": 1200, "height": 1400})
+    with chromium_page(chromium, 1200, 1400) as page:
         page.goto(f"{live_run.base}/?lang=ko")
         card = page.locator('.card[data-key="pets-live/junction"]')
         card.wait_for(timeout=20_000)
@@ -139,7 +135,6 @@ def test_dashboard_shows_counts_changing_as_the_stream_plays(live_run, chromium)
         assert page.evaluate(hangul)  # the page brings its own Hangul font
         assert page.locator('#lines tr[data-key="pets-live/lamppost"]').count() == 1
         page.screenshot(path=str(live_run.db.parent / "dashboard.png"), full_page=True)
-        browser.close()
 
 
 def test_stream_outage_reconnects_records_a_gap_and_keeps_counting(live_run):

@@ -13,7 +13,7 @@ from PIL import Image
 from crowdcount.datatypes import CounterInfo, CountEvent, SourceRecord
 from crowdcount.report import build_report
 from crowdcount.store import EventStore
-from helpers import CHROMIUM_FLAGS, START, crowdcount
+from helpers import START, chromium_page, crowdcount
 
 
 def report(db: Path, out: Path, *args: str) -> str:
@@ -70,23 +70,16 @@ def test_hours_without_footage_are_shown_missing_not_zero(tmp_path):
 
 
 def test_report_renders_its_plots_in_headless_chromium(tmp_path, processed_db, chromium):
-    from playwright.sync_api import sync_playwright
-
     page_path = tmp_path / "report.html"
     report(processed_db, page_path, "--lang", "ko", "--interval", "1min")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_FLAGS)
-        try:
-            page = browser.new_page(viewport={"width": 1200, "height": 900})
-            page.goto(page_path.as_uri())
-            page.wait_for_load_state("load")
-            rendered = page.evaluate("Array.from(document.images).map(i => [i.complete, i.naturalWidth])")
-            hangul = page.evaluate("document.fonts.check('16px CrowdcountHangul', '유동인구 보고서')")
-            heading = page.inner_text("h1")
-            shot = tmp_path / "report.png"
-            page.screenshot(path=str(shot), full_page=True)
-        finally:
-            browser.close()
+    with chromium_page(chromium, 1200, 900) as page:
+        page.goto(page_path.as_uri())
+        page.wait_for_load_state("load")
+        rendered = page.evaluate("Array.from(document.images).map(i => [i.complete, i.naturalWidth])")
+        hangul = page.evaluate("document.fonts.check('16px CrowdcountHangul', '유동인구 보고서')")
+        heading = page.inner_text("h1")
+        shot = tmp_path / "report.png"
+        page.screenshot(path=str(shot), full_page=True)
     assert len(rendered) == 5 and all(done and width > 500 for done, width in rendered)
     assert hangul and heading == "유동인구 보고서"
     picture = Image.open(shot).convert("L")
