@@ -4,15 +4,21 @@ Excel workbook, read back (issue #15)."""
 
 from __future__ import annotations
 
+import os
 import re
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import numpy as np
 import openpyxl
+import pdfplumber
 import pytest
 
+from crowdcount.aggregate import peak_occupancy
 from crowdcount.config import camera_geometry, counter_infos, parse_config, site_context
 from crowdcount.datatypes import CountEvent, SourceRecord
+from crowdcount.labels import duration
 from crowdcount.store import EventStore
 from helpers import crowdcount
 
@@ -28,7 +34,8 @@ SITE = {
         {"id": "north", "name": "북문 카메라", "lines": [
             {"id": "gate", "name": "북문", **GATE},
             {"id": "aisle", "name": "중앙 통로", "points": [[50, 0], [50, 99]], "in_direction": [1, 0]}]},
-        {"id": "south", "name": "남문 카메라", "lines": [{"id": "gate", "name": "남문", **GATE}]},
+        {"id": "south", "name": "남문 카메라", "lines": [{"id": "gate", "name": "남문", **GATE}], "zones": [
+            {"id": "queue", "name": "매표소 대기열", "polygon": [[60, 0], [99, 0], [99, 99], [60, 99]]}]},
         {"id": "plaza", "name": "광장 카메라", "zones": [
             {"id": "stage", "name": "무대 앞", "polygon": [[0, 0], [99, 0], [99, 99], [0, 99]]}]},
     ],
@@ -42,10 +49,24 @@ def crossings(
             for k, m in enumerate(minutes)]  # fmt: skip
 
 
+def queue_visits(start: datetime, night: int) -> list[CountEvent]:
+    """South's ticket queue: 30 visits an evening, one every 2 minutes, lasting 90-270 s."""
+    events = []
+    for k in range(30):
+        entered = start + timedelta(minutes=2 * k + 0.25)
+        dwell = 90.0 + 60 * (k % 4)
+        track = 1000 * night + k
+        left = entered + timedelta(seconds=dwell)
+        events += [CountEvent("south", "queue", "enter", "in", track, entered, "", 0),
+                   CountEvent("south", "queue", "exit", "out", track, left, "", 0, dwell)]  # fmt: skip
+    return events
+
+
 @pytest.fixture(scope="module")
 def festival(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """North: both evenings 18:00-22:00 but its second evening's 20:00 hour is lost (two files);
-    south: both evenings; plaza: nothing. North's gate sees 120 + 90 in, south's 80 + 60."""
+    south: both evenings in ten-minute files; plaza: nothing. North's gate sees 120 + 90 in, south's
+    80 + 60; south's queue zone has 30 visits an evening."""
     site = parse_config(SITE)
     db = tmp_path_factory.mktemp("festival") / "crowdcount.db"
     store = EventStore(db)
@@ -69,12 +90,16 @@ def festival(tmp_path_factory: pytest.TempPathFactory) -> Path:
             store.replace_source(
                 SourceRecord("north", source, "done", began, ended, 1.0, 3600, 1, "yolox"), events
             )
-        source = f"south_{night}.mp4"
-        ended = start + timedelta(hours=4) - timedelta(seconds=1)
-        events = crossings("south", "gate", start, [k * 2.5 for k in range(80 if night == 0 else 60)], source)
-        store.replace_source(
-            SourceRecord("south", source, "done", start, ended, 1.0, 14400, 1, "yolox"), events
-        )
+        south = crossings("south", "gate", start, [k * 2.5 for k in range(80 if night == 0 else 60)], "")
+        south += queue_visits(start, night)
+        for part in range(24):  # ten-minute files, as an NVR exports them
+            began = start + timedelta(minutes=10 * part)
+            ended = began + timedelta(minutes=10, seconds=-1)  # its last frame, shown for a second
+            source = f"south_{night}_{part:02d}.mp4"
+            events = [replace(e, source=source) for e in south if began <= e.timestamp <= ended]
+            store.replace_source(
+                SourceRecord("south", source, "done", began, ended, 1.0, 600, 1, "yolox"), events
+            )
     store.engine.dispose()
     return db
 
@@ -93,8 +118,9 @@ def test_the_korean_report_leads_with_visitors_and_lists_every_gate_and_the_empt
     for name in ("북문", "남문", "중앙 통로", "무대 앞"):
         assert name in gate_days
     assert "광장 카메라: 영상 없음" in html  # the camera that produced nothing is listed
-    hourly = html.split("시간대별 진입 / 진출 / 순증")[1].split("</table>")[0]
-    assert "<td>·</td>" in hourly and "<td>-</td>" in hourly  # nights closed; north's lost hour missing
+    hourly = html.split("시간대별 진입 / 진출 / 순증")[1].split("<h2>")[0]
+    assert "<td>-</td>" in hourly and "2026-10-04 20:00" in hourly  # north's lost hour: missing, not 0
+    assert "<td>·</td>" not in hourly and "2026-10-04 03:00" not in hourly  # closed nights left out
     assert "완료" in html and ">done<" not in html  # Korean status words
     assert "산출 방법 및 한계" in html and "검수되지 않았습니다" in html
 
@@ -116,3 +142,69 @@ def test_the_workbook_has_the_site_on_its_cover_and_gates_by_day(festival, tmp_p
     status = next(cell.column_letter for cell in sheet[1] if cell.value == "상태")
     statuses = {c.value for c in sheet[status][1:]}
     assert {"완전", "운영 시간 외", "영상 없음"} <= statuses
+
+
+def test_the_report_gives_each_filmed_zone_its_occupancy_and_dwell_by_day(festival, tmp_path):
+    queue = [e for e in EventStore(festival, create=False).events() if e.counter == "queue"]
+    dwell = [e.dwell_s for e in queue if e.kind == "exit"]
+    made = crowdcount("report", "--db", festival, "--out", tmp_path / "report.html")
+    assert made.returncode == 0, made.stderr
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    section = html.split("<h2>구역 체류 인원 및 체류 시간</h2>")[1].split("<h2>")[0]
+    rows = [re.findall(r"<td>([^<]*)</td>", row) for row in re.findall(r"<tr>(<td>.*?)</tr>", section)]
+    assert [row[:4] for row in rows] == [
+        ["남문 카메라 / 매표소 대기열", "10월 3일 (토)", "30", "30"],
+        ["남문 카메라 / 매표소 대기열", "10월 4일 (일)", "30", "30"],
+        ["남문 카메라 / 매표소 대기열", "전체 기간", "60", "60"],
+    ]  # the plaza's zone, never filmed, has no row
+    total = rows[-1]
+    assert total[5] == str(peak_occupancy(queue)) and total[6].startswith("2026년 10월 3일 18:")
+    assert total[7] == duration(float(np.median(dwell)), "ko") == "2분 30초"
+    assert total[8] == duration(float(np.percentile(dwell, 90)), "ko") and total[9] == "60"
+    assert 'alt="체류 시간 분포"' in section
+
+
+A4_POINTS = (595.3, 841.9)
+FOOTER_PT = 40  # the page number's band at the foot (the bottom margin is 16 mm, 45 pt)
+
+
+def test_the_pdf_report_is_a4_pages_with_every_table_whole(festival, tmp_path, chromium):
+    html_made = crowdcount("report", "--db", festival, "--out", tmp_path / "report.html")
+    made = crowdcount("report", "--db", festival, "--out", tmp_path / "report.pdf")  # PDF from the suffix
+    assert html_made.returncode == 0 and made.returncode == 0, made.stderr
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    headings = re.findall(r"<h[23]>([^<]+)</h[23]>", html)
+    with pdfplumber.open(tmp_path / "report.pdf") as pdf:
+        pages = pdf.pages
+        assert len(pages) >= 3
+        for number, page in enumerate(pages, 1):
+            assert (page.width, page.height) == pytest.approx(A4_POINTS, abs=1)
+            image = page.to_image(resolution=36).original  # rendered: A4's 1 : 1.414
+            assert image.height / image.width == pytest.approx(297 / 210, abs=0.01)
+            assert all(c["x0"] >= 0 and c["x1"] <= page.width - 20 for c in page.chars)  # nothing cut off
+            assert page.extract_text().splitlines()[-1] == f"{number} / {len(pages)}"  # at its foot
+            for line in page.extract_text_lines():
+                if line["text"] in headings:  # something follows it on its page (text or a figure)
+                    body = [o for o in page.chars + page.images if o["bottom"] < page.height - FOOTER_PT]
+                    below = [o for o in body if o["top"] > line["bottom"]]
+                    assert below, f"page {number} ends with the heading {line['text']}"
+        text = [page.extract_text() for page in pages]
+    everything = "\n".join(text)
+    gate_days = html.split('id="gate-days"')[1].split("</table>")[0]
+    for cell in re.findall(r"<t[dh]>([^<]+)</t[dh]>", gate_days):  # every cell of the wide table
+        assert cell in everything
+    files = [k for k, page in enumerate(text) if "south_0_" in page or "south_1_" in page]  # runs over pages
+    assert len(files) >= 2
+    for k in files:
+        assert "영상 파일" in text[k] and "프레임" in text[k]  # the table's header repeats on each
+
+
+@pytest.mark.parametrize("browser", ["missing", "not-a-browser.txt"])
+def test_a_pdf_without_a_chromium_is_one_line_naming_what_to_install(festival, tmp_path, browser):
+    (tmp_path / "not-a-browser.txt").write_text("#!/bin/sh\nexit 1\n")
+    (tmp_path / "not-a-browser.txt").chmod(0o755)
+    env = {**os.environ, "CROWDCOUNT_CHROMIUM": str(tmp_path / browser)}
+    made = crowdcount("report", "--db", festival, "--out", tmp_path / "r.pdf", env=env)
+    assert made.returncode == 2 and len(made.stderr.strip().splitlines()) == 1, made.stderr
+    assert "CROWDCOUNT_CHROMIUM" in made.stderr and "Traceback" not in made.stderr
+    assert not (tmp_path / "r.pdf").exists()

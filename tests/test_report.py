@@ -42,7 +42,7 @@ def test_report_of_a_real_run_in_english_and_korean(tmp_path, processed_db):
     assert headline(english, "zone_entries") == str(sum(e.kind == "enter" for e in events))
     assert "Foot-traffic report" in english and "lamppost" in english and "vtest.avi" in english
     plots = images(english)
-    assert len(plots) == 5  # lamppost, west, junction, group walkways, heatmap
+    assert len(plots) == 6  # lamppost, west, junction, group walkways, heatmap, junction dwell
     assert all(p.format == "PNG" and p.width > 500 and p.height > 150 for p in plots)
     assert not re.search(r'(src|href)="(https?:)?//', english)  # self-contained: nothing fetched
     korean = report(processed_db, tmp_path / "ko.html", "--lang", "ko")
@@ -80,7 +80,7 @@ def test_report_renders_its_plots_in_headless_chromium(tmp_path, processed_db, c
         heading = page.inner_text("h1")
         shot = tmp_path / "report.png"
         page.screenshot(path=str(shot), full_page=True)
-    assert len(rendered) == 5 and all(done and width > 500 for done, width in rendered)
+    assert len(rendered) == 6 and all(done and width > 500 for done, width in rendered)
     assert hangul and heading == "유동인구 보고서"
     picture = Image.open(shot).convert("L")
     shades = sum(1 for count in picture.histogram() if count)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, fields
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -50,6 +51,25 @@ def peak_occupancy(zone_events: Iterable[CountEvent]) -> int:
     frame["change"] = frame["kind"].map({"enter": 1, "exit": -1})
     frame = frame.sort_values(["timestamp", "change"], kind="stable")
     return int(max(frame["change"].cumsum().max(), 0))
+
+
+def peak_moment(
+    zone_events: Sequence[CountEvent], start: datetime, end: datetime
+) -> tuple[int, datetime | None]:
+    """Most people inside one zone during [start, end) and the first moment it was reached (None
+    when nobody was inside). People already inside at ``start`` count from then."""
+    ordered = zone_events_sorted(zone_events)
+    times, levels = _occupancy_steps(ordered)
+    first = int(np.searchsorted(times, start.timestamp(), side="right"))
+    last = int(np.searchsorted(times, end.timestamp(), side="left"))
+    before = int(levels[first - 1]) if first > 0 else 0
+    inside = levels[first:last]
+    peak = max(int(inside.max(initial=0)), before, 0)
+    if peak == 0:
+        return 0, None
+    if before == peak:
+        return peak, start
+    return peak, ordered[first + int(np.argmax(inside == peak))].timestamp
 
 
 def zone_totals(events: Iterable[CountEvent], zones: Sequence[str]) -> pd.DataFrame:
@@ -128,9 +148,14 @@ def _status(seen_s: float, open_s: float, seen_open_s: float) -> str:
     return "complete" if open_s - seen_open_s < COMPLETE_TOLERANCE_S else "partial"
 
 
+def zone_events_sorted(zone_events: Sequence[CountEvent]) -> list[CountEvent]:
+    """A zone's enter/exit events in time order, exits first on ties (nobody is counted twice inside)."""
+    return sorted(zone_events, key=lambda e: (e.timestamp, e.kind == "enter"))
+
+
 def _occupancy_steps(zone_events: Sequence[CountEvent]) -> tuple[np.ndarray, np.ndarray]:
     """Times (epoch s) of a zone's enter/exit events and the occupancy right after each."""
-    ordered = sorted(zone_events, key=lambda e: (e.timestamp, e.kind == "enter"))
+    ordered = zone_events_sorted(zone_events)
     times = np.array([e.timestamp.timestamp() for e in ordered], dtype=float)
     levels = np.cumsum([1 if e.kind == "enter" else -1 for e in ordered]).astype(float)
     return times, levels

@@ -479,21 +479,32 @@ def export(
     console.print(f"{len(table)} {what.value} rows -> {out}")
 
 
-@app.command(epilog="Example: crowdcount report --db out/crowdcount.db --out out/report.html --lang ko")
+class ReportFormat(StrEnum):
+    html = "html"
+    pdf = "pdf"
+
+
+@app.command(epilog="Example: crowdcount report --db out/crowdcount.db --out out/report.pdf --format pdf")
 def report(
     db: StoreOption,
-    out: Annotated[Path, typer.Option(help="HTML file to write (one self-contained file).")],
+    out: Annotated[Path, typer.Option(help="File to write: one self-contained HTML page, or a PDF.")],
     lang: Annotated[str, typer.Option(help="Labels: ko (default) or en.")] = "ko",
     interval: Annotated[str, typer.Option(help="Interval of the time-series plots.")] = "15min",
     tz: Annotated[str | None, typer.Option(help="Timezone (default: the site's).")] = None,
+    format: Annotated[
+        ReportFormat | None,
+        typer.Option(help="html or pdf (A4, page numbers; needs Chromium); default: from --out's suffix."),
+    ] = None,
 ) -> None:
-    """Write the HTML report: headline totals, busiest interval per counter, time series per
-    counter and group, in/out/net per hour and per day, an hour-of-day heatmap, data coverage.
+    """Write the report: title, headline figures, audit, totals per gate and day, the busiest
+    intervals, hourly profiles per day, zone occupancy and dwell, in/out/net per hour and per day,
+    method and limits, data coverage and the files (an appendix).
     """
     labels_for(lang)
     parse_interval(interval)
     output_file(out, "--out")
-    path = write_report(db, out, lang, interval, _timezone(tz) if tz else None)
+    chosen = format or (ReportFormat.pdf if out.suffix.lower() == ".pdf" else ReportFormat.html)
+    path = write_report(db, out, lang, interval, _timezone(tz) if tz else None, chosen.value)
     console.print(f"report -> {path}")
 
 

@@ -55,7 +55,7 @@ LABELS: dict[str, dict[str, str]] = {
         "gaps": "gaps",
         "none": "none",
         "status_note": "* partial interval (footage covers part of it); - no footage (missing, not zero); "
-        "· closed (outside the opening hours)",
+        "· closed (outside the opening hours; hours closed everywhere are left out)",
         "source": "Recording",
         "status": "Status",
         "frames": "Frames",
@@ -135,6 +135,19 @@ LABELS: dict[str, dict[str, str]] = {
         "miss_rate": "Miss rate",
         "bound_note": "≤ / ≥: precision is at most, miss rate at least this, where reviews did not mark "
         "false counts",
+        "zones_section": "Zone occupancy and dwell",
+        "zone_note": "Occupancy: people inside at once (the mean weighted by time filmed). Dwell: how long "
+        "a visit lasted, from entering the zone to leaving it, over the visits that ended that day.",
+        "day": "Day",
+        "period_total": "Whole period",
+        "peak_at": "Peak at",
+        "dwell_median": "Median dwell",
+        "dwell_p90": "Dwell, 90th percentile",
+        "visits": "Visits timed",
+        "dwell_chart": "How long visits lasted",
+        "visits_axis": "visits",
+        "no_zone_footage": "No zone was filmed.",
+        "continued": "continued",
     },
     "ko": {
         "title": "유동인구 보고서",
@@ -178,7 +191,8 @@ LABELS: dict[str, dict[str, str]] = {
         "to": "종료",
         "gaps": "누락 구간",
         "none": "없음",
-        "status_note": "* 일부만 촬영된 구간, - 영상 없음(0이 아니라 누락), · 운영 시간 외(휴장)",
+        "status_note": "* 일부만 촬영된 구간, - 영상 없음(0이 아니라 누락), · 운영 시간 외(휴장; 모든 곳이 "
+        "휴장인 시간은 생략)",
         "source": "영상 파일",
         "status": "상태",
         "frames": "프레임",
@@ -255,6 +269,19 @@ LABELS: dict[str, dict[str, str]] = {
         "precision": "정밀도",
         "miss_rate": "놓친 비율",
         "bound_note": "≤ / ≥: 오검출 표시가 없는 검수에서는 정밀도는 최대값, 놓친 비율은 최소값입니다",
+        "zones_section": "구역 체류 인원 및 체류 시간",
+        "zone_note": "체류 인원: 구역 안에 동시에 있던 사람 수 (평균은 촬영 시간 가중). "
+        "체류 시간: 구역에 들어와 나갈 때까지의 시간이며, 그날 끝난 방문으로 계산합니다.",
+        "day": "날짜",
+        "period_total": "전체 기간",
+        "peak_at": "최대 시각",
+        "dwell_median": "체류 시간 중앙값",
+        "dwell_p90": "체류 시간 90%",
+        "visits": "체류 기록 수",
+        "dwell_chart": "체류 시간 분포",
+        "visits_axis": "방문 수",
+        "no_zone_footage": "촬영된 구역이 없습니다.",
+        "continued": "계속",
     },
 }
 
@@ -331,3 +358,28 @@ def gap_reason(reason: str, lang: str) -> str:
         if reason.startswith(start):
             return words + reason[len(start) :]
     return reason
+
+
+def duration(seconds: float | None, lang: str) -> str:
+    """A dwell time as the language writes it: ``2분 15초``, ``1 h 5 min``; ``-`` for none.
+
+    >>> duration(135, "ko"), duration(3900, "en"), duration(42.4, "en"), duration(float("nan"), "ko")
+    ('2분 15초', '1 h 5 min', '42 s', '-')
+    """
+    if seconds is None or seconds != seconds:
+        return "-"
+    units = ("시간", "분", "초") if lang == "ko" else (" h", " min", " s")
+    whole = round(seconds)
+    hours, minutes, secs = whole // 3600, whole % 3600 // 60, whole % 60
+    parts = [(hours, units[0]), (minutes, units[1])] if hours else [(minutes, units[1]), (secs, units[2])]
+    text = " ".join(f"{n}{u}" for n, u in parts if n)
+    return text or f"0{units[2]}"
+
+
+def dwell_span(low: float, high: float | None, lang: str) -> str:
+    """A dwell histogram bar's span: ``10초 미만``, ``1-5분`` written whole, ``1시간 이상``."""
+    if low == 0 and high is not None:
+        return f"{duration(high, lang)} 미만" if lang == "ko" else f"under {duration(high, lang)}"
+    if high is None:
+        return f"{duration(low, lang)} 이상" if lang == "ko" else f"{duration(low, lang)} or more"
+    return f"{duration(low, lang)} - {duration(high, lang)}"

@@ -127,13 +127,13 @@ def _draw_day(
 
 
 def heatmap_figure(by_hour: pd.DataFrame, words: dict[str, str]) -> Figure:
-    """Counters (rows) by hour of day (columns), with the count written in each cell."""
+    """Counters (rows) by hour of day (columns: the hours ``by_hour`` has), with each cell's count."""
     hangul_font()
     values = by_hour.to_numpy(dtype=float)
     figure = Figure(figsize=(9, 0.5 + 0.45 * max(len(by_hour), 1)))
     axes = figure.subplots()
     image = axes.imshow(values, aspect="auto", cmap="YlOrRd")
-    axes.set_xticks(range(24), [f"{h}" for h in range(24)], fontsize=8)
+    axes.set_xticks(range(len(by_hour.columns)), [f"{h}" for h in by_hour.columns], fontsize=8)
     axes.set_yticks(range(len(by_hour)), list(by_hour.index), fontsize=8)
     axes.set_xlabel(words["hour"])
     top = np.nanmax(values) if values.size and np.isfinite(values).any() else 0
@@ -142,4 +142,23 @@ def heatmap_figure(by_hour: pd.DataFrame, words: dict[str, str]) -> Figure:
             colour = "white" if value > top * 0.6 else "black"
             axes.text(column, row, f"{int(value)}", ha="center", va="center", fontsize=7, color=colour)
     figure.colorbar(image, ax=axes, fraction=0.02)
+    return figure
+
+
+def dwell_figure(zones: list[tuple[str, list[tuple[str, int]]]], words: dict[str, str]) -> Figure:
+    """One bar panel per zone: how many visits lasted each span (``(zone name, [(span, visits)])``)."""
+    hangul_font()
+    rows, columns = (len(zones) + 1) // 2, min(len(zones), 2)
+    figure = Figure(figsize=(5 * columns, 2.4 * rows))
+    panels = figure.subplots(rows, columns, squeeze=False).ravel()
+    for axes, (name, bars) in zip(panels, zones, strict=False):
+        spans, visits = [span for span, _ in bars], [n for _, n in bars]
+        axes.bar(range(len(bars)), visits, color=COLOURS["entries"])
+        axes.set_xticks(range(len(bars)), spans, fontsize=7, rotation=30, ha="right")
+        axes.set_title(name, fontsize=9)
+        axes.set_ylabel(words["visits_axis"], fontsize=8)
+        axes.grid(axis="y", alpha=0.3)
+    for axes in panels[len(zones) :]:
+        axes.set_visible(False)
+    figure.tight_layout()
     return figure

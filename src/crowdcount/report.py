@@ -20,16 +20,19 @@ from crowdcount import __version__
 from crowdcount.aggregate import UNSEEN, day_totals, group_table, interval_table, peak_occupancy
 from crowdcount.audit import CounterAudit, audit_rows, store_audits
 from crowdcount.coverage import Span, merge
-from crowdcount.datatypes import AuditPlan, Gap, History, SourceRecord
-from crowdcount.labels import day, gap_reason, hour_span, labels_for, number
+from crowdcount.datatypes import AuditPlan, CountEvent, Gap, History, SourceRecord
+from crowdcount.labels import day, duration, dwell_span, gap_reason, hour_span, labels_for, moment, number
 from crowdcount.paths import output_file
-from crowdcount.plots import hangul_font, heatmap_figure, series_figure, to_data_uri
+from crowdcount.pdf import html_to_pdf
+from crowdcount.plots import dwell_figure, hangul_font, heatmap_figure, series_figure, to_data_uri
 from crowdcount.store import EventStore
-from crowdcount.summary import covered_days, display_name, headline
+from crowdcount.summary import covered_days, display_name, dwell_bins, headline, zone_days
 
 LINE_COLUMNS = ["in", "out", "net"]
 UNSEEN_MARKS = {"missing": "-", "closed": "·"}
 ZONE_COLUMNS = ["entries", "exits", "peak_occupancy"]
+COUNTERS_PER_TABLE = 3  # a wider interval table is split, so it fits an A4 page
+DAYS_PER_TABLE = 7  # the same for the gates x days table
 
 
 @dataclass
@@ -55,8 +58,8 @@ def _when(start: pd.Timestamp, freq_is_day: bool = False) -> str:
     return start.strftime("%Y-%m-%d" if freq_is_day else "%Y-%m-%d %H:%M")
 
 
-def _clock(moment: datetime, zone_name: str, pattern: str = "%H:%M:%S") -> str:
-    return moment.astimezone(ZoneInfo(zone_name)).strftime(pattern)
+def _clock(value: datetime, zone_name: str, pattern: str = "%H:%M:%S") -> str:
+    return value.astimezone(ZoneInfo(zone_name)).strftime(pattern)
 
 
 def _cell(value: object, status: str) -> str:
@@ -66,23 +69,31 @@ def _cell(value: object, status: str) -> str:
     return text + ("*" if status == "partial" else "")
 
 
-def count_table(intervals: pd.DataFrame, words: dict[str, str], label: Label, by_day: bool) -> dict:
-    """Rows of interval x (counter, measure) cells: '*' marks partial, '-' missing, '·' closed."""
-    header = [words["interval"]]
-    columns: list[tuple[str, str, str]] = []
-    for (camera, counter, kind), _ in intervals.groupby(["camera", "counter", "type"], sort=False):
-        for measure in LINE_COLUMNS if kind == "line" else ["entries", "exits"]:
-            columns.append((camera, counter, measure))
-            header.append(f"{label(camera, counter)} {words[measure]}")
+def count_table(
+    intervals: pd.DataFrame, words: dict[str, str], label: Label, by_day: bool
+) -> list[dict[str, list]]:
+    """Interval x (counter, measure) cells, as tables of at most ``COUNTERS_PER_TABLE`` counters each
+    (a wide table made long, so a printed page cuts no column): '*' marks partial, '-' missing,
+    '·' closed; intervals closed everywhere are left out."""
+    counters = list(intervals.groupby(["camera", "counter", "type"], sort=False).groups)
     indexed = intervals.set_index(["camera", "counter", "interval_start"])
-    rows = []
-    for start in sorted(intervals["interval_start"].unique()):
-        cells = [_when(pd.Timestamp(start), by_day)]
-        for camera, counter, measure in columns:
-            row = indexed.loc[(camera, counter, start)]
-            cells.append(_cell(row[measure], row["status"]))
-        rows.append(cells)
-    return {"header": header, "rows": rows}
+    starts = [
+        start for start, part in intervals.groupby("interval_start", sort=True)
+        if not (part["status"] == "closed").all()
+    ]  # fmt: skip
+    tables: list[dict[str, list]] = []
+    for first in range(0, len(counters), COUNTERS_PER_TABLE):
+        shown = counters[first : first + COUNTERS_PER_TABLE]
+        columns = [(camera, counter, measure) for camera, counter, kind in shown
+                   for measure in (LINE_COLUMNS if kind == "line" else ["entries", "exits"])]  # fmt: skip
+        header = [words["interval"], *(f"{label(c, n)} {words[m]}" for c, n, m in columns)]
+        rows = [
+            [_when(pd.Timestamp(start), by_day)]
+            + [_cell((row := indexed.loc[(c, n, start)])[m], row["status"]) for c, n, m in columns]
+            for start in starts
+        ]
+        tables.append({"header": header, "rows": rows})
+    return tables
 
 
 def busiest_intervals(
@@ -114,7 +125,8 @@ def hour_of_day_counts(hourly: pd.DataFrame, label: Label) -> pd.DataFrame:
     seen["hour"] = seen["interval_start"].map(lambda t: t.hour)
     seen["label"] = [label(c, n) for c, n in zip(seen["camera"], seen["counter"], strict=True)]
     table = seen.pivot_table(index="label", columns="hour", values="volume", aggfunc="sum", sort=False)
-    return table.reindex(columns=range(24)).astype(float)
+    hours = range(min(table.columns), max(table.columns) + 1) if len(table.columns) else range(24)
+    return table.reindex(columns=hours).astype(float)  # the hours filmed, not 19 empty night columns
 
 
 def embedded_font_css(text: str) -> str:
@@ -193,6 +205,7 @@ def build_report(
         "title": title_block(site, history, words, lang),
         "lead": lead_figures(hourly, site, words, lang),
         "gate_days": gate_day_table(daily, site, words, lang),
+        "zones": zone_section(daily, events, words, lang, label, zone_name),
         "method": method_lines(history, site, words, bool(plan)),
         "generated": (generated or datetime.now(ZoneInfo(zone_name))).strftime("%Y-%m-%d %H:%M %Z"),
         "timezone": zone_name,
@@ -264,18 +277,64 @@ def lead_figures(hourly: pd.DataFrame, site: dict[str, Any], words: dict[str, st
     return cards
 
 
-def gate_day_table(daily: pd.DataFrame, site: dict[str, Any], words: dict[str, str], lang: str) -> dict:
-    """Gates (and zones) as rows, days as columns, with totals: the long-form table."""
+def gate_day_table(daily: pd.DataFrame, site: dict[str, Any], words: dict[str, str], lang: str) -> list[dict]:
+    """Gates (and zones) as rows, days as columns, with totals: the long-form table, as tables of at
+    most ``DAYS_PER_TABLE`` days (the total in the last)."""
     totals = day_totals(daily)
     days = [c for c in totals.columns if c not in ("camera", "counter", "measure", "total")]
-    header = [words["camera"], words["counter"], words["measure"],
-              *(day(date.fromisoformat(d), lang) for d in days), words["total"]]  # fmt: skip
-    rows = [
-        [display_name(site, r["camera"]), display_name(site, r["camera"], r["counter"]), words[r["measure"]],
-         *(number(None if pd.isna(r[d]) else r[d], lang) for d in days), number(r["total"], lang)]
+    names = [
+        [display_name(site, r["camera"]), display_name(site, r["camera"], r["counter"]), words[r["measure"]]]
         for _, r in totals.iterrows()
-    ]  # fmt: skip
-    return {"header": header, "rows": rows}
+    ]
+    tables = []
+    for first in range(0, max(len(days), 1), DAYS_PER_TABLE):
+        shown = days[first : first + DAYS_PER_TABLE]
+        last = first + DAYS_PER_TABLE >= len(days)
+        header = [words["camera"], words["counter"], words["measure"], *(day(date.fromisoformat(d), lang)
+                  for d in shown), *([words["total"]] if last else [])]  # fmt: skip
+        rows = [
+            [*name, *(number(None if pd.isna(r[d]) else r[d], lang) for d in shown),
+             *([number(r["total"], lang)] if last else [])]
+            for name, (_, r) in zip(names, totals.iterrows(), strict=True)
+        ]  # fmt: skip
+        tables.append({"header": header, "rows": rows})
+    return tables
+
+
+def zone_section(
+    daily: pd.DataFrame,
+    events: list[CountEvent],
+    words: dict[str, str],
+    lang: str,
+    label: Label,
+    zone_name: str,
+) -> dict[str, Any] | None:
+    """Per zone and day, then the whole period: entries, exits, mean and peak occupancy with its time,
+    median and 90th-percentile dwell; and a chart of how long visits lasted. None without zone footage."""
+    table = zone_days(daily, events)
+    if table.empty:
+        return None
+    rows = []
+    for _, r in table.iterrows():
+        when = "-" if r["peak_at"] is None else _clock(r["peak_at"], zone_name, "%H:%M")
+        if r["day"] is None and r["peak_at"] is not None:  # the whole period's peak: its day too
+            when = moment(r["peak_at"].astimezone(ZoneInfo(zone_name)), lang)
+        rows.append([
+            label(r["camera"], r["counter"]),
+            words["period_total"] if r["day"] is None else day(r["day"], lang),
+            number(r["entries"], lang), number(r["exits"], lang), number(r["mean_occupancy"], lang, 1),
+            number(r["peak_occupancy"], lang), when, duration(r["dwell_median_s"], lang),
+            duration(r["dwell_p90_s"], lang), number(r["visits"], lang),
+        ])  # fmt: skip
+    charts = []
+    for (camera, counter), _ in table.groupby(["camera", "counter"], sort=False):
+        dwell = [e.dwell_s for e in events if (e.camera, e.counter) == (camera, counter) and e.kind == "exit"
+                 and e.dwell_s is not None]  # fmt: skip
+        if bins := dwell_bins(dwell):
+            charts.append(
+                (label(camera, counter), [(dwell_span(low, high, lang), n) for low, high, n in bins])
+            )
+    return {"rows": rows, "dwell": to_data_uri(dwell_figure(charts, words)) if charts else None}
 
 
 def method_lines(history: History, site: dict[str, Any], words: dict[str, str], audited: bool) -> list[str]:
@@ -354,10 +413,17 @@ def coverage_lines(
 
 
 def write_report(
-    db: str | Path, out: Path, lang: str = "en", interval: str = "15min", tz: str | None = None
+    db: str | Path,
+    out: Path,
+    lang: str = "en",
+    interval: str = "15min",
+    tz: str | None = None,
+    format: str = "html",
 ) -> Path:
-    """Build the report from a store and write it to ``out``."""
+    """Build the report from a store and write it to ``out``: one HTML file, or an A4 PDF of it."""
     output_file(out, "report")
     html = build_report(EventStore(db, create=False), lang, interval, tz)
+    if format == "pdf":
+        return html_to_pdf(html, out)
     out.write_text(html, encoding="utf-8")
     return out

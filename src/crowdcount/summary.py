@@ -1,16 +1,19 @@
 """The figures a report leads with (pure): visitors through the headline group, the peak hour, the
-busiest gate, the days the report covers, display names."""
+busiest gate, the days the report covers, display names; zones' occupancy and dwell per day."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pandas as pd
 
-from crowdcount.datatypes import History, counter_key
+from crowdcount.aggregate import peak_moment
+from crowdcount.datatypes import CountEvent, History, counter_key
 
 
 @dataclass(frozen=True)
@@ -74,3 +77,67 @@ def covered_days(history: History, context: dict[str, Any]) -> tuple[date, date]
     zone = ZoneInfo(history.timezone)
     first, last = min(s.start for s in spans), max(s.end for s in spans)
     return first.astimezone(zone).date(), last.astimezone(zone).date()
+
+
+ZONE_DAY_COLUMNS = [
+    "camera", "counter", "day", "entries", "exits", "mean_occupancy", "peak_occupancy", "peak_at",
+    "dwell_median_s", "dwell_p90_s", "visits",
+]  # fmt: skip
+
+
+def zone_days(daily: pd.DataFrame, events: Sequence[CountEvent]) -> pd.DataFrame:
+    """Per zone and day with footage (``daily``: ``interval_table`` by day), then the whole period
+    (``day`` None): entries, exits, the time-weighted mean and the peak of the people inside, the
+    moment the peak was first reached, and the visits' dwell (median, 90th percentile, how many)."""
+    by_zone: dict[tuple[str, str], list[CountEvent]] = {}
+    for event in events:
+        if event.kind in ("enter", "exit"):
+            by_zone.setdefault((event.camera, event.counter), []).append(event)
+    rows: list[dict[str, object]] = []
+    zones = daily[(daily["type"] == "zone") & daily["entries"].notna()]
+    for (camera, counter), days in zones.groupby(["camera", "counter"], sort=False):
+        own = by_zone.get((camera, counter), [])
+        peaks = []
+        for _, row in days.iterrows():
+            start, end = row["interval_start"], row["interval_end"]
+            peak, peak_at = peak_moment(own, start.to_pydatetime(), end.to_pydatetime())
+            peaks.append((peak, peak_at))
+            that_day = [e for e in own if start <= e.timestamp < end]
+            rows.append({"camera": camera, "counter": counter, "day": start.date(), "entries": row["entries"],
+                         "exits": row["exits"], "mean_occupancy": row["mean_occupancy"],
+                         "peak_occupancy": peak, "peak_at": peak_at, **_dwell(that_day)})  # fmt: skip
+        seen = days["coverage"] * (days["interval_end"] - days["interval_start"]).dt.total_seconds()
+        mean = float((days["mean_occupancy"] * seen).sum() / seen.sum()) if seen.sum() else float("nan")
+        peak, peak_at = max(peaks, key=lambda p: p[0])  # the first day that reached the most
+        rows.append({"camera": camera, "counter": counter, "day": None, "entries": days["entries"].sum(),
+                     "exits": days["exits"].sum(), "mean_occupancy": mean, "peak_occupancy": peak,
+                     "peak_at": peak_at, **_dwell(own)})  # fmt: skip
+    return pd.DataFrame(rows, columns=ZONE_DAY_COLUMNS)
+
+
+def _dwell(events: Sequence[CountEvent]) -> dict[str, float | int]:
+    dwell = [e.dwell_s for e in events if e.kind == "exit" and e.dwell_s is not None]
+    return {
+        "dwell_median_s": float(np.median(dwell)) if dwell else float("nan"),
+        "dwell_p90_s": float(np.percentile(dwell, 90)) if dwell else float("nan"),
+        "visits": len(dwell),
+    }
+
+
+DWELL_EDGES_S = (0, 10, 30, 60, 120, 300, 600, 900, 1800, 3600)  # under 10 s, 10-30 s, ..., 1 h or more
+
+
+def dwell_bins(dwell_s: Sequence[float]) -> list[tuple[float, float | None, int]]:
+    """How many visits lasted each span of ``DWELL_EDGES_S`` (the last open-ended), from the first
+    to the last span that has any.
+
+    >>> dwell_bins([4, 12, 15, 200])
+    [(0, 10, 1), (10, 30, 2), (30, 60, 0), (60, 120, 0), (120, 300, 1)]
+    """
+    edges: list[float | None] = [*DWELL_EDGES_S[1:], None]
+    bins: list[tuple[float, float | None, int]] = [
+        (low, high, sum(low <= d and (high is None or d < high) for d in dwell_s))
+        for low, high in zip(DWELL_EDGES_S, edges, strict=True)
+    ]
+    used = [k for k, (_, _, n) in enumerate(bins) if n]
+    return bins[used[0] : used[-1] + 1] if used else []
