@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from crowdcount.datatypes import History, counter_key
 from crowdcount.errors import CrowdcountError
-from crowdcount.labels import EXPORT_HEADERS_KO, EXPORT_VALUES_KO
+from crowdcount.labels import EXPORT_HEADERS_KO, EXPORT_VALUES_KO, labels_for
 from crowdcount.paths import output_file
 from crowdcount.summary import covered_days
 
@@ -194,12 +194,12 @@ COVER_LABELS = {
     "ko": {"site": "행사", "period": "기간", "department": "부서", "author": "작성자",
            "generated": "생성 시각", "table": "내보낸 표", "footage": "처리한 영상", "model": "검출 모델",
            "config": "설정 해시", "accuracy": "정확도",
-           "unaudited": "검수 전: 표본 검수가 없어 오차 범위가 없습니다 (README의 'Measured' 참고)",
+           "unaudited": "이 현장: 검수 전, 표본 검수가 없어 오차 범위가 없습니다",
            "recordings": "개 파일", "hours": "시간", "reviewed": "구간 검수"},
     "en": {"site": "Site", "period": "Period", "department": "Department", "author": "Author",
            "generated": "Generated", "table": "Table", "footage": "Footage", "model": "Detector model",
            "config": "Config hash", "accuracy": "Accuracy",
-           "unaudited": "unaudited: no sample has been reviewed, so no error bar (README, 'Measured')",
+           "unaudited": "this site: unaudited, no sample has been reviewed, so no error bar",
            "recordings": "file(s)", "hours": "h", "reviewed": "windows reviewed"},
 }  # fmt: skip
 
@@ -232,4 +232,5 @@ def cover_rows(
         (words["model"], ", ".join(sorted({s.model for s in history.sources})) or "-"),
         (words["config"], context.get("config_hash") or "-"),
     ]
-    return rows + [(words["accuracy"], line) for line in accuracy or [words["unaudited"]]]
+    measured = labels_for(lang)["method_measured"]  # the report's line: what public footage showed
+    return rows + [(words["accuracy"], line) for line in [measured, *(accuracy or [words["unaudited"]])]]
