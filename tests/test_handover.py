@@ -142,6 +142,14 @@ def test_the_workbook_has_the_site_on_its_cover_and_gates_by_day(festival, tmp_p
     status = next(cell.column_letter for cell in sheet[1] if cell.value == "상태")
     statuses = {c.value for c in sheet[status][1:]}
     assert {"완전", "운영 시간 외", "영상 없음"} <= statuses
+    start = next(cell for cell in sheet[2] if sheet.cell(1, cell.column).value == "구간 시작")
+    assert start.is_date and start.value == datetime(2026, 10, 3, 18, 0)  # the site's wall clock
+    assert sheet.freeze_panes == "A2" and book["일별 합계"].freeze_panes == "A2"
+    csv = tmp_path / "events.csv"
+    made = crowdcount("export", "--db", festival, "--what", "events", "--format", "csv", "--out", csv)
+    assert made.returncode == 0, made.stderr
+    assert csv.read_bytes().startswith(b"\xef\xbb\xbf")  # a BOM: Excel opens the Korean right
+    assert "south_0_00.mp4" in csv.read_text(encoding="utf-8-sig")  # each event names its recording
 
 
 def test_the_report_gives_each_filmed_zone_its_occupancy_and_dwell_by_day(festival, tmp_path):
