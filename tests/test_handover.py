@@ -117,6 +117,12 @@ def test_the_korean_report_leads_with_visitors_and_lists_every_gate_and_the_empt
     gate_days = html.split('id="gate-days"')[1].split("</table>")[0]
     for name in ("북문", "남문", "중앙 통로", "무대 앞"):
         assert name in gate_days
+    group_row = re.findall(
+        r"<tr><td>그룹</td><td>출입구</td><td>진입</td>((?:<td>[^<]*</td>)+)</tr>", gate_days
+    )
+    assert group_row == [
+        "<td>200</td><td>150</td><td>350</td>"
+    ]  # the headline group by day, its total the lead
     assert "광장 카메라: 영상 없음" in html  # the camera that produced nothing is listed
     hourly = html.split("시간대별 진입 / 진출 / 순증")[1].split("<h2>")[0]
     assert "<td>-</td>" in hourly and "2026-10-04 20:00" in hourly  # north's lost hour: missing, not 0

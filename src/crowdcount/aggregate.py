@@ -343,3 +343,14 @@ def day_totals(daily: pd.DataFrame) -> pd.DataFrame:
     for column in table.columns[3:]:
         table[column] = table[column].astype("Int64")
     return table
+
+
+def group_day_totals(daily: pd.DataFrame) -> pd.DataFrame:
+    """``day_totals`` per group (their members summed, as ``group_table``): ``camera`` empty, the
+    group's id as ``counter``."""
+    kinds = daily[daily["group"].notna()].groupby("group")["type"].first()
+    groups = group_table(daily)
+    if groups.empty:
+        return pd.DataFrame(columns=["camera", "counter", "measure", "total"])
+    as_counters = groups.assign(camera="", counter=groups["group"], type=groups["group"].map(kinds))
+    return day_totals(as_counters)

@@ -17,7 +17,14 @@ import jinja2
 import pandas as pd
 
 from crowdcount import __version__
-from crowdcount.aggregate import UNSEEN, day_totals, group_table, interval_table, peak_occupancy
+from crowdcount.aggregate import (
+    UNSEEN,
+    day_totals,
+    group_day_totals,
+    group_table,
+    interval_table,
+    peak_occupancy,
+)
 from crowdcount.audit import CounterAudit, audit_rows, store_audits
 from crowdcount.coverage import Span, merge
 from crowdcount.datatypes import AuditPlan, CountEvent, Gap, History, SourceRecord
@@ -62,15 +69,15 @@ def _clock(value: datetime, zone_name: str, pattern: str = "%H:%M:%S") -> str:
     return value.astimezone(ZoneInfo(zone_name)).strftime(pattern)
 
 
-def _cell(value: object, status: str) -> str:
+def _cell(value: object, status: str, lang: str) -> str:
     if status in UNSEEN:
         return UNSEEN_MARKS[status]
-    text = "" if pd.isna(value) else f"{int(value)}"  # type: ignore[call-overload]
+    text = "" if pd.isna(value) else number(float(value), lang)  # type: ignore[arg-type]
     return text + ("*" if status == "partial" else "")
 
 
 def count_table(
-    intervals: pd.DataFrame, words: dict[str, str], label: Label, by_day: bool
+    intervals: pd.DataFrame, words: dict[str, str], label: Label, by_day: bool, lang: str
 ) -> list[dict[str, list]]:
     """Interval x (counter, measure) cells, as tables of at most ``COUNTERS_PER_TABLE`` counters each
     (a wide table made long, so a printed page cuts no column): '*' marks partial, '-' missing,
@@ -89,7 +96,7 @@ def count_table(
         header = [words["interval"], *(f"{label(c, n)} {words[m]}" for c, n, m in columns)]
         rows = [
             [_when(pd.Timestamp(start), by_day)]
-            + [_cell((row := indexed.loc[(c, n, start)])[m], row["status"]) for c, n, m in columns]
+            + [_cell((row := indexed.loc[(c, n, start)])[m], row["status"], lang) for c, n, m in columns]
             for start in starts
         ]
         tables.append({"header": header, "rows": rows})
@@ -97,7 +104,7 @@ def count_table(
 
 
 def busiest_intervals(
-    intervals: pd.DataFrame, words: dict[str, str], site: dict[str, Any]
+    intervals: pd.DataFrame, words: dict[str, str], site: dict[str, Any], lang: str
 ) -> list[dict[str, str]]:
     """Per counter, the interval with the most people (lines: in + out; zones: entries)."""
     peaks = []
@@ -111,7 +118,7 @@ def busiest_intervals(
             "camera": display_name(site, camera), "counter": display_name(site, camera, counter),
             "type": words[kind],
             "interval": f"{_when(best['interval_start'])} - {best['interval_end']:%H:%M}",
-            "count": str(int(volume.max())),
+            "count": number(float(volume.max()), lang),
         })  # fmt: skip
     return peaks
 
@@ -211,11 +218,11 @@ def build_report(
         "timezone": zone_name,
         "headline": cards,
         "has_data": bool(events) or bool(footage),
-        "peaks": busiest_intervals(intervals, words, site),
+        "peaks": busiest_intervals(intervals, words, site, lang),
         "series": series,
         "groups": group_figures,
-        "hourly": count_table(hourly, words, label, by_day=False),
-        "daily": count_table(daily, words, label, by_day=True),
+        "hourly": count_table(hourly, words, label, by_day=False, lang=lang),
+        "daily": count_table(daily, words, label, by_day=True, lang=lang),
         "heatmap": to_data_uri(heatmap_figure(by_hour, words)) if len(by_hour) else None,
         "coverage": coverage_lines(sources, footage, gap_records, zone_name, words, lang)
         + [
@@ -278,13 +285,17 @@ def lead_figures(hourly: pd.DataFrame, site: dict[str, Any], words: dict[str, st
 
 
 def gate_day_table(daily: pd.DataFrame, site: dict[str, Any], words: dict[str, str], lang: str) -> list[dict]:
-    """Gates (and zones) as rows, days as columns, with totals: the long-form table, as tables of at
-    most ``DAYS_PER_TABLE`` days (the total in the last)."""
-    totals = day_totals(daily)
-    days = [c for c in totals.columns if c not in ("camera", "counter", "measure", "total")]
-    names = [
+    """Groups, then gates (and zones) as rows, days as columns, with totals: the long-form table, as
+    tables of at most ``DAYS_PER_TABLE`` days (the total in the last)."""
+    groups, gates = group_day_totals(daily), day_totals(daily)
+    totals = pd.concat([groups, gates], ignore_index=True)
+    days = [c for c in gates.columns if c not in ("camera", "counter", "measure", "total")]
+    group_names = site.get("groups", {})
+    names = [[words["group"], str(group_names.get(r["counter"], r["counter"])), words[r["measure"]]]
+             for _, r in groups.iterrows()]  # fmt: skip
+    names += [
         [display_name(site, r["camera"]), display_name(site, r["camera"], r["counter"]), words[r["measure"]]]
-        for _, r in totals.iterrows()
+        for _, r in gates.iterrows()
     ]
     tables = []
     for first in range(0, max(len(days), 1), DAYS_PER_TABLE):
