@@ -50,13 +50,14 @@ from crowdcount.config import (
 )
 from crowdcount.datatypes import CountEvent, FrameInfo
 from crowdcount.detect import DetectorSpec, ModelChoice, export_ultralytics, model_folders, resolve_model
+from crowdcount.editor import cameras_of, read_document
 from crowdcount.errors import CrowdcountError
 from crowdcount.evaluate import compare_lines, ground_truth_events, load_mot_tracks, tracking_metrics
 from crowdcount.export import DAY_SHEET, SHEET_TITLES, Format, Workbook, cover_rows, write_table
 from crowdcount.labels import labels_for
 from crowdcount.live.monitor import Monitor
 from crowdcount.live.processes import CameraProcesses, check_port_free, serve_app
-from crowdcount.live.server import check_token, create_app, needs_token
+from crowdcount.live.server import check_token, create_app, create_editor_app, needs_token
 from crowdcount.live.stream import is_stream
 from crowdcount.mot import MotTrackWriter, frames_detected
 from crowdcount.paths import folder_to_be, output_file, output_folder
@@ -602,12 +603,44 @@ def _check_listen(host: str, port: int, token: str | None, lang: str) -> None:
     check_port_free(host, port)
 
 
-def _serve(monitor: Monitor, host: str, port: int, token: str | None, lang: str, page: str = "") -> None:
-    shown = f"[{host}]" if ":" in host else host
-    base = f"http://{shown}:{port}"
+def _base_url(host: str, port: int) -> str:
+    return f"http://{f'[{host}]' if ':' in host else host}:{port}"
+
+
+def _serve(
+    monitor: Monitor, host: str, port: int, token: str | None, lang: str, page: str = "",
+    config: Path | None = None,
+) -> None:  # fmt: skip
+    base = _base_url(host, port)
     opened = f"review {base}/{page}" if page else f"dashboard {base}/   audit {base}/audit"
-    console.print(f"{opened}   API {base}/docs   (Ctrl-C stops)")
-    serve_app(create_app(monitor, token, lang), host, port)
+    editor = f"   editor {base}/setup" if config is not None else ""
+    console.print(f"{opened}{editor}   API {base}/docs   (Ctrl-C stops)")
+    serve_app(create_app(monitor, token, lang, config=config.resolve() if config else None), host, port)
+
+
+@app.command(epilog="Example: crowdcount setup --config examples/pets09.yaml --camera pets-view1")
+def setup(
+    config: ConfigOption,
+    camera: Annotated[
+        str | None, typer.Option(help="The camera the page opens (default: the first).")
+    ] = None,
+    host: HostOption = "127.0.0.1",
+    port: PortOption = 8090,
+    token: TokenOption = None,
+    lang: LangOption = "ko",
+) -> None:
+    """Draw a camera's lines and zones in the browser, on a frame of its source (file, folder or
+    stream): place and drag points, set each line's in-direction, names and groups, and save. The
+    config is checked as every command checks it before it is written, with its comments and order
+    kept (the previous version stays beside it as SITE.yaml.bak)."""
+    _check_listen(host, port, token, lang)
+    document = read_document(config)  # a broken file stops here, not in the browser
+    if camera is not None and camera not in {c["id"] for c in cameras_of(document)}:
+        known = ", ".join(c["id"] for c in cameras_of(document))
+        raise CrowdcountError(f"--camera {camera}: not in {config}; cameras: {known}")
+    query = f"?camera={camera}" if camera else ""
+    console.print(f"editor {_base_url(host, port)}/setup{query}   (Ctrl-C stops)")
+    serve_app(create_editor_app(config.resolve(), token, lang), host, port)
 
 
 @app.command(epilog="Example: crowdcount live --config festival-live.yaml --port 8000 --lang ko")
@@ -651,7 +684,7 @@ def live(
     try:
         monitor = Monitor(store, live=True, since=since, thresholds=alert_thresholds(site),
                           webhook=site.alerts.webhook)  # fmt: skip
-        _serve(monitor, host, port, token, lang)
+        _serve(monitor, host, port, token, lang, config=config)
     finally:
         console.print("stopping cameras (storing what they counted)...")
         processes.stop()
@@ -753,7 +786,7 @@ def serve(
         store, live=False, thresholds=alert_thresholds(site) if site else None,
         webhook=site.alerts.webhook if site else None,
     )  # fmt: skip
-    _serve(monitor, host, port, token, lang)
+    _serve(monitor, host, port, token, lang, config=config)
 
 
 audit_app = typer.Typer(

@@ -7,10 +7,11 @@ import hmac
 import ipaddress
 import json
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -24,6 +25,7 @@ from crowdcount.aggregate import parse_interval
 from crowdcount.errors import CrowdcountError
 from crowdcount.labels import LABELS
 from crowdcount.live.audit_routes import audit_router
+from crowdcount.live.editor_routes import editor_router
 from crowdcount.live.monitor import Monitor
 from crowdcount.report import embedded_font_css
 
@@ -68,13 +70,9 @@ def check_token(token: str | None) -> None:
         )
 
 
-def create_app(monitor: Monitor, token: str | None = None, lang: str = "en", poll_s: float = 1.0) -> FastAPI:
-    """The API and dashboard over ``monitor``; every route wants ``token`` when one is set.
-
-    The token goes in an ``Authorization: Bearer TOKEN`` header (the scheme in any case) or a
-    ``?token=`` query parameter (the dashboard, its event feed and the API docs use the latter).
-    With a token, the API docs (``/docs``, ``/redoc``, ``/openapi.json``) want it too.
-    """
+def token_guard(token: str | None) -> Callable[[Request], None]:
+    """A dependency that wants ``token`` (when set) in an ``Authorization: Bearer TOKEN`` header (the
+    scheme in any case) or a ``?token=`` query parameter (the pages and their feeds use the latter)."""
     check_token(token)
 
     def authorised(request: Request) -> None:
@@ -85,6 +83,29 @@ def create_app(monitor: Monitor, token: str | None = None, lang: str = "en", pol
         given = given or request.query_params.get("token") or ""
         if not hmac.compare_digest(given.encode(), token.encode()):
             raise HTTPException(401, "missing or wrong token: send 'Authorization: Bearer TOKEN' or ?token=")
+
+    return authorised
+
+
+def create_editor_app(config: Path, token: str | None = None, lang: str = "ko") -> FastAPI:
+    """Only the line and zone editor (``/setup``) over the site YAML at ``config`` (``crowdcount setup``)."""
+    app = FastAPI(title="crowdcount setup", version=__version__, docs_url=None, redoc_url=None)
+    app.include_router(editor_router(config, page_font_css, lang), dependencies=[Depends(token_guard(token))])
+    return app
+
+
+def create_app(
+    monitor: Monitor,
+    token: str | None = None,
+    lang: str = "en",
+    poll_s: float = 1.0,
+    config: Path | None = None,
+) -> FastAPI:
+    """The API and dashboard over ``monitor``; every route wants ``token`` when one is set (see
+    ``token_guard``). With a token, the API docs (``/docs``, ``/redoc``, ``/openapi.json``) want it
+    too. With the site's ``config``, the line and zone editor is at ``/setup``.
+    """
+    authorised = token_guard(token)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -188,6 +209,8 @@ def create_app(monitor: Monitor, token: str | None = None, lang: str = "en", pol
         return page.render(lang=chosen, labels=LABELS[chosen], version=__version__, font_css=font_css)
 
     api.include_router(audit_router(monitor, page_font_css))
+    if config is not None:
+        api.include_router(editor_router(config, page_font_css, lang))
     app.include_router(api)
     return app
 
