@@ -38,6 +38,7 @@ from crowdcount.audit import (
 )
 from crowdcount.audit.plan import DEFAULT_SAMPLES
 from crowdcount.cards import card_for, find_models
+from crowdcount.check import check_camera, write_picture
 from crowdcount.cluster import LOCAL, connect, count_on_ray, pack_model
 from crowdcount.config import (
     CameraConfig,
@@ -616,6 +617,39 @@ def _serve(
     editor = f"   editor {base}/setup" if config is not None else ""
     console.print(f"{opened}{editor}   API {base}/docs   (Ctrl-C stops)")
     serve_app(create_app(monitor, token, lang, config=config.resolve() if config else None), host, port)
+
+
+@app.command(epilog="Example: crowdcount check --config examples/pets09.yaml --out out/check")
+def check(
+    config: ConfigOption,
+    camera: CamerasOption = None,
+    seconds: Annotated[
+        float, typer.Option(min=5, max=3600, help="Footage per camera: its first recording's first seconds.")
+    ] = 120,
+    out: Annotated[Path, typer.Option(help="Folder for <camera>.png.")] = DEFAULT_OUT / "check",
+    model: ModelOption = None,
+    imgsz: ImgszOption = None,
+) -> None:
+    """Check where the lines and zones are placed: count a sample of each camera's footage and print
+    one warning line per finding, with what to do (a line on the frame edge, people picked up at a
+    line, people too small at it, a line along the flow, a zone over something that never moves,
+    crossings that flicker, a line nobody crossed). Writes the frame with the lines, zones, sampled
+    tracks and numbered warnings. Exits 0 with warnings; non-zero only on errors."""
+    site = load_config(config)
+    cameras = [site.camera(c) for c in camera] if camera else site.cameras
+    folder_to_be(out, "--out")
+    options = _run_options(site, model, imgsz, None, False)
+    detector = options.detector.load()
+    for cam in cameras:
+        checked = check_camera(site, cam, detector, seconds, options.detector.imgsz)
+        lines = {line.id for line in cam.lines}
+        for number, finding in enumerate(checked.findings, 1):
+            kind = "line" if finding.counter in lines else "zone"
+            typer.echo(f"warning: [{number}] camera {cam.id} {kind} {finding.counter}: {finding.message}")
+        picture = write_picture(checked, out)
+        crossings = sum(e.kind == "cross" for e in checked.events)
+        typer.echo(f"{cam.id}: {checked.log.seconds:.0f} s sampled, {len(checked.log.tracks)} tracks, "
+                   f"{crossings} crossings, {len(checked.findings)} warning(s) -> {picture}")  # fmt: skip
 
 
 @app.command(epilog="Example: crowdcount setup --config examples/pets09.yaml --camera pets-view1")
