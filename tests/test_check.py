@@ -9,7 +9,9 @@ from datetime import timedelta
 import cv2
 import numpy as np
 import pytest
+import supervision as sv
 
+from crowdcount.annotate import preview_picture
 from crowdcount.check import WARNING_COLOUR
 from crowdcount.config import parse_config
 from crowdcount.datatypes import CountEvent
@@ -126,3 +128,15 @@ def test_a_line_on_the_frame_edge_and_a_zone_over_something_still_are_found():
 def test_check_refuses_a_sample_length_out_of_range(tmp_path, seconds):
     made = crowdcount("check", "--config", tmp_path / "none.yaml", "--seconds", seconds)
     assert made.returncode == 2 and "--seconds" in made.stderr
+
+
+def test_the_preview_blurs_people_only_and_draws_their_ids():
+    rng = np.random.default_rng(0)
+    image = rng.integers(0, 255, (600, 800, 3), dtype=np.uint8)  # sharp noise everywhere
+    person = sv.Detections(np.array([[100.0, 100, 160, 260]]), tracker_id=np.array([7]))
+    blurred = preview_picture(image, person, CAMERA, {"door": "in 3 out 1"}, blur=True)
+    plain = preview_picture(image, person, CAMERA, {"door": "in 3 out 1"}, blur=False)
+    inside = (slice(120, 240), slice(110, 150))
+    assert blurred[inside].std() < 0.5 * plain[inside].std()  # the person cannot be made out
+    assert np.array_equal(blurred[400:500, 600:700], plain[400:500, 600:700])  # the rest untouched
+    assert not np.array_equal(plain[80:100, 100:160], image[80:100, 100:160])  # "#7" above the box

@@ -11,17 +11,22 @@ import json
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pytest
 import yaml
 
+from crowdcount.annotate import LINE_COLOUR
 from crowdcount.store import EventStore
-from helpers import chromium_page, free_port, get_json, wait_until
+from helpers import chromium_page, free_port, get_json, http_get, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "pa55word"
@@ -101,11 +106,13 @@ def live_run(tmp_path_factory, pets_video, yolox_model) -> Iterator[LiveRun]:
     config = folder / "live.yaml"
     config.write_text(yaml.safe_dump(site))
     port, db, log = free_port(), folder / "live.db", folder / "live.log"
+    previews_before = preview_folders()
     command = [sys.executable, "-m", "crowdcount", "live", "--config", str(config), "--db", str(db),
                "--model", str(yolox_model), "--port", str(port)]  # fmt: skip
     with log.open("w") as output:
         process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
     run = LiveRun(f"http://127.0.0.1:{port}", db, log, process, stream, webhook)
+    run.notes["previews_before"] = previews_before
     wait_until(lambda: run.events() > 0, 120, "the first live count events")
     yield run
     if process.poll() is None:
@@ -134,7 +141,26 @@ def test_dashboard_shows_counts_changing_as_the_stream_plays(live_run, chromium)
         hangul = "document.fonts.load('16px CrowdcountHangul', '실시간').then((faces) => faces.length > 0)"
         assert page.evaluate(hangul)  # the page brings its own Hangul font
         assert page.locator('#lines tr[data-key="pets-live/lamppost"]').count() == 1
+        page.wait_for_function(  # the camera's annotated picture plays on the page
+            "() => document.querySelector('#previews img')?.naturalWidth === 768",
+            timeout=30_000,
+        )
         page.screenshot(path=str(live_run.db.parent / "dashboard.png"), full_page=True)
+
+
+def test_the_camera_serves_its_picture_with_lines_boxes_and_counts_while_watched(live_run):
+    status, body = http_get(f"{live_run.base}/api/cameras/pets-live/preview.jpg")
+    assert status == 200, body[:200]
+    picture = cv2.imdecode(np.frombuffer(body, np.uint8), cv2.IMREAD_COLOR)
+    assert picture.shape == (576, 768, 3)
+    on_line = picture[200:460, 428:433].reshape(-1, 3).astype(int)  # the lamppost line, drawn orange
+    assert (np.abs(on_line - LINE_COLOUR).sum(axis=1) < 60).mean() > 0.5
+    request = urllib.request.urlopen(f"{live_run.base}/api/cameras/pets-live/preview.mjpg", timeout=20)
+    assert request.headers["Content-Type"].startswith("multipart/x-mixed-replace")
+    head = request.read(200)
+    assert head.startswith(b"--frame\r\nContent-Type: image/jpeg") and b"\xff\xd8" in head  # a JPEG part
+    request.close()
+    assert http_get(f"{live_run.base}/api/cameras/nope/preview.jpg")[0] == 404
 
 
 def test_stream_outage_reconnects_records_a_gap_and_keeps_counting(live_run):
@@ -177,6 +203,14 @@ def test_stopping_stores_everything_closes_visits_and_never_shows_the_password(l
     assert SECRET not in log and "Traceback" not in log
     for stored in live_run.db.parent.glob("live.db*"):  # the database and any WAL beside it
         assert SECRET.encode() not in stored.read_bytes()
+    assert preview_folders() <= live_run.notes["previews_before"]  # the camera pictures are gone
+
+
+def preview_folders() -> set[Path]:
+    return {
+        *Path("/dev/shm").glob("crowdcount-preview-*"),
+        *Path(tempfile.gettempdir()).glob("crowdcount-preview-*"),
+    }
 
 
 def test_sigterm_stops_live_as_ctrl_c_does(tmp_path, pets_video, yolox_model):

@@ -13,6 +13,7 @@ import cv2
 import numpy as np
 import supervision as sv
 
+from crowdcount.annotate import draw_counters, label, picture_scale, point
 from crowdcount.config import CameraConfig, SiteConfig
 from crowdcount.datatypes import CountEvent, Frame, FrameInfo
 from crowdcount.detect import Detector
@@ -137,45 +138,21 @@ def check_camera(
 
 
 def draw_check(image: np.ndarray, camera: CameraConfig, log: TrackLog, findings: list[Finding]) -> np.ndarray:
-    """The frame with the sampled tracks (thin), the zones (green), the lines (orange, arrow: in) and
-    a numbered red mark where each finding applies (the number is the printed warning's)."""
+    """The frame with the sampled tracks (thin), the zones and lines, and a numbered red mark where
+    each finding applies (the number is the printed warning's)."""
     canvas = image.copy()
-    scale = max(canvas.shape[:2]) / 800
-    thick = max(1, round(2 * scale))
+    thin = max(1, round(picture_scale(canvas)))
     for k, seen in enumerate(log.tracks.values()):
         points = np.array([[s.x, s.y] for s in seen], dtype=np.int32)
-        cv2.polylines(canvas, [points], False, TRACK_COLOURS[k % len(TRACK_COLOURS)], max(1, thick // 2))
-    overlay = canvas.copy()
-    for zone in camera.zones:
-        cv2.fillPoly(overlay, [zone.vertices.astype(np.int32)], (60, 180, 60))
-    canvas = cv2.addWeighted(overlay, 0.25, canvas, 0.75, 0)
-    for zone in camera.zones:
-        cv2.polylines(canvas, [zone.vertices.astype(np.int32)], True, (60, 180, 60), thick)
-        _label(canvas, zone.id, zone.vertices[0], (60, 180, 60), scale)
-    for line in camera.lines:
-        cv2.polylines(canvas, [line.vertices.astype(np.int32)], False, (0, 140, 255), thick + 1)
-        middle = line.vertices[:2].mean(axis=0)
-        direction = np.asarray(line.in_direction, float)
-        tip = middle + direction / max(float(np.linalg.norm(direction)), 1e-9) * 40 * scale
-        cv2.arrowedLine(canvas, _pt(middle), _pt(tip), (0, 215, 255), thick, tipLength=0.3)
-        _label(canvas, line.id, line.vertices[0], (0, 140, 255), scale)
+        cv2.polylines(canvas, [points], False, TRACK_COLOURS[k % len(TRACK_COLOURS)], thin)
+    canvas = draw_counters(canvas, camera)
     for number, finding in enumerate(findings, 1):
-        cv2.circle(canvas, _pt(finding.where), round(18 * scale), WARNING_COLOUR, thick + 1)
-        _label(
-            canvas, f"{number}: {finding.kind}", np.array(finding.where) + 20 * scale, WARNING_COLOUR, scale
+        cv2.circle(
+            canvas, point(finding.where), round(18 * picture_scale(canvas)), WARNING_COLOUR, 2 * thin + 1
         )
+        label(canvas, f"{number}: {finding.kind}", np.array(finding.where) + 20 * picture_scale(canvas),
+              WARNING_COLOUR)  # fmt: skip
     return canvas
-
-
-def _pt(point: np.ndarray | tuple[float, float]) -> tuple[int, int]:
-    return round(float(point[0])), round(float(point[1]))
-
-
-def _label(canvas: np.ndarray, text: str, at: np.ndarray, colour: tuple[int, int, int], scale: float) -> None:
-    """Text with a white outline (ids are ASCII: Hangul display names stay in the printed lines)."""
-    size, weight = 0.55 * scale, max(1, round(1.5 * scale))
-    for width, ink in ((weight + 3, (255, 255, 255)), (weight, colour)):
-        cv2.putText(canvas, text, _pt(at), cv2.FONT_HERSHEY_SIMPLEX, size, ink, width, cv2.LINE_AA)
 
 
 def write_picture(check: CameraCheck, folder: Path) -> Path | None:

@@ -57,6 +57,7 @@ from crowdcount.evaluate import compare_lines, ground_truth_events, load_mot_tra
 from crowdcount.export import DAY_SHEET, SHEET_TITLES, Format, Workbook, cover_rows, write_table
 from crowdcount.labels import labels_for
 from crowdcount.live.monitor import Monitor
+from crowdcount.live.preview import PreviewBoard, preview_folder, remove_folder
 from crowdcount.live.processes import CameraProcesses, check_port_free, serve_app
 from crowdcount.live.server import check_token, create_app, create_editor_app, needs_token
 from crowdcount.live.stream import is_stream
@@ -610,13 +611,14 @@ def _base_url(host: str, port: int) -> str:
 
 def _serve(
     monitor: Monitor, host: str, port: int, token: str | None, lang: str, page: str = "",
-    config: Path | None = None,
+    config: Path | None = None, previews: PreviewBoard | None = None,
 ) -> None:  # fmt: skip
     base = _base_url(host, port)
     opened = f"review {base}/{page}" if page else f"dashboard {base}/   audit {base}/audit"
     editor = f"   editor {base}/setup" if config is not None else ""
     console.print(f"{opened}{editor}   API {base}/docs   (Ctrl-C stops)")
-    serve_app(create_app(monitor, token, lang, config=config.resolve() if config else None), host, port)
+    app = create_app(monitor, token, lang, config=config.resolve() if config else None, previews=previews)
+    serve_app(app, host, port)
 
 
 @app.command(epilog="Example: crowdcount check --config examples/pets09.yaml --out out/check")
@@ -659,7 +661,7 @@ def setup(
         str | None, typer.Option(help="The camera the page opens (default: the first).")
     ] = None,
     host: HostOption = "127.0.0.1",
-    port: PortOption = 8090,
+    port: PortOption = 8080,
     token: TokenOption = None,
     lang: LangOption = "ko",
 ) -> None:
@@ -689,6 +691,9 @@ def live(
     port: PortOption = 8000,
     token: TokenOption = None,
     lang: LangOption = "en",
+    preview_blur: Annotated[
+        bool, typer.Option("--preview-blur", help="Blur people in the camera pictures the dashboard shows.")
+    ] = False,
 ) -> None:
     """Count live streams (rtsp://, http(s)://, webcam index) and serve the API and dashboard.
 
@@ -714,14 +719,17 @@ def live(
         store.set_counters(cam.id, counter_infos(cam), camera_geometry(cam))
     since = datetime.now(site.tz)
     console.print(f"counting {len(cameras)} camera(s) live -> {store.shown_url}")
-    processes = CameraProcesses(site, cameras, store.url, options.detector).start()
+    pictures = preview_folder()  # the cameras' annotated frames, only while watched; never kept
+    processes = CameraProcesses(site, cameras, store.url, options.detector, previews=pictures,
+                                blur=preview_blur).start()  # fmt: skip
     try:
         monitor = Monitor(store, live=True, since=since, thresholds=alert_thresholds(site),
                           webhook=site.alerts.webhook)  # fmt: skip
-        _serve(monitor, host, port, token, lang, config=config)
+        _serve(monitor, host, port, token, lang, config=config, previews=PreviewBoard(pictures))
     finally:
         console.print("stopping cameras (storing what they counted)...")
         processes.stop()
+        remove_folder(pictures)
         console.print(f"stored -> {store.shown_url}")
 
 

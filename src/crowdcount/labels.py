@@ -148,6 +148,9 @@ LABELS: dict[str, dict[str, str]] = {
         "visits_axis": "visits",
         "no_zone_footage": "No zone was filmed.",
         "continued": "continued",
+        "previews": "Camera pictures",
+        "preview_note": "Tracked people in boxes with their ids; the counts beside each line and zone are "
+        "since this session began. Pictures are drawn only while this page is open, and never stored.",
         "ed_title": "Lines and zones",
         "ed_add_line": "Add line",
         "ed_add_zone": "Add zone",
@@ -299,6 +302,9 @@ LABELS: dict[str, dict[str, str]] = {
         "visits_axis": "방문 수",
         "no_zone_footage": "촬영된 구역이 없습니다.",
         "continued": "계속",
+        "previews": "카메라 화면",
+        "preview_note": "추적 중인 사람은 상자와 번호로 표시되고, 선과 구역 옆의 수는 이번 실행 시작 이후의 "
+        "수입니다. 화면은 이 페이지가 열려 있을 때만 만들어지며 저장되지 않습니다.",
         "ed_title": "통과선·구역 설정",
         "ed_add_line": "통과선 추가",
         "ed_add_zone": "구역 추가",

@@ -8,16 +8,19 @@ import os
 import signal
 import threading
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from multiprocessing.synchronize import Event
+from pathlib import Path
 
+from crowdcount.annotate import preview_picture
 from crowdcount.config import CameraConfig, SiteConfig
 from crowdcount.datatypes import CountEvent, FrameInfo, Gap, SourceRecord
 from crowdcount.detect import Detector, DetectorSpec
 from crowdcount.engine import SourceCounter
+from crowdcount.live.preview import PreviewPublisher
 from crowdcount.live.stream import LiveFrame, StreamReader
 from crowdcount.store import EventStore, StoreWriteError
 from crowdcount.tiles import camera_detector
@@ -51,9 +54,12 @@ class CameraSession:
 
     def __init__(
         self, site: SiteConfig, camera: CameraConfig, store: EventStore, detector: Detector,
-        flush_s: float = 1.0, imgsz: int | None = None,
+        flush_s: float = 1.0, imgsz: int | None = None, preview: PreviewPublisher | None = None,
+        blur: bool = False,
     ) -> None:  # fmt: skip
         assert camera.source is not None
+        self.preview, self.blur = preview, blur  # the annotated picture, while someone watches it
+        self.totals: Counter[tuple[str, str]] = Counter()  # (counter, direction) since the session began
         self.site, self.camera, self.store, self.detector = site, camera, store, detector
         self.imgsz = imgsz  # the input size asked for (--imgsz, detector.imgsz); None: from the frames
         self.model_name = detector.name  # with the input size, once a connection gave a frame
@@ -104,15 +110,31 @@ class CameraSession:
             self.model_name = sized.name
         info = FrameInfo(self.camera.id, self.source, self.frames, live.timestamp)
         detections = self._connection.detector.detect(live.image)
-        self._pending += self._connection.engine.update(info, detections)
+        events = self._connection.engine.update(info, detections)
+        self._pending += events
+        self.totals.update((e.counter, e.direction) for e in events)
+        if self.preview is not None and self.preview.wanted():
+            self.preview.publish(preview_picture(
+                live.image, self._connection.engine.tracks, self.camera, self.captions(), self.blur
+            ))  # fmt: skip
         self.frames += 1
         self.last_frame = live.timestamp
         self.lag_s = (datetime.now(self.site.tz) - live.timestamp).total_seconds()
         self._times.append(time.monotonic())
 
+    def captions(self) -> dict[str, str]:
+        """The running counts the preview writes beside each line and zone."""
+        lines = {line.id: f"in {self.totals[line.id, 'in']} out {self.totals[line.id, 'out']}"
+                 for line in self.camera.lines}  # fmt: skip
+        zones = {zone.id: f"inside {max(self.totals[zone.id, 'in'] - self.totals[zone.id, 'out'], 0)}"
+                 for zone in self.camera.zones}  # fmt: skip
+        return lines | zones
+
     def _end_connection(self) -> None:
         if self._connection is not None:
-            self._pending += self._connection.engine.finish()
+            ended = self._connection.engine.finish()
+            self.totals.update((e.counter, e.direction) for e in ended)
+            self._pending += ended
             for still in self._connection.engine.stillness.found():
                 log.warning(
                     "camera %s: track %d stood still for %.0f s; if it is not a person, mask it: "
@@ -163,8 +185,9 @@ class CameraSession:
 
 
 def run_camera_process(
-    site: SiteConfig, camera_id: str, store_url: str, detector: DetectorSpec, threads: int, stop: Event
-) -> None:
+    site: SiteConfig, camera_id: str, store_url: str, detector: DetectorSpec, threads: int, stop: Event,
+    previews: str | None = None, blur: bool = False,
+) -> None:  # fmt: skip
     """Entry point of one camera's process: counts until ``stop`` is set or the parent is gone."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which sets ``stop``
     terminated = threading.Event()  # SIGTERM to the whole process group: stop as on ``stop``
@@ -177,6 +200,8 @@ def run_camera_process(
         EventStore(store_url, lock_wait_s=LIVE_LOCK_WAIT_S),
         detector.load(threads, parallel=False),
         imgsz=detector.imgsz,
+        preview=PreviewPublisher(Path(previews), camera_id) if previews else None,
+        blur=blur,
     )
     log.info("camera %s: counting %s", camera_id, session.reader.shown)
     session.run(lambda: stop.is_set() or terminated.is_set() or os.getppid() != parent)

@@ -10,6 +10,7 @@ import threading
 import time
 from multiprocessing import get_context
 from multiprocessing.process import BaseProcess
+from pathlib import Path
 
 import uvicorn
 from fastapi import FastAPI
@@ -31,9 +32,10 @@ class CameraProcesses:
 
     def __init__(
         self, site: SiteConfig, cameras: list[CameraConfig], store_url: str, detector: DetectorSpec,
-        restart_after_s: float = 5.0,
+        restart_after_s: float = 5.0, previews: Path | None = None, blur: bool = False,
     ) -> None:  # fmt: skip
         self.site, self.cameras, self.store_url, self.detector = site, cameras, store_url, detector
+        self.previews, self.blur = previews, blur  # where the annotated pictures go (live.preview)
         self.threads = max(1, (os.cpu_count() or 1) // max(len(cameras), 1))
         self.restart_after_s = restart_after_s
         self._context = get_context("spawn")
@@ -50,7 +52,8 @@ class CameraProcesses:
     def _start(self, camera_id: str) -> None:
         process = self._context.Process(
             target=run_camera_process, name=f"camera-{camera_id}",
-            args=(self.site, camera_id, self.store_url, self.detector, self.threads, self._stop),
+            args=(self.site, camera_id, self.store_url, self.detector, self.threads, self._stop,
+                  str(self.previews) if self.previews else None, self.blur),
         )  # fmt: skip
         process.start()
         self._processes[camera_id] = process

@@ -18,7 +18,7 @@ from urllib.parse import quote
 import jinja2
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 
 from crowdcount import __version__
 from crowdcount.aggregate import parse_interval
@@ -27,9 +27,11 @@ from crowdcount.labels import LABELS
 from crowdcount.live.audit_routes import audit_router
 from crowdcount.live.editor_routes import editor_router
 from crowdcount.live.monitor import Monitor
+from crowdcount.live.preview import PreviewBoard
 from crowdcount.report import embedded_font_css
 
 MIN_TOKEN_LENGTH = 16  # characters; secrets.token_urlsafe() gives 43
+PREVIEW_WAIT_S = 4.0  # how long a preview.jpg request waits for a camera's first picture
 
 
 @cache
@@ -95,15 +97,13 @@ def create_editor_app(config: Path, token: str | None = None, lang: str = "ko") 
 
 
 def create_app(
-    monitor: Monitor,
-    token: str | None = None,
-    lang: str = "en",
-    poll_s: float = 1.0,
-    config: Path | None = None,
-) -> FastAPI:
+    monitor: Monitor, token: str | None = None, lang: str = "en", poll_s: float = 1.0,
+    config: Path | None = None, previews: PreviewBoard | None = None,
+) -> FastAPI:  # fmt: skip
     """The API and dashboard over ``monitor``; every route wants ``token`` when one is set (see
     ``token_guard``). With a token, the API docs (``/docs``, ``/redoc``, ``/openapi.json``) want it
-    too. With the site's ``config``, the line and zone editor is at ``/setup``.
+    too. With the site's ``config``, the line and zone editor is at ``/setup``; with ``previews``
+    (``live``), each camera's annotated picture.
     """
     authorised = token_guard(token)
 
@@ -175,6 +175,48 @@ def create_app(
             raise HTTPException(404, f"unknown counter {counter!r}")
         return monitor.intervals(interval, camera, counter)
 
+    def board(camera: str) -> PreviewBoard:
+        known_camera(camera)
+        if previews is None:
+            raise HTTPException(
+                404, "no camera pictures here: crowdcount live serves them, serve reads a store"
+            )
+        previews.watch(camera)
+        return previews
+
+    @api.get("/api/cameras/{camera}/preview.jpg", summary="The camera's latest frame with boxes, ids, counts")
+    async def preview(camera: str) -> Response:
+        pictures = board(camera)
+        for _ in range(int(PREVIEW_WAIT_S / 0.1)):  # the camera draws one once it knows it is watched
+            latest = pictures.latest(camera)
+            if latest is not None:
+                return Response(latest[1], media_type="image/jpeg", headers={"Cache-Control": "no-store"})
+            await asyncio.sleep(0.1)
+        raise HTTPException(
+            503, f"no picture from camera {camera!r} yet (connecting or reconnecting); try again"
+        )
+
+    @api.get("/api/cameras/{camera}/preview.mjpg", summary="The annotated picture as MJPEG, while watched")
+    async def preview_stream(camera: str, request: Request) -> StreamingResponse:
+        pictures = board(camera)
+
+        async def parts() -> AsyncIterator[bytes]:
+            shown = 0.0
+            while not await request.is_disconnected():
+                pictures.watch(camera)
+                latest = pictures.latest(camera)
+                if latest is not None and latest[0] != shown:
+                    shown = latest[0]
+                    head = f"--frame\r\nContent-Type: image/jpeg\r\nContent-Length: {len(latest[1])}\r\n\r\n"
+                    yield head.encode() + latest[1] + b"\r\n"
+                await asyncio.sleep(0.2)
+
+        return StreamingResponse(
+            parts(),
+            media_type="multipart/x-mixed-replace; boundary=frame",
+            headers={"Cache-Control": "no-store"},
+        )
+
     @api.get("/api/alerts", summary="Occupancy alerts: thresholds, active and recent")
     def alerts() -> dict[str, Any]:
         return dict(monitor.snapshot["alerts"])
@@ -206,7 +248,8 @@ def create_app(
         chosen = lang_ or lang
         names = " ".join(f"{c.camera} {c.counter}" for c in monitor.counter_infos()) + " English 한국어"
         font_css = page_font_css("".join(sorted(set(" ".join(LABELS[chosen].values()) + names))))
-        return page.render(lang=chosen, labels=LABELS[chosen], version=__version__, font_css=font_css)
+        return page.render(lang=chosen, labels=LABELS[chosen], version=__version__, font_css=font_css,
+                           previews=previews is not None)  # fmt: skip
 
     api.include_router(audit_router(monitor, page_font_css))
     if config is not None:
