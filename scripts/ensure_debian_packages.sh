@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Make sure the Debian packages the tests drive are installed: chromium (the browser tests of the
-# report and dashboard) and postgresql (the PostgreSQL event store, started on loopback by the tests).
+# report and dashboard, and the PDF report), postgresql (the PostgreSQL event store) and mosquitto (the
+# MQTT broker live publishes to), each started on loopback by the tests.
 # As root it installs what is missing; otherwise it says how (those tests then skip with that reason).
 set -euo pipefail
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null || missing+=(postgresql)
+[ -x /usr/sbin/mosquitto ] || missing+=(mosquitto)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "installing Debian's ${missing[*]} for the tests"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from postgres import PostgresServer, postgres_bin
 
-from helpers import crowdcount
+from helpers import crowdcount, free_port, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("CROWDCOUNT_SHARED", ROOT.parent / "shared"))
@@ -73,6 +74,31 @@ def chromium() -> Path:
     if not CHROMIUM.exists():
         _need_system_package(str(CHROMIUM), "install Debian's chromium to run the browser test")
     return CHROMIUM
+
+
+MOSQUITTO = Path("/usr/sbin/mosquitto")
+
+
+@pytest.fixture(scope="session")
+def mqtt_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    """Debian's mosquitto on loopback for the whole run (required in CI, else skipped): its port."""
+    if not MOSQUITTO.exists():
+        _need_system_package(str(MOSQUITTO), "install Debian's mosquitto to test MQTT publishing")
+    port = free_port()
+    config = tmp_path_factory.mktemp("mqtt") / "mosquitto.conf"
+    config.write_text(f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n")
+    broker = subprocess.Popen([str(MOSQUITTO), "-c", str(config)], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.STDOUT)  # fmt: skip
+    wait_until(lambda: broker.poll() is not None or _listening(port), 20, "the MQTT broker")
+    assert broker.poll() is None, "mosquitto did not start"
+    yield port
+    broker.terminate()
+    broker.wait(10)
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
 @pytest.fixture(scope="session")

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+import paho.mqtt.client as mqtt
 import pytest
 import yaml
 
@@ -92,8 +93,29 @@ class LiveRun:
         return int(get_json(f"{self.base}/api/health")["events"])
 
 
+class Subscriber:
+    """Every message the broker passes on under a topic, the latest per topic and all in order."""
+
+    def __init__(self, port: int, topic: str) -> None:
+        self.latest: dict[str, str] = {}
+        self.received: list[tuple[str, str]] = []
+        self.client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="test-subscriber")
+        self.client.on_message = self._message
+        self.client.on_connect = lambda client, *_: client.subscribe(f"{topic}/#", qos=1)
+        self.client.connect("127.0.0.1", port)
+        self.client.loop_start()
+
+    def _message(self, _client: object, _userdata: object, message: mqtt.MQTTMessage) -> None:
+        self.latest[message.topic] = message.payload.decode()
+        self.received.append((message.topic, message.payload.decode()))
+
+    def close(self) -> None:
+        self.client.disconnect()
+        self.client.loop_stop()
+
+
 @pytest.fixture(scope="module")
-def live_run(tmp_path_factory, pets_video, yolox_model) -> Iterator[LiveRun]:
+def live_run(tmp_path_factory, pets_video, yolox_model, mqtt_broker) -> Iterator[LiveRun]:
     folder = tmp_path_factory.mktemp("live")
     stream = StreamServer(pets_video, free_port())
     stream.start()
@@ -103,6 +125,8 @@ def live_run(tmp_path_factory, pets_video, yolox_model) -> Iterator[LiveRun]:
     camera["source"] = f"http://viewer:{SECRET}@127.0.0.1:{stream.port}/stream.mjpg"
     camera["zones"][0]["alert_occupancy"] = 3
     site["alerts"]["webhook"] = f"http://127.0.0.1:{webhook.server_address[1]}/hook"
+    site["mqtt"] = {"url": f"mqtt://127.0.0.1:{mqtt_broker}", "topic": "festival"}
+    subscriber = Subscriber(mqtt_broker, "festival")  # listening before live starts: it sees every alert
     config = folder / "live.yaml"
     config.write_text(yaml.safe_dump(site))
     port, db, log = free_port(), folder / "live.db", folder / "live.log"
@@ -113,6 +137,7 @@ def live_run(tmp_path_factory, pets_video, yolox_model) -> Iterator[LiveRun]:
         process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
     run = LiveRun(f"http://127.0.0.1:{port}", db, log, process, stream, webhook)
     run.notes["previews_before"] = previews_before
+    run.notes["mqtt"] = subscriber
     wait_until(lambda: run.events() > 0, 120, "the first live count events")
     yield run
     if process.poll() is None:
@@ -120,6 +145,7 @@ def live_run(tmp_path_factory, pets_video, yolox_model) -> Iterator[LiveRun]:
     if stream.process and stream.process.poll() is None:
         stream.kill()
     webhook.shutdown()
+    subscriber.close()
 
 
 def test_dashboard_shows_counts_changing_as_the_stream_plays(live_run, chromium):
@@ -163,6 +189,24 @@ def test_the_camera_serves_its_picture_with_lines_boxes_and_counts_while_watched
     assert http_get(f"{live_run.base}/api/cameras/nope/preview.jpg")[0] == 404
 
 
+def test_an_mqtt_subscriber_sees_the_counts_the_api_shows(live_run):
+    messages: Subscriber = live_run.notes["mqtt"]
+
+    def same_as_the_api() -> bool:
+        counters = live_run.counters()
+        line = json.loads(messages.latest.get("festival/pets-live/lamppost", "null") or "null")
+        zone = json.loads(messages.latest.get("festival/pets-live/junction", "null") or "null")
+        occupancy = messages.latest.get("festival/pets-live/junction/occupancy")
+        return bool(line and zone) and (line["in"], line["out"], zone["entries"], zone["exits"]) == (
+            counters["lamppost"]["in"], counters["lamppost"]["out"], counters["junction"]["entries"],
+            counters["junction"]["exits"],
+        ) and occupancy == str(counters["junction"]["occupancy"])  # fmt: skip
+
+    wait_until(same_as_the_api, 30, "the MQTT counts to match /api/counters")
+    assert messages.latest["festival/status"] == "online"
+    assert json.loads(messages.latest["festival/pets-live/health"])["state"] == "live"
+
+
 def test_stream_outage_reconnects_records_a_gap_and_keeps_counting(live_run):
     before = wait_until(
         lambda: live_run.events() >= 5 and live_run.events(), 90, "five events before the drop"
@@ -199,6 +243,10 @@ def test_stopping_stores_everything_closes_visits_and_never_shows_the_password(l
     assert [g.reason.startswith("stream down") for g in store.gaps()] == [True]
     raised = [b for b in live_run.webhook.bodies if b["state"] == "raised"]
     assert raised and raised[0]["key"] == "pets-live/junction" and raised[0]["threshold"] == 3
+    messages: Subscriber = live_run.notes["mqtt"]
+    alerts = [json.loads(body) for topic, body in messages.received if topic == "festival/alerts"]
+    assert alerts and alerts[0] == raised[0]  # the same alert on MQTT as on the webhook
+    wait_until(lambda: messages.latest.get("festival/status") == "offline", 10, "MQTT status offline")
     log = live_run.log.read_text()
     assert SECRET not in log and "Traceback" not in log
     for stored in live_run.db.parent.glob("live.db*"):  # the database and any WAL beside it

@@ -57,6 +57,7 @@ from crowdcount.evaluate import compare_lines, ground_truth_events, load_mot_tra
 from crowdcount.export import DAY_SHEET, SHEET_TITLES, Format, Workbook, cover_rows, write_table
 from crowdcount.labels import labels_for
 from crowdcount.live.monitor import Monitor
+from crowdcount.live.outputs import outputs_for
 from crowdcount.live.preview import PreviewBoard, preview_folder, remove_folder
 from crowdcount.live.processes import CameraProcesses, check_port_free, serve_app
 from crowdcount.live.server import check_token, create_app, create_editor_app, needs_token
@@ -618,7 +619,10 @@ def _serve(
     editor = f"   editor {base}/setup" if config is not None else ""
     console.print(f"{opened}{editor}   API {base}/docs   (Ctrl-C stops)")
     app = create_app(monitor, token, lang, config=config.resolve() if config else None, previews=previews)
-    serve_app(app, host, port)
+    try:
+        serve_app(app, host, port)
+    finally:
+        monitor.close()
 
 
 @app.command(epilog="Example: crowdcount check --config examples/pets09.yaml --out out/check")
@@ -724,7 +728,7 @@ def live(
                                 blur=preview_blur).start()  # fmt: skip
     try:
         monitor = Monitor(store, live=True, since=since, thresholds=alert_thresholds(site),
-                          webhook=site.alerts.webhook)  # fmt: skip
+                          outputs=outputs_for(site))  # fmt: skip
         _serve(monitor, host, port, token, lang, config=config, previews=PreviewBoard(pictures))
     finally:
         console.print("stopping cameras (storing what they counted)...")
@@ -826,7 +830,7 @@ def serve(
     site = load_config(config) if config else None
     monitor = Monitor(
         store, live=False, thresholds=alert_thresholds(site) if site else None,
-        webhook=site.alerts.webhook if site else None,
+        outputs=outputs_for(site),
     )  # fmt: skip
     _serve(monitor, host, port, token, lang, config=config)
 

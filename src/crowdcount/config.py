@@ -207,6 +207,14 @@ class AlertSettings(_Strict):
     webhook: str | None = Field(None, pattern=r"^https?://", description="URL that gets a JSON POST")
 
 
+class MqttSettings(_Strict):
+    """An MQTT broker that ``live`` publishes counts, occupancy, camera health and alerts to."""
+
+    url: str = Field(pattern=r"^mqtts?://[^/]+$", description="mqtt://user:password@host:1883 (mqtts: TLS)")
+    topic: str = Field("crowdcount", pattern=r"^[^#+]+$", description="the topics' prefix")
+    qos: int = Field(1, ge=0, le=2)
+
+
 class SiteInfo(_Strict):
     """Who and what the counts are for: the report's title block, its headline and opening hours."""
 
@@ -245,6 +253,7 @@ class SiteConfig(_Strict):
     counting: CountingSettings = CountingSettings()
     detector: DetectorSettings = DetectorSettings()
     alerts: AlertSettings = AlertSettings()
+    mqtt: MqttSettings | None = None
     cameras: list[CameraConfig] = Field(min_length=1)
 
     @field_validator("timezone")

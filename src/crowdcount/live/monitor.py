@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import threading
-import urllib.request
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,9 +14,9 @@ from crowdcount.aggregate import interval_table
 from crowdcount.audit import store_audits, with_estimates
 from crowdcount.datatypes import CounterInfo, CountEvent, Gap, History, counter_key
 from crowdcount.export import with_iso_times
+from crowdcount.live.outputs import Output
 from crowdcount.live.totals import Alert, alert_changes, counters_now, occupancy_series
 from crowdcount.store import EventStore
-from crowdcount.urls import redact_url
 
 log = logging.getLogger("crowdcount.live")
 
@@ -33,12 +32,12 @@ class Monitor:
 
     def __init__(
         self, store: EventStore, live: bool, since: datetime | None = None,
-        thresholds: dict[str, int] | None = None, webhook: str | None = None,
+        thresholds: dict[str, int] | None = None, outputs: list[Output] | None = None,
         window: timedelta = timedelta(minutes=15),
     ) -> None:  # fmt: skip
         self.store, self.live, self.since, self.window = store, live, since, window
         self.thresholds = thresholds or {}
-        self.webhook = webhook
+        self.outputs = outputs or []  # MQTT, the webhook: fed after every refresh
         self.tz = ZoneInfo(store.timezone())
         self.events: list[CountEvent] = []
         self.alerts: list[Alert] = []  # raised and cleared, oldest first
@@ -69,6 +68,11 @@ class Monitor:
                 "series": self._series(now),
             }  # fmt: skip
             self.version += 1
+        for output in self.outputs:
+            try:
+                output.snapshot(self.snapshot)
+            except Exception as error:  # an output's trouble must not stop the counts being served
+                log.warning("%s: %s", output.__class__.__name__, error)
 
     def now(self) -> datetime:
         if self.live or not self.sources:
@@ -141,22 +145,17 @@ class Monitor:
         log.warning(
             "occupancy alert %s: %s (%d, threshold %d)", state, alert.key, alert.occupancy, alert.threshold
         )
-        if self.webhook:
-            body = {"type": "occupancy_alert", "state": state} | alert.as_json()
-            threading.Thread(target=post_json, args=(self.webhook, body), daemon=True).start()
+        body = {"type": "occupancy_alert", "state": state} | alert.as_json()
+        for output in self.outputs:
+            try:
+                output.alert(body)
+            except Exception as error:
+                log.warning("%s: %s", output.__class__.__name__, error)
 
-
-def post_json(url: str, body: dict[str, Any], timeout_s: float = 5.0) -> bool:
-    """POST ``body`` as JSON; failures are logged (URL redacted), never raised."""
-    request = urllib.request.Request(
-        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}, method="POST"
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=timeout_s):
-            return True
-    except OSError as error:
-        log.warning("webhook %s failed: %s", redact_url(url), error.__class__.__name__)
-        return False
+    def close(self) -> None:
+        """Say goodbye to the outputs (MQTT's status goes ``offline``)."""
+        for output in self.outputs:
+            output.close()
 
 
 def _gap_json(gap: Gap) -> dict[str, str]:
