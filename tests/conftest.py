@@ -124,8 +124,9 @@ EXAMPLE_CONFIG = ROOT / "examples" / "pets09.yaml"
 
 @pytest.fixture(scope="session")
 def processed_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store made by the real CLI from the whole PETS clip, its tracks beside it in tracks.txt
-    (once per test run; do not modify)."""
+    """A store made by the real CLI from the whole PETS clip, its tracks beside it in tracks.txt and
+    what it printed (with no terminal: progress lines every 2 s) in process.log (once per test run;
+    do not modify)."""
     for path in (PETS_VIDEO, YOLOX_MODEL):
         if not path.exists():
             pytest.skip(
@@ -135,9 +136,10 @@ def processed_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = subprocess.run(
         [sys.executable, "-m", "crowdcount", "process", str(PETS_VIDEO), "--config", str(EXAMPLE_CONFIG),
          "--db", str(db), "--model", str(YOLOX_MODEL), "--save-tracks", str(db.parent / "tracks.txt")],
-        capture_output=True, text=True, timeout=600,
+        capture_output=True, text=True, timeout=600, env={**os.environ, "CROWDCOUNT_PROGRESS_EVERY_S": "2"},
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
+    (db.parent / "process.log").write_text(result.stdout)
     return db
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -158,3 +159,10 @@ def test_every_command_has_help():
     for command in ("process", "export", "evaluate"):
         result = crowdcount(command, "--help")
         assert result.returncode == 0 and ("--config" in result.stdout or "--db" in result.stdout)
+
+
+def test_without_a_terminal_process_writes_progress_lines(processed_db):
+    printed = (processed_db.parent / "process.log").read_text()  # the fixture's run, output to a pipe
+    lines = re.findall(r"^\d\d:\d\d:\d\d frames: ([\d,]+) of 795(, [\d.]+ fps)?", printed, re.M)
+    assert len(lines) >= 2, printed  # every 2 s, and where it ended
+    assert lines[-1][0] == "795"  # the last line: the whole clip

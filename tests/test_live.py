@@ -8,6 +8,8 @@ then the stop (visits closed, everything stored, credentials nowhere).
 from __future__ import annotations
 
 import json
+import os
+import re
 import signal
 import subprocess
 import sys
@@ -133,8 +135,9 @@ def live_run(tmp_path_factory, pets_video, yolox_model, mqtt_broker) -> Iterator
     previews_before = preview_folders()
     command = [sys.executable, "-m", "crowdcount", "live", "--config", str(config), "--db", str(db),
                "--model", str(yolox_model), "--port", str(port)]  # fmt: skip
-    with log.open("w") as output:
-        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
+    with log.open("w") as output:  # no terminal: status lines every 2 s
+        env = {**os.environ, "CROWDCOUNT_PROGRESS_EVERY_S": "2"}
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, env=env)
     run = LiveRun(f"http://127.0.0.1:{port}", db, log, process, stream, webhook)
     run.notes["previews_before"] = previews_before
     run.notes["mqtt"] = subscriber
@@ -249,6 +252,9 @@ def test_stopping_stores_everything_closes_visits_and_never_shows_the_password(l
     wait_until(lambda: messages.latest.get("festival/status") == "offline", 10, "MQTT status offline")
     log = live_run.log.read_text()
     assert SECRET not in log and "Traceback" not in log
+    assert re.search(
+        r"^\d\d:\d\d:\d\d live: pets-live live [\d.]+ fps; pets-live/lamppost in \d+ out \d+", log, re.M
+    )
     for stored in live_run.db.parent.glob("live.db*"):  # the database and any WAL beside it
         assert SECRET.encode() not in stored.read_bytes()
     assert preview_folders() <= live_run.notes["previews_before"]  # the camera pictures are gone

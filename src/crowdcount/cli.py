@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import sys
+import threading
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -64,6 +65,7 @@ from crowdcount.live.server import check_token, create_app, create_editor_app, n
 from crowdcount.live.stream import is_stream
 from crowdcount.mot import MotTrackWriter, frames_detected
 from crowdcount.paths import folder_to_be, output_file, output_folder
+from crowdcount.progress import LoggedProgress, every_s, live_status_line
 from crowdcount.recording import FileOutcome, Recording, RunOptions, count_recording, probe_recording
 from crowdcount.report import write_report
 from crowdcount.runner import SiteRun
@@ -286,7 +288,7 @@ def _say_terms(model: ModelChoice) -> None:
 
 
 def _progress() -> Progress:
-    return Progress(
+    return LoggedProgress(
         TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
         TextColumn("{task.fields[rate]}"), TimeRemainingColumn(), console=console, transient=True,
     )  # fmt: skip
@@ -606,6 +608,11 @@ def _check_listen(host: str, port: int, token: str | None, lang: str) -> None:
     check_port_free(host, port)
 
 
+def _status_lines(monitor: Monitor, done: threading.Event) -> None:
+    while not done.wait(every_s()):
+        typer.echo(live_status_line(monitor.snapshot))
+
+
 def _base_url(host: str, port: int) -> str:
     return f"http://{f'[{host}]' if ':' in host else host}:{port}"
 
@@ -619,9 +626,13 @@ def _serve(
     editor = f"   editor {base}/setup" if config is not None else ""
     console.print(f"{opened}{editor}   API {base}/docs   (Ctrl-C stops)")
     app = create_app(monitor, token, lang, config=config.resolve() if config else None, previews=previews)
+    done = threading.Event()
+    if monitor.live and not console.is_terminal:  # a service or a log file: say how it goes now and then
+        threading.Thread(target=_status_lines, args=(monitor, done), name="live-lines", daemon=True).start()
     try:
         serve_app(app, host, port)
     finally:
+        done.set()
         monitor.close()
 
 
