@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -166,10 +167,13 @@ def test_dashboard_shows_counts_changing_as_the_stream_plays(live_run, chromium)
             timeout=60_000,
         )
         assert page.locator("#cameras tbody tr").first.inner_text().count("수신 중") == 1  # state: live
-        assert page.locator("#chart polyline").count() == 1
+        assert page.locator('#chart [data-key="pets-live/junction"]').count() == 1  # one seen stretch
         hangul = "document.fonts.load('16px CrowdcountHangul', '실시간').then((faces) => faces.length > 0)"
         assert page.evaluate(hangul)  # the page brings its own Hangul font
         assert page.locator('#lines tr[data-key="pets-live/lamppost"]').count() == 1
+        assert page.locator('#lines tr[data-key="pets-live/lamppost"] svg.spark').count() == 1  # the trend
+        assert page.locator('#groups tr[data-group="walkways"]').count() == 1
+        assert page.locator('#alerts button.mute[data-key="pets-live/junction"]').count() == 1
         page.wait_for_function(  # the camera's annotated picture plays on the page
             "() => document.querySelector('#previews img')?.naturalWidth === 768",
             timeout=30_000,
@@ -190,6 +194,36 @@ def test_the_camera_serves_its_picture_with_lines_boxes_and_counts_while_watched
     assert head.startswith(b"--frame\r\nContent-Type: image/jpeg") and b"\xff\xd8" in head  # a JPEG part
     request.close()
     assert http_get(f"{live_run.base}/api/cameras/nope/preview.jpg")[0] == 404
+
+
+def test_an_operator_acknowledges_and_mutes_the_occupancy_alert(live_run):
+    alert = wait_until(lambda: get_json(f"{live_run.base}/api/alerts")["active"], 120, "the alert")[0]
+    assert alert["key"] == "pets-live/junction" and alert["occupancy"] >= 3  # the value that raised it
+    status, body = post(f"{live_run.base}/api/alerts/pets-live/junction/acknowledge")
+    assert status == 200 and json.loads(body)["acknowledged_at"]
+    status, body = post(f"{live_run.base}/api/alerts/pets-live/junction/mute?minutes=30")
+    assert status == 200 and json.loads(body)["muted_until"]
+    alerts = wait_until(lambda: (a := get_json(f"{live_run.base}/api/alerts"))["muted"] and a, 10, "the mute")
+    assert "pets-live/junction" in alerts["muted"] and alerts["active"][0]["acknowledged_at"]
+    assert (
+        post(f"{live_run.base}/api/alerts/pets-live/junction/mute?minutes=0")[1]
+        == b'{"key":"pets-live/junction","muted_until":null}'
+    )
+    assert post(f"{live_run.base}/api/alerts/pets-live/lamppost/acknowledge")[0] == 404  # no alert there
+    today = get_json(f"{live_run.base}/api/counters")
+    line = next(c for c in today if c["counter"] == "lamppost")
+    assert (
+        line["today"]["in"] >= line["in"] and len(line["trend"]) == 15 and line["trend"][0] is None
+    )  # before
+
+
+def post(url: str) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
 
 
 def test_an_mqtt_subscriber_sees_the_counts_the_api_shows(live_run):
@@ -217,6 +251,12 @@ def test_stream_outage_reconnects_records_a_gap_and_keeps_counting(live_run):
     live_run.stream.kill()
     wait_until(lambda: live_run.camera()["state"] == "reconnecting", 30, "the camera to notice the drop")
     assert get_json(f"{live_run.base}/api/health")["status"] == "degraded"
+    snapshot_url = f"{live_run.base}/api/snapshot"
+    snapshot = wait_until(
+        lambda: (s := get_json(snapshot_url))["counters"][0]["stale"] and s, 10, "stale counts"
+    )
+    assert all(c["stale"] for c in snapshot["counters"])  # the camera's numbers are behind: said so
+    assert snapshot["series"]["zones"]["pets-live/junction"][-1] is None  # the chart breaks, no false 0
     at_drop = live_run.events()
     assert at_drop >= before
     live_run.stream.start()

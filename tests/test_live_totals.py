@@ -75,3 +75,20 @@ def test_alert_is_raised_at_the_threshold_and_clears_only_well_below_it():
 def test_zone_without_occupancy_yet_raises_nothing():
     assert alert_changes([], {}, {"cam/plaza": 1}) == ([], [])
     assert alert_changes([], {"cam/plaza": None}, {"cam/plaza": 1}) == ([], [])
+
+
+def test_today_counts_from_the_sites_midnight_and_the_rate_and_trend_start_with_the_session():
+    yesterday = CountEvent(
+        "cam", "gate", "cross", "in", 90, START.replace(hour=0) - timedelta(minutes=5), "s", 0
+    )
+    now, since = START + timedelta(minutes=30), START + timedelta(minutes=28)  # a session two minutes old
+    (gate,) = counters_now([yesterday, *EVENTS, event("gate", "cross", "in", 29.5, 4)], [GATE], now, since)
+    assert gate["in"] == 1 and gate["today"]["in"] == 3  # today: earlier sessions too, not yesterday
+    assert gate["rate"]["in"] == 0.5  # one crossing in the session's two minutes
+    assert gate["trend"] == [None] * 13 + [0, 1]  # the minutes before the session: not seen, not zero
+
+
+def test_occupancy_is_unknown_where_the_camera_saw_nothing():
+    times = [START + timedelta(minutes=m) for m in range(6)]
+    unseen = {"cam": [(START + timedelta(minutes=2), START + timedelta(minutes=4))]}
+    assert occupancy_series(EVENTS, [PLAZA], times, unseen) == {"cam/plaza": [0, 0, None, None, 1, 1]}

@@ -15,12 +15,13 @@ from crowdcount.audit import store_audits, with_estimates
 from crowdcount.datatypes import CounterInfo, CountEvent, Gap, History, counter_key
 from crowdcount.export import with_iso_times
 from crowdcount.live.outputs import Output
-from crowdcount.live.totals import Alert, alert_changes, counters_now, occupancy_series
+from crowdcount.live.totals import Alert, alert_changes, counters_now, group_rows, occupancy_series
 from crowdcount.store import EventStore
 
 log = logging.getLogger("crowdcount.live")
 
 SERIES_POINTS = 61  # the live chart: occupancy at 61 instants over the window
+AWAY = ("reconnecting", "connecting")  # camera states whose counts are behind
 
 
 class Monitor:
@@ -41,6 +42,7 @@ class Monitor:
         self.tz = ZoneInfo(store.timezone())
         self.events: list[CountEvent] = []
         self.alerts: list[Alert] = []  # raised and cleared, oldest first
+        self.muted: dict[str, datetime] = {}  # zone key -> no alert is raised for it until then
         self.version = 0
         self.snapshot: dict[str, Any] = {}
         self._last_id = 0
@@ -60,12 +62,19 @@ class Monitor:
             now = self.now()
             rows = counters_now(self.events, self.counters, now, self.since, self.window)
             self._check_alerts({counter_key(r["camera"], r["counter"]): r["occupancy"] for r in rows}, now)
+            cameras = self.cameras()
+            away = {c["camera"] for c in cameras if c["state"] in AWAY}
+            for row in rows:  # a reconnecting camera's numbers are behind: say so
+                row["stale"] = row["camera"] in away
+            context = self.store.context()
             self.snapshot = {
                 "now": now.isoformat(), "mode": "live" if self.live else "store",
                 "since": self.since.isoformat() if self.since else None,
                 "window_minutes": self.window.total_seconds() / 60, "events": len(self.events),
-                "counters": rows, "cameras": self.cameras(), "alerts": self.alert_list(),
-                "series": self._series(now),
+                "counters": rows, "groups": group_rows(rows, context.get("headline_group")),
+                "names": {key: context.get(key, {}) for key in ("cameras", "counters", "groups")},
+                "site": context.get("name"), "cameras": cameras, "alerts": self.alert_list(),
+                "series": self._series(now, cameras),
             }  # fmt: skip
             self.version += 1
         for output in self.outputs:
@@ -91,9 +100,9 @@ class Monitor:
             entry: dict[str, Any] = {
                 "camera": camera, "state": "recorded" if sources else "no data",
                 "recordings": len(sources), "gaps": sum(g.camera == camera for g in gaps),
-                "footage_start": min(s.start for s in sources).isoformat() if sources else None,
-                "footage_end": max(s.end for s in sources).isoformat() if sources else None,
-                "last_gap": next((_gap_json(g) for g in reversed(gaps) if g.camera == camera), None),
+                "footage_start": self._local(min(s.start for s in sources)) if sources else None,
+                "footage_end": self._local(max(s.end for s in sources)) if sources else None,
+                "last_gap": next((self._gap_json(g) for g in reversed(gaps) if g.camera == camera), None),
             }  # fmt: skip
             listing.append(entry | self.health.get(camera, {}))
         return listing
@@ -116,24 +125,68 @@ class Monitor:
         records: list[dict[str, Any]] = json.loads(with_iso_times(table).to_json(orient="records"))
         return records
 
-    def _series(self, now: datetime) -> dict[str, Any]:
+    def _series(self, now: datetime, cameras: list[dict[str, Any]]) -> dict[str, Any]:
+        """People inside each zone over the window; None where its camera saw nothing (before this
+        session, its outages, while it reconnects)."""
         step = self.window / (SERIES_POINTS - 1)
         times = [now - self.window + step * k for k in range(SERIES_POINTS)]
         zones = [c for c in self.counters if c.type == "zone"]
         events = self.events if self.since is None else [e for e in self.events if e.timestamp >= self.since]
-        return {"times": [t.isoformat() for t in times], "zones": occupancy_series(events, zones, times)}
+        unseen: dict[str, list[tuple[datetime, datetime]]] = {c["camera"]: [] for c in cameras}
+        for gap in self.store.gaps():
+            unseen.setdefault(gap.camera, []).append((gap.start, gap.end))
+        for camera in cameras:
+            if self.since is not None:
+                unseen[camera["camera"]].append((times[0] - step, self.since))
+            if camera["state"] in AWAY:
+                last = camera.get("last_frame")
+                unseen[camera["camera"]].append(
+                    (datetime.fromisoformat(last) if last else times[0], now + step)
+                )
+        return {
+            "times": [t.isoformat() for t in times],
+            "zones": occupancy_series(events, zones, times, unseen),
+        }
+
+    def _local(self, moment: datetime) -> str:
+        return moment.astimezone(self.tz).isoformat()
+
+    def _gap_json(self, gap: Gap) -> dict[str, str]:
+        return {"start": self._local(gap.start), "end": self._local(gap.end), "reason": gap.reason}
+
+    def acknowledge(self, key: str) -> dict[str, Any]:
+        """Mark the zone's active alert seen; its banner goes (the alert stays until it clears)."""
+        with self._lock:
+            for k, alert in enumerate(self.alerts):
+                if alert.key == key and alert.cleared_at is None:
+                    self.alerts[k] = replace(alert, acknowledged_at=self.now())
+                    return self.alerts[k].as_json()
+        raise KeyError(key)
+
+    def mute(self, key: str, minutes: float) -> str | None:
+        """No alert is raised for the zone for ``minutes`` (0 unmutes); until when."""
+        with self._lock:
+            if minutes <= 0:
+                self.muted.pop(key, None)
+                return None
+            self.muted[key] = self.now() + timedelta(minutes=minutes)
+            return self.muted[key].isoformat()
 
     def alert_list(self) -> dict[str, Any]:
         active = [a.as_json() for a in self.alerts if a.cleared_at is None]
+        now = self.now()
         return {
             "thresholds": self.thresholds,
             "active": active,
             "recent": [a.as_json() for a in self.alerts[-20:]],
+            "muted": {key: until.isoformat() for key, until in self.muted.items() if until > now},
         }
 
     def _check_alerts(self, occupancy: dict[str, int | None], now: datetime) -> None:
         active = {a.key: k for k, a in enumerate(self.alerts) if a.cleared_at is None}
+        muted = {key for key, until in self.muted.items() if until > now}
         raised, cleared = alert_changes(active, occupancy, self.thresholds)
+        raised = [key for key in raised if key not in muted]
         for key in cleared:
             self.alerts[active[key]] = replace(self.alerts[active[key]], cleared_at=now)
             self._notify("cleared", self.alerts[active[key]])
@@ -156,7 +209,3 @@ class Monitor:
         """Say goodbye to the outputs (MQTT's status goes ``offline``)."""
         for output in self.outputs:
             output.close()
-
-
-def _gap_json(gap: Gap) -> dict[str, str]:
-    return {"start": gap.start.isoformat(), "end": gap.end.isoformat(), "reason": gap.reason}

@@ -221,6 +221,28 @@ def create_app(
     def alerts() -> dict[str, Any]:
         return dict(monitor.snapshot["alerts"])
 
+    def alerting_zone(camera: str, zone: str) -> str:
+        key = f"{camera}/{zone}"
+        if key not in monitor.thresholds:
+            raise HTTPException(404, f"zone {key!r} has no alert_occupancy; zones with alerts: "
+                                     f"{', '.join(sorted(monitor.thresholds)) or 'none'}")  # fmt: skip
+        return key
+
+    @api.post("/api/alerts/{camera}/{zone}/acknowledge", summary="Mark a zone's active alert as seen")
+    def acknowledge(camera: str, zone: str) -> dict[str, Any]:
+        key = alerting_zone(camera, zone)
+        try:
+            return monitor.acknowledge(key)
+        except KeyError:
+            raise HTTPException(404, f"zone {key!r} has no active alert") from None
+
+    @api.post("/api/alerts/{camera}/{zone}/mute", summary="Raise no alert for a zone for a while (0: unmute)")
+    def mute(
+        camera: str, zone: str, minutes: Annotated[float, Query(ge=0, le=1440, description="How long")] = 30
+    ) -> dict[str, Any]:
+        key = alerting_zone(camera, zone)
+        return {"key": key, "muted_until": monitor.mute(key, minutes)}
+
     @api.get("/api/snapshot", summary="Everything the dashboard shows, in one object")
     def snapshot() -> dict[str, Any]:
         return monitor.snapshot
@@ -247,6 +269,8 @@ def create_app(
     def dashboard(lang_: Annotated[str | None, Query(alias="lang", pattern="^(en|ko)$")] = None) -> str:
         chosen = lang_ or lang
         names = " ".join(f"{c.camera} {c.counter}" for c in monitor.counter_infos()) + " English 한국어"
+        for named in monitor.snapshot.get("names", {}).values():  # the site's display names (Korean)
+            names += " " + " ".join(map(str, named.values())) + " " + str(monitor.snapshot.get("site") or "")
         font_css = page_font_css("".join(sorted(set(" ".join(LABELS[chosen].values()) + names))))
         return page.render(lang=chosen, labels=LABELS[chosen], version=__version__, font_css=font_css,
                            previews=previews is not None)  # fmt: skip
