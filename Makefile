@@ -1,6 +1,7 @@
 # Two commands for a new user:
-#   make demo   set up .venv, count people in the PETS 2009 sample clip, export the events and the report
-#   make test   set up .venv (and Debian's chromium and postgresql), lint, type-check and run the tests
+#   make demo   set up .venv (the light install), count people in the PETS 2009 sample clip, export, report
+#   make test   set up .venv with every extra (and Debian's chromium, postgresql and mosquitto), lint,
+#               type-check and run the tests
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -12,22 +13,29 @@ export CROWDCOUNT_MODEL_DIR ?= $(SHARED)/models
 
 .PHONY: demo test lint system clean
 
-$(BIN)/crowdcount: pyproject.toml
+# demo: the light install (no torch, no Ultralytics); test: with every extra, so every test runs.
+$(VENV)/.installed-demo: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev,cluster]'
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev,cluster,ultralytics,pdf]'
 	touch $@
 
 $(VIDEO):
 	scripts/get_sample_video.sh $@
 
-demo: $(BIN)/crowdcount $(VIDEO)
+demo: $(VENV)/.installed-demo $(VIDEO)
 	$(BIN)/crowdcount process $(VIDEO) --config examples/pets09.yaml --out $(OUT)
 	$(BIN)/crowdcount export --db $(OUT)/crowdcount.db --what events --format csv --out $(OUT)/events.csv
 	$(BIN)/crowdcount export --db $(OUT)/crowdcount.db --what intervals --interval 15min --format xlsx --out $(OUT)/intervals.xlsx
 	$(BIN)/crowdcount report --db $(OUT)/crowdcount.db --out $(OUT)/report.html --lang ko
 
-lint: $(BIN)/crowdcount
+lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/ruff format --check src tests scripts
 	$(BIN)/mypy

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,7 +16,7 @@ import pytest
 import supervision as sv
 import yaml
 
-from conftest import need_shared
+from conftest import EXAMPLE_CONFIG, need_shared
 from crowdcount.cards import ModelCard
 from crowdcount.detect import (
     MODEL_DIR_ENV,
@@ -314,3 +316,29 @@ def test_a_camera_sized_for_its_smallest_person_detects_at_that_input_size(tmp_p
     (record,) = EventStore(tmp_path / "c.db", create=False).sources()
     assert record.model.endswith("at 640")
     assert len(EventStore(tmp_path / "c.db", create=False).events()) > 50
+
+
+@pytest.mark.parametrize("command", ["process", "export-model"])
+def test_a_pt_model_without_the_ultralytics_extra_is_one_line_naming_it(tmp_path, pets_video, command):
+    weights = need_shared("models/ultralytics/fall_yolov8s.pt")
+    copy = tmp_path / weights.name
+    shutil.copy(weights, copy)
+    hidden = "import sys; sys.modules['ultralytics'] = None; from crowdcount.cli import main; main()"
+    db = tmp_path / "x.db"
+    args = ["export-model", str(copy)]
+    if command == "process":
+        args = [
+            "process",
+            str(pets_video),
+            "--config",
+            str(EXAMPLE_CONFIG),
+            "--model",
+            str(copy),
+            "--db",
+            str(db),
+        ]
+    made = subprocess.run([sys.executable, "-c", hidden, *args], capture_output=True, text=True, timeout=300)
+    lines = made.stderr.strip().splitlines()
+    assert made.returncode == 2 and len(lines) == 1, made.stderr
+    assert "fall_yolov8s.pt: Ultralytics models need the ultralytics extra" in lines[0]
+    assert "pip install 'crowdcount[ultralytics]'" in lines[0]

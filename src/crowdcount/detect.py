@@ -431,6 +431,20 @@ class YoloxOnnxDetector:
         return decode_yolox(output[0], canvas.shape[:2], scale, self.confidence)
 
 
+NEEDS_ULTRALYTICS = (
+    "{model}: Ultralytics models need the ultralytics extra (torch and Ultralytics, about 5 GB, AGPL-3.0): "
+    "pip install 'crowdcount[ultralytics]'; or use a YOLOX .onnx model, which needs neither"
+)
+
+
+def need_ultralytics(model: str | Path) -> None:
+    """A one-line error naming the extra when Ultralytics (or torch) is not installed."""
+    try:
+        import ultralytics  # noqa: F401
+    except ImportError:
+        raise CrowdcountError(NEEDS_ULTRALYTICS.format(model=Path(model).name)) from None
+
+
 class UltralyticsDetector:
     """An Ultralytics YOLO model (.pt, Ultralytics ONNX export or OpenVINO folder)."""
 
@@ -441,6 +455,7 @@ class UltralyticsDetector:
             os.environ.setdefault("YOLO_OFFLINE", "1")
         os.environ.setdefault("YOLO_AUTOINSTALL", "0")
         os.environ.setdefault("YOLO_VERBOSE", "False")  # its own log and advice; errors still come through
+        need_ultralytics(reference)
         from ultralytics import YOLO
 
         try:
@@ -669,6 +684,7 @@ def export_ultralytics(weights: str | Path, fmt: str, imgsz: int | None = None) 
     os.environ.setdefault("YOLO_OFFLINE", "1")
     os.environ.setdefault("YOLO_AUTOINSTALL", "0")
     os.environ.setdefault("YOLO_VERBOSE", "False")  # the exporter's log; errors still come through
+    need_ultralytics(path)
     from ultralytics import YOLO
 
     try:
@@ -693,6 +709,7 @@ def load_detector(
     if path.suffix == ".xml" and path.is_file():
         return OpenVinoSsdDetector(path, confidence, threads)
     if choice.download or path.suffix != ".onnx" or is_ultralytics_onnx(path):
+        need_ultralytics(choice.reference)
         if threads:
             import torch
 

@@ -90,7 +90,7 @@ def write_table(
         elif fmt is Format.json:
             with_iso_times(table).to_json(path, orient="records", force_ascii=False, indent=1)
         elif fmt is Format.parquet:
-            table.to_parquet(path, index=False)
+            table.to_parquet(path, index=False, engine="fastparquet")
         else:
             _write_excel(table, path, summary, split_by, timezone_name, book or Workbook())
     except OSError as error:

@@ -44,7 +44,7 @@ def html_to_pdf(html: str, out: Path) -> Path:
     try:
         from playwright.sync_api import Error, sync_playwright
     except ImportError as error:
-        raise CrowdcountError("report --format pdf needs Playwright: pip install playwright") from error
+        raise CrowdcountError("report --format pdf needs the pdf extra: pip install 'crowdcount[pdf]'") from error
     with sync_playwright() as playwright:
         try:
             browser = playwright.chromium.launch(executable_path=find_chromium())
