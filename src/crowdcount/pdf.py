@@ -21,6 +21,7 @@ FOOTER = (
     '<div style="width: 100%; text-align: center; font-size: 8px; color: #666;">'
     '<span class="pageNumber"></span> / <span class="totalPages"></span></div>'
 )
+NEEDS_PLAYWRIGHT = "report --format pdf needs the pdf extra: pip install 'crowdcount[pdf]'"
 NEEDS_CHROMIUM = (
     "report --format pdf needs Chromium: install Debian's chromium (sudo apt-get install chromium), "
     "or run `playwright install chromium`, or set CROWDCOUNT_CHROMIUM to a Chromium executable"
@@ -44,7 +45,7 @@ def html_to_pdf(html: str, out: Path) -> Path:
     try:
         from playwright.sync_api import Error, sync_playwright
     except ImportError as error:
-        raise CrowdcountError("report --format pdf needs the pdf extra: pip install 'crowdcount[pdf]'") from error
+        raise CrowdcountError(NEEDS_PLAYWRIGHT) from error
     with sync_playwright() as playwright:
         try:
             browser = playwright.chromium.launch(executable_path=find_chromium())
