@@ -335,8 +335,8 @@ def main() -> None:
     parser.add_argument("--yolo-weights", default=None, help="a real Ultralytics .pt (default: yolo11n.yaml)")
     parser.add_argument("--fps", type=float, default=7.0, help="the clip's real frame rate")
     parser.add_argument("--frames", type=int, default=None, help="only the first N frames")
-    parser.add_argument("--scale", type=float, default=1.0,
-                        help="the video is the config's clip this much bigger (1.875: PETS 1440x1080)")  # fmt: skip
+    scale_help = "the video is the config's clip this much bigger (1.875: PETS at 1440x1080)"
+    parser.add_argument("--scale", type=float, default=1.0, help=scale_help)
     parser.add_argument("--repeat", type=int, default=3, help="runs per case; the fastest is reported")
     parser.add_argument("--only", default=None, help="only the cases whose name contains this text")
     parser.add_argument("--json", default=str(ROOT / "out" / "bench.json"))
