@@ -1,4 +1,4 @@
-"""The ``crowdcount`` command line: process, run, export, report, evaluate, live, serve."""
+"""The ``crowdcount`` command line: process, run, check, setup, export, report, evaluate, live, serve, audit."""
 
 from __future__ import annotations
 
