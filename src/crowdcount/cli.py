@@ -1,4 +1,4 @@
-"""The ``crowdcount`` command line: process, run, check, setup, export, report, evaluate, live, serve, audit."""
+"""The ``crowdcount`` command line: process, run, check, setup, export, report, live, serve, audit, ..."""
 
 from __future__ import annotations
 
