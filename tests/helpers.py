@@ -7,12 +7,14 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -126,3 +128,31 @@ def chromium_page(chromium: Path, width: int, height: int) -> Iterator[Any]:
             yield browser.new_page(viewport={"width": width, "height": height})
         finally:
             browser.close()
+
+
+class Hook(ThreadingHTTPServer):
+    """A webhook on loopback: answers each POST with the next status of ``answers`` (then 204), keeping
+    the bodies."""
+
+    def __init__(self, answers: Sequence[int] = ()) -> None:
+        self.answers, self.bodies = list(answers), []
+        hook = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                hook.bodies.append(self.rfile.read(int(self.headers["Content-Length"])))
+                self.send_response(hook.answers.pop(0) if hook.answers else 204)
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        super().__init__(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/hook"
+
+    def json_bodies(self) -> list[Any]:
+        return [json.loads(body) for body in self.bodies]

@@ -14,12 +14,10 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import cv2
@@ -30,7 +28,7 @@ import yaml
 
 from crowdcount.annotate import LINE_COLOUR
 from crowdcount.store import EventStore
-from helpers import chromium_page, free_port, get_json, http_get, wait_until
+from helpers import Hook, chromium_page, free_port, get_json, http_get, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "pa55word"
@@ -55,26 +53,6 @@ class StreamServer:
         self.process.wait(10)
 
 
-class Webhook(ThreadingHTTPServer):
-    """Collects the JSON bodies POSTed to it."""
-
-    def __init__(self) -> None:
-        self.bodies: list[dict] = []
-        received = self.bodies
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-                self.send_response(204)
-                self.end_headers()
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        super().__init__(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.serve_forever, daemon=True).start()
-
-
 @dataclass
 class LiveRun:
     base: str
@@ -82,7 +60,7 @@ class LiveRun:
     log: Path
     process: subprocess.Popen
     stream: StreamServer
-    webhook: Webhook
+    webhook: Hook
     notes: dict = field(default_factory=dict)
 
     def counters(self) -> dict[str, dict]:
@@ -122,12 +100,12 @@ def live_run(tmp_path_factory, pets_video, yolox_model, mqtt_broker) -> Iterator
     folder = tmp_path_factory.mktemp("live")
     stream = StreamServer(pets_video, free_port())
     stream.start()
-    webhook = Webhook()
+    webhook = Hook()
     site = yaml.safe_load((ROOT / "examples" / "live.yaml").read_text())
     camera = site["cameras"][0]
     camera["source"] = f"http://viewer:{SECRET}@127.0.0.1:{stream.port}/stream.mjpg"
     camera["zones"][0]["alert_occupancy"] = 3
-    site["alerts"]["webhook"] = f"http://127.0.0.1:{webhook.server_address[1]}/hook"
+    site["alerts"]["webhook"] = webhook.url
     site["mqtt"] = {"url": f"mqtt://127.0.0.1:{mqtt_broker}", "topic": "festival"}
     subscriber = Subscriber(mqtt_broker, "festival")  # listening before live starts: it sees every alert
     config = folder / "live.yaml"
@@ -284,7 +262,7 @@ def test_stopping_stores_everything_closes_visits_and_never_shows_the_password(l
     (source,) = store.sources()
     assert source.status == "stopped" and source.frames > 10  # 7 fps, a few seconds at the least
     assert [g.reason.startswith("stream down") for g in store.gaps()] == [True]
-    raised = [b for b in live_run.webhook.bodies if b["state"] == "raised"]
+    raised = [b for b in live_run.webhook.json_bodies() if b["state"] == "raised"]
     assert raised and raised[0]["key"] == "pets-live/junction" and raised[0]["threshold"] == 3
     messages: Subscriber = live_run.notes["mqtt"]
     alerts = [json.loads(body) for topic, body in messages.received if topic == "festival/alerts"]

@@ -5,39 +5,13 @@ asked again, one that never answers is given up after the last attempt."""
 from __future__ import annotations
 
 import logging
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from crowdcount.live.outputs import WEBHOOK_ATTEMPTS, post_json
-from helpers import free_port
+from helpers import Hook, free_port
 
 ALERT = {"type": "occupancy_alert", "state": "raised", "key": "plaza/stage", "occupancy": 9, "threshold": 8}
-
-
-class Hook(ThreadingHTTPServer):
-    """Answers each POST with the next status of ``answers`` (then 204), keeping the bodies."""
-
-    def __init__(self, answers: list[int]) -> None:
-        self.answers, self.bodies = list(answers), []
-        hook = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                hook.bodies.append(self.rfile.read(int(self.headers["Content-Length"])))
-                self.send_response(hook.answers.pop(0) if hook.answers else 204)
-                self.end_headers()
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        super().__init__(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.serve_forever, daemon=True).start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}/hook"
 
 
 @pytest.fixture
