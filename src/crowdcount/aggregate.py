@@ -277,18 +277,26 @@ def _line_values(events: list[CountEvent]) -> dict[str, object]:
     return {"in": ins, "out": len(crossings) - ins, "net": 2 * ins - len(crossings)}
 
 
+def dwell_stats(zone_events: Iterable[CountEvent]) -> dict[str, float]:
+    """Median and 90th percentile of the dwell of the visits that ended among ``zone_events`` (NaN
+    without any)."""
+    dwell = [e.dwell_s for e in zone_events if e.kind == "exit" and e.dwell_s is not None]
+    return {
+        "dwell_median_s": float(np.median(dwell)) if dwell else float("nan"),
+        "dwell_p90_s": float(np.percentile(dwell, 90)) if dwell else float("nan"),
+    }
+
+
 def _zone_values(
     events: list[CountEvent], times: np.ndarray, levels: np.ndarray, window: Span, covered: list[Span]
 ) -> dict[str, object]:
-    dwell = [e.dwell_s for e in events if e.kind == "exit" and e.dwell_s is not None]
     mean, peak = _zone_stats(times, levels, window, covered)
     return {
         "entries": sum(e.kind == "enter" for e in events),
         "exits": sum(e.kind == "exit" for e in events),
         "mean_occupancy": round(mean, 3),
         "peak_occupancy": peak,
-        "dwell_median_s": float(np.median(dwell)) if dwell else float("nan"),
-        "dwell_p90_s": float(np.percentile(dwell, 90)) if dwell else float("nan"),
+        **dwell_stats(events),
     }
 
 

@@ -17,6 +17,7 @@ from crowdcount.annotate import draw_counters, label, picture_scale, point
 from crowdcount.config import CameraConfig, SiteConfig
 from crowdcount.datatypes import CountEvent, Frame, FrameInfo
 from crowdcount.detect import Detector
+from crowdcount.editor import STREAM_TIMEOUT_S, camera_picture
 from crowdcount.engine import SourceCounter
 from crowdcount.errors import CrowdcountError
 from crowdcount.geometry import anchor_points
@@ -28,7 +29,6 @@ from crowdcount.stillness import STILL_S, StillnessWatch
 from crowdcount.tiles import camera_detector
 from crowdcount.urls import redact_url
 
-STREAM_TIMEOUT_S = 10.0
 TRACK_COLOURS = [
     (180, 119, 31),
     (14, 127, 255),
@@ -88,12 +88,7 @@ def check_camera(
         raise CrowdcountError(f"camera {camera.id!r} has no source; give a file, folder or stream URL")
     settings = site.counting_for(camera)
     if is_stream(camera.source):
-        probe = open_capture(camera.source, STREAM_TIMEOUT_S)
-        ok, first = probe.read()
-        probe.release()
-        if not ok or first is None:
-            raise CrowdcountError(f"camera {camera.id!r}: no frame from {redact_url(camera.source)}")
-        height, width = first.shape[:2]
+        height, width = camera_picture(camera.source).shape[:2]  # the editor's: one frame, or a clear error
         engine = SourceCounter(camera, settings, 10.0, 1)
         frames: Iterator[Frame] = _stream_frames(camera, camera.source, seconds, site.tz)
     else:

@@ -9,10 +9,9 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import numpy as np
 import pandas as pd
 
-from crowdcount.aggregate import peak_moment
+from crowdcount.aggregate import dwell_stats, peak_moment
 from crowdcount.datatypes import CountEvent, History, counter_key
 
 
@@ -116,12 +115,8 @@ def zone_days(daily: pd.DataFrame, events: Sequence[CountEvent]) -> pd.DataFrame
 
 
 def _dwell(events: Sequence[CountEvent]) -> dict[str, float | int]:
-    dwell = [e.dwell_s for e in events if e.kind == "exit" and e.dwell_s is not None]
-    return {
-        "dwell_median_s": float(np.median(dwell)) if dwell else float("nan"),
-        "dwell_p90_s": float(np.percentile(dwell, 90)) if dwell else float("nan"),
-        "visits": len(dwell),
-    }
+    visits = sum(e.kind == "exit" and e.dwell_s is not None for e in events)
+    return {**dwell_stats(events), "visits": visits}
 
 
 DWELL_EDGES_S = (0, 10, 30, 60, 120, 300, 600, 900, 1800, 3600)  # under 10 s, 10-30 s, ..., 1 h or more

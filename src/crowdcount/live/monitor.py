@@ -59,6 +59,7 @@ class Monitor:
             self.counters = self.store.counters()
             self.health = self.store.health()
             self.sources = self.store.sources()
+            self.gaps = self.store.gaps()  # read once a refresh: the cameras' health and the chart use it
             now = self.now()
             rows = counters_now(self.events, self.counters, now, self.since, self.window)
             self._check_alerts({counter_key(r["camera"], r["counter"]): r["occupancy"] for r in rows}, now)
@@ -93,7 +94,7 @@ class Monitor:
 
     def cameras(self) -> list[dict[str, Any]]:
         """Each camera's state: live health when a camera process reports it, else its recordings."""
-        gaps = self.store.gaps()
+        gaps = self.gaps
         listing = []
         for camera in self.camera_ids():
             sources = [s for s in self.sources if s.camera == camera]
@@ -133,7 +134,7 @@ class Monitor:
         zones = [c for c in self.counters if c.type == "zone"]
         events = self.events if self.since is None else [e for e in self.events if e.timestamp >= self.since]
         unseen: dict[str, list[tuple[datetime, datetime]]] = {c["camera"]: [] for c in cameras}
-        for gap in self.store.gaps():
+        for gap in self.gaps:
             unseen.setdefault(gap.camera, []).append((gap.start, gap.end))
         for camera in cameras:
             if self.since is not None:
