@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+"""Where a recording's processing time goes: one detection, and decoding the whole clip, in one run.
+
+    .venv/bin/python scripts/cost_breakdown.py                  # the 1440x1080 PETS copy in ../shared
+    .venv/bin/python scripts/cost_breakdown.py --video CLIP.mp4 --frames 60
+
+Prints, for the default detector at the input size the camera gets:
+
+* one detection on one ONNX Runtime thread (and the letterbox's share of it), then two
+  single-threaded sessions side by side (the default on two cores), as ms a frame;
+* the CPU time of decoding every frame: OpenCV to BGR, OpenCV grabbing only, PyAV with FFmpeg's
+  threads, and PyAV skipping the non-reference frames (what a reader could save on frames the
+  pacer steps over), with how many frames of each picture type the clip has.
+
+The README's "Measured" section quotes it; compare rows of one run, never runs of different days.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Literal
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("CROWDCOUNT_SHARED", ROOT.parent / "shared"))
+VIDEO = SHARED / "footage" / "pets09_s2l1" / "vtest_1440x1080_25fps.mp4"
+PICTURE_TYPES = {1: "I", 2: "P", 3: "B"}  # FFmpeg's AVPictureType, as PyAV gives it
+MODEL = SHARED / "models" / "pedestrian" / "bytetrack_nano.onnx"
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(work: Callable[[], Any]) -> tuple[Any, float, float]:
+    """``work()``'s result, wall seconds and CPU seconds."""
+    wall, cpu = time.perf_counter(), cpu_seconds()
+    result = work()
+    return result, time.perf_counter() - wall, cpu_seconds() - cpu
+
+
+def detection_costs(video: Path, model: Path, frames: int) -> None:
+    import cv2
+
+    from crowdcount.detect import YoloxOnnxDetector, letterbox, scene_input_size
+
+    capture = cv2.VideoCapture(str(video))
+    images = [image for ok, image in (capture.read() for _ in range(frames)) if ok]
+    capture.release()
+    height, width = images[0].shape[:2]
+    size = scene_input_size(width, height)
+    pair = [YoloxOnnxDetector(model, threads=1) for _ in range(2)]
+    for image in images[:3]:
+        pair[0].detect(image, size)
+    _, letterboxing, _ = timed(lambda: [letterbox(image, size, 32) for image in images])
+    _, one, _ = timed(lambda: [pair[0].detect(image, size) for image in images])
+
+    def side_by_side() -> None:
+        threads = [
+            threading.Thread(target=lambda d=d: [d.detect(image, size) for image in images]) for d in pair
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    _, both, _ = timed(side_by_side)
+    n = len(images)
+    print(f"{model.name} at {size} ({width}x{height} frames), {n} frames")
+    share = f"letterbox {letterboxing / n * 1000:.1f} ms"
+    print(f"  one detection, one thread   {one / n * 1000:6.1f} ms ({share})")
+    print(f"  two sessions side by side   {both / (2 * n) * 1000:6.1f} ms a frame ({2 * n / both:.0f}/s)")
+
+
+def decode_costs(video: Path) -> None:
+    import av
+    import cv2
+
+    def opencv(read: bool) -> int:
+        capture, count = cv2.VideoCapture(str(video)), 0
+        while capture.read()[0] if read else capture.grab():
+            count += 1
+        capture.release()
+        return count
+
+    def pyav(skip: Literal["DEFAULT", "NONREF"], types: Counter[str]) -> int:
+        with av.open(str(video)) as container:
+            stream = container.streams.video[0]
+            stream.thread_type = "AUTO"
+            stream.codec_context.skip_frame = skip
+            count = 0
+            for frame in container.decode(stream):
+                types[PICTURE_TYPES.get(int(frame.pict_type), "other")] += 1
+                count += 1
+            return count
+
+    every: Counter[str] = Counter()
+    cases: list[tuple[str, Callable[[], int]]] = [
+        ("OpenCV, to BGR", lambda: opencv(True)),
+        ("OpenCV, grab only", lambda: opencv(False)),
+        ("PyAV, threads", lambda: pyav("DEFAULT", every)),
+        ("PyAV, threads, non-reference skipped", lambda: pyav("NONREF", Counter())),
+    ]
+    print(f"decoding {video.name}")
+    for name, work in cases:
+        count, wall, cpu = timed(work)
+        print(f"  {name:<38} {count:5d} frames  {wall:5.2f} s  CPU {cpu:5.2f} s")
+    print("  picture types: " + ", ".join(f"{kind} {n}" for kind, n in sorted(every.items())))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--video", type=Path, default=VIDEO)
+    parser.add_argument("--model", type=Path, default=MODEL)
+    parser.add_argument("--frames", type=int, default=60, help="frames to time the detector on")
+    args = parser.parse_args()
+    for path in (args.video, args.model):
+        if not path.is_file():
+            sys.exit(f"cost_breakdown: {path} not found; pass --video/--model or set CROWDCOUNT_SHARED")
+    detection_costs(args.video, args.model, args.frames)
+    decode_costs(args.video)
+
+
+if __name__ == "__main__":
+    main()
