@@ -14,17 +14,15 @@ export CROWDCOUNT_MODEL_DIR ?= $(SHARED)/models
 .PHONY: demo test lint system clean
 
 # demo: the light install (no torch, no Ultralytics); test: with every extra, so every test runs.
-# --no-compile: Python compiles only the modules a run imports, when it first imports them (the
-# install is 8 s shorter for the demo's ~900 MB of packages).
 $(VENV)/.installed-demo: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --no-compile -e .
+	$(BIN)/pip install --quiet -e .
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet --no-compile -e '.[dev,cluster,ultralytics,pdf]'
+	$(BIN)/pip install --quiet -e '.[dev,cluster,ultralytics,pdf]'
 	touch $@
 
 $(VIDEO):

@@ -363,6 +363,7 @@ def main() -> None:
             (args.model, None, None),
         ),
         ("crowdcount, --stride 1 (every frame)", case_crowdcount, (args.model, None, 1)),
+        ("crowdcount, --stride 4", case_crowdcount, (args.model, None, 4)),
         ("crowdcount, --roi around the lines", case_crowdcount, (args.model, None, None, None, True)),
         ("crowdcount, COCO YOLOX-nano, 384 rows, OC-SORT", case_crowdcount, (args.coco_model, None, None)),
         (
