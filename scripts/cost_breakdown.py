@@ -6,8 +6,8 @@
 
 Prints, for the default detector at the input size the camera gets:
 
-* one detection on one ONNX Runtime thread (and the letterbox's share of it), then two
-  single-threaded sessions side by side (the default on two cores), as ms a frame;
+* one detection on one ONNX Runtime thread (and the letterbox's share of it), then the default's
+  pool of two single-threaded sessions (``DetectorPool`` through ``detect_in_order``), as ms a frame;
 * the CPU time of decoding every frame: OpenCV to BGR, OpenCV grabbing only, PyAV with FFmpeg's
   threads, and PyAV skipping the non-reference frames (what a reader could save on frames the
   pacer steps over), with how many frames of each picture type the clip has.
@@ -21,7 +21,6 @@ import argparse
 import os
 import resource
 import sys
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -50,7 +49,14 @@ def timed(work: Callable[[], Any]) -> tuple[Any, float, float]:
 def detection_costs(video: Path, model: Path, frames: int) -> None:
     import cv2
 
-    from crowdcount.detect import YoloxOnnxDetector, letterbox, scene_input_size
+    from crowdcount.detect import (
+        DetectorPool,
+        SizedDetector,
+        YoloxOnnxDetector,
+        detect_in_order,
+        letterbox,
+        scene_input_size,
+    )
 
     capture = cv2.VideoCapture(str(video))
     images = [image for ok, image in (capture.read() for _ in range(frames)) if ok]
@@ -63,21 +69,13 @@ def detection_costs(video: Path, model: Path, frames: int) -> None:
     _, letterboxing, _ = timed(lambda: [letterbox(image, size, 32) for image in images])
     _, one, _ = timed(lambda: [pair[0].detect(image, size) for image in images])
 
-    def side_by_side() -> None:
-        threads = [
-            threading.Thread(target=lambda d=d: [d.detect(image, size) for image in images]) for d in pair
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-
-    _, both, _ = timed(side_by_side)
+    pool = SizedDetector(DetectorPool(list(pair)), size)  # what the default runs on two cores
+    _, both, _ = timed(lambda: list(detect_in_order(images, pool, lambda image: image)))
     n = len(images)
     print(f"{model.name} at {size} ({width}x{height} frames), {n} frames")
     share = f"letterbox {letterboxing / n * 1000:.1f} ms"
     print(f"  one detection, one thread   {one / n * 1000:6.1f} ms ({share})")
-    print(f"  two sessions side by side   {both / (2 * n) * 1000:6.1f} ms a frame ({2 * n / both:.0f}/s)")
+    print(f"  pool of two sessions        {both / n * 1000:6.1f} ms a frame ({n / both:.0f}/s)")
 
 
 def decode_costs(video: Path) -> None:
