@@ -9,70 +9,30 @@ import threading
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from crowdcount.aggregate import (
-    counter_summary,
-    day_totals,
-    event_table,
-    group_table,
-    interval_table,
-    line_totals,
-    parse_interval,
-    zone_totals,
-)
-from crowdcount.audit import (
-    DEFAULT_WINDOW_S,
-    audit_rows,
-    make_plan,
-    read_answers,
-    store_audits,
-    with_estimates,
-    with_group_estimates,
-)
-from crowdcount.audit.plan import DEFAULT_SAMPLES
-from crowdcount.cards import card_for, find_models
-from crowdcount.check import check_camera, write_picture
-from crowdcount.cluster import LOCAL, connect, count_on_ray, pack_model
-from crowdcount.config import (
-    CameraConfig,
-    SiteConfig,
-    alert_thresholds,
-    camera_geometry,
-    counter_infos,
-    load_config,
-    site_context,
-)
-from crowdcount.datatypes import CountEvent, FrameInfo
-from crowdcount.detect import DetectorSpec, ModelChoice, export_ultralytics, model_folders, resolve_model
-from crowdcount.editor import cameras_of, read_document
+from crowdcount.datatypes import DEFAULT_SAMPLES, DEFAULT_WINDOW_S, CountEvent, FrameInfo
 from crowdcount.errors import CrowdcountError
-from crowdcount.evaluate import compare_lines, ground_truth_events, load_mot_tracks, tracking_metrics
-from crowdcount.export import DAY_SHEET, SHEET_TITLES, Format, Workbook, cover_rows, write_table
-from crowdcount.labels import labels_for
-from crowdcount.live.monitor import Monitor
-from crowdcount.live.outputs import outputs_for
-from crowdcount.live.preview import PreviewBoard, preview_folder, remove_folder
-from crowdcount.live.processes import CameraProcesses, check_port_free, serve_app
-from crowdcount.live.server import check_token, create_app, create_editor_app, needs_token
-from crowdcount.live.stream import is_stream
-from crowdcount.mot import MotTrackWriter, frames_detected
+from crowdcount.formats import Format
 from crowdcount.paths import folder_to_be, output_file, output_folder
 from crowdcount.progress import LoggedProgress, every_s, live_status_line
-from crowdcount.recording import FileOutcome, Recording, RunOptions, count_recording, probe_recording
-from crowdcount.report import write_report
-from crowdcount.runner import SiteRun
-from crowdcount.store import EventStore, StoreWriteError
-from crowdcount.tiles import camera_detector
-from crowdcount.unsaved import Unsaved, keep, load, pending, read_all, side_files, store_kept, unsaved_folder
 from crowdcount.urls import redact_url
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from crowdcount.config import CameraConfig, SiteConfig
+    from crowdcount.detect import ModelChoice
+    from crowdcount.live.monitor import Monitor
+    from crowdcount.live.preview import PreviewBoard
+    from crowdcount.recording import FileOutcome, Recording, RunOptions
+    from crowdcount.store import EventStore
 
 app = typer.Typer(
     help="Count people crossing lines and using zones in CCTV video.",
@@ -136,6 +96,8 @@ def _camera_for(site: SiteConfig, camera_id: str | None, video: Path | None = No
 
 
 def _print_table(title: str, frame: pd.DataFrame) -> None:
+    import pandas as pd
+
     table = Table(title=title, title_justify="left")
     for column in frame.columns:
         numeric = pd.api.types.is_numeric_dtype(frame[column])
@@ -178,6 +140,13 @@ def process(
     Processing the same file again replaces its events. Ctrl-C stops early and keeps
     what was counted so far (the file is marked 'interrupted').
     """
+    from crowdcount.config import camera_geometry, counter_infos, load_config, site_context
+    from crowdcount.mot import MotTrackWriter
+    from crowdcount.recording import count_recording, probe_recording
+    from crowdcount.store import EventStore, StoreWriteError
+    from crowdcount.tiles import camera_detector
+    from crowdcount.unsaved import Unsaved, keep
+
     site = load_config(config)
     video = video.resolve()
     cam = _camera_for(site, camera, video)
@@ -248,6 +217,8 @@ def _warn_still(outcome: FileOutcome) -> None:
 
 def _load_kept(store: EventStore) -> None:
     """Store the counts an earlier run kept aside because the store refused them."""
+    from crowdcount.unsaved import load, pending, unsaved_folder
+
     loaded = load(store, pending(store))
     if loaded:
         events = sum(n for _, n in loaded)
@@ -270,6 +241,9 @@ def _run_options(
     workers: int = 1, force: bool = False,
 ) -> RunOptions:  # fmt: skip
     """Command-line knobs over the config's detector defaults."""
+    from crowdcount.detect import DetectorSpec, resolve_model
+    from crowdcount.recording import RunOptions
+
     spec = DetectorSpec(resolve_model(model, site.detector.model, "--model"), imgsz or site.detector.imgsz,
                         site.detector.confidence)  # fmt: skip
     _say_terms(spec.model)
@@ -278,6 +252,8 @@ def _run_options(
 
 def _say_terms(model: ModelChoice) -> None:
     """Say the training data's terms of a model whose card has any (every run that uses it)."""
+    from crowdcount.cards import card_for
+
     card = card_for(model.reference) if Path(model.reference).exists() else None
     if card is not None and card.data_terms:
         console.print(
@@ -307,6 +283,8 @@ def _advance(progress: Progress, task: TaskID, info: FrameInfo) -> None:
 
 
 def _print_totals(cam: CameraConfig, events: list[CountEvent]) -> None:
+    from crowdcount.aggregate import line_totals, zone_totals
+
     if cam.lines:
         _print_table("Lines", line_totals(events, [line.id for line in cam.lines]))
     if cam.zones:
@@ -341,6 +319,12 @@ def run(
     own: after Ctrl-C or a kill, running again finishes the rest without double counting.
     Writes OUT/run-manifest.json. Exits 1 only if nothing could be processed.
     """
+    from crowdcount.cluster import connect, count_on_ray, pack_model
+    from crowdcount.config import load_config
+    from crowdcount.runner import SiteRun
+    from crowdcount.store import EventStore
+    from crowdcount.unsaved import unsaved_folder
+
     site = load_config(config)
     cameras = [site.camera(c) for c in camera] if camera else site.cameras
     output_folder(out, "--out")
@@ -444,6 +428,18 @@ def export(
     per counter, and one sheet per camera (per group for --what groups), with display names,
     frozen headers, filters and date cells. CSV is UTF-8 with a byte-order mark.
     """
+    from crowdcount.aggregate import (
+        counter_summary,
+        day_totals,
+        event_table,
+        group_table,
+        interval_table,
+        parse_interval,
+    )
+    from crowdcount.audit import audit_rows, store_audits, with_estimates, with_group_estimates
+    from crowdcount.export import DAY_SHEET, SHEET_TITLES, Workbook, cover_rows, write_table
+    from crowdcount.store import EventStore
+
     if lang not in SHEET_TITLES:
         raise CrowdcountError(f"--lang {lang}: use ko or en")
     store = EventStore(db, create=False)
@@ -506,6 +502,10 @@ def report(
     intervals, hourly profiles per day, zone occupancy and dwell, in/out/net per hour and per day,
     method and limits, data coverage and the files (an appendix).
     """
+    from crowdcount.aggregate import parse_interval
+    from crowdcount.labels import labels_for
+    from crowdcount.report import write_report
+
     labels_for(lang)
     parse_interval(interval)
     output_file(out, "--out")
@@ -549,6 +549,13 @@ def evaluate(
     N of the file is the N-th decoded frame of the video. Tracks are compared on the frames
     the detector ran on (listed in TRACKS.frames).
     """
+    import pandas as pd
+
+    from crowdcount.config import load_config
+    from crowdcount.evaluate import compare_lines, ground_truth_events, load_mot_tracks, tracking_metrics
+    from crowdcount.mot import frames_detected
+    from crowdcount.store import EventStore
+
     if tracks is None and (config is None or db is None):
         raise CrowdcountError("give --tracks FILE, or --config and --db for line counts (or all three)")
     if tracks is not None:
@@ -595,6 +602,10 @@ LangOption = Annotated[str, typer.Option(help="Dashboard labels: en or ko (a pag
 
 def _check_listen(host: str, port: int, token: str | None, lang: str) -> None:
     """Refuse, before anything starts, to serve beyond loopback without a token or on a busy port."""
+    from crowdcount.labels import labels_for
+    from crowdcount.live.processes import check_port_free
+    from crowdcount.live.server import check_token, needs_token
+
     if needs_token(host) and not token:
         raise CrowdcountError(
             f"--host {host} reaches beyond this machine; give --token (or set CROWDCOUNT_TOKEN)"
@@ -621,6 +632,9 @@ def _serve(
     monitor: Monitor, host: str, port: int, token: str | None, lang: str, page: str = "",
     config: Path | None = None, previews: PreviewBoard | None = None,
 ) -> None:  # fmt: skip
+    from crowdcount.live.processes import serve_app
+    from crowdcount.live.server import create_app
+
     base = _base_url(host, port)
     opened = f"review {base}/{page}" if page else f"dashboard {base}/   audit {base}/audit"
     editor = f"   editor {base}/setup" if config is not None else ""
@@ -652,6 +666,9 @@ def check(
     line, people too small at it, a line along the flow, a zone over something that never moves,
     crossings that flicker, a line nobody crossed). Writes the frame with the lines, zones, sampled
     tracks and numbered warnings. Exits 0 with warnings; non-zero only on errors."""
+    from crowdcount.check import check_camera, write_picture
+    from crowdcount.config import load_config
+
     site = load_config(config)
     cameras = [site.camera(c) for c in camera] if camera else site.cameras
     folder_to_be(out, "--out")
@@ -684,6 +701,10 @@ def setup(
     stream): place and drag points, set each line's in-direction, names and groups, and save. The
     config is checked as every command checks it before it is written, with its comments and order
     kept (the previous version stays beside it as SITE.yaml.bak)."""
+    from crowdcount.editor import cameras_of, read_document
+    from crowdcount.live.processes import serve_app
+    from crowdcount.live.server import create_editor_app
+
     _check_listen(host, port, token, lang)
     document = read_document(config)  # a broken file stops here, not in the browser
     if camera is not None and camera not in {c["id"] for c in cameras_of(document)}:
@@ -716,6 +737,14 @@ def live(
     backoff when a stream drops and records the outage as a gap. Events go to the same
     store as batch mode, every second. Ctrl-C stops: open zone visits are closed and stored.
     """
+    from crowdcount.config import alert_thresholds, camera_geometry, counter_infos, load_config, site_context
+    from crowdcount.live.monitor import Monitor
+    from crowdcount.live.outputs import outputs_for
+    from crowdcount.live.preview import PreviewBoard, preview_folder, remove_folder
+    from crowdcount.live.processes import CameraProcesses
+    from crowdcount.live.stream import is_stream
+    from crowdcount.store import EventStore
+
     site = load_config(config)
     cameras = [site.camera(c) for c in camera] if camera else site.cameras
     for cam in cameras:
@@ -762,6 +791,9 @@ def import_kept(
     Each file is stored in one transaction and then deleted; a recording's events replace
     what the store holds for it, a live session's are added.
     """
+    from crowdcount.store import EventStore
+    from crowdcount.unsaved import pending, read_all, side_files, store_kept, unsaved_folder
+
     named = read_all(side_files(files)) if files else None  # every file read before the store is opened
     store = EventStore(db)
     kept = named if named is not None else read_all(pending(store))
@@ -784,6 +816,11 @@ def models(
     What a model is comes from its card (WEIGHTS.card.yaml beside it, or crowdcount's built-in
     cards by file hash), never from its name; a model without one is listed as such.
     """
+    import pandas as pd
+
+    from crowdcount.cards import find_models
+    from crowdcount.detect import model_folders
+
     folders = folder or model_folders()
     found = find_models(folders)
     if not found:
@@ -820,6 +857,8 @@ def export_model(
     Use it with --model PATH (or leave it in models/): crowdcount runs an Ultralytics ONNX export
     or *_openvino_model folder through Ultralytics. Nothing is downloaded.
     """
+    from crowdcount.detect import export_ultralytics
+
     exported = export_ultralytics(weights, fmt.value, imgsz)
     console.print(f"{weights} -> {exported}  (use: --model {exported} --imgsz {imgsz})", soft_wrap=True)
 
@@ -836,6 +875,11 @@ def serve(
     lang: LangOption = "en",
 ) -> None:
     """Serve the live API and dashboard over a store (a finished batch run, or one being written)."""
+    from crowdcount.config import alert_thresholds, load_config
+    from crowdcount.live.monitor import Monitor
+    from crowdcount.live.outputs import outputs_for
+    from crowdcount.store import EventStore
+
     _check_listen(host, port, token, lang)
     store = EventStore(db, create=False)
     site = load_config(config) if config else None
@@ -879,6 +923,10 @@ def audit_plan(
     one; reviews already made are kept). Review them with 'crowdcount audit serve' or fill in
     answers.csv and run 'crowdcount audit import'.
     """
+    from crowdcount.audit import make_plan
+    from crowdcount.config import camera_geometry, load_config
+    from crowdcount.store import EventStore
+
     store = EventStore(db, create=False).writable()  # an existing store only
     geometry = {c.id: camera_geometry(c) for c in load_config(config).cameras} if config else None
     folder_to_be(out, "--out")  # refused before anything is read; made once the plan can be
@@ -905,6 +953,9 @@ def audit_import(
     how many people truly crossed each way (zones: entered, left). A review replaces an earlier one
     of its window. Prints the estimates.
     """
+    from crowdcount.audit import read_answers
+    from crowdcount.store import EventStore
+
     store = EventStore(db, create=False).writable()  # an existing store only
     plan = store.audit_plan()
     if plan is None:
@@ -918,10 +969,16 @@ def audit_import(
 @audit_app.command("show", epilog="Example: crowdcount audit show --db out/crowdcount.db")
 def audit_show(db: StoreOption) -> None:
     """Print each audited counter's corrected total with its 95 % interval, precision and miss rate."""
+    from crowdcount.store import EventStore
+
     _print_audits(EventStore(db, create=False))
 
 
 def _print_audits(store: EventStore) -> None:
+    import pandas as pd
+
+    from crowdcount.audit import audit_rows, store_audits
+
     rows = audit_rows(store_audits(store))
     if not rows:
         console.print("no audit yet: the counts are unaudited ('crowdcount audit plan' starts one)")
@@ -957,6 +1014,9 @@ def audit_serve(
     """Open the review page: play each window's clip, step frame by frame, enter how many people
     truly crossed; each review is saved at once. The page is also at /audit under serve and live.
     """
+    from crowdcount.live.monitor import Monitor
+    from crowdcount.store import EventStore
+
     _check_listen(host, port, token, lang)
     store = EventStore(db, create=False).writable()  # an existing store only
     if store.audit_plan() is None:
@@ -980,8 +1040,13 @@ def with_flag_values(argv: list[str], option: str, value: str) -> list[str]:
 
 def main() -> None:
     """Entry point: user errors (bad options too) print one line and exit 2, never a traceback."""
+    args = sys.argv[1:]
+    if "--ray" in args:  # only `run` has it, and it imports the cluster anyway
+        from crowdcount.cluster import LOCAL
+
+        args = with_flag_values(args, "--ray", LOCAL)
     try:
-        code = app(args=with_flag_values(sys.argv[1:], "--ray", LOCAL), standalone_mode=False)
+        code = app(args=args, standalone_mode=False)
     except CrowdcountError as error:
         _fail(str(error))
     except typer.Exit as done:

@@ -163,6 +163,10 @@ class PlanItem:
     clip_start: int
 
 
+DEFAULT_WINDOW_S = 20.0  # an audit window's length in seconds
+DEFAULT_SAMPLES = 30  # windows an audit draws per counter
+
+
 @dataclass(frozen=True)
 class AuditPlan:
     """The sample a person reviews: items in review order, and how they were drawn."""

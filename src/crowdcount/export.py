@@ -7,7 +7,6 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,16 +16,10 @@ from openpyxl.utils import get_column_letter
 
 from crowdcount.datatypes import History, counter_key
 from crowdcount.errors import CrowdcountError
+from crowdcount.formats import Format
 from crowdcount.labels import EXPORT_HEADERS_KO, EXPORT_VALUES_KO, labels_for
 from crowdcount.paths import output_file
 from crowdcount.summary import covered_days
-
-
-class Format(StrEnum):
-    csv = "csv"
-    xlsx = "xlsx"
-    parquet = "parquet"
-    json = "json"
 
 
 def _datetime_columns(table: pd.DataFrame) -> list[str]:

@@ -19,8 +19,8 @@ from crowdcount.audit.estimate import (
     with_group_estimates,
 )
 from crowdcount.audit.plan import PLAN_COLUMNS, make_plan, read_answers, store_audits
-from crowdcount.audit.sample import DEFAULT_WINDOW_S, audit_windows, check_review, draw_sample
-from crowdcount.datatypes import AuditPlan, AuditWindow, PlanItem, Review
+from crowdcount.audit.sample import audit_windows, check_review, draw_sample
+from crowdcount.datatypes import DEFAULT_WINDOW_S, AuditPlan, AuditWindow, PlanItem, Review
 
 __all__ = [
     "CONFIDENCE", "DEFAULT_WINDOW_S", "PLAN_COLUMNS", "AuditPlan", "AuditWindow", "CounterAudit",

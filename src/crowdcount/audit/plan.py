@@ -12,8 +12,16 @@ from zoneinfo import ZoneInfo
 
 from crowdcount.audit.clips import plan_items, write_clips
 from crowdcount.audit.estimate import CounterAudit, audit_counters
-from crowdcount.audit.sample import DEFAULT_WINDOW_S, audit_windows, check_review, draw_sample
-from crowdcount.datatypes import AuditPlan, AuditWindow, History, PlanItem, Review
+from crowdcount.audit.sample import audit_windows, check_review, draw_sample
+from crowdcount.datatypes import (
+    DEFAULT_SAMPLES,
+    DEFAULT_WINDOW_S,
+    AuditPlan,
+    AuditWindow,
+    History,
+    PlanItem,
+    Review,
+)
 from crowdcount.errors import CrowdcountError
 from crowdcount.paths import output_folder
 from crowdcount.store import EventStore
@@ -21,7 +29,6 @@ from crowdcount.store import EventStore
 PLAN_COLUMNS = ["item_id", "camera", "counter", "kind", "source", "frame_start", "frame_end",
                 "time_start", "time_end", "counted_in", "counted_out"]  # fmt: skip
 ANSWER_COLUMNS = ["item_id", "true_in", "true_out"]  # and, optional: false_in, false_out, reviewer
-DEFAULT_SAMPLES = 30
 
 
 def make_plan(

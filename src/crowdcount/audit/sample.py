@@ -16,9 +16,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from crowdcount.datatypes import AuditWindow, CountEvent, History, Review
-
-DEFAULT_WINDOW_S = 20.0
+from crowdcount.datatypes import DEFAULT_WINDOW_S, AuditWindow, CountEvent, History, Review
 
 
 def audit_windows(history: History, seconds: float = DEFAULT_WINDOW_S) -> list[AuditWindow]:
