@@ -161,6 +161,14 @@ def test_every_command_has_help():
         assert result.returncode == 0 and ("--config" in result.stdout or "--db" in result.stdout)
 
 
+def test_the_cli_starts_without_the_heavy_libraries():
+    """Each command imports its own modules; a heavy import at the top of cli.py slows every command."""
+    heavy = ("pandas", "supervision", "onnxruntime", "cv2", "sqlalchemy", "fastapi", "matplotlib", "ray")
+    probe = f"import sys, crowdcount.cli; print(*[m for m in {heavy!r} if m in sys.modules])"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == []
+
+
 def test_without_a_terminal_process_writes_progress_lines(processed_db):
     printed = (processed_db.parent / "process.log").read_text()  # the fixture's run, output to a pipe
     lines = re.findall(r"^\d\d:\d\d:\d\d frames: ([\d,]+) of 795(, [\d.]+ fps)?", printed, re.M)
