@@ -338,7 +338,8 @@ def main() -> None:
     scale_help = "the video is the config's clip this much bigger (1.875: PETS at 1440x1080)"
     parser.add_argument("--scale", type=float, default=1.0, help=scale_help)
     parser.add_argument("--repeat", type=int, default=3, help="runs per case; the fastest is reported")
-    parser.add_argument("--only", default=None, help="only the cases whose name contains this text")
+    only_help = "only the cases whose name contains one of these"
+    parser.add_argument("--only", nargs="+", default=None, help=only_help)
     parser.add_argument("--json", default=str(ROOT / "out" / "bench.json"))
     args = parser.parse_args()
     paths = [
@@ -382,7 +383,7 @@ def main() -> None:
     cpu = cpu_description()
     print(f"{Path(args.video).name}, {args.fps:g} fps, {os.cpu_count()} cores, {cpu}")
     print(f"{'case':48} {'frames/s':>9} {'x real time':>11} {'peak MB':>8} {'error %':>8}  in/out per line")
-    cases = [case for case in cases if args.only is None or args.only in case[0]]
+    cases = [case for case in cases if args.only is None or any(text in case[0] for text in args.only)]
     for name, function, extra in cases:
         random_weights = any(str(x).endswith(".yaml") for x in extra)
         case_args = argparse.Namespace(**vars(args))

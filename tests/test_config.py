@@ -155,6 +155,13 @@ def test_a_bad_site_block_names_the_field(change, says):
     assert says in error_for(data)
 
 
+def test_the_detector_device_is_one_of_the_known_ones():
+    data = example()
+    assert parse_config(data).detector.device == "auto"
+    data["detector"] = {"device": "gpu"}
+    assert "detector.device" in error_for(data) and "'cuda'" in error_for(data)
+
+
 def test_unknown_timezone_is_rejected():
     data = example()
     data["timezone"] = "Mars/Olympus"
@@ -196,6 +203,7 @@ KEYS = [
     *("timezone", "counting", "detector", "alerts", "cameras", "id", "source", "start", "filename_pattern"),
     *("fps", "lines", "zones", "points", "in_direction", "group", "polygon", "alert_occupancy", "anchor"),
     *("min_frames", "min_distance_px", "forget_after_frames", "model", "imgsz", "confidence", "webhook"),
+    "device",
 ]
 NUMBERS = st.integers() | st.floats() | st.sampled_from([0, -1, 1e308, -1e308, 1e-300, 2**63, 100_001])
 ODD_TEXT = [

@@ -19,8 +19,11 @@ import yaml
 from conftest import EXAMPLE_CONFIG, need_shared
 from crowdcount.cards import ModelCard
 from crowdcount.detect import (
+    GPU_FEEDERS,
     MODEL_DIR_ENV,
     MODEL_ENV,
+    DetectorPool,
+    ModelChoice,
     OpenVinoSsdDetector,
     UltralyticsDetector,
     YoloxOnnxDetector,
@@ -342,3 +345,47 @@ def test_a_pt_model_without_the_ultralytics_extra_is_one_line_naming_it(tmp_path
     assert made.returncode == 2 and len(lines) == 1, made.stderr
     assert "fall_yolov8s.pt: Ultralytics models need the ultralytics extra" in lines[0]
     assert "pip install 'crowdcount[ultralytics]'" in lines[0]
+
+
+def _has_cuda() -> bool:
+    import onnxruntime as ort
+
+    return "CUDAExecutionProvider" in ort.get_available_providers()
+
+
+def test_on_the_cpu_the_pool_is_one_single_threaded_session_per_core(default_model):
+    pool = load_detector(ModelChoice(str(default_model), "test"), threads=2, parallel=True, device="cpu")
+    assert isinstance(pool, DetectorPool) and pool.parallel == 2 and pool.name.endswith("rect x2")
+    copies = [pool._free.get() for _ in range(2)]
+    assert copies[0] is not copies[1] and not any(copy.on_gpu for copy in copies)
+    assert all(copy.session.get_providers() == ["CPUExecutionProvider"] for copy in copies)
+
+
+@pytest.mark.skipif(_has_cuda(), reason="this ONNX Runtime has CUDA: the error for its absence cannot show")
+def test_a_gpu_device_without_onnxruntime_gpu_is_one_line_naming_it(tmp_path, pets_video):
+    config = yaml.safe_load(EXAMPLE_CONFIG.read_text(encoding="utf-8"))
+    config["detector"] = {"device": "cuda"}
+    site = tmp_path / "site.yaml"
+    site.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    made = crowdcount("process", str(pets_video), "--config", str(site), "--db", str(tmp_path / "x.db"))
+    lines = made.stderr.strip().splitlines()
+    assert made.returncode == 2 and len(lines) == 1, made.stderr
+    assert "detector device cuda: this ONNX Runtime has no CUDAExecutionProvider" in lines[0]
+    assert "pip install onnxruntime-gpu" in lines[0]
+
+
+@pytest.mark.skipif(not _has_cuda(), reason="needs onnxruntime-gpu and a CUDA GPU (the GPU path)")
+def test_on_a_gpu_the_detector_finds_the_people_the_cpu_finds(pets_video, default_model):
+    """auto takes the GPU where ONNX Runtime has one; the boxes are the CPU's within float error."""
+    image = frames(pets_video, [100])[100]
+    gpu = YoloxOnnxDetector(default_model, device="auto")
+    cpu = YoloxOnnxDetector(default_model, device="cpu")
+    assert gpu.on_gpu and gpu.name.endswith(" on CUDA") and not cpu.on_gpu
+    on_gpu, on_cpu = gpu.detect(image, 512), cpu.detect(image, 512)
+    confident = on_cpu[on_cpu.confidence >= 0.4]
+    assert len(confident) >= 4
+    iou = sv.box_iou_batch(confident.xyxy, on_gpu.xyxy)
+    assert (iou.max(axis=1) >= 0.95).all()
+    pool = load_detector(ModelChoice(str(default_model), "test"), parallel=True)
+    assert isinstance(pool, DetectorPool) and pool.parallel == GPU_FEEDERS
+    assert len(pool.detect(image, 512)) == len(on_gpu)

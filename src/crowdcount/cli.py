@@ -245,7 +245,7 @@ def _run_options(
     from crowdcount.recording import RunOptions
 
     spec = DetectorSpec(resolve_model(model, site.detector.model, "--model"), imgsz or site.detector.imgsz,
-                        site.detector.confidence)  # fmt: skip
+                        site.detector.confidence, site.detector.device)  # fmt: skip
     _say_terms(spec.model)
     return RunOptions(spec, stride, roi, workers, force)
 

@@ -16,7 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from crowdcount.archive import FIRST_YEAR, LAST_YEAR, compile_filename_pattern, in_time_range
-from crowdcount.datatypes import CounterInfo, TrackerKind, counter_key
+from crowdcount.datatypes import CounterInfo, Device, TrackerKind, counter_key
 from crowdcount.errors import CrowdcountError
 from crowdcount.geometry import Anchor, polygon_area, polygon_self_intersects
 from crowdcount.sources import MAX_FPS, MIN_FPS
@@ -54,6 +54,8 @@ class DetectorSettings(_Strict):
     model: str | None = None
     imgsz: int | None = Field(None, ge=32)
     confidence: float = Field(0.1, gt=0, lt=1)
+    # auto: a GPU where ONNX Runtime (onnxruntime-gpu) or torch has one, else the CPU; cuda/tensorrt: must
+    device: Device = "auto"
 
 
 class LineConfig(_Strict):

@@ -14,6 +14,7 @@ CounterType = Literal["line", "zone"]
 EventKind = Literal["cross", "enter", "exit"]
 Direction = Literal["in", "out"]
 TrackerKind = Literal["bytetrack", "ocsort", "botsort"]
+Device = Literal["auto", "cpu", "cuda", "tensorrt"]  # where the detector runs (detect.onnx_providers)
 
 
 @dataclass(frozen=True, slots=True)

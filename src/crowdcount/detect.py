@@ -4,22 +4,24 @@ The backend is chosen by the weight file: a YOLOX ONNX export runs on onnxruntim
 directly; ``.pt`` files, Ultralytics ONNX exports (they carry ``names`` metadata)
 and ``*_openvino_model`` folders run through Ultralytics. Nothing is downloaded
 unless the user names an Ultralytics model (``--model yolo11n.pt``) that is not on
-disk.
+disk. The device (``detector.device`` in the config) is the CPU, or a GPU where ONNX Runtime's
+build has one (:func:`onnx_providers`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import importlib.util
+import io
 import os
 import queue
 import re
 import sys
 import warnings
 from collections import deque
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Callable, Generator, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -30,6 +32,7 @@ import numpy as np
 import supervision as sv
 
 from crowdcount.cards import COUNTING_ORDER, ModelCard, card_for
+from crowdcount.datatypes import Device
 from crowdcount.errors import CrowdcountError, first_line, plain_line
 
 if TYPE_CHECKING:
@@ -37,6 +40,18 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 PERSON = 0
+CPU = "CPUExecutionProvider"
+GPU_PROVIDERS: dict[str, tuple[str, ...]] = {  # what each device asks ONNX Runtime for, in order
+    "auto": ("CUDAExecutionProvider",),
+    "cuda": ("CUDAExecutionProvider",),
+    "tensorrt": ("TensorrtExecutionProvider", "CUDAExecutionProvider"),
+}
+GPU_FEEDERS = 2  # threads that feed one GPU session: one prepares a frame while the other's runs
+NO_GPU = (
+    "detector device {device}: this ONNX Runtime has no {provider} ({available}); install "
+    "onnxruntime-gpu in place of onnxruntime (pip uninstall onnxruntime; pip install onnxruntime-gpu), "
+    "or set the detector's device to auto or cpu"
+)
 YOLOX_STRIDES = (8, 16, 32)
 MODEL_ENV = "CROWDCOUNT_MODEL"
 MODEL_DIR_ENV = "CROWDCOUNT_MODEL_DIR"
@@ -77,10 +92,33 @@ class DetectorSpec:
     model: ModelChoice
     imgsz: int | None = None
     confidence: float = 0.1
+    device: Device = "auto"
 
     def load(self, threads: int = 0, parallel: bool = True) -> Detector:
         """The detector; with ``parallel``, ``threads`` copies side by side (see :class:`DetectorPool`)."""
-        return load_detector(self.model, self.imgsz, self.confidence, threads, parallel)
+        return load_detector(self.model, self.imgsz, self.confidence, threads, parallel, self.device)
+
+
+def onnx_providers(device: Device, available: Sequence[str]) -> list[str]:
+    """The ONNX Runtime providers to ask for on ``device``, given the ``available`` ones: ``auto`` takes
+    CUDA where this build of ONNX Runtime has it (onnxruntime-gpu), else the CPU; ``cuda`` and
+    ``tensorrt`` must have theirs. The CPU always comes last (ONNX Runtime falls back to it).
+
+    >>> onnx_providers("auto", ["CPUExecutionProvider"])
+    ['CPUExecutionProvider']
+    >>> onnx_providers("auto", ["TensorrtExecutionProvider", "CUDAExecutionProvider", "CPUExecutionProvider"])
+    ['CUDAExecutionProvider', 'CPUExecutionProvider']
+    >>> onnx_providers("cpu", ["CUDAExecutionProvider", "CPUExecutionProvider"])
+    ['CPUExecutionProvider']
+    """
+    if device == "cpu":
+        return [CPU]
+    wanted = GPU_PROVIDERS[device]
+    chosen = [provider for provider in wanted if provider in available]
+    if device != "auto" and wanted[0] not in chosen:
+        listed = ", ".join(available)
+        raise CrowdcountError(NO_GPU.format(device=device, provider=wanted[0], available=listed))
+    return [*chosen, CPU]
 
 
 def model_sha256(path: str | Path) -> str:
@@ -338,8 +376,20 @@ def _keep_person_class_only(graph: onnx.GraphProto) -> None:
         shape.CopyFrom(numpy_helper.from_array(np.array([1, 6, -1], dtype=np.int64), shape.name))
 
 
+@cache
+def _preload_gpu_libraries() -> None:
+    """Load CUDA and cuDNN from pip's nvidia wheels (``onnxruntime-gpu[cuda,cudnn]``) where they are,
+    once; without them ONNX Runtime looks where the system keeps its libraries."""
+    import onnxruntime as ort
+
+    if hasattr(ort, "preload_dlls"):
+        with redirect_stdout(io.StringIO()):  # it prints each library it did not find
+            ort.preload_dlls()
+
+
 class YoloxOnnxDetector:
-    """YOLOX (Megvii) exported to ONNX, run on onnxruntime's CPU (or CUDA) provider.
+    """YOLOX (Megvii) exported to ONNX, run on onnxruntime's CPU provider, or a GPU's (``device``,
+    see :func:`onnx_providers`; ``on_gpu`` says where it runs).
 
     With ``prepare`` (the default) the export is first made fit for counting people
     (:func:`yolox_for_people`): each frame runs at its own aspect ratio (416x320 for 4:3 video
@@ -354,15 +404,27 @@ class YoloxOnnxDetector:
 
     def __init__(
         self, path: str | Path, imgsz: int | None = None, confidence: float = 0.1, threads: int = 0,
-        prepare: bool = True,
+        prepare: bool = True, device: Device = "auto",
     ) -> None:  # fmt: skip
         import onnxruntime as ort
 
         self.card = card_for(path) or ModelCard(f"YOLOX export {Path(path).name}")
+        self.providers = onnx_providers(device, ort.get_available_providers())
+        if self.providers[0] != CPU:
+            _preload_gpu_libraries()
+        if device == "auto":  # a GPU that cannot start is no error here (the CPU runs the model): no log
+            ort.set_default_logger_severity(4)
         self.options = ort.SessionOptions()
         self.options.intra_op_num_threads = threads
         self.options.log_severity_level = 4  # its failures come back as exceptions, said in one line
         self.session = self._session(path, str(path))
+        if self.session.get_providers()[0] == CPU and self.providers[0] != CPU:  # the GPU did not start
+            if device != "auto":
+                raise CrowdcountError(
+                    f"{path}: detector device {device}: ONNX Runtime could not start {self.providers[0]} "
+                    "(no GPU, or its CUDA/cuDNN libraries missing); set the detector's device to auto or cpu"
+                )
+            self.providers = [CPU]  # not asked again for the prepared graph
         model_input = self.session.get_inputs()[0]
         if len(model_input.shape) != 4:
             raise CrowdcountError(
@@ -387,9 +449,12 @@ class YoloxOnnxDetector:
                 f"use {fixed} or leave the size unset"
             )
         self.input_name = self.session.get_inputs()[0].name
+        self.on_gpu = self.session.get_providers()[0] != CPU
         self.imgsz = imgsz or native
         self.confidence = confidence
-        self.name = f"yolox-onnx:{Path(path).name}@{self.imgsz}{' rect' if self.multiple else ''}"
+        runs_on = self.session.get_providers()[0].removesuffix("ExecutionProvider")
+        where = f" on {runs_on}" if self.on_gpu else ""
+        self.name = f"yolox-onnx:{Path(path).name}@{self.imgsz}{' rect' if self.multiple else ''}{where}"
         self.parallel = 1
         self.resizable = self.prepared
         try:  # once, on a blank frame: a model whose output is not YOLOX's fails here, not mid-run
@@ -402,8 +467,9 @@ class YoloxOnnxDetector:
     def _session(self, path: str | Path, model: str | bytes) -> Any:
         import onnxruntime as ort
 
-        try:
-            return ort.InferenceSession(model, self.options, providers=ort.get_available_providers())
+        try:  # ONNX Runtime prints its fallback from TensorRT to CUDA: the user is told in one line
+            with redirect_stdout(io.StringIO()):
+                return ort.InferenceSession(model, self.options, providers=self.providers)
         except Exception as error:  # onnxruntime raises its own untyped errors
             raise CrowdcountError(f"{path}: cannot load ONNX model ({first_line(error)})") from None
 
@@ -449,8 +515,10 @@ class UltralyticsDetector:
     """An Ultralytics YOLO model (.pt, Ultralytics ONNX export or OpenVINO folder)."""
 
     def __init__(
-        self, reference: str, imgsz: int | None = None, confidence: float = 0.1, download: bool = False
-    ) -> None:
+        self, reference: str, imgsz: int | None = None, confidence: float = 0.1, download: bool = False,
+        device: Device = "auto",
+    ) -> None:  # fmt: skip
+        self.device = {"auto": None, "cpu": "cpu"}.get(device, 0)  # as Ultralytics takes it; None: its own
         if not download:
             os.environ.setdefault("YOLO_OFFLINE", "1")
         os.environ.setdefault("YOLO_AUTOINSTALL", "0")
@@ -477,8 +545,9 @@ class UltralyticsDetector:
 
     def detect(self, image: np.ndarray, imgsz: int | None = None) -> sv.Detections:
         results = self.model.predict(
-            image, imgsz=imgsz or self.imgsz, conf=self.confidence, classes=self.person_classes, verbose=False
-        )
+            image, imgsz=imgsz or self.imgsz, conf=self.confidence, classes=self.person_classes,
+            verbose=False, device=self.device,
+        )  # fmt: skip
         result = next(iter(results))
         detections = sv.Detections.from_ultralytics(result)
         detections.class_id = np.full(len(detections), PERSON, dtype=int)
@@ -618,7 +687,8 @@ class DetectorPool:
 
     On a small CPU, two single-threaded ONNX Runtime sessions side by side get through
     about 1.5x the frames of one session using both cores (small models parallelise
-    poorly inside one inference). :meth:`detect` is thread-safe: it borrows a free copy.
+    poorly inside one inference). :meth:`detect` is thread-safe: it borrows a free copy. A
+    thread-safe detector may be listed more than once (a GPU session fed from several threads).
     """
 
     def __init__(self, detectors: list[Detector]) -> None:
@@ -698,12 +768,13 @@ def export_ultralytics(weights: str | Path, fmt: str, imgsz: int | None = None) 
 
 def load_detector(
     choice: ModelChoice, imgsz: int | None = None, confidence: float = 0.1, threads: int = 0,
-    parallel: bool = False,
+    parallel: bool = False, device: Device = "auto",
 ) -> Detector:  # fmt: skip
     """Build the detector the weight file calls for; ``threads`` 0 means all cores.
 
     With ``parallel``, a YOLOX ONNX model becomes a :class:`DetectorPool` of one single-threaded
-    session per thread (more frames per second; each frame takes as long as on one core).
+    session per thread (more frames per second; each frame takes as long as on one core); on a GPU,
+    of GPU_FEEDERS threads sharing its one session.
     """
     path = Path(choice.reference)
     if path.suffix == ".xml" and path.is_file():
@@ -714,8 +785,12 @@ def load_detector(
             import torch
 
             torch.set_num_threads(threads)
-        return UltralyticsDetector(choice.reference, imgsz, confidence, download=choice.download)
+        return UltralyticsDetector(choice.reference, imgsz, confidence, choice.download, device)
     copies = (threads or os.cpu_count() or 1) if parallel else 1
+    first = YoloxOnnxDetector(path, imgsz, confidence, 1 if copies > 1 else threads, device=device)
+    if first.on_gpu:
+        return DetectorPool([first] * GPU_FEEDERS) if parallel else first  # ONNX Runtime's run is thread-safe
     if copies > 1:
-        return DetectorPool([YoloxOnnxDetector(path, imgsz, confidence, 1) for _ in range(copies)])
-    return YoloxOnnxDetector(path, imgsz, confidence, threads)
+        others = [YoloxOnnxDetector(path, imgsz, confidence, 1, device="cpu") for _ in range(copies - 1)]
+        return DetectorPool([first, *others])
+    return first
