@@ -389,3 +389,15 @@ def test_on_a_gpu_the_detector_finds_the_people_the_cpu_finds(pets_video, defaul
     pool = load_detector(ModelChoice(str(default_model), "test"), parallel=True)
     assert isinstance(pool, DetectorPool) and pool.parallel == GPU_FEEDERS
     assert len(pool.detect(image, 512)) == len(on_gpu)
+
+
+def test_the_pool_has_a_session_per_core_this_process_may_use_not_per_core_of_the_machine(default_model):
+    """Under ``taskset`` or a container's cpuset, copies beyond the allowed cores only contend."""
+    code = (
+        "import os; os.sched_setaffinity(0, {0}); from crowdcount.detect import ModelChoice, load_detector; "
+        f"pool = load_detector(ModelChoice({str(default_model)!r}, 'test'), parallel=True, device='cpu'); "
+        "print(pool.parallel)"
+    )
+    made = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert made.returncode == 0, made.stderr
+    assert made.stdout.strip() == "1"

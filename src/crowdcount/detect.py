@@ -32,6 +32,7 @@ import numpy as np
 import supervision as sv
 
 from crowdcount.cards import COUNTING_ORDER, ModelCard, card_for
+from crowdcount.cores import usable_cores
 from crowdcount.datatypes import Device
 from crowdcount.errors import CrowdcountError, first_line, plain_line
 
@@ -786,7 +787,7 @@ def load_detector(
 
             torch.set_num_threads(threads)
         return UltralyticsDetector(choice.reference, imgsz, confidence, choice.download, device)
-    copies = (threads or os.cpu_count() or 1) if parallel else 1
+    copies = (threads or usable_cores()) if parallel else 1
     first = YoloxOnnxDetector(path, imgsz, confidence, 1 if copies > 1 else threads, device=device)
     if first.on_gpu:
         return DetectorPool([first] * GPU_FEEDERS) if parallel else first  # ONNX Runtime's run is thread-safe

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import replace
@@ -22,6 +21,7 @@ from crowdcount.config import (
     counter_infos,
     site_context,
 )
+from crowdcount.cores import usable_cores
 from crowdcount.datatypes import FrameInfo, Gap
 from crowdcount.detect import Detector, model_sha256
 from crowdcount.errors import CrowdcountError
@@ -126,7 +126,7 @@ class SiteRun:
     ) -> Iterator[FileOutcome]:
         """Count files in ``workers`` processes; the cores are split between them."""
         workers = min(self.options.workers, len(todo)) or 1
-        threads = max(1, (os.cpu_count() or 1) // workers)
+        threads = max(1, usable_cores() // workers)
         context = get_context("spawn")
         with context.Manager() as manager:
             progress = manager.Queue()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import signal
 import socket
 import threading
@@ -16,6 +15,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from crowdcount.config import CameraConfig, SiteConfig
+from crowdcount.cores import usable_cores
 from crowdcount.detect import DetectorSpec
 from crowdcount.errors import CrowdcountError
 from crowdcount.live.camera import run_camera_process
@@ -36,7 +36,7 @@ class CameraProcesses:
     ) -> None:  # fmt: skip
         self.site, self.cameras, self.store_url, self.detector = site, cameras, store_url, detector
         self.previews, self.blur = previews, blur  # where the annotated pictures go (live.preview)
-        self.threads = max(1, (os.cpu_count() or 1) // max(len(cameras), 1))
+        self.threads = max(1, usable_cores() // max(len(cameras), 1))
         self.restart_after_s = restart_after_s
         self._context = get_context("spawn")
         self._stop = self._context.Event()
