@@ -371,7 +371,7 @@ def test_a_gpu_device_without_onnxruntime_gpu_is_one_line_naming_it(tmp_path, pe
     lines = made.stderr.strip().splitlines()
     assert made.returncode == 2 and len(lines) == 1, made.stderr
     assert "detector device cuda: this ONNX Runtime has no CUDAExecutionProvider" in lines[0]
-    assert "pip install onnxruntime-gpu" in lines[0]
+    assert "pip install 'onnxruntime-gpu[cuda,cudnn]'" in lines[0]
 
 
 @pytest.mark.skipif(not _has_cuda(), reason="needs onnxruntime-gpu and a CUDA GPU (the GPU path)")
