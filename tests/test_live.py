@@ -164,8 +164,9 @@ def test_the_camera_serves_its_picture_with_lines_boxes_and_counts_while_watched
     assert status == 200, body[:200]
     picture = cv2.imdecode(np.frombuffer(body, np.uint8), cv2.IMREAD_COLOR)
     assert picture.shape == (576, 768, 3)
-    on_line = picture[200:460, 428:433].reshape(-1, 3).astype(int)  # the lamppost line, drawn orange
-    assert (np.abs(on_line - LINE_COLOUR).sum(axis=1) < 60).mean() > 0.5
+    strip = picture[200:460, 428:433].astype(int)  # around the lamppost line (x = 430), drawn orange
+    orange = np.abs(strip - LINE_COLOUR).sum(axis=2) < 60
+    assert orange.any(axis=1).mean() > 0.8  # rows where the line shows; people's boxes may cross it
     request = urllib.request.urlopen(f"{live_run.base}/api/cameras/pets-live/preview.mjpg", timeout=20)
     assert request.headers["Content-Type"].startswith("multipart/x-mixed-replace")
     head = request.read(200)
