@@ -49,10 +49,9 @@ GPU_PROVIDERS: dict[str, tuple[str, ...]] = {  # what each device asks ONNX Runt
 }
 GPU_FEEDERS = 2  # threads that feed one GPU session: one prepares a frame while the other's runs
 NO_GPU = (
-    "detector device {device}: this ONNX Runtime has no {provider} ({available}); install "
-    "onnxruntime-gpu in place of onnxruntime (pip uninstall onnxruntime; pip install "
-    "'onnxruntime-gpu[cuda,cudnn]'), "
-    "or set the detector's device to auto or cpu"
+    "detector device {device}: this ONNX Runtime has no {provider} ({available}); put its GPU build in "
+    "place of the CPU one (pip uninstall -y onnxruntime onnxruntime-gpu; pip install "
+    "'onnxruntime-gpu[cuda,cudnn]'), or set the detector's device to auto or cpu"
 )
 YOLOX_STRIDES = (8, 16, 32)
 MODEL_ENV = "CROWDCOUNT_MODEL"
