@@ -413,8 +413,8 @@ class YoloxOnnxDetector:
         self.providers = onnx_providers(device, ort.get_available_providers())
         if self.providers[0] != CPU:
             _preload_gpu_libraries()
-        if device == "auto":  # a GPU that cannot start is no error here (the CPU runs the model): no log
-            ort.set_default_logger_severity(4)
+            if device == "auto":  # a GPU that cannot start is no error here (the CPU runs it): no log
+                ort.set_default_logger_severity(4)
         self.options = ort.SessionOptions()
         self.options.intra_op_num_threads = threads
         self.options.log_severity_level = 4  # its failures come back as exceptions, said in one line
@@ -450,11 +450,11 @@ class YoloxOnnxDetector:
                 f"use {fixed} or leave the size unset"
             )
         self.input_name = self.session.get_inputs()[0].name
-        self.on_gpu = self.session.get_providers()[0] != CPU
+        provider = self.session.get_providers()[0]
+        self.on_gpu = provider != CPU
         self.imgsz = imgsz or native
         self.confidence = confidence
-        runs_on = self.session.get_providers()[0].removesuffix("ExecutionProvider")
-        where = f" on {runs_on}" if self.on_gpu else ""
+        where = f" on {provider.removesuffix('ExecutionProvider')}" if self.on_gpu else ""
         self.name = f"yolox-onnx:{Path(path).name}@{self.imgsz}{' rect' if self.multiple else ''}{where}"
         self.parallel = 1
         self.resizable = self.prepared
