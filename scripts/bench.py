@@ -322,6 +322,8 @@ def speedups(rows: list[dict[str, Any]]) -> dict[str, float]:
 
 
 def main() -> None:
+    from crowdcount.cores import usable_cores
+
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -381,7 +383,7 @@ def main() -> None:
     truth = ground_truth(args)
     rows = []
     cpu = cpu_description()
-    print(f"{Path(args.video).name}, {args.fps:g} fps, {os.cpu_count()} cores, {cpu}")
+    print(f"{Path(args.video).name}, {args.fps:g} fps, {usable_cores()} cores, {cpu}")
     print(f"{'case':48} {'frames/s':>9} {'x real time':>11} {'peak MB':>8} {'error %':>8}  in/out per line")
     cases = [case for case in cases if args.only is None or any(text in case[0] for text in args.only)]
     for name, function, extra in cases:
@@ -412,7 +414,7 @@ def main() -> None:
     ratios = speedups(rows)
     for baseline, ratio in ratios.items():
         print(f"crowdcount default runs at {ratio:.2f}x the frames/s of: {baseline}")
-    report = {"video": args.video, "fps": args.fps, "frames_limit": args.frames, "cpu_count": os.cpu_count(),
+    report = {"video": args.video, "fps": args.fps, "frames_limit": args.frames, "cpu_count": usable_cores(),
               "machine": platform.machine(), "processor": cpu, "ground_truth": truth,
               "measured": datetime.now().isoformat(timespec="seconds"), "cases": rows,
               "default_speedup_over": ratios}  # fmt: skip
