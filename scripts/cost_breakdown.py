@@ -13,7 +13,12 @@ Prints, for the default detector at the input size the camera gets:
   pacer steps over), with how many frames of each picture type the clip has;
 * at fixed strides (``--strides``), the CPU time of handing the detector its input: today's reader
   against the PyAV readers issue #17 proposed (converted and resized in the decode thread,
-  non-reference frames skipped).
+  non-reference frames skipped);
+* cheaper arithmetic for the same detector on one thread: ONNX Runtime's int8 quantization of the
+  convolutions (per channel, the output convolutions kept in float; static, calibrated on the timed
+  frames, and dynamic) and OpenVINO in f32 and bf16 (bf16 runs on AMX where the processor has it),
+  each against float ONNX Runtime, with how many of float's people each finds again
+  (``--precision``: only this part).
 
 The README's "Measured" section quotes it; compare rows of one run, never runs of different days.
 """
@@ -27,6 +32,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
@@ -35,6 +41,7 @@ SHARED = Path(os.environ.get("CROWDCOUNT_SHARED", ROOT.parent / "shared"))
 VIDEO = SHARED / "footage" / "pets09_s2l1" / "vtest_1440x1080_25fps.mp4"
 PICTURE_TYPES = {1: "I", 2: "P", 3: "B"}  # FFmpeg's AVPictureType, as PyAV gives it
 MODEL = SHARED / "models" / "pedestrian" / "bytetrack_nano.onnx"
+PEOPLE_AT = 0.5  # a person score that counts as a person found, comparing arithmetic
 
 
 def cpu_seconds() -> float:
@@ -79,6 +86,92 @@ def detection_costs(video: Path, model: Path, frames: int) -> None:
     share = f"letterbox {letterboxing / n * 1000:.1f} ms"
     print(f"  one detection, one thread   {one / n * 1000:6.1f} ms ({share})")
     print(f"  pool of two sessions        {both / n * 1000:6.1f} ms a frame ({n / both:.0f}/s)")
+
+
+def precision_costs(video: Path, model: Path, frames: int) -> None:
+    """One detection's inference on one thread in cheaper arithmetic, against float ONNX Runtime."""
+    import shutil
+    import tempfile
+
+    import cv2
+    import numpy as np
+    import onnx
+    import onnxruntime as ort
+    import openvino as ov
+    import supervision as sv
+    from onnx import version_converter
+    from onnxruntime import quantization as q
+
+    from crowdcount.cards import card_for
+    from crowdcount.detect import decode_yolox, letterbox, scene_input_size, yolox_for_people
+
+    capture = cv2.VideoCapture(str(video))
+    images = [image for ok, image in (capture.read() for _ in range(frames)) if ok]
+    capture.release()
+    size = scene_input_size(images[0].shape[1], images[0].shape[0])
+    inputs = [letterbox(image, size, 32)[0][None] for image in images]  # the prepared graph's uint8 HWC
+    folder = Path(tempfile.mkdtemp(prefix="crowdcount-precision-"))
+    float_model, static, dynamic = (folder / f"{kind}.onnx" for kind in ("float", "static", "dynamic"))
+    prepared = onnx.load_from_string(yolox_for_people(model, card_for(model)))
+    onnx.save(version_converter.convert_version(prepared, 13), float_model)  # 13: per-channel int8
+    name = ort.InferenceSession(float_model, providers=["CPUExecutionProvider"]).get_inputs()[0].name
+
+    class Calibration(q.CalibrationDataReader):
+        def __init__(self) -> None:
+            self.left = iter(inputs)
+
+        def get_next(self) -> dict[str, np.ndarray] | None:
+            tensor = next(self.left, None)
+            return None if tensor is None else {name: tensor}
+
+    head = [node.name for node in prepared.graph.node if "_preds" in node.name]  # the outputs stay float
+    convolutions = {"op_types_to_quantize": ["Conv"], "nodes_to_exclude": head, "per_channel": True}
+    types = {"activation_type": q.QuantType.QUInt8, "weight_type": q.QuantType.QInt8}  # x86's fast pair
+    q.quantize_static(float_model, static, Calibration(), **convolutions, **types)
+    q.quantize_dynamic(float_model, dynamic, **convolutions, weight_type=q.QuantType.QUInt8)
+
+    def onnxruntime(path: Path) -> Callable[[np.ndarray], np.ndarray]:
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = 1
+        session = ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+        return lambda tensor: session.run(None, {name: tensor})[0]
+
+    def openvino(precision: str) -> Callable[[np.ndarray], np.ndarray]:
+        graph = ov.Core().read_model(float_model)
+        graph.reshape(list(inputs[0].shape))
+        settings = {"INFERENCE_NUM_THREADS": 1, "NUM_STREAMS": 1, "INFERENCE_PRECISION_HINT": precision}
+        request = ov.Core().compile_model(graph, "CPU", settings).create_infer_request()
+        return lambda tensor: request.infer([tensor])[0]
+
+    def people(output: np.ndarray) -> np.ndarray:
+        return decode_yolox(output[0], inputs[0].shape[1:3], 1.0, PEOPLE_AT).xyxy
+
+    def kept(boxes: np.ndarray, reference: np.ndarray) -> int:
+        """How many of the float model's people a variant finds again (IoU 0.7 or more)."""
+        if not len(boxes) or not len(reference):
+            return 0
+        return int((sv.box_iou_batch(reference, boxes).max(axis=1) >= 0.7).sum())
+
+    cases = {
+        "ONNX Runtime, float (the default)": onnxruntime(float_model),
+        "ONNX Runtime, int8 static": onnxruntime(static),
+        "ONNX Runtime, int8 dynamic": onnxruntime(dynamic),
+        "OpenVINO, f32": openvino("f32"),
+        "OpenVINO, bf16": openvino("bf16"),
+    }
+    reference = [people(cases["ONNX Runtime, float (the default)"](tensor)) for tensor in inputs]
+    found = sum(len(boxes) for boxes in reference)
+    shape = f"{inputs[0].shape[2]}x{inputs[0].shape[1]}"
+    print(f"one detection in cheaper arithmetic, one thread, {len(inputs)} frames at {shape}, {found} people")
+    for label, run in cases.items():
+        run(inputs[0])  # warm up
+        outputs, wall, _ = timed(partial(list, map(run, inputs)))  # mapped in timed
+        boxes = [people(output) for output in outputs]
+        again = sum(kept(b, r) for b, r in zip(boxes, reference, strict=True))
+        others = sum(len(b) for b in boxes) - again
+        speed = f"{wall / len(inputs) * 1000:6.1f} ms"
+        print(f"  {label:<34} {speed}  float's people found again {again / found:6.1%}, {others} others")
+    shutil.rmtree(folder)
 
 
 def decode_costs(video: Path) -> None:
@@ -165,9 +258,10 @@ def reader_costs(video: Path, strides: list[int]) -> None:
             stream = container.streams.video[0]
             stream.thread_type = "AUTO"
             rate, base, first = stream.average_rate, stream.time_base, stream.start_time or 0
+            assert rate is not None and base is not None, f"{video}: no frame rate or time base"
 
-            def index(pts: int) -> int:
-                return round((pts - first) * base * rate)
+            def index(pts: int | None) -> int:
+                return round(((pts or 0) - first) * base * rate)
 
             for packet in container.demux(stream):
                 if skip and packet.pts is not None:
@@ -206,13 +300,16 @@ def main() -> None:
     parser.add_argument("--model", type=Path, default=MODEL)
     parser.add_argument("--frames", type=int, default=60, help="frames to time the detector on")
     parser.add_argument("--strides", type=int, nargs="+", default=[1, 2, 4], help="strides to time readers")
+    parser.add_argument("--precision", action="store_true", help="only time cheaper arithmetic (int8, bf16)")
     args = parser.parse_args()
     for path in (args.video, args.model):
         if not path.is_file():
             sys.exit(f"cost_breakdown: {path} not found; pass --video/--model or set CROWDCOUNT_SHARED")
-    detection_costs(args.video, args.model, args.frames)
-    decode_costs(args.video)
-    reader_costs(args.video, args.strides)
+    if not args.precision:
+        detection_costs(args.video, args.model, args.frames)
+        decode_costs(args.video)
+        reader_costs(args.video, args.strides)
+    precision_costs(args.video, args.model, args.frames)
 
 
 if __name__ == "__main__":
