@@ -6,6 +6,10 @@ The example's two lines see 45 ground-truth crossings, so one miscount moves the
 2-17 %; the grid's 31 lines see about 600, and tell a real change in tracking from chance.
 
     python scripts/grid_accuracy.py [--speeds 1 2] [--strides 1 2 3] [--trackers bytetrack ocsort botsort]
+    python scripts/grid_accuracy.py --speeds --cctv                 # only the clip as a 25 fps camera
+
+``--cctv`` adds the clip as a 25 fps city camera shows the same walkers (each 7 fps frame repeated:
+people at their own speed, 3.6 times as many frames), paced and at ``--cctv-strides``.
 
 At the clip's own speed it also scores the tracks against the ground truth (MOTA, IDF1, HOTA, by
 ``trackers.eval``), so trackers and their settings can be compared on identities and on counts.
@@ -100,8 +104,10 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument(
-        "--speeds", type=int, nargs="+", default=[1, 2, 3], help="people this many times as fast"
+        "--speeds", type=int, nargs="*", default=[1, 2, 3], help="people this many times as fast"
     )
+    parser.add_argument("--cctv", action="store_true", help="also the clip as a 25 fps camera films it")
+    parser.add_argument("--cctv-strides", type=int, nargs="+", default=[1, 4, 7], help="its fixed strides")
     parser.add_argument("--strides", type=int, nargs="+", default=[1, 2, 3], help="fixed strides to compare")
     default_model = SHARED / "models" / "pedestrian" / "bytetrack_nano.onnx"
     parser.add_argument("--model", type=Path, default=default_model, help="the default: the pedestrian YOLOX")
@@ -116,7 +122,7 @@ def main() -> None:
     for path in (PETS / "vtest.avi", PETS / "gt" / "gt.txt", args.model):
         if not path.exists():
             sys.exit(f"grid_accuracy: {path} not found (../shared absent? set CROWDCOUNT_SHARED)")
-    from crowdcount.evaluate import faster_clip, load_mot_tracks
+    from crowdcount.evaluate import faster_clip, filmed_at, load_mot_tracks
 
     truth = load_mot_tracks(PETS / "gt" / "gt.txt")
     print(
@@ -124,21 +130,27 @@ def main() -> None:
         f"{'bias':>7} {'MOTA':>5} {'IDF1':>5} {'HOTA':>5}"
     )
     with tempfile.TemporaryDirectory() as folder:
+        clips = []  # (label, video, its ground-truth tracks, fps, MOT gt of this very clip, strides)
         for speed in args.speeds:
             video, tracks = PETS / "vtest.avi", truth
             if speed > 1:
                 video, tracks = faster_clip(video, Path(folder) / f"pets-x{speed}.avi", speed, truth)
             gt = PETS / "gt" / "gt.txt" if speed == 1 else None  # the faster clips' frames are renumbered
+            clips.append((f"{speed:>4}x", video, tracks, FPS, gt, args.strides))
+        if args.cctv:
+            video, tracks = filmed_at(PETS / "vtest.avi", Path(folder) / "pets-25fps.avi", FPS, 25, truth)
+            clips.append(("25fps", video, tracks, 25.0, None, args.cctv_strides))
+        for label, video, tracks, fps, gt, strides in clips:
             for tracker in args.trackers:
-                for stride in [None, *args.strides]:
-                    result = count_on_grid(video, tracks, args.model, stride, tracker, gt)
+                for stride in [None, *strides]:
+                    result = count_on_grid(video, tracks, args.model, stride, tracker, gt, fps=fps)
                     case = "default (paced)" if stride is None else f"--stride {stride}"
                     detected = f"{result['detected']}/{result['frames']}"
                     identity = " ".join(f"{100 * result[k]:5.1f}" if k in result else "    -"
                                         for k in ("MOTA", "IDF1", "HOTA"))  # fmt: skip
                     rate = result["frames"] / result["seconds"]
                     print(
-                        f"{speed:>4}x {tracker:9} {case:16} {detected:>9} {rate:8.1f} "
+                        f"{label} {tracker:9} {case:16} {detected:>9} {rate:8.1f} "
                         f"{100 * result['miscounted']:9.1f}% {100 * result['bias']:+6.1f}% {identity}  "
                         f"({result['crossings']} crossings)",
                         flush=True,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import math
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -92,6 +93,29 @@ def faster_clip(video: str | Path, out: str | Path, factor: int, tracks: dict[in
 ]:  # fmt: skip
     """Every ``factor``-th frame of ``video`` written to ``out`` (MJPEG), with its ground-truth
     ``tracks`` renumbered to match: at the same frame rate, people move ``factor`` times as fast."""
+    _rewrite_frames(video, out, lambda index: 1 if index % factor == 0 else 0)
+    return Path(out), {frame // factor: boxes for frame, boxes in tracks.items() if frame % factor == 0}
+
+
+def filmed_at(
+    video: str | Path, out: str | Path, fps: float, new_fps: float, tracks: dict[int, sv.Detections]
+) -> tuple[Path, dict[int, sv.Detections]]:
+    """``video`` (filmed at ``fps``) as a camera filming at ``new_fps`` would show the same people at
+    the same speed: each frame repeated for its share of ``new_fps`` frames (MJPEG, to ``out``),
+    with the ground-truth ``tracks`` repeated to match. A 7 fps capture at 25 fps is city CCTV."""
+
+    def first_at(index: int) -> int:  # the first new frame showing frame ``index``
+        return math.ceil(index * new_fps / fps - 1e-9)
+
+    _rewrite_frames(video, out, lambda index: first_at(index + 1) - first_at(index), new_fps)
+    frames = first_at(max(tracks, default=-1) + 1)
+    shown = {new: math.floor(new * fps / new_fps + 1e-9) for new in range(frames)}
+    return Path(out), {new: tracks[old] for new, old in shown.items() if old in tracks}
+
+
+def _rewrite_frames(video: str | Path, out: str | Path, copies: Callable[[int], int], fps: float = 0) -> None:
+    """Write each frame of ``video`` ``copies(index)`` times to ``out`` (MJPEG) at ``fps`` (0: the
+    video's own)."""
     import cv2
 
     capture = cv2.VideoCapture(str(video))
@@ -102,18 +126,17 @@ def faster_clip(video: str | Path, out: str | Path, factor: int, tracks: dict[in
             ok, image = capture.read()
             if not ok:
                 break
-            if index % factor == 0:
+            for _ in range(copies(index)):
                 if writer is None:
                     fourcc = cv2.VideoWriter.fourcc(*"MJPG")
                     size = (image.shape[1], image.shape[0])
-                    writer = cv2.VideoWriter(str(out), fourcc, capture.get(cv2.CAP_PROP_FPS), size)
+                    writer = cv2.VideoWriter(str(out), fourcc, fps or capture.get(cv2.CAP_PROP_FPS), size)
                 writer.write(image)
             index += 1
     finally:
         capture.release()
         if writer is not None:
             writer.release()
-    return Path(out), {frame // factor: boxes for frame, boxes in tracks.items() if frame % factor == 0}
 
 
 def compare_lines(
