@@ -9,7 +9,9 @@ The example's two lines see 45 ground-truth crossings, so one miscount moves the
     python scripts/grid_accuracy.py --speeds --cctv                 # only the clip as a 25 fps camera
 
 ``--cctv`` adds the clip as a 25 fps city camera shows the same walkers (each 7 fps frame repeated:
-people at their own speed, 3.6 times as many frames), paced and at ``--cctv-strides``.
+people at their own speed, 3.6 times as many frames), paced and at ``--cctv-strides``; ``--walking
+CLIP`` adds the 1440x1080 clip ``walking_speed_clip.py`` makes (the frames between interpolated), with
+the ground truth scaled and interpolated the same way (``evaluate.tracks_between``).
 
 At the clip's own speed it also scores the tracks against the ground truth (MOTA, IDF1, HOTA, by
 ``trackers.eval``), so trackers and their settings can be compared on identities and on counts.
@@ -32,6 +34,7 @@ SHARED = Path(os.environ.get("CROWDCOUNT_SHARED", ROOT.parent / "shared"))
 PETS = SHARED / "footage" / "pets09_s2l1"
 EXAMPLE = ROOT / "examples" / "pets09.yaml"
 FPS = 7.0  # PETS' real frame rate
+WALKING_SCALE = 1440 / 768  # walking_speed_clip.py's frames against PETS'
 
 
 def count_on_grid(
@@ -99,6 +102,10 @@ def count_on_grid(
     }  # fmt: skip
 
 
+def _scaled(boxes: sv.Detections, scale: float) -> sv.Detections:
+    return sv.Detections(xyxy=boxes.xyxy * scale, confidence=boxes.confidence, tracker_id=boxes.tracker_id)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -107,7 +114,12 @@ def main() -> None:
         "--speeds", type=int, nargs="*", default=[1, 2, 3], help="people this many times as fast"
     )
     parser.add_argument("--cctv", action="store_true", help="also the clip as a 25 fps camera films it")
-    parser.add_argument("--cctv-strides", type=int, nargs="+", default=[1, 4, 7], help="its fixed strides")
+    parser.add_argument(
+        "--walking", type=Path, default=None, help="walking_speed_clip.py's clip, also counted"
+    )
+    parser.add_argument(
+        "--cctv-strides", type=int, nargs="+", default=[1, 4, 7], help="fixed strides of the 25 fps clips"
+    )
     parser.add_argument("--strides", type=int, nargs="+", default=[1, 2, 3], help="fixed strides to compare")
     default_model = SHARED / "models" / "pedestrian" / "bytetrack_nano.onnx"
     parser.add_argument("--model", type=Path, default=default_model, help="the default: the pedestrian YOLOX")
@@ -122,7 +134,7 @@ def main() -> None:
     for path in (PETS / "vtest.avi", PETS / "gt" / "gt.txt", args.model):
         if not path.exists():
             sys.exit(f"grid_accuracy: {path} not found (../shared absent? set CROWDCOUNT_SHARED)")
-    from crowdcount.evaluate import faster_clip, filmed_at, load_mot_tracks
+    from crowdcount.evaluate import faster_clip, filmed_at, load_mot_tracks, tracks_between
 
     truth = load_mot_tracks(PETS / "gt" / "gt.txt")
     print(
@@ -130,20 +142,26 @@ def main() -> None:
         f"{'bias':>7} {'MOTA':>5} {'IDF1':>5} {'HOTA':>5}"
     )
     with tempfile.TemporaryDirectory() as folder:
-        clips = []  # (label, video, its ground-truth tracks, fps, MOT gt of this very clip, strides)
+        clips = []  # (label, video, its ground-truth tracks, fps, MOT gt of this very clip, strides, scale)
         for speed in args.speeds:
             video, tracks = PETS / "vtest.avi", truth
             if speed > 1:
                 video, tracks = faster_clip(video, Path(folder) / f"pets-x{speed}.avi", speed, truth)
             gt = PETS / "gt" / "gt.txt" if speed == 1 else None  # the faster clips' frames are renumbered
-            clips.append((f"{speed:>4}x", video, tracks, FPS, gt, args.strides))
+            clips.append((f"{speed:>4}x", video, tracks, FPS, gt, args.strides, 1.0))
         if args.cctv:
             video, tracks = filmed_at(PETS / "vtest.avi", Path(folder) / "pets-25fps.avi", FPS, 25, truth)
-            clips.append(("25fps", video, tracks, 25.0, None, args.cctv_strides))
-        for label, video, tracks, fps, gt, strides in clips:
+            clips.append(("25fps", video, tracks, 25.0, None, args.cctv_strides, 1.0))
+        if args.walking:
+            scaled = {frame: _scaled(boxes, WALKING_SCALE) for frame, boxes in truth.items()}
+            tracks = tracks_between(scaled, FPS, 25)
+            clips.append(("walk ", args.walking, tracks, 25.0, None, args.cctv_strides, WALKING_SCALE))
+        for label, video, tracks, fps, gt, strides, scale in clips:
             for tracker in args.trackers:
                 for stride in [None, *strides]:
-                    result = count_on_grid(video, tracks, args.model, stride, tracker, gt, fps=fps)
+                    result = count_on_grid(
+                        video, tracks, args.model, stride, tracker, gt, fps=fps, scale=scale
+                    )
                     case = "default (paced)" if stride is None else f"--stride {stride}"
                     detected = f"{result['detected']}/{result['frames']}"
                     identity = " ".join(f"{100 * result[k]:5.1f}" if k in result else "    -"

@@ -44,11 +44,11 @@ def tracks_at(feet: dict[int, tuple[float, float]]) -> sv.Detections:
     return sv.Detections(xyxy=xyxy, confidence=np.ones(len(ids)), tracker_id=ids)
 
 
-def run(counter: object, path: Sequence[dict[int, tuple[float, float]]]) -> list[CountEvent]:
-    """Feed one dict of foot points per frame and finish; return every event."""
+def run(counter: object, path: Sequence[dict[int, tuple[float, float]]], fps: float = 10) -> list[CountEvent]:
+    """Feed one dict of foot points per frame (``fps`` frames a second) and finish; return every event."""
     events: list[CountEvent] = []
     for index, feet in enumerate(path):
-        events += counter.update(tracks_at(feet), frame_info(index))  # type: ignore[attr-defined]
+        events += counter.update(tracks_at(feet), frame_info(index, fps))  # type: ignore[attr-defined]
     events += counter.finish()  # type: ignore[attr-defined]
     return events
 

@@ -40,6 +40,12 @@ def test_stepping_over_and_straight_back_does_not_count():
     assert run(LineCounter(VERTICAL, SETTINGS), walk(1, [80, 90, 115, 85, 70])) == []
 
 
+def test_feet_over_the_line_for_under_a_seventh_of_a_second_do_not_count_however_often_detected():
+    xs = [80, 90, 112, 114, 116, 90, 80]  # three sightings past the line, then back
+    assert run(LineCounter(VERTICAL, SETTINGS), walk(1, xs), fps=25) == []  # 0.08 s past it: a swing
+    assert directions(run(LineCounter(VERTICAL, SETTINGS), walk(1, xs), fps=7)) == ["in", "out"]  # 0.29 s
+
+
 def test_crossing_and_coming_back_counts_both_ways():
     xs = [60, 80, 120, 140, 160, 130, 90, 70, 50]
     assert directions(run(LineCounter(VERTICAL, SETTINGS), walk(1, xs))) == ["in", "out"]

@@ -62,7 +62,9 @@ def ground_truth_counts(site: Path, gt: Path) -> dict[tuple[str, str], int]:
     """Events per (counter, kind) when the PETS ground-truth tracks run through the real engine on
     the saved config (boxes do not flicker: no hysteresis)."""
     camera = load_config(site).cameras[0]
-    engine = SourceCounter(camera, CountingSettings(min_frames=1, min_distance_px=0), 7.0, tracked=True)
+    engine = SourceCounter(
+        camera, CountingSettings(min_frames=1, min_distance_px=0, min_seconds=0), 7.0, tracked=True
+    )
     tracks, start = load_mot_tracks(gt), datetime(2009, 3, 1, 10, tzinfo=timezone(timedelta(hours=9)))
     empty = sv.Detections.empty()
     empty.tracker_id = np.array([], dtype=int)

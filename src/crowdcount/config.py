@@ -39,6 +39,8 @@ class CountingSettings(_Strict):
     anchor: Anchor = "bottom_center"
     min_frames: int = Field(2, ge=1, description="observations on the new side to confirm")
     min_distance_px: float = Field(4.0, ge=0, description="distance past the line to confirm")
+    # 1/7 s: what min_frames asked at the 7 fps it was set on, now at any detection rate (README)
+    min_seconds: float = Field(0.14, ge=0, le=10, description="time on the new side to confirm")
     forget_after_frames: int = Field(
         90, ge=1, description="frames a track may be unseen before its state is dropped"
     )

@@ -4,8 +4,9 @@ Both follow the counting rules of docs/architecture.md:
 
 * the anchor (foot point by default) of each confirmed track (id >= 0) is followed;
 * a change (crossing a line, entering or leaving a zone) is only counted once the
-  track has been seen ``min_frames`` times on the new side and at least
-  ``min_distance_px`` away from the line/boundary, so box flicker does not count;
+  track has been seen ``min_frames`` times on the new side, for ``min_seconds``, and at
+  least ``min_distance_px`` away from the line/boundary, so box flicker does not count
+  however often the detector runs;
 * a line crossing is the anchor's path between two observations intersecting the
   polyline, so a fast mover that jumps over the line in one frame still counts;
 * per-track state is dropped once a track has been unseen for ``forget_after_frames``
@@ -138,9 +139,13 @@ class _TrackCounter(Generic[State]):
             events.extend(self._drop(track_id))
         return events
 
-    def _confirmed(self, pending: _Pending) -> bool:
+    def _confirmed(self, pending: _Pending, now: FrameInfo) -> bool:
+        settings = self.settings
+        held = (now.timestamp - pending.at.timestamp).total_seconds()
         return (
-            pending.frames >= self.settings.min_frames and pending.distance >= self.settings.min_distance_px
+            pending.frames >= settings.min_frames
+            and pending.distance >= settings.min_distance_px
+            and held >= settings.min_seconds - 1e-6  # frame times are rounded to microseconds
         )
 
     def _observe(self, track_id: int, point: np.ndarray, frame: FrameInfo) -> CountEvent | None:
@@ -153,14 +158,16 @@ class _TrackCounter(Generic[State]):
 class LineCounter(_TrackCounter[_LineTrack]):
     """Counts crossings of one polyline, ``in`` along its ``in_direction``.
 
-    Example (track 3's feet go from x = -8 to x = 8 over a vertical line, then on to 12):
-        >>> from datetime import datetime, timezone
+    Example (track 3's feet go from x = -8 to x = 8 over a vertical line, then on to 12, at 7 fps):
+        >>> from datetime import datetime, timedelta, timezone
         >>> from crowdcount.datatypes import FrameInfo
         >>> gate = LineConfig(id="gate", points=[(0, 0), (0, 100)], in_direction=(1, 0))
-        >>> counter, now = LineCounter(gate), datetime(2026, 10, 3, tzinfo=timezone.utc)
+        >>> counter, start = LineCounter(gate), datetime(2026, 10, 3, tzinfo=timezone.utc)
         >>> def feet_at(x):
         ...     return sv.Detections(np.array([[x - 5, 20, x + 5, 50]], float), tracker_id=np.array([3]))
-        >>> [counter.update(feet_at(x), FrameInfo("cam", "clip", i, now)) for i, x in enumerate([-8, 8, 12])]
+        >>> def frame(i):
+        ...     return FrameInfo("cam", "clip", i, start + timedelta(seconds=i / 7))
+        >>> [counter.update(feet_at(x), frame(i)) for i, x in enumerate([-8, 8, 12])]
         [[], [], [CountEvent(camera='cam', counter='gate', kind='cross', direction='in', track_id=3, ...)]]
     """
 
@@ -188,7 +195,7 @@ class LineCounter(_TrackCounter[_LineTrack]):
             return None
         pending = state.pending
         pending.distance = max(pending.distance, distance_to_polyline(point, self.vertices))
-        if not self._confirmed(pending):
+        if not self._confirmed(pending, frame):
             return None
         state.pending = None
         return _crossing(self.id, track_id, pending)
@@ -231,7 +238,7 @@ class ZoneCounter(_TrackCounter[_ZoneTrack]):
         pending.frames += 1
         distance = distance_to_polyline(point, self.vertices, closed=True)
         pending.distance = max(pending.distance, distance)
-        if not self._confirmed(pending):
+        if not self._confirmed(pending, frame):
             return None
         state.pending = None
         if inside:
@@ -246,8 +253,13 @@ class ZoneCounter(_TrackCounter[_ZoneTrack]):
         return _event(self.id, "exit", "out", track_id, at, dwell_s=dwell)
 
     def _drop(self, track_id: int) -> list[CountEvent]:
+        """An ended track inside exits when it was first seen outside, or else at its last sighting."""
         state = self._tracks.pop(track_id)
-        return [self._exit(track_id, state, state.last_seen)] if state.inside else []
+        if not state.inside:
+            return []
+        pending = state.pending
+        left_at = pending.at if pending is not None and pending.sign < 0 else state.last_seen
+        return [self._exit(track_id, state, left_at)]
 
 
 Counter = LineCounter | ZoneCounter

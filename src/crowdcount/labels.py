@@ -98,7 +98,8 @@ LABELS: dict[str, dict[str, str]] = {
         "method": "Method and limits",
         "method_detect": "Detection and tracking: {models}; tracker {tracker}. A crossing counts when a "
         "person's "
-        "foot point is seen past the line {min_frames} times and {min_distance} px beyond it.",
+        "foot point is seen past the line {min_frames} times, over {min_seconds} s, and {min_distance} px "
+        "beyond it.",
         "method_crossings": "Counts are crossings, not different people: a person who passes twice counts "
         "twice, "
         "and a visitor is someone who came in through an entrance line of the headline group.",
@@ -266,7 +267,7 @@ LABELS: dict[str, dict[str, str]] = {
         "total": "합계",
         "method": "산출 방법 및 한계",
         "method_detect": "검출·추적: {models}, 추적기 {tracker}. 사람의 발 위치가 선 너머에서 "
-        "{min_frames}번 이상, "
+        "{min_frames}번 이상, {min_seconds}초 이상, "
         "선에서 {min_distance}px 이상 떨어져 보이면 통과로 셉니다.",
         "method_crossings": "수치는 통과 횟수이며 서로 다른 사람의 수가 아닙니다: 같은 사람이 두 번 지나면 "
         "두 번 셉니다. "

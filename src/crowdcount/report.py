@@ -355,6 +355,7 @@ def method_lines(history: History, site: dict[str, Any], words: dict[str, str], 
     return [
         words["method_detect"].format(models=models, tracker=counting.get("tracker", "-"),
                                       min_frames=counting.get("min_frames", "-"),
+                                      min_seconds=counting.get("min_seconds", 0),  # none before 2026-12-05
                                       min_distance=counting.get("min_distance_px", "-")),
         words["method_crossings"], words["method_coverage"], words["method_measured"],
         words["method_audited"] if audited else words["method_unaudited"],
