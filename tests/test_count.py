@@ -113,6 +113,13 @@ def test_state_is_dropped_when_a_track_ends():
 SQUARE = ZoneConfig(id="plaza", polygon=[(100, 100), (300, 100), (300, 300), (100, 300)])
 
 
+def test_a_track_ending_just_after_leaving_a_zone_exits_when_it_left():
+    xs = [50, 130, 140, 150, 160, 170, 180, 330, 340]  # 25 fps: inside from frame 1, out at 7, then lost
+    events = run(ZoneCounter(SQUARE, SETTINGS), walk(7, xs, y=200), fps=25)
+    assert [(e.kind, e.frame) for e in events] == [("enter", 1), ("exit", 7)]
+    assert events[1].dwell_s == 0.24
+
+
 def test_zone_entry_exit_and_dwell():
     xs = [50, 80, 130, 160, 200, 240, 280, 330, 360]  # 10 fps: in at frame 2, out at frame 7
     events = run(ZoneCounter(SQUARE, SETTINGS), walk(7, xs, y=200))
