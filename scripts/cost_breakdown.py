@@ -56,8 +56,17 @@ def timed(work: Callable[[], Any]) -> tuple[Any, float, float]:
     return result, time.perf_counter() - wall, cpu_seconds() - cpu
 
 
-def detection_costs(video: Path, model: Path, frames: int) -> None:
+def first_frames(video: Path, frames: int) -> list[Any]:
+    """The first ``frames`` frames of ``video``, decoded to BGR."""
     import cv2
+
+    capture = cv2.VideoCapture(str(video))
+    images = [image for ok, image in (capture.read() for _ in range(frames)) if ok]
+    capture.release()
+    return images
+
+
+def detection_costs(video: Path, model: Path, frames: int) -> None:
 
     from crowdcount.detect import (
         DetectorPool,
@@ -68,9 +77,7 @@ def detection_costs(video: Path, model: Path, frames: int) -> None:
         scene_input_size,
     )
 
-    capture = cv2.VideoCapture(str(video))
-    images = [image for ok, image in (capture.read() for _ in range(frames)) if ok]
-    capture.release()
+    images = first_frames(video, frames)
     height, width = images[0].shape[:2]
     size = scene_input_size(width, height)
     pair = [YoloxOnnxDetector(model, threads=1) for _ in range(2)]
@@ -93,7 +100,6 @@ def precision_costs(video: Path, model: Path, frames: int) -> None:
     import shutil
     import tempfile
 
-    import cv2
     import numpy as np
     import onnx
     import onnxruntime as ort
@@ -105,16 +111,14 @@ def precision_costs(video: Path, model: Path, frames: int) -> None:
     from crowdcount.cards import card_for
     from crowdcount.detect import decode_yolox, letterbox, scene_input_size, yolox_for_people
 
-    capture = cv2.VideoCapture(str(video))
-    images = [image for ok, image in (capture.read() for _ in range(frames)) if ok]
-    capture.release()
+    images = first_frames(video, frames)
     size = scene_input_size(images[0].shape[1], images[0].shape[0])
     inputs = [letterbox(image, size, 32)[0][None] for image in images]  # the prepared graph's uint8 HWC
     folder = Path(tempfile.mkdtemp(prefix="crowdcount-precision-"))
     float_model, static, dynamic = (folder / f"{kind}.onnx" for kind in ("float", "static", "dynamic"))
     prepared = onnx.load_from_string(yolox_for_people(model, card_for(model)))
     onnx.save(version_converter.convert_version(prepared, 13), float_model)  # 13: per-channel int8
-    name = ort.InferenceSession(float_model, providers=["CPUExecutionProvider"]).get_inputs()[0].name
+    name = prepared.graph.input[0].name
 
     class Calibration(q.CalibrationDataReader):
         def __init__(self) -> None:

@@ -203,7 +203,7 @@ KEYS = [
     *("timezone", "counting", "detector", "alerts", "cameras", "id", "source", "start", "filename_pattern"),
     *("fps", "lines", "zones", "points", "in_direction", "group", "polygon", "alert_occupancy", "anchor"),
     *("min_frames", "min_distance_px", "forget_after_frames", "model", "imgsz", "confidence", "webhook"),
-    "device",
+    *("device", "min_seconds"),
 ]
 NUMBERS = st.integers() | st.floats() | st.sampled_from([0, -1, 1e308, -1e308, 1e-300, 2**63, 100_001])
 ODD_TEXT = [
