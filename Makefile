@@ -8,9 +8,6 @@ BIN    := $(VENV)/bin
 SHARED ?= ../shared
 VIDEO  ?= sample_videos/vtest.avi
 OUT    ?= out
-# A model found in ../shared/models is used when no other is configured (see models/README.md).
-export CROWDCOUNT_MODEL_DIR ?= $(SHARED)/models
-
 .PHONY: demo test lint system clean
 
 # demo: the light install (no torch, no Ultralytics); test: with every extra, so every test runs.

@@ -43,7 +43,8 @@ SHARED = Path(os.environ.get("CROWDCOUNT_SHARED", ROOT.parent / "shared"))
 PETS = SHARED / "footage" / "pets09_s2l1"
 RANDOM_WEIGHT_FRAMES = 200
 DEFAULT_CASE = "crowdcount default"
-BASELINES = ("decode only", "supervision", "ultralytics", "previous default")
+BASELINES = ("decode only", "supervision", "ultralytics", "previous default", "2026-12-01 default")
+EMBEDDED = ROOT / "src" / "crowdcount" / "weights" / "person-detection-0303" / "person-detection-0303.xml"
 
 
 def _peak_mb() -> float:
@@ -330,8 +331,12 @@ def main() -> None:
     parser.add_argument("--video", default=str(PETS / "vtest.avi"))
     parser.add_argument("--gt", default=str(PETS / "gt" / "gt.txt"))
     parser.add_argument("--config", default=str(ROOT / "examples" / "pets09.yaml"))
-    parser.add_argument("--model", default=str(SHARED / "models" / "pedestrian" / "bytetrack_nano.onnx"),
-                        help="the default's YOLOX ONNX (a folder of models offers it first)")  # fmt: skip
+    parser.add_argument("--model", default=str(EMBEDDED), help="the default's model (the embedded one)")
+    parser.add_argument(
+        "--pedestrian-model",
+        default=str(SHARED / "models" / "pedestrian" / "bytetrack_nano.onnx"),
+        help="ByteTrack's pedestrian YOLOX-nano: the default until 2026-12-07",
+    )
     parser.add_argument("--coco-model", default=str(SHARED / "models" / "yolox_nano.onnx"),
                         help="YOLOX-nano COCO: the previous default, and the supervision loop's")  # fmt: skip
     parser.add_argument("--yolo-weights", default=None, help="a real Ultralytics .pt (default: yolo11n.yaml)")
@@ -348,6 +353,7 @@ def main() -> None:
         (args.video, "--video"),
         (args.config, "--config"),
         (args.model, "--model"),
+        (args.pedestrian_model, "--pedestrian-model"),
         (args.coco_model, "--coco-model"),
     ]
     for path, what in paths:
@@ -361,16 +367,21 @@ def main() -> None:
         ("decode only (PyAV, threads)", case_decode_pyav, (False,)),
         ("decode only (PyAV, threads, to BGR)", case_decode_pyav, (True,)),
         (
-            f"{DEFAULT_CASE} (pedestrian YOLOX-nano, 384 rows, OC-SORT, paced)",
+            f"{DEFAULT_CASE} (person-detection-0303, 384 rows, OC-SORT, paced)",
             case_crowdcount,
             (args.model, None, None),
+        ),
+        (
+            "previous default: pedestrian YOLOX-nano, 384 rows, OC-SORT",
+            case_crowdcount,
+            (args.pedestrian_model, None, None),
         ),
         ("crowdcount, --stride 1 (every frame)", case_crowdcount, (args.model, None, 1)),
         ("crowdcount, --stride 4", case_crowdcount, (args.model, None, 4)),
         ("crowdcount, --roi around the lines", case_crowdcount, (args.model, None, None, None, True)),
         ("crowdcount, COCO YOLOX-nano, 384 rows, OC-SORT", case_crowdcount, (args.coco_model, None, None)),
         (
-            "previous default: COCO YOLOX-nano 416, ByteTrack",
+            "2026-12-01 default: COCO YOLOX-nano 416, ByteTrack",
             case_crowdcount,
             (args.coco_model, 416, None, None, False, "bytetrack"),
         ),

@@ -112,5 +112,12 @@ def test_models_lists_what_it_finds_with_licence_and_data_terms():
     need(MODELS)
     result = crowdcount("models", "--dir", MODELS, env=os.environ | {"COLUMNS": "400"})
     assert result.returncode == 0, result.stderr
-    for text in ("YOLOX ONNX", "Apache-2.0", "AGPL-3.0", "non-commercial", "OpenVINO IR", "1088x608"):
+    for text in (
+        "person-detection-0303  embedded  checksum: verified  (the default)",
+        "Apache-2.0",
+        "AGPL-3.0",
+        "non-commercial",
+        f"bytetrack-nano  {MODELS / 'pedestrian'}  checksum: verified",
+        "training data: COCO 2017",
+    ):
         assert text in result.stdout, text

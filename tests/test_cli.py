@@ -33,9 +33,7 @@ def assert_one_line_error(result: subprocess.CompletedProcess, *fragments: str) 
         assert fragment in lines[0]
 
 
-def test_process_counts_pets_close_to_ground_truth_and_rerun_replaces(
-    tmp_path, processed_db, pets_gt, yolox_model
-):
+def test_process_counts_pets_close_to_ground_truth_and_rerun_replaces(tmp_path, processed_db, pets_gt):
     db = tmp_path / "events.db"
     shutil.copy(processed_db, db)
     store = EventStore(db, create=False)
@@ -54,7 +52,7 @@ def test_process_counts_pets_close_to_ground_truth_and_rerun_replaces(
     assert miscounts(table)[0] <= 4 / 45, table.to_string()
     assert (table[["error_in_pct", "error_out_pct"]].abs() <= 25).all().all(), table.to_string()
 
-    args = ("process", PETS_VIDEO, "--config", EXAMPLE, "--db", db, "--model", yolox_model)
+    args = ("process", PETS_VIDEO, "--config", EXAMPLE, "--db", db)  # the default model again
     again = crowdcount(*args)
     assert again.returncode == 0, again.stderr
     assert "lamppost" in again.stdout and "junction" in again.stdout and "795 frames" in again.stdout
@@ -145,9 +143,21 @@ def test_bad_config(tmp_path, pets_video, clean_env):
 
 def test_missing_model(tmp_path, pets_video, clean_env):
     result = crowdcount(
-        "process", pets_video, "--config", EXAMPLE, "--db", tmp_path / "e.db", cwd=tmp_path, env=clean_env
+        "process",
+        pets_video,
+        "--config",
+        EXAMPLE,
+        "--db",
+        tmp_path / "e.db",
+        "--model",
+        "ours.onnx",
+        cwd=tmp_path,
+        env=clean_env,
     )
-    assert_one_line_error(result, "no detector model found", "models/")
+    assert_one_line_error(
+        result, "--model: ours.onnx is neither a model file nor a model name", "models list"
+    )
+    assert not (tmp_path / "e.db").exists()
 
 
 def test_export_from_a_missing_database(tmp_path, clean_env):

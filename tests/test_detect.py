@@ -24,7 +24,7 @@ from crowdcount.detect import (
     MODEL_ENV,
     DetectorPool,
     ModelChoice,
-    OpenVinoSsdDetector,
+    OpenVinoDetector,
     UltralyticsDetector,
     YoloxOnnxDetector,
     convert_pixels,
@@ -71,11 +71,12 @@ def test_yolox_finds_the_annotated_people_on_real_frames(pets_video, pets_gt, yo
 def test_openvino_ssd_finds_the_annotated_people_on_real_frames(pets_video, pets_gt):
     ir = need_shared("models/openvino/person-detection-retail-0013.xml")
     detector = load_detector(resolve_model(str(ir)))
-    assert isinstance(detector, OpenVinoSsdDetector) and detector.name.endswith("@544x320")
+    assert isinstance(detector, OpenVinoDetector) and detector.name.endswith("@544")  # the export's long side
+    assert detector.resizable and detector.layout == "ssd"  # its graph reshapes to the frame's aspect ratio
     truth = load_mot_tracks(pets_gt)
     found = annotated = 0
     for index, image in frames(pets_video, [0, 100, 200, 300, 400]).items():
-        detections = detector.detect(image, imgsz=1088)  # the export's fixed size, whatever is asked
+        detections = detector.detect(image)
         confident = detections[detections.confidence >= 0.4]
         assert (confident.xyxy[:, 2:] <= [image.shape[1], image.shape[0]]).all()  # frame pixels, not 0-1
         iou = sv.box_iou_batch(truth[index].xyxy, confident.xyxy)
@@ -84,18 +85,36 @@ def test_openvino_ssd_finds_the_annotated_people_on_real_frames(pets_video, pets
     assert found / annotated >= 0.7, f"recall {found}/{annotated}"
 
 
-def test_a_folder_offers_the_model_measured_best_for_counting(tmp_path, monkeypatch):
+def test_the_embedded_atss_detector_runs_each_camera_at_its_own_aspect_ratio(pets_video, pets_gt):
+    detector = load_detector(resolve_model())  # nothing named: the embedded default
+    assert isinstance(detector, OpenVinoDetector) and detector.layout == "atss" and detector.resizable
+    truth = load_mot_tracks(pets_gt)
+    found = annotated = 0
+    for index, image in frames(pets_video, [0, 100, 200, 300, 400]).items():
+        detections = detector.detect(image, imgsz=512)
+        confident = detections[detections.confidence >= 0.5]  # the tracker's "confident" after the card's map
+        assert (detections.xyxy[:, 2:] <= [image.shape[1] + 1, image.shape[0] + 1]).all()  # frame pixels
+        iou = sv.box_iou_batch(truth[index].xyxy, confident.xyxy)
+        found += int((iou.max(axis=1, initial=0) >= 0.5).sum())
+        annotated += len(truth[index])
+    assert found / annotated >= 0.85, f"recall {found}/{annotated}"
+    assert set(detector._requests) >= {(384, 512)}  # 4:3 at 512, not the export's 720x1280
+
+
+def test_a_folder_model_is_used_unnamed_only_when_licence_clean_and_described(tmp_path, monkeypatch):
     coco, pedestrian = (
         need_shared("models/yolox_nano.onnx"),
         need_shared("models/pedestrian/bytetrack_nano.onnx"),
     )
     shutil.copy(coco, tmp_path / "a_coco.onnx")
     (tmp_path / "people").mkdir()
-    shutil.copy(pedestrian, tmp_path / "people" / "z_pedestrian.onnx")  # one folder down, last by name
+    shutil.copy(pedestrian, tmp_path / "people" / "z_pedestrian.onnx")
     monkeypatch.delenv(MODEL_ENV, raising=False)
     monkeypatch.setenv(MODEL_DIR_ENV, str(tmp_path))
-    assert resolve_model().reference == str(tmp_path / "people" / "z_pedestrian.onnx")
-    (tmp_path / "people" / "z_pedestrian.onnx").unlink()
+    chosen = resolve_model()
+    assert chosen.how == "embedded default" and "person-detection-0303" in chosen.reference
+    assert [p.split(" ")[0] for p in chosen.passed_over] == [str(tmp_path / "people" / "z_pedestrian.onnx")]
+    (tmp_path / "a_coco.onnx.card.yaml").write_text("name: our COCO YOLOX\nlicence: Apache-2.0\n")
     assert resolve_model().reference == str(tmp_path / "a_coco.onnx")
 
 
@@ -206,8 +225,8 @@ def test_model_resolution_order(tmp_path, monkeypatch):
         (tmp_path / name).write_bytes(b"")
     folder = tmp_path / "dir"
     folder.mkdir()
-    (folder / "z.pt").write_bytes(b"")
     (folder / "y.onnx").write_bytes(b"")
+    (folder / "y.onnx.card.yaml").write_text("name: ours\nlicence: MIT\n")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv(MODEL_ENV, str(tmp_path / "c.onnx"))
     monkeypatch.setenv(MODEL_DIR_ENV, str(folder))
@@ -215,26 +234,23 @@ def test_model_resolution_order(tmp_path, monkeypatch):
     assert resolve_model(None, "d.onnx").reference.endswith("c.onnx")
     monkeypatch.delenv(MODEL_ENV)
     assert resolve_model(None, str(tmp_path / "d.onnx")).reference.endswith("d.onnx")
-    assert resolve_model().reference.endswith("y.onnx")  # ONNX before .pt in a folder
+    assert resolve_model().reference.endswith("y.onnx")  # described by its user as licence-clean
     monkeypatch.delenv(MODEL_DIR_ENV)
     (tmp_path / "models").mkdir()
-    shutil.copy(tmp_path / "b.pt", tmp_path / "models" / "b.pt")
-    assert resolve_model().reference == str(Path("models") / "b.pt")
+    shutil.copy(tmp_path / "b.pt", tmp_path / "models" / "b.pt")  # no card: its licence is unknown
+    chosen = resolve_model()
+    assert chosen.how == "embedded default" and chosen.passed_over == (
+        f"{Path('models') / 'b.pt'} (no model card: licence unknown)",
+    )
 
 
-def test_no_model_anywhere_says_where_to_put_one(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv(MODEL_ENV, raising=False)
-    monkeypatch.delenv(MODEL_DIR_ENV, raising=False)
-    with pytest.raises(CrowdcountError, match=r"no detector model found .* put a model file in models/"):
-        resolve_model()
-
-
-def test_missing_model_file_is_an_error_but_a_named_ultralytics_model_may_download(tmp_path):
-    with pytest.raises(CrowdcountError, match=r"the model argument: model file .*missing\.onnx not found"):
+def test_missing_model_file_is_one_line_and_nothing_downloads(tmp_path):
+    with pytest.raises(
+        CrowdcountError, match=r"the model argument: .*missing\.onnx is neither a model file nor"
+    ):
         resolve_model(str(tmp_path / "missing.onnx"))
-    choice = resolve_model("yolo11n.pt")
-    assert choice.download and choice.reference == "yolo11n.pt"
+    with pytest.raises(CrowdcountError, match=r"yolo11n\.pt is neither a model file nor a model name"):
+        resolve_model("yolo11n.pt")
 
 
 def test_a_region_keeps_the_scale_of_the_whole_frame():
@@ -353,40 +369,65 @@ def _has_cuda() -> bool:
     return "CUDAExecutionProvider" in ort.get_available_providers()
 
 
-def test_on_the_cpu_the_pool_is_one_single_threaded_session_per_core(default_model):
-    pool = load_detector(ModelChoice(str(default_model), "test"), threads=2, parallel=True, device="cpu")
+def test_on_the_cpu_the_pool_is_one_single_threaded_session_per_core(yolox_model):
+    pool = load_detector(ModelChoice(str(yolox_model), "test"), threads=2, parallel=True, device="cpu")
     assert isinstance(pool, DetectorPool) and pool.parallel == 2 and pool.name.endswith("rect x2")
     copies = [pool._free.get() for _ in range(2)]
     assert copies[0] is not copies[1] and not any(copy.on_gpu for copy in copies)
     assert all(copy.session.get_providers() == ["CPUExecutionProvider"] for copy in copies)
 
 
+def test_the_openvino_pool_shares_one_compiled_model_with_a_stream_and_a_request_per_copy(pets_video):
+    pool = load_detector(resolve_model(), threads=2, parallel=True)
+    assert isinstance(pool, DetectorPool) and pool.parallel == 2
+    image = frames(pets_video, [0])[0]
+    found = [pool.detect(image, 512) for _ in range(4)]
+    copies = [pool._free.get() for _ in range(2)]
+    assert copies[0]._compiled is copies[1]._compiled and list(copies[0]._compiled) == [(384, 512)]
+    assert copies[0]._requests[(384, 512)] is not copies[1]._requests.get((384, 512))
+    assert copies[0]._compiled[(384, 512)].get_property("NUM_STREAMS") == 2
+    assert all(len(f) == len(found[0]) for f in found)  # the same boxes from either copy
+
+
 @pytest.mark.skipif(_has_cuda(), reason="this ONNX Runtime has CUDA: the error for its absence cannot show")
-def test_a_gpu_device_without_onnxruntime_gpu_is_one_line_naming_it(tmp_path, pets_video):
+def test_a_gpu_device_without_onnxruntime_gpu_is_one_line_naming_it(tmp_path, pets_video, yolox_model):
     config = yaml.safe_load(EXAMPLE_CONFIG.read_text(encoding="utf-8"))
     config["detector"] = {"device": "cuda"}
     site = tmp_path / "site.yaml"
     site.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-    made = crowdcount("process", str(pets_video), "--config", str(site), "--db", str(tmp_path / "x.db"))
+    made = crowdcount(
+        "process",
+        str(pets_video),
+        "--config",
+        str(site),
+        "--db",
+        str(tmp_path / "x.db"),
+        "--model",
+        str(yolox_model),
+    )
     lines = made.stderr.strip().splitlines()
     assert made.returncode == 2 and len(lines) == 1, made.stderr
     assert "detector device cuda: this ONNX Runtime has no CUDAExecutionProvider" in lines[0]
     assert "pip install 'onnxruntime-gpu[cuda,cudnn]'" in lines[0]
+    embedded = crowdcount("process", str(pets_video), "--config", str(site), "--db", str(tmp_path / "x.db"))
+    lines = embedded.stderr.strip().splitlines()
+    assert embedded.returncode == 2 and len(lines) == 1, embedded.stderr
+    assert "person-detection-0303.xml is an OpenVINO model" in lines[0] and "--model yolox-nano" in lines[0]
 
 
 @pytest.mark.skipif(not _has_cuda(), reason="needs onnxruntime-gpu and a CUDA GPU (the GPU path)")
-def test_on_a_gpu_the_detector_finds_the_people_the_cpu_finds(pets_video, default_model):
+def test_on_a_gpu_the_detector_finds_the_people_the_cpu_finds(pets_video, pedestrian_model):
     """auto takes the GPU where ONNX Runtime has one; the boxes are the CPU's within float error."""
     image = frames(pets_video, [100])[100]
-    gpu = YoloxOnnxDetector(default_model, device="auto")
-    cpu = YoloxOnnxDetector(default_model, device="cpu")
+    gpu = YoloxOnnxDetector(pedestrian_model, device="auto")
+    cpu = YoloxOnnxDetector(pedestrian_model, device="cpu")
     assert gpu.on_gpu and gpu.name.endswith(" on CUDA") and not cpu.on_gpu
     on_gpu, on_cpu = gpu.detect(image, 512), cpu.detect(image, 512)
     confident = on_cpu[on_cpu.confidence >= 0.4]
     assert len(confident) >= 4
     iou = sv.box_iou_batch(confident.xyxy, on_gpu.xyxy)
     assert (iou.max(axis=1) >= 0.95).all()
-    pool = load_detector(ModelChoice(str(default_model), "test"), parallel=True)
+    pool = load_detector(ModelChoice(str(pedestrian_model), "test"), parallel=True)
     assert isinstance(pool, DetectorPool) and pool.parallel == GPU_FEEDERS
     assert len(pool.detect(image, 512)) == len(on_gpu)
 

@@ -89,7 +89,11 @@ def test_excel_is_a_korean_handover_workbook(tmp_path, processed_db, expected):
     accuracy = [value for key, value in book["표지"].values if key == "정확도"]
     assert accuracy[0].startswith("공개 영상에서 측정한 정확도 (PETS 2009")  # the measured numbers first
     assert len(cover["설정 해시"]) == 16  # the config's hash, as the run manifest has it
-    assert cover["검출 모델"] == EventStore(processed_db, create=False).sources()[0].model
+    assert "person-detection-0303" in EventStore(processed_db, create=False).sources()[0].model
+    assert cover["검출 모델"].startswith(
+        "Intel person-detection-0303 (MobileNetV2 ATSS, INT8); 라이선스 Apache-2.0"
+    )
+    assert ".xml" not in cover["검출 모델"] and "@" not in cover["검출 모델"]  # plain words, not file names
     rows = list(book["요약"].values)
     header, lamppost = rows[0], dict(zip(rows[0], rows[1], strict=True))
     assert "영상 없는 구간" in header and lamppost["카운터"] == "lamppost" and lamppost["유형"] == "통과선"

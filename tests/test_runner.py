@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from crowdcount.cards import PERSON_0303
 from crowdcount.store import EventStore
 from helpers import crowdcount, event_keys
 
@@ -27,7 +28,7 @@ def test_run_reports_bad_files_and_records_gaps(reference):
     assert "empty (0 bytes)" in files["pets-a_20260503_100400.avi"]["reason"]
     truncated = files["pets-a_20260503_100130.avi"]
     assert truncated["status"] == "done" and truncated["reason"].startswith("truncated: decoded")
-    assert manifest["model"]["sha256"] == "e8af074932d4ed7e232278e3055cefcdea3edf178874a3694ae292649fb464dd"
+    assert manifest["model"]["sha256"] == PERSON_0303  # the embedded default's
     assert manifest["config"]["sha256"] and manifest["crowdcount_version"]
     stored = EventStore(reference / "crowdcount.db").gaps()
     gaps = {(g.source.rsplit("/", 1)[-1], g.reason.split(":")[0]) for g in stored}

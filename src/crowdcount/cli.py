@@ -173,9 +173,14 @@ def process(
     with _progress() as progress:
         frames = progress.add_task("frames", total=_frame_total(recording), rate="")
         outcome = count_recording(
-            recording, cam, site.counting_for(cam), detector, options,
-            lambda info: _advance(progress, frames, info), track_log.write if track_log else None,
-        )  # fmt: skip
+            recording,
+            cam,
+            site.counting_for(cam),
+            detector,
+            options,
+            lambda info: _advance(progress, frames, info),
+            track_log.write if track_log else None,
+        )
     if track_log is not None:
         track_log.close()
         console.print(f"tracks of {len(track_log.frames)} detected frames -> {track_log.path}")
@@ -251,15 +256,22 @@ def _run_options(
 
 
 def _say_terms(model: ModelChoice) -> None:
-    """Say the training data's terms of a model whose card has any (every run that uses it)."""
+    """Say the training data's terms of a model whose card has any (every run that uses it), and which
+    models found in a folder were not used for want of a clean licence."""
     from crowdcount.cards import card_for
 
-    card = card_for(model.reference) if Path(model.reference).exists() else None
+    card = card_for(model.reference)
     if card is not None and card.data_terms:
         console.print(
-            f"[yellow]note[/] model {Path(model.reference).name} ({card.name}): {card.data_terms}; "
-            "for Apache-2.0 weights trained on COCO, name yolox_nano.onnx with --model or detector.model",
+            f"[yellow]note[/] model {Path(model.reference).name} ({card.name}): {card.data_terms}",
             soft_wrap=True,
+            highlight=False,
+        )
+    for passed in model.passed_over:
+        console.print(
+            f"[yellow]note[/] not used, as not licence-clean (name it with --model to use it): {passed}",
+            soft_wrap=True,
+            highlight=False,
         )
 
 
@@ -390,9 +402,14 @@ def _print_run(outcomes: list[FileOutcome], manifest: dict) -> None:
     for outcome in sorted(outcomes, key=lambda o: (o.camera, o.source)):
         entry = by_source[(outcome.camera, outcome.source)]
         table.add_row(
-            outcome.camera, Path(outcome.source).name, f"[{colours[outcome.status]}]{outcome.status}[/]",
-            (entry["start"] or "")[:19], str(entry["frames"]), str(entry["events"]), outcome.reason,
-        )  # fmt: skip
+            outcome.camera,
+            Path(outcome.source).name,
+            f"[{colours[outcome.status]}]{outcome.status}[/]",
+            (entry["start"] or "")[:19],
+            str(entry["frames"]),
+            str(entry["events"]),
+            outcome.reason,
+        )
     console.print(table)
 
 
@@ -629,9 +646,15 @@ def _base_url(host: str, port: int) -> str:
 
 
 def _serve(
-    monitor: Monitor, host: str, port: int, token: str | None, lang: str, page: str = "",
-    config: Path | None = None, previews: PreviewBoard | None = None,
-) -> None:  # fmt: skip
+    monitor: Monitor,
+    host: str,
+    port: int,
+    token: str | None,
+    lang: str,
+    page: str = "",
+    config: Path | None = None,
+    previews: PreviewBoard | None = None,
+) -> None:
     from crowdcount.live.processes import serve_app
     from crowdcount.live.server import create_app
 
@@ -782,10 +805,12 @@ def import_kept(
     db: StoreOption,
     files: Annotated[
         list[Path] | None,
-        typer.Argument(help="Side files or folders of kept counts (default: the store's DB.unsaved/).",
-                       show_default=False),
+        typer.Argument(
+            help="Side files or folders of kept counts (default: the store's DB.unsaved/).",
+            show_default=False,
+        ),
     ] = None,
-) -> None:  # fmt: skip
+) -> None:
     """Store the counts a run kept aside when the store refused them (locked, disk full).
 
     Each file is stored in one transaction and then deleted; a recording's events replace
@@ -804,39 +829,105 @@ def import_kept(
         console.print(f"{path.name}: {events} events -> {store.shown_url}")
 
 
-@app.command(epilog="Example: crowdcount models --dir ../shared/models")
-def models(
-    folder: Annotated[
-        list[Path] | None,
-        typer.Option("--dir", help="Folders to search (default: $CROWDCOUNT_MODEL_DIR and models/)."),
-    ] = None,
-) -> None:  # fmt: skip
-    """List the detector models found, with their format, input size, licence and data terms.
+models_app = typer.Typer(
+    help="Detector models: list them, get a known one, add files carried in.", no_args_is_help=False
+)
+app.add_typer(models_app, name="models")
+DirOption = Annotated[
+    list[Path] | None,
+    typer.Option("--dir", help="Folders to search (default: $CROWDCOUNT_MODEL_DIR and models/)."),
+]
+
+
+@models_app.callback(invoke_without_command=True)
+def models(context: typer.Context, folder: DirOption = None) -> None:
+    """List the detector models (as 'models list' does when no command is given)."""
+    if context.invoked_subcommand is None:
+        models_list(folder)
+
+
+@models_app.command("list", epilog="Example: crowdcount models list --dir ../shared/models")
+def models_list(folder: DirOption = None) -> None:
+    """List the models: the embedded default, the user's model cache, and models found in folders,
+    each with its licence, training-data terms and checksum state; and the known models not yet here.
 
     What a model is comes from its card (WEIGHTS.card.yaml beside it, or crowdcount's built-in
-    cards by file hash), never from its name; a model without one is listed as such.
+    cards by file hash), never from its name. With nothing named, crowdcount counts with a
+    licence-clean model you described with a card in a model folder, else the embedded one.
     """
-    import pandas as pd
-
-    from crowdcount.cards import find_models
     from crowdcount.detect import model_folders
+    from crowdcount.registry import DEFAULT_MODEL, cache_folder, inventory
 
-    folders = folder or model_folders()
-    found = find_models(folders)
-    if not found:
-        searched = ", ".join(f"{f}/" for f in folders)
-        console.print(f"no models found in {searched}; see models/README.md")
-        return
-    rows = []
-    for model in found:
-        card = model.card
-        size = f"{card.input_size[1]}x{card.input_size[0]}" if card and card.input_size else "-"
-        rows.append({
-            "file": str(model.path), "format": model.format, "model": card.name if card else "(no card)",
-            "export input": size, "licence": card.licence if card else "unknown",
-            "training data": card.data_terms if card and card.data_terms else "-",
-        })  # fmt: skip
-    _print_table("Models", pd.DataFrame(rows))
+    for listed in inventory(folder or model_folders()):
+        card = listed.card
+        default = "  (the default)" if listed.name == DEFAULT_MODEL and listed.where == "embedded" else ""
+        console.print(
+            f"[bold]{listed.name}[/]  {listed.where}  checksum: {listed.state}{default}",
+            highlight=False,
+            soft_wrap=True,
+        )
+        console.print(
+            f"  {card.name if card else 'no model card: what it is and its licence are unknown'}",
+            highlight=False,
+            soft_wrap=True,
+        )
+        if card is not None:
+            data = "; ".join(part for part in (card.training_data, card.data_terms) if part) or "not stated"
+            console.print(
+                f"  licence: {card.licence}; training data: {data}", highlight=False, soft_wrap=True
+            )
+        if listed.path is not None:
+            console.print(f"  {listed.path}", highlight=False, soft_wrap=True)
+    console.print(f"model cache: {cache_folder()}", highlight=False, soft_wrap=True)
+
+
+@models_app.command("get", epilog="Example: crowdcount models get person-detection-0202")
+def models_get(
+    name: Annotated[str, typer.Argument(help="A known model's name ('crowdcount models list' shows them).")],
+    mirror: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help="A server holding the files by name, instead of their official URLs "
+            "(default: $CROWDCOUNT_MODEL_MIRROR).",
+        ),
+    ] = None,
+) -> None:
+    """Download a known model into the user's model cache: each file resumed where a stopped transfer
+    left it, checked against its SHA-256 before it is put in place. Nothing else ever downloads."""
+    from crowdcount.registry import KNOWN, fetch, known_model
+
+    known = known_model(name)
+    if known is None:
+        raise CrowdcountError(f"no known model {name!r}; known models: {', '.join(KNOWN)}")
+    with _progress() as progress:
+        tasks: dict[str, TaskID] = {}
+
+        def show(file: str, done: int, total: int | None) -> None:
+            if file not in tasks:
+                tasks[file] = progress.add_task(file, total=total, rate="")
+            progress.update(tasks[file], completed=done, rate=f"{done / 1e6:.1f} MB")
+
+        path = fetch(known, mirror, show)
+    console.print(f"{known.name}: verified -> {path.parent}  (use: --model {known.name})", soft_wrap=True)
+
+
+@models_app.command("add", epilog="Example: crowdcount models add /media/usb/person-detection-0202.*")
+def models_add(
+    files: Annotated[
+        list[Path], typer.Argument(help="Model files carried in (an OpenVINO .xml with its .bin).")
+    ],
+    card: Annotated[
+        Path | None, typer.Option(help="The model card of files crowdcount does not know (models/README.md).")
+    ] = None,
+) -> None:
+    """Import model files into the user's model cache, for sites without internet: files of a known
+    model are recognised by their checksums; other files are taken only with their card."""
+    from crowdcount.registry import add_files
+
+    for added in add_files(files, card):
+        how = "verified" if added.known else "with its card"
+        console.print(f"{added.source} -> {added.target} ({added.model}, {how})", soft_wrap=True)
 
 
 class ModelFormat(StrEnum):
@@ -933,9 +1024,16 @@ def audit_plan(
     with _progress() as progress:
         task = progress.add_task("clips", total=None, rate="")
         plan = make_plan(
-            store, out, camera or (), counter or (), samples, seconds, seed, geometry,
+            store,
+            out,
+            camera or (),
+            counter or (),
+            samples,
+            seconds,
+            seed,
+            geometry,
             lambda done, total: progress.update(task, completed=done, total=total),
-        )  # fmt: skip
+        )
     console.print(
         f"{len(plan.items)} windows of {seconds:g} s to review -> {out / 'plan.csv'}, clips in "
         f"{out / 'clips'}; review: crowdcount audit serve --db {db}", soft_wrap=True,

@@ -31,24 +31,27 @@ INSTALL_HINT = "install it with: pip install 'crowdcount[cluster]'"
 
 @dataclass(frozen=True)
 class ShippedModel:
-    """A model's files (one file, or an OpenVINO folder), sent to the workers by value."""
+    """A model's files (a file with its companions, or an Ultralytics OpenVINO folder), sent to the
+    workers by value."""
 
     name: str
     digest: str  # model_sha256 of the model, as in the run manifest
-    files: dict[str, bytes]  # path relative to the model folder ("" for a single file) -> content
+    files: dict[str, bytes]  # path relative to the model folder (to the file's folder for a file) -> content
+    folder: bool = True  # an Ultralytics OpenVINO folder; else ``name`` is the file loaded
 
 
 def pack_model(choice: ModelChoice) -> ShippedModel:
     """Read a model file or folder into memory, with a digest that names it on the workers."""
-    if choice.download:
-        raise CrowdcountError(
-            f"Ray: model {choice.reference} is not on disk and workers do not download; "
-            "download it once and pass --model PATH"
-        )
+    from crowdcount.cards import card_path
+
     root = Path(choice.reference)
-    members = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
-    files = {("" if p == root else str(p.relative_to(root))): p.read_bytes() for p in members}
-    return ShippedModel(root.name, model_sha256(root), files)
+    if root.is_dir():
+        files = {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+        return ShippedModel(root.name, model_sha256(root), files)
+    companions = [root.with_suffix(".bin")] if root.suffix == ".xml" else []  # OpenVINO IR's weights
+    members = [root, *companions, card_path(root)]
+    files = {p.name: p.read_bytes() for p in members if p.is_file()}
+    return ShippedModel(root.name, model_sha256(root), files, folder=False)
 
 
 def unpack_model(model: ShippedModel, folder: Path) -> Path:
@@ -59,7 +62,7 @@ def unpack_model(model: ShippedModel, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".unpack-", dir=folder))
     for relative, content in model.files.items():
-        member = staging / model.name / relative if relative else staging / model.name
+        member = staging / model.name / relative if model.folder else staging / relative
         member.parent.mkdir(parents=True, exist_ok=True)
         member.write_bytes(content)
     try:

@@ -55,7 +55,7 @@ class DetectorSettings(_Strict):
 
     model: str | None = None
     imgsz: int | None = Field(None, ge=32)
-    confidence: float = Field(0.1, gt=0, lt=1)
+    confidence: float | None = Field(None, gt=0, lt=1)  # None: the model card's (0.1 for YOLOX)
     # auto: a GPU where ONNX Runtime (onnxruntime-gpu) or torch has one, else the CPU; cuda/tensorrt: must
     device: Device = "auto"
 

@@ -10,6 +10,7 @@ build has one (:func:`onnx_providers`).
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import importlib.util
 import io
@@ -17,6 +18,7 @@ import os
 import queue
 import re
 import sys
+import threading
 import warnings
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Sequence
@@ -31,7 +33,7 @@ import cv2
 import numpy as np
 import supervision as sv
 
-from crowdcount.cards import COUNTING_ORDER, ModelCard, card_for
+from crowdcount.cards import ModelCard, card_for
 from crowdcount.cores import usable_cores
 from crowdcount.datatypes import Device
 from crowdcount.errors import CrowdcountError, first_line, plain_line
@@ -56,11 +58,6 @@ NO_GPU = (
 YOLOX_STRIDES = (8, 16, 32)
 MODEL_ENV = "CROWDCOUNT_MODEL"
 MODEL_DIR_ENV = "CROWDCOUNT_MODEL_DIR"
-_DOWNLOADABLE = re.compile(r"^yolo[\w.\-]*\.pt$")
-_MODEL_HELP = (
-    "pass a model path ({given}), set CROWDCOUNT_MODEL, or put a model file in models/ "
-    "(a YOLOX .onnx or an Ultralytics .pt; see models/README.md)"
-)
 
 
 class Detector(Protocol):
@@ -79,11 +76,11 @@ class Detector(Protocol):
 
 @dataclass(frozen=True)
 class ModelChoice:
-    """A model to load: a file on disk, or an Ultralytics name it may download."""
+    """A model to load: a file on disk, where it came from, and the models found but not chosen."""
 
     reference: str
     how: str  # where it came from, for the user
-    download: bool = False
+    passed_over: tuple[str, ...] = ()  # found in a folder, not licence-clean: used only when named
 
 
 @dataclass(frozen=True)
@@ -92,7 +89,7 @@ class DetectorSpec:
 
     model: ModelChoice
     imgsz: int | None = None
-    confidence: float = 0.1
+    confidence: float | None = None  # None: the model card's
     device: Device = "auto"
 
     def load(self, threads: int = 0, parallel: bool = True) -> Detector:
@@ -159,24 +156,6 @@ def _is_model_file(path: Path) -> bool:
     return path.is_dir() and path.name.endswith("_openvino_model")
 
 
-def find_model_in(folder: Path) -> Path | None:
-    """The model a folder (or a folder in it) offers: of the weights crowdcount knows, the one
-    measured best for counting (:data:`~crowdcount.cards.COUNTING_ORDER`); else ONNX first, then
-    .pt, then OpenVINO, by name."""
-    if not folder.is_dir():
-        return None
-    inside = [p for p in folder.iterdir() if p.is_dir() and not _is_model_file(p)]
-    candidates = [p for d in [folder, *inside] for p in d.iterdir() if _is_model_file(p)]
-    order = {".onnx": 0, ".pt": 1, ".xml": 3}
-
-    def rank(path: Path) -> tuple[int, int, int, str]:
-        known = model_sha256(path) if path.is_file() else ""
-        measured = COUNTING_ORDER.index(known) if known in COUNTING_ORDER else len(COUNTING_ORDER)
-        return measured, path.parent != folder, order.get(path.suffix, 2), path.name
-
-    return min(candidates, key=rank, default=None)
-
-
 def model_folders() -> list[Path]:
     """Where models are looked for when none is named: ``$CROWDCOUNT_MODEL_DIR``, then ``./models``."""
     return [Path(d) for d in [os.environ.get(MODEL_DIR_ENV)] if d] + [Path("models")]
@@ -185,33 +164,74 @@ def model_folders() -> list[Path]:
 def resolve_model(
     explicit: str | None = None, configured: str | None = None, explicit_from: str = "the model argument"
 ) -> ModelChoice:
-    """``explicit`` (the CLI's ``--model``: ``explicit_from`` names it in messages) >
-    ``CROWDCOUNT_MODEL`` > config > ``CROWDCOUNT_MODEL_DIR`` > ``./models``."""
+    """The model to count with: ``explicit`` (the CLI's ``--model``: ``explicit_from`` names it in
+    messages) > ``CROWDCOUNT_MODEL`` > config ``detector.model``, each a path or a registry name
+    (``crowdcount models``); with none named, a licence-clean model its user described with a card in
+    ``$CROWDCOUNT_MODEL_DIR`` or ``./models``, else the embedded default. Other models found there are
+    used only when named: ``passed_over`` lists them."""
     for value, how in (
         (explicit, explicit_from),
         (os.environ.get(MODEL_ENV), MODEL_ENV),
         (configured, "config detector.model"),
     ):
-        if not value:
-            continue
-        path = Path(value).expanduser()
-        if path.exists():
-            if not _is_model_file(path):
-                raise CrowdcountError(f"{how}: {path} is not a model (.onnx, .pt or *_openvino_model folder)")
-            return ModelChoice(str(path), how)
-        if _DOWNLOADABLE.match(value):
-            return ModelChoice(value, f"{how} (Ultralytics download)", download=True)
-        raise CrowdcountError(
-            f"{how}: model file {path} not found; {_MODEL_HELP.format(given=explicit_from)}"
-        )
-    folders = model_folders()
-    for folder in folders:
-        found = find_model_in(folder)
-        if found is not None:
-            return ModelChoice(str(found), f"found in {folder}/")
-    searched = ", ".join(f"{f}/" for f in folders)
-    advice = _MODEL_HELP.format(given=explicit_from)
-    raise CrowdcountError(f"no detector model found (searched {searched}); {advice}")
+        if value:
+            return _named_model(value, how)
+    from crowdcount.cards import card_path, find_models
+    from crowdcount.registry import DEFAULT_MODEL, KNOWN, embedded_path
+
+    found = find_models(model_folders())
+    clean = [m for m in found if m.card is not None and m.card.licence_clean]
+    passed_over = tuple(
+        f"{m.path} ({m.card.data_terms or m.card.licence if m.card else 'no model card: licence unknown'})"
+        for m in found
+        if m not in clean
+    )
+    described = [m for m in clean if card_path(m.path).is_file()]
+    if described:
+        return ModelChoice(str(described[0].path), f"found in {described[0].path.parent}/", passed_over)
+    return ModelChoice(str(embedded_path(KNOWN[DEFAULT_MODEL])), "embedded default", passed_over)
+
+
+def _named_model(value: str, how: str) -> ModelChoice:
+    """A model named by path or registry name; a one-line error saying how to get it when absent."""
+    from crowdcount.cards import find_models
+    from crowdcount.registry import KNOWN, cache_folder, installed_path, known_model
+
+    path = Path(value).expanduser()
+    if path.exists():
+        if not _is_model_file(path):
+            raise CrowdcountError(
+                f"{how}: {path} is not a model (.onnx, .pt, an OpenVINO .xml with its .bin, or a "
+                "*_openvino_model folder)"
+            )
+        return ModelChoice(str(path), how)
+    known = known_model(value)
+    if known is not None:
+        installed = installed_path(known)
+        if installed is None:  # also where a folder holds it under any file name
+            installed = next(
+                (
+                    m.path
+                    for m in find_models(model_folders())
+                    if m.path.is_file() and model_sha256(m.path) == known.files[0].sha256
+                ),
+                None,
+            )
+        if installed is None:
+            get = f"crowdcount models get {known.name}" if known.files[0].url else "its files"
+            raise CrowdcountError(
+                f"{how}: model {known.name} is not installed: run '{get}' (offline: 'crowdcount models add "
+                f"FILES' with {', '.join(f.name for f in known.files)} carried in)"
+            )
+        return ModelChoice(str(installed), f"{how} ({known.name})")
+    added = cache_folder() / value
+    files = sorted(p for p in added.iterdir() if _is_model_file(p)) if added.is_dir() else []
+    if files:
+        return ModelChoice(str(files[0]), f"{how} ({value}, from the model cache)")
+    raise CrowdcountError(
+        f"{how}: {value} is neither a model file nor a model name ({', '.join(KNOWN)}, or one added with "
+        "'crowdcount models add'); 'crowdcount models' lists what is here"
+    )
 
 
 def letterbox(image: np.ndarray, size: int, multiple: int | None = None) -> tuple[np.ndarray, float]:
@@ -404,9 +424,14 @@ class YoloxOnnxDetector:
     """
 
     def __init__(
-        self, path: str | Path, imgsz: int | None = None, confidence: float = 0.1, threads: int = 0,
-        prepare: bool = True, device: Device = "auto",
-    ) -> None:  # fmt: skip
+        self,
+        path: str | Path,
+        imgsz: int | None = None,
+        confidence: float | None = None,
+        threads: int = 0,
+        prepare: bool = True,
+        device: Device = "auto",
+    ) -> None:
         import onnxruntime as ort
 
         self.card = card_for(path) or ModelCard(f"YOLOX export {Path(path).name}")
@@ -453,7 +478,7 @@ class YoloxOnnxDetector:
         provider = self.session.get_providers()[0]
         self.on_gpu = provider != CPU
         self.imgsz = imgsz or native
-        self.confidence = confidence
+        self.confidence = confidence if confidence is not None else self.card.confidence
         where = f" on {provider.removesuffix('ExecutionProvider')}" if self.on_gpu else ""
         self.name = f"yolox-onnx:{Path(path).name}@{self.imgsz}{' rect' if self.multiple else ''}{where}"
         self.parallel = 1
@@ -516,12 +541,14 @@ class UltralyticsDetector:
     """An Ultralytics YOLO model (.pt, Ultralytics ONNX export or OpenVINO folder)."""
 
     def __init__(
-        self, reference: str, imgsz: int | None = None, confidence: float = 0.1, download: bool = False,
+        self,
+        reference: str,
+        imgsz: int | None = None,
+        confidence: float | None = None,
         device: Device = "auto",
-    ) -> None:  # fmt: skip
+    ) -> None:
         self.device = {"auto": None, "cpu": "cpu"}.get(device, 0)  # as Ultralytics takes it; None: its own
-        if not download:
-            os.environ.setdefault("YOLO_OFFLINE", "1")
+        os.environ.setdefault("YOLO_OFFLINE", "1")
         os.environ.setdefault("YOLO_AUTOINSTALL", "0")
         os.environ.setdefault("YOLO_VERBOSE", "False")  # its own log and advice; errors still come through
         need_ultralytics(reference)
@@ -530,16 +557,13 @@ class UltralyticsDetector:
         try:
             self.model = YOLO(reference, task="detect")
         except Exception as error:  # ultralytics raises many types for bad or missing files
-            what = "download" if download else "load"
-            message = plain_line(error)
-            hint = " (offline? put the file in models/ instead)" if download else ""
-            raise CrowdcountError(f"cannot {what} Ultralytics model {reference}{hint}: {message}") from None
+            raise CrowdcountError(f"cannot load Ultralytics model {reference}: {plain_line(error)}") from None
         names = {int(k): str(v) for k, v in (self.model.names or {}).items()}
         self.card = card_for(reference) if Path(reference).exists() else None
         persons = [k for k, v in names.items() if v == "person"][:1] or [PERSON]
         self.person_classes = list(self.card.person_classes) if self.card else persons
         self.imgsz = imgsz or 640
-        self.confidence = confidence
+        self.confidence = confidence if confidence is not None else (self.card or ModelCard("")).confidence
         self.name = f"ultralytics:{Path(reference).name}@{self.imgsz}"
         self.parallel = 1
         self.resizable = True
@@ -569,62 +593,175 @@ def _quiet_native_stderr() -> Generator[None, None, None]:
         os.close(saved)
 
 
-class OpenVinoSsdDetector:
-    """An SSD person detector in OpenVINO IR (``.xml`` with its ``.bin``), such as Intel's
-    person-detection-retail-0013: the frame resized (not letterboxed) to the export's fixed input,
-    BGR 0-255, output rows ``[image, label, confidence, x1, y1, x2, y2]`` normalised to 0-1. Its
-    input size is the export's: ``imgsz`` does not change it. Needs the ``openvino`` package."""
+OPENVINO_MULTIPLE = 32  # a reshaped IR's input sides are multiples of this (its coarsest stride)
 
-    def __init__(self, path: str | Path, confidence: float = 0.1, threads: int = 0) -> None:
-        try:
-            import openvino as ov
-        except ImportError:
-            raise CrowdcountError(
-                f"{path}: OpenVINO IR models need the openvino package: pip install 'crowdcount[openvino]'"
-            ) from None
-        self.card = card_for(path) or ModelCard(f"OpenVINO IR {Path(path).name}", person_classes=(1,))
-        core = ov.Core()
+
+def need_openvino(path: str | Path) -> Any:
+    """The ``openvino`` module, or a one-line error naming the package."""
+    try:
+        import openvino as ov
+    except ImportError:
+        raise CrowdcountError(
+            f"{path}: OpenVINO IR models need the openvino package: pip install openvino"
+        ) from None
+    return ov
+
+
+@cache
+def _openvino_cache_folder() -> str | None:
+    """Where OpenVINO keeps compiled models between runs (the user's cache folder), if it can be made."""
+    import platformdirs
+
+    folder = Path(platformdirs.user_cache_dir("crowdcount")) / "openvino"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return str(folder) if os.access(folder, os.W_OK) else None
+
+
+def _openvino_cache(core: Any) -> None:
+    """Let ``core`` keep compiled models in the user's cache folder: a run's first detection of each
+    input size then takes about half a second instead of one."""
+    folder = _openvino_cache_folder()
+    if folder is not None:
+        core.set_property({"CACHE_DIR": folder})
+
+
+def resized_input(height: int, width: int, size: int, multiple: int = OPENVINO_MULTIPLE) -> tuple[int, int]:
+    """The input (height, width) a ``height`` x ``width`` frame is resized to (not letterboxed) for a
+    network taking its long side at ``size``: each side a multiple of ``multiple``, the aspect ratio kept
+    as near as that allows.
+
+    >>> resized_input(576, 768, 512), resized_input(1080, 1920, 704), resized_input(1080, 1440, 512)
+    ((384, 512), (384, 704), (384, 512))
+    """
+    scale = size / max(height, width)
+    return tuple(max(multiple, round(side * scale / multiple) * multiple) for side in (height, width))  # type: ignore[return-value]
+
+
+class OpenVinoDetector:
+    """A person detector in OpenVINO IR (``.xml`` with its ``.bin``), run on OpenVINO's CPU plugin.
+    Two output layouts are read: SSD's ``detection_out`` (rows ``[image, label, confidence, x1, y1, x2,
+    y2]`` normalised to 0-1; Intel's person-detection-0202 and -retail-0013) and ATSS's ``boxes``
+    (``[x1, y1, x2, y2, confidence]`` in input pixels) with ``labels`` (person-detection-0303). The
+    frame is resized (not letterboxed), BGR 0-255. A graph that can be reshaped runs each camera at its
+    own aspect ratio with ``imgsz`` as the long side (:func:`resized_input`), one compiled model per
+    input shape; one that cannot keeps the export's size. Scores are mapped through the model card's
+    ``confidence_map`` where it has one, so that the tracker's thresholds mean the same for every model."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        imgsz: int | None = None,
+        confidence: float | None = None,
+        threads: int = 0,
+        streams: int = 1,
+    ) -> None:
+        ov = need_openvino(path)
+        self.path = Path(path)
+        self.card = card_for(path) or ModelCard(f"OpenVINO IR {self.path.name}", person_classes=(1,))
+        self.core = ov.Core()
         try:
             with _quiet_native_stderr():  # OpenVINO's other frontends log their own parse errors
-                model = core.read_model(str(path), str(Path(path).with_suffix(".bin")))
-            shape = model.inputs[0].get_partial_shape()
-            if len(model.inputs) != 1 or shape.rank.get_length() != 4 or shape.is_dynamic:
+                self.model = self.core.read_model(str(path), str(self.path.with_suffix(".bin")))
+            shape = self.model.inputs[0].get_partial_shape()
+            if len(self.model.inputs) != 1 or shape.rank.get_length() != 4 or shape.is_dynamic:
                 raise CrowdcountError(f"{path}: expected one fixed 1x3xHxW image input, not {shape}")
-            compiled = core.compile_model(model, "CPU", {"INFERENCE_NUM_THREADS": threads} if threads else {})
         except CrowdcountError:
             raise
         except Exception:  # OpenVINO raises its own untyped errors for bad IR, of many lines
             raise CrowdcountError(
                 f"{path}: cannot load OpenVINO model (not an OpenVINO IR .xml with its .bin beside it)"
             ) from None
-        self.height, self.width = int(shape[2].get_length()), int(shape[3].get_length())
-        self.request = compiled.create_infer_request()
-        self.confidence = confidence
-        self.imgsz = max(self.height, self.width)
-        self.name = f"openvino-ssd:{Path(path).name}@{self.width}x{self.height}"
+        names = {name for output in self.model.outputs for name in output.get_names()}
+        last = [
+            o.get_partial_shape()[o.get_partial_shape().rank.get_length() - 1] for o in self.model.outputs
+        ]
+        if {"boxes", "labels"} <= names:
+            self.layout = "atss"
+        elif len(last) == 1 and last[0].is_static and last[0].get_length() == 7:
+            self.layout = "ssd"
+        else:
+            raise CrowdcountError(
+                f"{path}: its outputs ({', '.join(sorted(names))}) are neither SSD's detection_out rows nor "
+                "ATSS's boxes and labels; is it a person detector?"
+            )
+        self.native = int(shape[2].get_length()), int(shape[3].get_length())
+        # one compiled model per input shape, shared with copies (:meth:`copy`); a request per copy
+        self.config = {"INFERENCE_NUM_THREADS": threads} if threads else {}
+        if streams > 1:
+            self.config = {"NUM_STREAMS": streams, "INFERENCE_NUM_THREADS": streams}
+        _openvino_cache(self.core)
+        self._compiled: dict[tuple[int, int], Any] = {}
+        self._requests: dict[tuple[int, int], Any] = {}
+        self._lock = threading.Lock()
+        self.confidence = confidence if confidence is not None else self.card.confidence
         self.parallel = 1
-        self.resizable = False
-        try:  # once, on a blank frame: a model whose output is not SSD rows fails here, not mid-run
-            self.detect(np.zeros((self.height, self.width, 3), np.uint8))
-        except CrowdcountError as error:
-            raise CrowdcountError(f"{path}: {error}; is it an SSD detector?") from None
-        except Exception as error:  # OpenVINO's own errors for a graph that cannot run
-            raise CrowdcountError(f"{path}: cannot run the model ({first_line(error)})") from None
+        try:  # a graph that cannot take another input size keeps the export's (checked without compiling)
+            probe = self.model.clone()
+            probe.reshape({probe.inputs[0]: [1, 3, *(side // 2 for side in self.native)]})
+            self.resizable = True
+        except Exception:  # OpenVINO's own error for a graph that hard-codes its size
+            self.resizable = False
+        self.imgsz = imgsz if imgsz and self.resizable else max(self.native)
+        kind = "openvino-atss" if self.layout == "atss" else "openvino-ssd"
+        size_name = f"{self.imgsz}" if self.resizable else f"{self.native[1]}x{self.native[0]}"
+        self.name = f"{kind}:{self.path.name}@{size_name}"
+
+    def copy(self) -> OpenVinoDetector:
+        """Another detector on the same compiled models, with its own inference requests: one per
+        thread of a :class:`DetectorPool` (compiled with as many streams)."""
+        twin = copy.copy(self)
+        twin._requests = {}
+        return twin
+
+    def _request(self, shape: tuple[int, int]) -> Any:
+        """This copy's inference request for input ``shape`` (height, width); each shape is compiled once
+        (about a second; OpenVINO's model cache makes it shorter on the next run)."""
+        if shape not in self._requests:
+            with self._lock:
+                if shape not in self._compiled:
+                    model = self.model.clone()
+                    if shape != self.native:
+                        model.reshape({model.inputs[0]: [1, 3, *shape]})
+                    try:
+                        self._compiled[shape] = self.core.compile_model(model, "CPU", self.config)
+                    except Exception as error:  # OpenVINO's own errors for a graph it cannot run
+                        raise CrowdcountError(
+                            f"{self.path}: cannot run the model ({first_line(error)})"
+                        ) from None
+            self._requests[shape] = self._compiled[shape].create_infer_request()
+        return self._requests[shape]
 
     def detect(self, image: np.ndarray, imgsz: int | None = None) -> sv.Detections:
         height, width = image.shape[:2]
-        blob = cv2.resize(image, (self.width, self.height)).transpose(2, 0, 1)[None].astype(np.float32)
-        rows = np.asarray(self.request.infer({0: blob})[0])
-        if rows.shape[-1] != 7:
-            raise CrowdcountError(f"output has shape {list(rows.shape)}, expected 1 x 1 x N x 7 (SSD rows)")
-        rows = rows.reshape(-1, 7)
-        people = np.isin(rows[:, 1].astype(int), self.card.person_classes)
-        rows = rows[(rows[:, 0] >= 0) & people & (rows[:, 2] >= self.confidence)]
-        xyxy = np.clip(rows[:, 3:7], 0, 1) * np.array([width, height, width, height], dtype=np.float32)
+        shape = resized_input(height, width, imgsz or self.imgsz) if self.resizable else self.native
+        blob = cv2.resize(image, shape[::-1]).transpose(2, 0, 1)[None].astype(np.float32)
+        outputs = {
+            name: np.asarray(value)
+            for port, value in self._request(shape).infer({0: blob}).items()
+            for name in port.get_names()
+        }
+        if self.layout == "atss":
+            boxes, labels = outputs["boxes"].reshape(-1, 5), outputs["labels"].reshape(-1)
+            xyxy, scores = boxes[:, :4] * np.array([width / shape[1], height / shape[0]] * 2), boxes[:, 4]
+        else:
+            rows = next(iter(outputs.values()))
+            if rows.shape[-1] != 7:
+                raise CrowdcountError(
+                    f"output has shape {list(rows.shape)}, expected 1 x 1 x N x 7 (SSD rows)"
+                )
+            rows = rows.reshape(-1, 7)
+            rows = rows[rows[:, 0] >= 0]
+            labels, scores = rows[:, 1], rows[:, 2]
+            xyxy = np.clip(rows[:, 3:7], 0, 1) * np.array([width, height, width, height], dtype=np.float32)
+        scores = self.card.calibrated(scores)
+        keep = np.isin(labels.astype(int), self.card.person_classes) & (scores >= self.confidence)
         return sv.Detections(
-            xyxy=xyxy.astype(np.float32).reshape(-1, 4),
-            confidence=rows[:, 2].astype(np.float32),
-            class_id=np.full(len(rows), PERSON, dtype=int),
+            xyxy=xyxy[keep].astype(np.float32).reshape(-1, 4),
+            confidence=scores[keep].astype(np.float32),
+            class_id=np.full(int(keep.sum()), PERSON, dtype=int),
         )
 
 
@@ -768,7 +905,7 @@ def export_ultralytics(weights: str | Path, fmt: str, imgsz: int | None = None) 
 
 
 def load_detector(
-    choice: ModelChoice, imgsz: int | None = None, confidence: float = 0.1, threads: int = 0,
+    choice: ModelChoice, imgsz: int | None = None, confidence: float | None = None, threads: int = 0,
     parallel: bool = False, device: Device = "auto",
 ) -> Detector:  # fmt: skip
     """Build the detector the weight file calls for; ``threads`` 0 means all cores.
@@ -779,14 +916,24 @@ def load_detector(
     """
     path = Path(choice.reference)
     if path.suffix == ".xml" and path.is_file():
-        return OpenVinoSsdDetector(path, confidence, threads)
-    if choice.download or path.suffix != ".onnx" or is_ultralytics_onnx(path):
+        if device in ("cuda", "tensorrt"):
+            raise CrowdcountError(
+                f"detector device {device}: {path.name} is an OpenVINO model, which runs on the CPU here; "
+                "for an NVIDIA GPU name an ONNX model (--model yolox-nano, or your own YOLOX .onnx) and "
+                "install onnxruntime-gpu, or set the detector's device to auto or cpu"
+            )
+        copies = (threads or usable_cores()) if parallel else 1
+        if copies > 1:  # one compiled model per shape with a stream per copy: OpenVINO places their threads
+            first_ir = OpenVinoDetector(path, imgsz, confidence, streams=copies)
+            return DetectorPool([first_ir, *(first_ir.copy() for _ in range(copies - 1))])
+        return OpenVinoDetector(path, imgsz, confidence, threads)
+    if path.suffix != ".onnx" or is_ultralytics_onnx(path):
         need_ultralytics(choice.reference)
         if threads:
             import torch
 
             torch.set_num_threads(threads)
-        return UltralyticsDetector(choice.reference, imgsz, confidence, choice.download, device)
+        return UltralyticsDetector(choice.reference, imgsz, confidence, device)
     copies = (threads or usable_cores()) if parallel else 1
     first = YoloxOnnxDetector(path, imgsz, confidence, 1 if copies > 1 else threads, device=device)
     if first.on_gpu:

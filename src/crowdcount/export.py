@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from crowdcount.datatypes import History, counter_key
 from crowdcount.errors import CrowdcountError
 from crowdcount.formats import Format
-from crowdcount.labels import EXPORT_HEADERS_KO, EXPORT_VALUES_KO, labels_for
+from crowdcount.labels import EXPORT_HEADERS_KO, EXPORT_VALUES_KO, labels_for, model_words
 from crowdcount.paths import output_file
 from crowdcount.summary import covered_days
 
@@ -222,7 +222,7 @@ def cover_rows(
         (words["generated"], f"{generated.astimezone(zone):%Y-%m-%d %H:%M}"),
         (words["table"], table),
         (words["footage"], f"{len(history.sources)} {words['recordings']}, {hours:,.2f} {words['hours']}"),
-        (words["model"], ", ".join(sorted({s.model for s in history.sources})) or "-"),
+        (words["model"], " / ".join(sorted({model_words(s.model, lang) for s in history.sources})) or "-"),
         (words["config"], context.get("config_hash") or "-"),
     ]
     measured = labels_for(lang)["method_measured"]  # the report's line: what public footage showed

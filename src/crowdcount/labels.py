@@ -361,20 +361,47 @@ def labels_for(lang: str) -> dict[str, str]:
 # Excel handover files (export --format xlsx, Korean by default): column headers and cell words.
 # In English the headers are the documented column names (README, "Export columns").
 EXPORT_HEADERS_KO = {
-    "camera": "카메라", "camera_name": "카메라 이름", "counter": "카운터", "counter_name": "카운터 이름",
-    "kind": "종류", "direction": "방향", "track_id": "추적 번호", "timestamp": "시각", "source": "영상 파일",
-    "frame": "프레임", "type": "유형", "group": "그룹", "group_name": "그룹 이름",
-    "interval_start": "구간 시작", "interval_end": "구간 끝", "status": "상태", "coverage": "영상 포함률",
-    "in": "진입", "out": "진출", "net": "순증", "entries": "구역 진입", "exits": "구역 이탈",
-    "mean_occupancy": "평균 체류 인원", "peak_occupancy": "최대 체류 인원",
-    "dwell_median_s": "체류 시간 중앙값(초)", "dwell_p90_s": "체류 시간 90%(초)",
-    "cameras": "카메라 수", "counters": "카운터 수", "events": "이벤트 수", "measure": "항목",
-    "total": "합계", "intervals_complete": "완전한 구간", "intervals_partial": "일부 구간",
-    "intervals_missing": "영상 없는 구간", "intervals_closed": "운영 시간 외 구간",
-    **{f"{c}_{p}": f"{w} {s}" for c, w in (("in", "진입"), ("out", "진출"), ("entries", "구역 진입"),
-                                            ("exits", "구역 이탈"))
-       for p, s in (("est", "보정치"), ("low", "하한(95%)"), ("high", "상한(95%)"))},
-}  # fmt: skip
+    "camera": "카메라",
+    "camera_name": "카메라 이름",
+    "counter": "카운터",
+    "counter_name": "카운터 이름",
+    "kind": "종류",
+    "direction": "방향",
+    "track_id": "추적 번호",
+    "timestamp": "시각",
+    "source": "영상 파일",
+    "frame": "프레임",
+    "type": "유형",
+    "group": "그룹",
+    "group_name": "그룹 이름",
+    "interval_start": "구간 시작",
+    "interval_end": "구간 끝",
+    "status": "상태",
+    "coverage": "영상 포함률",
+    "in": "진입",
+    "out": "진출",
+    "net": "순증",
+    "entries": "구역 진입",
+    "exits": "구역 이탈",
+    "mean_occupancy": "평균 체류 인원",
+    "peak_occupancy": "최대 체류 인원",
+    "dwell_median_s": "체류 시간 중앙값(초)",
+    "dwell_p90_s": "체류 시간 90%(초)",
+    "cameras": "카메라 수",
+    "counters": "카운터 수",
+    "events": "이벤트 수",
+    "measure": "항목",
+    "total": "합계",
+    "intervals_complete": "완전한 구간",
+    "intervals_partial": "일부 구간",
+    "intervals_missing": "영상 없는 구간",
+    "intervals_closed": "운영 시간 외 구간",
+    **{
+        f"{c}_{p}": f"{w} {s}"
+        for c, w in (("in", "진입"), ("out", "진출"), ("entries", "구역 진입"), ("exits", "구역 이탈"))
+        for p, s in (("est", "보정치"), ("low", "하한(95%)"), ("high", "상한(95%)"))
+    },
+}
 EXPORT_VALUES_KO = {
     "status": {"complete": "완전", "partial": "일부", "missing": "영상 없음", "closed": "운영 시간 외"},
     "type": {"line": "통과선", "zone": "구역"},
@@ -409,10 +436,13 @@ def moment(value: datetime, lang: str) -> str:
 
 
 GAP_REASONS_KO = {  # the start of a gap's reason (recording, runner, live stream) -> Korean
-    "corrupt segment": "손상 구간", "truncated": "잘린 파일", "no recording between files": "파일 사이 "
-        "녹화 없음",
-    "overlaps": "다른 파일과 겹침", "unreadable": "읽을 수 없는 파일", "stream down": "스트림 끊김",
-}  # fmt: skip
+    "corrupt segment": "손상 구간",
+    "truncated": "잘린 파일",
+    "no recording between files": "파일 사이 녹화 없음",
+    "overlaps": "다른 파일과 겹침",
+    "unreadable": "읽을 수 없는 파일",
+    "stream down": "스트림 끊김",
+}
 
 
 def gap_reason(reason: str, lang: str) -> str:
@@ -448,3 +478,54 @@ def dwell_span(low: float, high: float | None, lang: str) -> str:
     if high is None:
         return f"{duration(low, lang)} 이상" if lang == "ko" else f"{duration(low, lang)} or more"
     return f"{duration(low, lang)} - {duration(high, lang)}"
+
+
+MODEL_WORDS = {
+    "en": {
+        "licence": "licence",
+        "data": "trained on",
+        "unknown": "no model card: licence and training data unknown",
+    },
+    "ko": {
+        "licence": "라이선스",
+        "data": "학습 데이터",
+        "unknown": "모델 카드 없음: 라이선스와 학습 데이터를 알 수 없음",
+    },
+}
+TRAINING_DATA_KO = {  # a known model's training data (its card's words) -> Korean
+    "Intel's own images (no terms beyond the model's Apache-2.0 licence)": (
+        "Intel 자체 이미지 (모델의 Apache-2.0 라이선스 외의 조건 없음)"
+    ),
+    "COCO 2017": "COCO 2017",
+    "MOT17, CrowdHuman, CityPersons, ETHZ": (
+        "MOT17, CrowdHuman, CityPersons, ETHZ (비상업용 데이터: 사용 허가 확인 필요)"
+    ),
+}
+
+
+def model_words(detector: str, lang: str) -> str:
+    """A detector as the store names it (``openvino-atss:person-detection-0303.xml@1280 x2 at 512``) in
+    plain words: the model's name, licence and training data from its card, without file names or
+    input sizes; a model crowdcount has no card for is named by its file, and says so.
+
+    >>> model_words("openvino-atss:person-detection-0303.xml@1280 x2 at 512", "en").split("; ")[:2]
+    ['Intel person-detection-0303 (MobileNetV2 ATSS, INT8)', 'licence Apache-2.0 (Intel Open Model Zoo)']
+    >>> model_words("yolox-onnx:ours.onnx@416", "ko")
+    'ours.onnx (모델 카드 없음: 라이선스와 학습 데이터를 알 수 없음)'
+    """
+    from crowdcount.cards import BUILT_IN
+    from crowdcount.registry import KNOWN
+
+    file = detector.split(":", 1)[-1].split("@", 1)[0].split(" ", 1)[0]
+    file = file.rsplit("/", 1)[-1]
+    known = next((m for m in KNOWN.values() if m.files[0].name == file), None)
+    card = BUILT_IN.get(known.files[0].sha256) if known else None
+    words = MODEL_WORDS["ko" if lang == "ko" else "en"]
+    if card is None:
+        return f"{file} ({words['unknown']})"
+    data = card.training_data
+    if lang == "ko":
+        data = TRAINING_DATA_KO.get(data, data)
+    elif card.data_terms:
+        data = f"{data} ({card.data_terms.split(';')[0]})"
+    return f"{card.name}; {words['licence']} {card.licence}; {words['data']} {data}"

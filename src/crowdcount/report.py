@@ -28,7 +28,17 @@ from crowdcount.aggregate import (
 from crowdcount.audit import CounterAudit, audit_rows, store_audits
 from crowdcount.coverage import Span, merge
 from crowdcount.datatypes import AuditPlan, CountEvent, Gap, History, SourceRecord
-from crowdcount.labels import day, duration, dwell_span, gap_reason, hour_span, labels_for, moment, number
+from crowdcount.labels import (
+    day,
+    duration,
+    dwell_span,
+    gap_reason,
+    hour_span,
+    labels_for,
+    model_words,
+    moment,
+    number,
+)
 from crowdcount.paths import output_file
 from crowdcount.pdf import html_to_pdf
 from crowdcount.plots import dwell_figure, hangul_font, heatmap_figure, series_figure, to_data_uri
@@ -213,7 +223,7 @@ def build_report(
         "lead": lead_figures(hourly, site, words, lang),
         "gate_days": gate_day_table(daily, site, words, lang),
         "zones": zone_section(daily, events, words, lang, label, zone_name),
-        "method": method_lines(history, site, words, bool(plan)),
+        "method": method_lines(history, site, words, bool(plan), lang),
         "generated": (generated or datetime.now(ZoneInfo(zone_name))).strftime("%Y-%m-%d %H:%M %Z"),
         "timezone": zone_name,
         "headline": cards,
@@ -348,10 +358,12 @@ def zone_section(
     return {"rows": rows, "dwell": to_data_uri(dwell_figure(charts, words)) if charts else None}
 
 
-def method_lines(history: History, site: dict[str, Any], words: dict[str, str], audited: bool) -> list[str]:
+def method_lines(
+    history: History, site: dict[str, Any], words: dict[str, str], audited: bool, lang: str
+) -> list[str]:
     """The methodology and limits: how counts are made, what they are, and how accurate."""
     counting = site.get("counting") or {}
-    models = ", ".join(sorted({s.model for s in history.sources})) or "-"
+    models = " / ".join(sorted({model_words(s.model, lang) for s in history.sources})) or "-"
     return [
         words["method_detect"].format(models=models, tracker=counting.get("tracker", "-"),
                                       min_frames=counting.get("min_frames", "-"),
