@@ -39,7 +39,7 @@ lint: $(VENV)/.installed-test
 system:
 	scripts/ensure_debian_packages.sh
 
-test: lint system
+test: lint system $(VIDEO)
 	$(BIN)/python -m pytest
 
 clean:

@@ -658,7 +658,7 @@ class OpenVinoDetector:
         threads: int = 0,
         streams: int = 1,
     ) -> None:
-        ov = need_openvino(path)
+        self.ov = ov = need_openvino(path)
         self.path = Path(path)
         self.card = card_for(path) or ModelCard(f"OpenVINO IR {self.path.name}", person_classes=(1,))
         self.core = ov.Core()
@@ -722,11 +722,8 @@ class OpenVinoDetector:
         if shape not in self._requests:
             with self._lock:
                 if shape not in self._compiled:
-                    model = self.model.clone()
-                    if shape != self.native:
-                        model.reshape({model.inputs[0]: [1, 3, *shape]})
                     try:
-                        self._compiled[shape] = self.core.compile_model(model, "CPU", self.config)
+                        self._compiled[shape] = self.core.compile_model(self._for_frames(shape), "CPU", self.config)
                     except Exception as error:  # OpenVINO's own errors for a graph it cannot run
                         raise CrowdcountError(
                             f"{self.path}: cannot run the model ({first_line(error)})"
@@ -734,10 +731,24 @@ class OpenVinoDetector:
             self._requests[shape] = self._compiled[shape].create_infer_request()
         return self._requests[shape]
 
+    def _for_frames(self, shape: tuple[int, int]) -> Any:
+        """The graph at input ``shape``, taking the resized uint8 frame as OpenCV decodes it (1xHxWx3
+        BGR): the cast to float and to channels-first run inside OpenVINO (about a tenth faster than
+        preparing the float tensor in numpy)."""
+        from openvino.preprocess import PrePostProcessor
+
+        model = self.model.clone()
+        if shape != self.native:
+            model.reshape({model.inputs[0]: [1, 3, *shape]})
+        steps = PrePostProcessor(model)
+        steps.input().tensor().set_element_type(self.ov.Type.u8).set_layout(self.ov.Layout("NHWC"))
+        steps.input().model().set_layout(self.ov.Layout("NCHW"))
+        return steps.build()
+
     def detect(self, image: np.ndarray, imgsz: int | None = None) -> sv.Detections:
         height, width = image.shape[:2]
         shape = resized_input(height, width, imgsz or self.imgsz) if self.resizable else self.native
-        blob = cv2.resize(image, shape[::-1]).transpose(2, 0, 1)[None].astype(np.float32)
+        blob = cv2.resize(image, shape[::-1])[None]
         outputs = {
             name: np.asarray(value)
             for port, value in self._request(shape).infer({0: blob}).items()
