@@ -118,11 +118,12 @@ def main() -> None:
         "--walking", type=Path, default=None, help="walking_speed_clip.py's clip, also counted"
     )
     parser.add_argument(
-        "--cctv-strides", type=int, nargs="+", default=[1, 4, 7], help="fixed strides of the 25 fps clips"
+        "--cctv-strides", type=int, nargs="*", default=[1, 4, 7], help="fixed strides of the 25 fps clips"
     )
-    parser.add_argument("--strides", type=int, nargs="+", default=[1, 2, 3], help="fixed strides to compare")
-    default_model = SHARED / "models" / "pedestrian" / "bytetrack_nano.onnx"
-    parser.add_argument("--model", type=Path, default=default_model, help="the default: the pedestrian YOLOX")
+    parser.add_argument("--strides", type=int, nargs="*", default=[1, 2, 3], help="fixed strides to compare")
+    default_model = ROOT / "src" / "crowdcount" / "weights" / "person-detection-0303"
+    default_model = default_model / "person-detection-0303.xml"
+    parser.add_argument("--model", type=Path, default=default_model, help="the default: the embedded model")
     parser.add_argument(
         "--trackers",
         nargs="+",

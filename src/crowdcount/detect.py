@@ -723,7 +723,8 @@ class OpenVinoDetector:
             with self._lock:
                 if shape not in self._compiled:
                     try:
-                        self._compiled[shape] = self.core.compile_model(self._for_frames(shape), "CPU", self.config)
+                        model = self._for_frames(shape)
+                        self._compiled[shape] = self.core.compile_model(model, "CPU", self.config)
                     except Exception as error:  # OpenVINO's own errors for a graph it cannot run
                         raise CrowdcountError(
                             f"{self.path}: cannot run the model ({first_line(error)})"
