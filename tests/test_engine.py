@@ -56,10 +56,10 @@ def keys(events: list) -> list[tuple]:
 
 
 def test_a_recording_and_a_live_stream_of_the_same_frames_count_the_same(
-    tmp_path: Path, pets_video: Path, yolox_model: Path
+    tmp_path: Path, pets_video: Path, default_model: Path
 ) -> None:
     clip = mjpeg_clip(pets_video, tmp_path / "clip.avi", FRAMES)
-    spec = DetectorSpec(ModelChoice(str(yolox_model), "test"))
+    spec = DetectorSpec(ModelChoice(str(default_model), "test"))
     detector = spec.load(threads=1, parallel=False)
 
     batch_site = load_config(site_for(tmp_path, str(clip)))

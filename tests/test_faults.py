@@ -64,13 +64,15 @@ def process_while_locked(clip: Path, config: Path, db: Path, model: Path) -> sub
     return subprocess.CompletedProcess(command, run.returncode, header + stdout, stderr)
 
 
-def test_counts_made_while_the_store_is_locked_are_kept_and_imported_whole(tmp_path, pets_video, yolox_model):
+def test_counts_made_while_the_store_is_locked_are_kept_and_imported_whole(
+    tmp_path, pets_video, default_model
+):
     clip = mjpeg_clip(pets_video, tmp_path / "clip.avi", 120)
     config = site(tmp_path, clip)
     undisturbed = tmp_path / "undisturbed.db"
     assert (
         crowdcount(
-            "process", clip, "--config", config, "--db", undisturbed, "--model", yolox_model
+            "process", clip, "--config", config, "--db", undisturbed, "--model", default_model
         ).returncode
         == 0
     )
@@ -78,12 +80,12 @@ def test_counts_made_while_the_store_is_locked_are_kept_and_imported_whole(tmp_p
     db = tmp_path / "locked.db"
     assert (
         crowdcount(
-            "run", "--config", config, "--db", db, "--model", yolox_model, "--out", tmp_path
+            "run", "--config", config, "--db", db, "--model", default_model, "--out", tmp_path
         ).returncode
         == 0
     )
     before = keys(db)
-    result = process_while_locked(clip, config, db, yolox_model)
+    result = process_while_locked(clip, config, db, default_model)
     assert result.returncode == 3, result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in result.stdout + result.stderr, result.stderr
@@ -99,23 +101,23 @@ def test_counts_made_while_the_store_is_locked_are_kept_and_imported_whole(tmp_p
     assert "no kept counts" in crowdcount("import", "--db", db).stdout
 
 
-def test_the_next_run_on_the_store_loads_what_a_locked_store_refused(tmp_path, pets_video, yolox_model):
+def test_the_next_run_on_the_store_loads_what_a_locked_store_refused(tmp_path, pets_video, default_model):
     clip = mjpeg_clip(pets_video, tmp_path / "clip.avi", 60)
     config = site(tmp_path, clip)
     db = tmp_path / "store.db"
-    result = process_while_locked(clip, config, db, yolox_model)
+    result = process_while_locked(clip, config, db, default_model)
     assert result.returncode == 3, result.stderr
     expected = len(next((tmp_path / "store.db.unsaved").glob("*.json")).read_text())  # not empty
     assert expected > 0 and EventStore(db).event_count() == 0
 
-    again = crowdcount("run", "--config", config, "--db", db, "--model", yolox_model, "--out", tmp_path)
+    again = crowdcount("run", "--config", config, "--db", db, "--model", default_model, "--out", tmp_path)
     assert again.returncode == 0, again.stderr
     assert "loaded 1 kept result(s)" in again.stdout
     assert "skipped" in again.stdout  # the kept file counts as done: not counted twice
     assert not list((tmp_path / "store.db.unsaved").glob("*.json")) and EventStore(db).event_count() > 0
 
 
-def test_a_run_on_a_store_held_locked_fails_in_one_line_before_counting(tmp_path, pets_video, yolox_model):
+def test_a_run_on_a_store_held_locked_fails_in_one_line_before_counting(tmp_path, pets_video, default_model):
     clip = mjpeg_clip(pets_video, tmp_path / "clip.avi", 20)
     config = site(tmp_path, clip)
     db = tmp_path / "held.db"
@@ -124,7 +126,7 @@ def test_a_run_on_a_store_held_locked_fails_in_one_line_before_counting(tmp_path
     holder.execute("BEGIN EXCLUSIVE")
     try:
         result = crowdcount(
-            "run", "--config", config, "--db", db, "--model", yolox_model, "--out", tmp_path,
+            "run", "--config", config, "--db", db, "--model", default_model, "--out", tmp_path,
             env=os.environ | {"CROWDCOUNT_LOCK_WAIT_S": "1"},
         )  # fmt: skip
     finally:

@@ -96,7 +96,7 @@ class Subscriber:
 
 
 @pytest.fixture(scope="module")
-def live_run(tmp_path_factory, pets_video, yolox_model, mqtt_broker) -> Iterator[LiveRun]:
+def live_run(tmp_path_factory, pets_video, default_model, mqtt_broker) -> Iterator[LiveRun]:
     folder = tmp_path_factory.mktemp("live")
     stream = StreamServer(pets_video, free_port())
     stream.start()
@@ -113,7 +113,7 @@ def live_run(tmp_path_factory, pets_video, yolox_model, mqtt_broker) -> Iterator
     port, db, log = free_port(), folder / "live.db", folder / "live.log"
     previews_before = preview_folders()
     command = [sys.executable, "-m", "crowdcount", "live", "--config", str(config), "--db", str(db),
-               "--model", str(yolox_model), "--port", str(port)]  # fmt: skip
+               "--model", str(default_model), "--port", str(port)]  # fmt: skip
     with log.open("w") as output:  # no terminal: status lines every 2 s
         env = {**os.environ, "CROWDCOUNT_PROGRESS_EVERY_S": "2"}
         process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, env=env)
@@ -286,7 +286,7 @@ def preview_folders() -> set[Path]:
     }
 
 
-def test_sigterm_stops_live_as_ctrl_c_does(tmp_path, pets_video, yolox_model):
+def test_sigterm_stops_live_as_ctrl_c_does(tmp_path, pets_video, default_model):
     """A service manager stops with SIGTERM: visits and the session close, exit 0, nothing lost."""
     stream = StreamServer(pets_video, free_port())
     stream.start()
@@ -296,7 +296,7 @@ def test_sigterm_stops_live_as_ctrl_c_does(tmp_path, pets_video, yolox_model):
     config.write_text(yaml.safe_dump(site))
     port, db = free_port(), tmp_path / "live.db"
     command = [sys.executable, "-m", "crowdcount", "live", "--config", str(config), "--db", str(db),
-               "--model", str(yolox_model), "--port", str(port)]  # fmt: skip
+               "--model", str(default_model), "--port", str(port)]  # fmt: skip
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         health = f"http://127.0.0.1:{port}/api/health"

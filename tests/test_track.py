@@ -23,10 +23,10 @@ def track_ids(video, model, frames: int, kind: str = "bytetrack") -> list[set[in
 
 
 @pytest.mark.parametrize("kind", TRACKERS)
-def test_people_keep_their_ids_and_a_new_source_starts_again(pets_video, yolox_model, kind):
-    first = track_ids(pets_video, yolox_model, 15, kind)
+def test_people_keep_their_ids_and_a_new_source_starts_again(pets_video, default_model, kind):
+    first = track_ids(pets_video, default_model, 15, kind)
     assert first[0] <= {-1}  # nobody is confirmed on their first sighting
     steady = set.intersection(*first[5:])
     assert len(steady - {-1}) >= 3  # several people tracked under one id throughout
-    again = track_ids(pets_video, yolox_model, 15, kind)
+    again = track_ids(pets_video, default_model, 15, kind)
     assert again == first  # ids restart per source, deterministically

@@ -154,9 +154,9 @@ def process(
     if recording.error is not None:
         raise CrowdcountError(recording.error)
     assert recording.info is not None and recording.start is not None
+    options = _run_options(site, model, imgsz, stride, roi)  # a model that is not there: before the store
     store = EventStore(db or out / "crowdcount.db")  # path and schema checked; nothing written yet
     track_log = MotTrackWriter(save_tracks) if save_tracks else None
-    options = _run_options(site, model, imgsz, stride, roi)
     detector = options.detector.load()
     _load_kept(store)
     # a store that refuses writes fails here, before counting
@@ -340,8 +340,8 @@ def run(
     site = load_config(config)
     cameras = [site.camera(c) for c in camera] if camera else site.cameras
     output_folder(out, "--out")
-    store = EventStore(db or out / "crowdcount.db")
     options = _run_options(site, model, imgsz, stride, roi, workers, force)
+    store = EventStore(db or out / "crowdcount.db")
     _load_kept(store)
     site_run = SiteRun(site, store, options)
     todo = site_run.pending(site_run.plan(cameras))

@@ -230,7 +230,7 @@ def _named_model(value: str, how: str) -> ModelChoice:
         return ModelChoice(str(files[0]), f"{how} ({value}, from the model cache)")
     raise CrowdcountError(
         f"{how}: {value} is neither a model file nor a model name ({', '.join(KNOWN)}, or one added with "
-        "'crowdcount models add'); 'crowdcount models' lists what is here"
+        "'crowdcount models add'); 'crowdcount models list' shows what is here"
     )
 
 
