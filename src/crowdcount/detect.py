@@ -1,11 +1,12 @@
-"""Person detectors: YOLOX through onnxruntime, and Ultralytics YOLO; weight resolution.
+"""Person detectors: OpenVINO IR (the embedded default), YOLOX through onnxruntime, and
+Ultralytics YOLO; weight resolution.
 
-The backend is chosen by the weight file: a YOLOX ONNX export runs on onnxruntime
-directly; ``.pt`` files, Ultralytics ONNX exports (they carry ``names`` metadata)
-and ``*_openvino_model`` folders run through Ultralytics. Nothing is downloaded
-unless the user names an Ultralytics model (``--model yolo11n.pt``) that is not on
-disk. The device (``detector.device`` in the config) is the CPU, or a GPU where ONNX Runtime's
-build has one (:func:`onnx_providers`).
+The backend is chosen by the weight file: an OpenVINO ``.xml`` runs on OpenVINO; a YOLOX ONNX
+export on onnxruntime directly; ``.pt`` files, Ultralytics ONNX exports (they carry ``names``
+metadata) and ``*_openvino_model`` folders through Ultralytics. Nothing is downloaded here (only
+``crowdcount models get`` downloads, :mod:`crowdcount.registry`). The device
+(``detector.device`` in the config) is the CPU, or a GPU where ONNX Runtime's build has one
+(:func:`onnx_providers`).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from crowdcount.cards import ModelCard, card_for
 from crowdcount.cores import usable_cores
 from crowdcount.datatypes import Device
 from crowdcount.errors import CrowdcountError, first_line, plain_line
+from crowdcount.registry import file_sha256, hash_into
 
 if TYPE_CHECKING:
     import onnx
@@ -130,22 +132,14 @@ def model_sha256(path: str | Path) -> str:
     digest = hashlib.sha256()
     for file in sorted(target.rglob("*")):
         if file.is_file():
-            _hash_into(digest, file)
+            hash_into(digest, file)
     return digest.hexdigest()
 
 
 @cache
 def _file_sha256(path: str, size: int, mtime_ns: int) -> str:
     """One file's SHA-256 (``size`` and ``mtime_ns`` key the cache: a changed file is read again)."""
-    digest = hashlib.sha256()
-    _hash_into(digest, Path(path))
-    return digest.hexdigest()
-
-
-def _hash_into(digest: Any, file: Path) -> None:
-    with file.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
+    return file_sha256(Path(path))
 
 
 def _is_model_file(path: Path) -> bool:

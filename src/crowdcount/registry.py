@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from crowdcount.cards import COCO_NANO, PEDESTRIAN_NANO, PERSON_0202, PERSON_0303, RETAIL_0013, ModelCard
 from crowdcount.errors import CrowdcountError
@@ -117,12 +118,17 @@ def embedded_path(model: KnownModel) -> Path:
 
 
 def file_sha256(path: Path) -> str:
-    """SHA-256 of one file, read in blocks."""
+    """SHA-256 of one file."""
     digest = hashlib.sha256()
+    hash_into(digest, path)
+    return digest.hexdigest()
+
+
+def hash_into(digest: Any, path: Path) -> None:
+    """Feed one file to ``digest``, read in blocks."""
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
-    return digest.hexdigest()
 
 
 def model_state(model: KnownModel, folder: Path) -> str:
