@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import importlib.util
 import io
 import os
 import queue
@@ -38,7 +37,7 @@ from crowdcount.cards import ModelCard, card_for
 from crowdcount.cores import usable_cores
 from crowdcount.datatypes import Device
 from crowdcount.errors import CrowdcountError, first_line, plain_line
-from crowdcount.registry import file_sha256, hash_into
+from crowdcount.registry import file_sha256, hash_into, user_cache
 
 if TYPE_CHECKING:
     import onnx
@@ -604,9 +603,7 @@ def need_openvino(path: str | Path) -> Any:
 @cache
 def _openvino_cache_folder() -> str | None:
     """Where OpenVINO keeps compiled models between runs (the user's cache folder), if it can be made."""
-    import platformdirs
-
-    folder = Path(platformdirs.user_cache_dir("crowdcount")) / "openvino"
+    folder = user_cache() / "openvino"
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
@@ -753,12 +750,7 @@ class OpenVinoDetector:
             boxes, labels = outputs["boxes"].reshape(-1, 5), outputs["labels"].reshape(-1)
             xyxy, scores = boxes[:, :4] * np.array([width / shape[1], height / shape[0]] * 2), boxes[:, 4]
         else:
-            rows = next(iter(outputs.values()))
-            if rows.shape[-1] != 7:
-                raise CrowdcountError(
-                    f"output has shape {list(rows.shape)}, expected 1 x 1 x N x 7 (SSD rows)"
-                )
-            rows = rows.reshape(-1, 7)
+            rows = next(iter(outputs.values())).reshape(-1, 7)  # its one output, N x 7 (checked at load)
             rows = rows[rows[:, 0] >= 0]
             labels, scores = rows[:, 1], rows[:, 2]
             xyxy = np.clip(rows[:, 3:7], 0, 1) * np.array([width, height, width, height], dtype=np.float32)
@@ -893,8 +885,6 @@ def export_ultralytics(weights: str | Path, fmt: str, imgsz: int | None = None) 
     path = Path(weights)
     if path.suffix != ".pt" or not path.is_file():
         raise CrowdcountError(f"{path}: not an Ultralytics .pt file; export takes the .pt weights")
-    if fmt == "openvino" and importlib.util.find_spec("openvino") is None:
-        raise CrowdcountError("exporting to OpenVINO needs the openvino package: pip install openvino")
     os.environ.setdefault("YOLO_OFFLINE", "1")
     os.environ.setdefault("YOLO_AUTOINSTALL", "0")
     os.environ.setdefault("YOLO_VERBOSE", "False")  # the exporter's log; errors still come through

@@ -107,9 +107,15 @@ def cache_folder() -> Path:
     ``$XDG_CACHE_HOME/crowdcount/models``, ``~/.cache/crowdcount/models``)."""
     if os.environ.get(CACHE_ENV):
         return Path(os.environ[CACHE_ENV]).expanduser()
+    return user_cache() / "models"
+
+
+def user_cache() -> Path:
+    """crowdcount's folder in the user's cache (on Linux ``$XDG_CACHE_HOME/crowdcount``,
+    ``~/.cache/crowdcount``): the model cache and OpenVINO's compiled models."""
     import platformdirs
 
-    return Path(platformdirs.user_cache_dir("crowdcount")) / "models"
+    return Path(platformdirs.user_cache_dir("crowdcount"))
 
 
 def embedded_path(model: KnownModel) -> Path:
