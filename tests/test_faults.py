@@ -17,16 +17,18 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 import sqlalchemy
 import yaml
 
+from conftest import fill
 from crowdcount.config import parse_config
 from crowdcount.datatypes import CountEvent, SourceRecord
 from crowdcount.detect import DetectorSpec, ModelChoice
 from crowdcount.recording import FileOutcome, RunOptions
 from crowdcount.runner import SiteRun
 from crowdcount.store import EventStore
-from crowdcount.unsaved import load, unsaved_folder
+from crowdcount.unsaved import Unsaved, keep, load, unsaved_folder
 from helpers import START, crowdcount
 from test_engine import mjpeg_clip
 
@@ -112,7 +114,7 @@ def test_the_next_run_on_the_store_loads_what_a_locked_store_refused(tmp_path, p
 
     again = crowdcount("run", "--config", config, "--db", db, "--model", default_model, "--out", tmp_path)
     assert again.returncode == 0, again.stderr
-    assert "loaded 1 kept result(s)" in again.stdout
+    assert "loaded kept counts" in again.stdout
     assert "skipped" in again.stdout  # the kept file counts as done: not counted twice
     assert not list((tmp_path / "store.db.unsaved").glob("*.json")) and EventStore(db).event_count() > 0
 
@@ -166,3 +168,78 @@ def test_a_full_database_refuses_at_once_and_the_counts_go_to_a_side_file(tmp_pa
     freed = EventStore(tmp_path / "full.db")
     load(freed, [kept])
     assert freed.events() == events and not kept.exists()
+
+
+def _gate_site() -> object:
+    return parse_config({"cameras": [{"id": "gate", "lines": [
+        {"id": "door", "points": [[40, 0], [40, 60]], "in_direction": [1, 0]}]}]})  # fmt: skip
+
+
+def _counts(n: int, source: str = "clip.avi") -> tuple[SourceRecord, list[CountEvent]]:
+    record = SourceRecord("gate", source, "done", START, START + timedelta(minutes=10), 10.0, 6000, 1, "m")
+    moments = [START + timedelta(seconds=k / 2) for k in range(n)]
+    return record, [
+        CountEvent("gate", "door", "cross", "in", k, t, source, 5 * k) for k, t in enumerate(moments)
+    ]
+
+
+def test_a_full_disk_leaves_no_staging_file_and_import_finds_the_counts_where_they_went(
+    tmp_path, small_disk, monkeypatch
+):
+    fallback = tmp_path / "temp"
+    fallback.mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(fallback))  # the system's temporary folder, for this test
+    db = small_disk / "store.db"
+    store = EventStore(db)
+    store.set_counters("gate", [])
+    fill(small_disk, leave=0)
+    record, events = _counts(200)
+    site_run = SiteRun(_gate_site(), store, RunOptions(DetectorSpec(ModelChoice("model.onnx", "test"))))
+    site_run.save(FileOutcome("gate", "clip.avi", "done", record=record, events=events))
+    assert site_run.outcomes[-1].status == "unsaved"
+    assert [p.name for p in unsaved_folder(store).iterdir()] == []  # no 0-byte staging file left behind
+    (kept,) = (fallback / "crowdcount-unsaved").glob("*.json")
+    (small_disk / "filler").unlink()
+    env = os.environ | {"TMPDIR": str(fallback)}
+    imported = crowdcount("import", "--db", db, env=env)  # the command the error line gives
+    assert imported.returncode == 0, imported.stderr
+    assert f"{len(events)} events" in imported.stdout and not kept.exists()
+    assert EventStore(db).events() == events
+    again = crowdcount("import", "--db", db, env=env)
+    assert again.returncode == 0 and "no kept counts" in again.stdout
+
+
+def test_a_live_side_file_is_stored_once_however_often_and_however_many_import_it(tmp_path):
+    db = tmp_path / "live.db"
+    store = EventStore(db)
+    record, events = _counts(300, "rtsp://cam#live-20261003T100000")
+    kept = keep(store, Unsaved(record, events, [], append=True))  # a live session's: added, not replaced
+    copy = tmp_path / "usb" / kept.name
+    copy.parent.mkdir()
+    copy.write_bytes(kept.read_bytes())  # the same file, carried in again later
+    command = [sys.executable, "-m", "crowdcount", "import", "--db", str(db)]
+    importers = [
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)
+    ]
+    for importer in importers:
+        _, stderr = importer.communicate(timeout=120)
+        assert importer.returncode == 0, stderr
+    again = crowdcount("import", "--db", db, copy)
+    assert again.returncode == 0, again.stderr
+    assert "already stored, not added again" in " ".join(again.stdout.split())
+    assert EventStore(db).event_count() == len(events)
+
+
+@pytest.mark.parametrize("content", [b"", b"{not json", b'{"format": "something else"}'])
+def test_a_damaged_side_file_is_set_aside_and_blocks_nothing(tmp_path, content):
+    db = tmp_path / "store.db"
+    store = EventStore(db)
+    record, events = _counts(10)
+    good = keep(store, Unsaved(record, events, []))
+    bad = unsaved_folder(store) / "gate--broken.avi--20261003T100000000000.json"
+    bad.write_bytes(content)
+    imported = crowdcount("import", "--db", db)
+    assert imported.returncode == 0, imported.stderr
+    assert "set aside" in " ".join(imported.stdout.split()) and not good.exists() and not bad.exists()
+    assert bad.with_name(bad.name + ".damaged").read_bytes() == content  # kept for a person to look at
+    assert EventStore(db).event_count() == len(events)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, fields
-from datetime import datetime
+from datetime import datetime, time, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -130,14 +131,38 @@ def parse_interval(text: str) -> str:
     return freq
 
 
-def interval_starts(spans: Sequence[Span], freq: str, tz: ZoneInfo) -> pd.DatetimeIndex:
-    """Clock-aligned interval starts (in ``tz``) from the first covered moment to the last."""
+def interval_windows(spans: Sequence[Span], freq: str, tz: ZoneInfo) -> list[Span]:
+    """Clock-aligned intervals (on ``tz``'s wall clock) from the first covered moment to the last.
+
+    Minutes and hours step through instants from the first wall-clock boundary, so the day the clocks
+    go back has 25 hourly intervals (02:00 twice) and the day they go forward 23; a ``day`` runs from
+    one local midnight to the next, 23, 24 or 25 hours.
+
+    >>> from datetime import UTC
+    >>> berlin, start = ZoneInfo("Europe/Berlin"), datetime(2026, 10, 24, 23, 50, tzinfo=UTC)  # 01:50 CEST
+    >>> footage = [Span(start, start + timedelta(hours=2, minutes=20))]  # to 03:10 CET
+    >>> [f"{w.start.astimezone(berlin):%H:%M%z}" for w in interval_windows(footage, "60min", berlin)]
+    ['01:00+0200', '02:00+0200', '02:00+0100', '03:00+0100']
+    >>> [w.seconds / 3600 for w in interval_windows(footage, "1D", berlin)]
+    [25.0]
+    """
     if not spans:
-        return pd.DatetimeIndex([], tz=tz)
-    first = pd.Timestamp(min(s.start for s in spans)).tz_convert(tz).floor(freq)
-    last = pd.Timestamp(max(s.end for s in spans)).tz_convert(tz)
-    starts = pd.date_range(first, last, freq=freq)
-    return starts[starts < last]
+        return []
+    begin, end = min(s.start for s in spans), max(s.end for s in spans)
+    if freq == "1D":
+        first, last = begin.astimezone(tz).date(), end.astimezone(tz).date()
+        days = [first + timedelta(days=k) for k in range((last - first).days + 2)]
+        midnights = [datetime.combine(day, time(), tz) for day in days]
+        return [Span(a, b) for a, b in pairwise(midnights) if a < end]
+    step = pd.Timedelta(freq).to_pytimedelta()
+    wall = begin.astimezone(tz).replace(tzinfo=None)
+    since_boundary = wall - pd.Timestamp(wall).floor(freq).to_pydatetime()
+    start = begin - since_boundary  # the instant the wall clock last showed a boundary
+    windows = []
+    while start < end:
+        windows.append(Span(start, start + step))
+        start += step
+    return windows
 
 
 def _status(seen_s: float, open_s: float, seen_open_s: float) -> str:
@@ -200,7 +225,6 @@ def interval_table(
     """
     zone = ZoneInfo(tz or history.timezone) if not isinstance(tz, ZoneInfo) else tz
     freq = parse_interval(interval)
-    offset = pd.tseries.frequencies.to_offset(freq)
     counters = history.counters
     by_counter: dict[tuple[str, str], list[CountEvent]] = {}
     for event in history.events:
@@ -211,10 +235,8 @@ def interval_table(
     holes: dict[str, list[Span]] = {}
     for camera, span in history.gap_spans:
         holes.setdefault(camera, []).append(span)
-    windows = [  # one site-wide range, so a camera without footage in an interval shows it missing
-        Span(start.to_pydatetime(), (start + offset).to_pydatetime())
-        for start in interval_starts(merge(span for spans in seen.values() for span in spans), freq, zone)
-    ]
+    # one site-wide range, so a camera without footage in an interval shows it missing
+    windows = interval_windows(merge(span for spans in seen.values() for span in spans), freq, zone)
     closed = (
         closed_spans(history.opening_hours, windows[0].start.astimezone(zone).date(),
                      windows[-1].end.astimezone(zone).date(), zone)
@@ -234,6 +256,8 @@ def interval_table(
             own = by_counter.get((camera, info.counter), [])
             rows += _counter_rows(info, own, windows, coverage, statuses, covered)
     table = pd.DataFrame(rows, columns=INTERVAL_COLUMNS)
+    for column in ("interval_start", "interval_end"):  # instants, shown on the site's wall clock
+        table[column] = pd.to_datetime(table[column], utc=True).dt.tz_convert(zone)
     for column in COUNT_COLUMNS:
         table[column] = table[column].astype("Int64")
     for column in ("coverage", "mean_occupancy", "dwell_median_s", "dwell_p90_s"):

@@ -6,7 +6,7 @@ import glob
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -92,20 +92,49 @@ def compile_filename_pattern(pattern: str, camera: str) -> tuple[re.Pattern[str]
     return re.compile(regex + "$"), time_format
 
 
-def start_from_filename(path: Path, pattern: str, camera: str, tz: ZoneInfo) -> datetime | None:
-    """The start time a file's name gives under ``pattern``, in ``tz``; None if it does not match."""
+def wall_clock_instant(reading: datetime, tz: ZoneInfo) -> tuple[datetime, str | None]:
+    """The instant (in UTC) that a wall-clock ``reading`` without an offset names in ``tz``, and a note
+    where daylight saving makes the reading doubtful: a time the clocks skipped is read as the time
+    it became (02:30 -> 03:30), a time they showed twice as its first occurrence.
+
+    >>> berlin = ZoneInfo("Europe/Berlin")
+    >>> wall_clock_instant(datetime(2026, 3, 29, 2, 30), berlin)[0].isoformat()
+    '2026-03-29T01:30:00+00:00'
+    >>> print(wall_clock_instant(datetime(2026, 3, 29, 2, 30), berlin)[1])
+    02:30:00 on 2026-03-29 does not exist in Europe/Berlin (the clocks went forward): read as 03:30:00
+    """
+    if reading.tzinfo is not None:
+        return reading.astimezone(UTC), None
+    first, second = reading.replace(tzinfo=tz, fold=0), reading.replace(tzinfo=tz, fold=1)
+    instant = first.astimezone(UTC)
+    shown = instant.astimezone(tz)
+    if shown.replace(tzinfo=None) != reading:
+        return instant, (
+            f"{reading:%H:%M:%S} on {reading:%Y-%m-%d} does not exist in {tz.key} (the clocks went "
+            f"forward): read as {shown:%H:%M:%S}"
+        )
+    if first.utcoffset() != second.utcoffset():
+        return instant, (
+            f"{reading:%H:%M:%S} on {reading:%Y-%m-%d} happened twice in {tz.key} (the clocks went back): "
+            f"read as the first, {shown:%H:%M:%S%z}"
+        )
+    return instant, None
+
+
+def start_from_filename(path: Path, pattern: str, camera: str) -> datetime | None:
+    """The wall-clock reading (no offset) a file's name gives under ``pattern``; None if it does not match."""
     regex, time_format = compile_filename_pattern(pattern, camera)
     match = regex.search(path.name)
     if match is None:
         return None
     try:
-        return datetime.strptime(match.group("time"), time_format).replace(tzinfo=tz)
+        return datetime.strptime(match.group("time"), time_format)
     except ValueError:
         return None
 
 
-def start_from_container(path: Path, tz: ZoneInfo) -> datetime | None:
-    """The container's ``creation_time`` metadata (MP4/MOV and others), if it has one."""
+def start_from_container(path: Path) -> datetime | None:
+    """The container's ``creation_time`` metadata (MP4/MOV and others), in UTC, if it has one."""
     import av
 
     try:
@@ -121,7 +150,7 @@ def start_from_container(path: Path, tz: ZoneInfo) -> datetime | None:
         return None
     if not in_time_range(moment):
         return None  # 1904 or 1970 defaults of cameras without a clock, or nonsense
-    return (moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("UTC"))).astimezone(tz)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
 
 
 @dataclass(frozen=True)
@@ -160,23 +189,26 @@ def recording_start(
     camera: str = "",
     duration_s: float | None = None,
 ) -> tuple[datetime | None, str]:
-    """A recording's first-frame wall clock and where it came from.
+    """A recording's first-frame instant (in UTC: times are added and compared as instants, the zone
+    is only for showing them) and where it came from.
 
     In order: the configured start (read in ``tz`` without an offset), the filename
-    pattern, the container's creation time, the file's modification time minus its
-    duration. None when nothing applies (an unreadable file with no usable name).
-    """  # fmt: skip
+    pattern (read in ``tz``), the container's creation time, the file's modification time minus its
+    duration. None when nothing applies (an unreadable file with no usable name). A wall-clock
+    reading that daylight saving makes doubtful is resolved, and the resolution said after the source.
+    """
     if configured is not None:
-        start = configured if configured.tzinfo else configured.replace(tzinfo=tz)
-        return start.astimezone(tz), "config"
+        start, note = wall_clock_instant(configured, tz)
+        return start, "config" + (f"; {note}" if note else "")
     if pattern is not None:
-        named = start_from_filename(path, pattern, camera, tz)
+        named = start_from_filename(path, pattern, camera)
         if named is not None and in_time_range(named):
-            return named, "filename"
-    created = start_from_container(path, tz)
+            start, note = wall_clock_instant(named, tz)
+            return start, "filename" + (f"; {note}" if note else "")
+    created = start_from_container(path)
     if created is not None and in_time_range(created):
         return created, "container creation time"
     if duration_s is not None and path.exists():
-        modified = datetime.fromtimestamp(path.stat().st_mtime, tz)
+        modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
         return modified - timedelta(seconds=duration_s), "file time minus duration"
     return None, "unknown"

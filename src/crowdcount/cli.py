@@ -20,7 +20,7 @@ from rich.table import Table
 from crowdcount.datatypes import DEFAULT_SAMPLES, DEFAULT_WINDOW_S, CountEvent, FrameInfo
 from crowdcount.errors import CrowdcountError
 from crowdcount.formats import Format
-from crowdcount.paths import folder_to_be, output_file, output_folder
+from crowdcount.paths import folder_to_be, output_file, output_folder, replaced_whole
 from crowdcount.progress import LoggedProgress, every_s, live_status_line
 from crowdcount.urls import redact_url
 
@@ -167,7 +167,8 @@ def process(
     as_run = camera_detector(detector, cam, width, height, options.detector.imgsz)  # what the file sees
     console.print(
         f"[bold]{video.name}[/]  camera {cam.id}  {width}x{height}  "
-        f"{recording.fps:g} fps  start {recording.start.isoformat()} ({recording.start_from})  "
+        f"{recording.fps:g} fps  start {recording.start.astimezone(site.tz).isoformat()} "
+        f"({recording.start_from})  "
         f"model {as_run.name} ({options.detector.model.how})"
     )
     with _progress() as progress:
@@ -192,26 +193,30 @@ def process(
     except StoreWriteError as error:
         refused, kept = str(error), keep(store, Unsaved(record, outcome.events, outcome.gaps))
     note = " (interrupted: partial counts stored)" if outcome.status == "interrupted" else ""
+    local = site.tz
     console.print(
         f"{outcome.frames_read} frames ({record.frames} detected), "
-        f"{record.start:%Y-%m-%d %H:%M:%S} to {record.end:%H:%M:%S}, "
+        f"{record.start.astimezone(local):%Y-%m-%d %H:%M:%S} to {record.end.astimezone(local):%H:%M:%S}, "
         f"{len(outcome.events)} events -> {store.shown_url}{note}"
     )
     for gap in outcome.gaps:
-        console.print(f"[yellow]gap[/] {gap.start:%H:%M:%S}-{gap.end:%H:%M:%S}: {gap.reason}")
+        console.print(
+            f"[yellow]gap[/] {gap.start.astimezone(local):%H:%M:%S}-{gap.end.astimezone(local):%H:%M:%S}: "
+            f"{gap.reason}"
+        )
     _print_totals(cam, outcome.events)
-    _warn_still(outcome)
+    _warn_still(outcome, local)
     if refused is not None:
         _unsaved_error(store, refused, f"the {len(outcome.events)} events are kept in {kept}")
     if outcome.status == "interrupted":
         raise typer.Exit(130)
 
 
-def _warn_still(outcome: FileOutcome) -> None:
+def _warn_still(outcome: FileOutcome, tz: ZoneInfo) -> None:
     """Name the tracks that stood still for minutes, with the ``ignore`` polygon that masks each."""
     for still in outcome.still:
         at = outcome.record.start + timedelta(seconds=still.since_s) if outcome.record else None
-        when = f" from {at:%H:%M:%S}" if at else ""
+        when = f" from {at.astimezone(tz):%H:%M:%S}" if at else ""
         console.print(
             f"[yellow]warning[/] {Path(outcome.source).name}: track {still.track_id} stood still for "
             f"{still.seconds:.0f} s{when}; if it is not a person (a sign, a statue), mask it in camera "
@@ -222,12 +227,21 @@ def _warn_still(outcome: FileOutcome) -> None:
 
 def _load_kept(store: EventStore) -> None:
     """Store the counts an earlier run kept aside because the store refused them."""
-    from crowdcount.unsaved import load, pending, unsaved_folder
+    from crowdcount.unsaved import load, pending
 
-    loaded = load(store, pending(store))
-    if loaded:
-        events = sum(n for _, n in loaded)
-        console.print(f"loaded {len(loaded)} kept result(s), {events} events, from {unsaved_folder(store)}")
+    loaded, damaged = load(store, pending(store))
+    for path, events in loaded:
+        console.print(f"loaded kept counts {path}: {_stored(events)}")
+    _warn_damaged(damaged)
+
+
+def _stored(events: int | None) -> str:
+    return "already stored, not added again" if events is None else f"{events} events"
+
+
+def _warn_damaged(damaged: list[Path]) -> None:
+    for path in damaged:
+        console.print(f"[yellow]warning[/] {path}: not a readable side file of counts; set aside, not loaded")
 
 
 def _unsaved_error(store: EventStore, failure: str, kept: str) -> None:
@@ -376,10 +390,11 @@ def run(
             progress.advance(overall)
     manifest = site_run.manifest(config, detector_name)
     manifest_path = out / "run-manifest.json"
-    manifest_path.write_text(json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8")
+    with replaced_whole(manifest_path) as partial:
+        partial.write_text(json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8")
     _print_run(site_run.outcomes, manifest)
     for outcome in site_run.outcomes:
-        _warn_still(outcome)
+        _warn_still(outcome, site.tz)
     console.print(f"-> {store.shown_url}; manifest {manifest_path}")
     totals = manifest["totals"]
     if site_run.store_failure is not None:
@@ -817,16 +832,16 @@ def import_kept(
     what the store holds for it, a live session's are added.
     """
     from crowdcount.store import EventStore
-    from crowdcount.unsaved import pending, read_all, side_files, store_kept, unsaved_folder
+    from crowdcount.unsaved import load, pending, read_all, side_files, store_kept, unsaved_folder
 
     named = read_all(side_files(files)) if files else None  # every file read before the store is opened
     store = EventStore(db)
-    kept = named if named is not None else read_all(pending(store))
-    if not kept:
+    loaded, damaged = (store_kept(store, named), []) if named is not None else load(store, pending(store))
+    _warn_damaged(damaged)
+    if not loaded and not damaged:
         console.print(f"no kept counts to import (looked in {unsaved_folder(store)})")
-        return
-    for path, events in store_kept(store, kept):
-        console.print(f"{path.name}: {events} events -> {store.shown_url}")
+    for path, events in loaded:
+        console.print(f"{path.name}: {_stored(events)} -> {store.shown_url}")
 
 
 models_app = typer.Typer(

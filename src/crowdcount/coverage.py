@@ -5,16 +5,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 
 @dataclass(frozen=True)
 class Span:
-    """A half-open stretch of wall-clock time [start, end)."""
+    """A half-open stretch of time [start, end) between two instants, held in UTC: Python adds,
+    subtracts and compares datetimes of one zone by their wall clocks, which is an hour off across
+    a daylight-saving change."""
 
     start: datetime
     end: datetime
+
+    def __post_init__(self) -> None:
+        for name in ("start", "end"):
+            moment = getattr(self, name)
+            if moment.tzinfo is not None and moment.tzinfo is not UTC:
+                object.__setattr__(self, name, moment.astimezone(UTC))
 
     @property
     def seconds(self) -> float:
@@ -67,7 +75,7 @@ def closed_spans(
 
     >>> from zoneinfo import ZoneInfo
     >>> seoul = ZoneInfo("Asia/Seoul")
-    >>> [(f"{s.start:%d %H:%M}", f"{s.end:%d %H:%M}") for s in
+    >>> [(f"{s.start.astimezone(seoul):%d %H:%M}", f"{s.end.astimezone(seoul):%d %H:%M}") for s in
     ...  closed_spans({"default": ["18:00", "24:00"]}, date(2026, 10, 3), date(2026, 10, 3), seoul)]
     [('03 00:00', '03 18:00')]
     """

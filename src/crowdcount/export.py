@@ -16,9 +16,9 @@ from openpyxl.utils import get_column_letter
 
 from crowdcount.datatypes import History, counter_key
 from crowdcount.errors import CrowdcountError
-from crowdcount.formats import Format
+from crowdcount.formats import Format, spreadsheet_text
 from crowdcount.labels import EXPORT_HEADERS_KO, EXPORT_VALUES_KO, labels_for, model_words
-from crowdcount.paths import output_file
+from crowdcount.paths import output_file, replaced_whole
 from crowdcount.summary import covered_days
 
 
@@ -77,19 +77,43 @@ def write_table(
     """Write one table; Excel gets a cover, a ``summary`` sheet, ``book``'s sheets and one sheet per
     ``split_by`` value. CSV is UTF-8 with a byte-order mark, so Excel opens Korean text right."""
     output_file(path, "export")
+    if fmt is Format.xlsx:
+        _fits_excel(table, split_by, book or Workbook(), path)
     try:
-        if fmt is Format.csv:
-            with_iso_times(table).to_csv(path, index=False, encoding="utf-8-sig")
-        elif fmt is Format.json:
-            with_iso_times(table).to_json(path, orient="records", force_ascii=False, indent=1)
-        elif fmt is Format.parquet:
-            table.to_parquet(path, index=False, engine="fastparquet")
-        else:
-            _write_excel(table, path, summary, split_by, timezone_name, book or Workbook())
+        with replaced_whole(path) as partial:  # never a partial file, nor the previous one lost
+            if fmt is Format.csv:
+                inert_text(with_iso_times(table)).to_csv(partial, index=False, encoding="utf-8-sig")
+            elif fmt is Format.json:
+                with_iso_times(table).to_json(partial, orient="records", force_ascii=False, indent=1)
+            elif fmt is Format.parquet:
+                table.to_parquet(partial, index=False, engine="fastparquet")
+            else:
+                _write_excel(table, partial, summary, split_by, timezone_name, book or Workbook())
     except OSError as error:
         raise CrowdcountError(f"cannot write {path}: {error.strerror or error}") from None
 
 
+def _fits_excel(table: pd.DataFrame, split_by: str, book: Workbook, path: Path) -> None:
+    """A one-line error, before anything is written, when a sheet would pass Excel's row limit."""
+    parts = table[split_by].value_counts() if split_by in table.columns else pd.Series([len(table)])
+    biggest = max([int(parts.max()) if len(parts) else 0, *(len(sheet) for sheet in book.sheets.values())])
+    if biggest >= EXCEL_ROWS:
+        raise CrowdcountError(
+            f"{path}: a sheet would have {biggest:,} rows, more than Excel's {EXCEL_ROWS - 1:,}; "
+            "export CSV or Parquet, or choose a longer --interval"
+        )
+
+
+def inert_text(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with text a spreadsheet would run as a formula made inert (``spreadsheet_text``)."""
+    table = table.copy()
+    for column in table.columns:
+        if pd.api.types.is_object_dtype(table[column]) or pd.api.types.is_string_dtype(table[column]):
+            table[column] = table[column].map(spreadsheet_text)
+    return table
+
+
+EXCEL_ROWS = 1_048_576  # rows in an Excel sheet, its header row included
 DAY_SHEET = {"ko": "일별 합계", "en": "days"}
 TIME_NOTE = {"ko": "시각은 모두 현지 시각({zone})입니다", "en": "times are local wall clock, {zone}"}
 SHEET_TITLES = {"ko": {"cover": "표지", "summary": "요약", "data": "데이터"},
@@ -108,6 +132,7 @@ def _write_excel(
             name = sheet_name(title, taken)
             shown = _for_people(frame, book) if header else frame
             with_local_times(shown).to_excel(writer, sheet_name=name, index=False, header=header)
+            _as_text(writer.sheets[name])
             _fit(writer.sheets[name], shown, header)
 
         note = TIME_NOTE[book.lang].format(zone=timezone_name or "-")
@@ -120,6 +145,15 @@ def _write_excel(
                 put(part, str(value))
         else:
             put(table, titles["data"])
+
+
+def _as_text(sheet: Any) -> None:
+    """Every cell stored as text that openpyxl took for a formula (text starting with ``=``, a name
+    like ``=HYPERLINK(...)``): an export holds values, never formulas."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
 
 
 def _for_people(frame: pd.DataFrame, book: Workbook) -> pd.DataFrame:

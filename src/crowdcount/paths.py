@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from crowdcount.errors import CrowdcountError
@@ -42,3 +45,28 @@ def output_folder(path: str | Path, what: str = "output folder") -> Path:
             f"{what} cannot create folder {folder} ({error.strerror}); choose another path"
         ) from None
     return folder
+
+
+@contextmanager
+def replaced_whole(path: Path) -> Iterator[Path]:
+    """A temporary file beside ``path`` to write instead; it replaces ``path`` (one rename) only once
+    written whole and flushed to disk. A write that fails or is killed leaves the previous file as it
+    was and no partial one under the name people open.
+
+    >>> import tempfile
+    >>> target = Path(tempfile.mkdtemp()) / "counts.csv"
+    >>> with replaced_whole(target) as partial:
+    ...     _ = partial.write_text("camera,in")
+    ...     target.exists()
+    False
+    >>> target.read_text(), partial.exists()
+    ('camera,in', False)
+    """
+    partial = path.with_name(f".{path.stem}.partial-{os.getpid()}{path.suffix}")
+    try:
+        yield partial
+        with partial.open("rb") as written:
+            os.fsync(written.fileno())
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)

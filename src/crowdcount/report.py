@@ -39,7 +39,7 @@ from crowdcount.labels import (
     moment,
     number,
 )
-from crowdcount.paths import output_file
+from crowdcount.paths import output_file, replaced_whole
 from crowdcount.pdf import html_to_pdf
 from crowdcount.plots import dwell_figure, hangul_font, heatmap_figure, series_figure, to_data_uri
 from crowdcount.store import EventStore
@@ -447,7 +447,9 @@ def write_report(
     """Build the report from a store and write it to ``out``: one HTML file, or an A4 PDF of it."""
     output_file(out, "report")
     html = build_report(EventStore(db, create=False), lang, interval, tz)
-    if format == "pdf":
-        return html_to_pdf(html, out)
-    out.write_text(html, encoding="utf-8")
+    with replaced_whole(out) as partial:  # never a partial report, nor the previous one lost
+        if format == "pdf":
+            html_to_pdf(html, partial)
+        else:
+            partial.write_text(html, encoding="utf-8")
     return out

@@ -9,6 +9,7 @@ from datetime import datetime
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from crowdcount import __version__
 from crowdcount.archive import holes_between
@@ -153,6 +154,7 @@ class SiteRun:
         """A machine-readable account of the run: code, model, config, files, frames, gaps, counts."""
         stored = {(r.camera, r.source): r for r in self.store.sources()}
         files: list[dict[str, Any]] = []
+        zone = self.site.tz  # instants are kept in UTC; the manifest shows the site's wall clock
         for outcome in sorted(self.outcomes, key=lambda o: (o.camera, o.source)):
             record = outcome.record or stored.get((outcome.camera, outcome.source))
             events = outcome.events if outcome.record else (
@@ -161,10 +163,10 @@ class SiteRun:
             files.append({
                 "camera": outcome.camera, "source": outcome.source, "status": outcome.status,
                 "reason": outcome.reason, "seconds": round(outcome.seconds, 2),
-                "start": record.start.isoformat() if record else None,
-                "end": record.end.isoformat() if record else None,
+                "start": _shown(record.start, zone) if record else None,
+                "end": _shown(record.end, zone) if record else None,
                 "frames": record.frames if record else 0, "events": len(events),
-                "gaps": [{"start": g.start.isoformat(), "end": g.end.isoformat(), "reason": g.reason}
+                "gaps": [{"start": _shown(g.start, zone), "end": _shown(g.end, zone), "reason": g.reason}
                          for g in outcome.gaps],
                 "still_tracks": [{"track": s.track_id, "since_s": round(s.since_s, 1),
                                   "seconds": round(s.seconds, 1), "ignore_polygon": s.mask()}
@@ -199,3 +201,8 @@ def _init_worker(options: RunOptions, threads: int, progress: Any) -> None:
 def _count_in_worker(recording: Recording, camera: CameraConfig, settings: CountingSettings) -> FileOutcome:
     progress = _worker["progress"]
     return count_recording(recording, camera, settings, _worker["detector"], _worker["options"], progress.put)
+
+
+def _shown(moment: datetime, zone: ZoneInfo) -> str:
+    """An instant as the site's wall clock (ISO 8601 with its offset), for people reading the manifest."""
+    return moment.astimezone(zone).isoformat()

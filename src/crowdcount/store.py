@@ -59,7 +59,7 @@ events_table = Table(
     Column("kind", String, nullable=False),
     Column("direction", String, nullable=False),
     Column("track_id", Integer, nullable=False),
-    Column("timestamp", String, nullable=False),  # ISO 8601 wall clock with its UTC offset
+    Column("timestamp", String, nullable=False),  # ISO 8601 with its UTC offset (+00:00 since 2026-12)
     Column("ts_utc", Float, nullable=False),  # seconds since the epoch, for range queries
     Column("source", String, nullable=False),
     Column("frame", Integer, nullable=False),
@@ -331,9 +331,11 @@ class EventStore:
         self._write(put)
 
     def replace_source(
-        self, record: SourceRecord, events: Sequence[CountEvent], gaps: Sequence[Gap] = ()
-    ) -> None:
-        """Atomically replace everything stored for ``(camera, source)`` with these events and gaps."""
+        self, record: SourceRecord, events: Sequence[CountEvent], gaps: Sequence[Gap] = (), once: str = ""
+    ) -> bool:
+        """Atomically replace everything stored for ``(camera, source)`` with these events and gaps.
+        With a ``once`` key (a side file's name) nothing is written if that key was stored before;
+        whether anything was."""
         event_key = and_(events_table.c.camera == record.camera, events_table.c.source == record.source)
         gap_key = and_(gaps_table.c.camera == record.camera, gaps_table.c.source == record.source)
 
@@ -342,11 +344,40 @@ class EventStore:
             connection.execute(delete(gaps_table).where(gap_key))
             _write_source(connection, record, events, gaps)
 
-        self._write(replace)
+        return self._write_once(replace, once)
 
-    def append_live(self, record: SourceRecord, events: Sequence[CountEvent], gaps: Sequence[Gap]) -> None:
-        """Add a live session's new events and gaps and update its source row, in one transaction."""
-        self._write(lambda connection: _write_source(connection, record, events, gaps))
+    def append_live(
+        self, record: SourceRecord, events: Sequence[CountEvent], gaps: Sequence[Gap], once: str = ""
+    ) -> bool:
+        """Add a live session's new events and gaps and update its source row, in one transaction
+        (``once`` as for :meth:`replace_source`: a side file's events are added once, however often
+        it is loaded and by however many processes at a time)."""
+        return self._write_once(lambda connection: _write_source(connection, record, events, gaps), once)
+
+    def _write_once(self, work: Callable[[Connection], object], once: str) -> bool:
+        """``work`` in one transaction, with the ``once`` key recorded in the same transaction (and
+        nothing done when it already is)."""
+        if not once:
+            self._write(work)
+            return True
+        key = f"loaded:{once}"
+        done = False
+
+        def guarded(connection: Connection) -> None:
+            nonlocal done
+            if connection.execute(select(site_table.c.key).where(site_table.c.key == key)).first():
+                return
+            work(connection)
+            connection.execute(insert(site_table), [{"key": key, "value": datetime.now(UTC).isoformat()}])
+            done = True
+
+        try:
+            self._write(guarded)
+        except StoreWriteError:
+            if self._site_value(key) is not None:  # another process stored it first (a unique key)
+                return False
+            raise
+        return done
 
     def set_health(self, camera: str, health: dict[str, object]) -> None:
         """Replace the live health record of a camera (JSON-serialisable values)."""
@@ -511,14 +542,14 @@ class EventStore:
 
     def gaps(self) -> list[Gap]:
         """Every recorded gap, by camera and start."""
-        query = select(gaps_table).order_by(gaps_table.c.camera, gaps_table.c.start)
         with self.engine.connect() as connection:
-            rows = [dict(row._mapping) for row in connection.execute(query)]
-        return [
+            rows = [dict(row._mapping) for row in connection.execute(select(gaps_table))]
+        gaps = [
             Gap(row["camera"], row["source"], datetime.fromisoformat(row["start"]),
                 datetime.fromisoformat(row["end"]), row["reason"])
             for row in rows
         ]  # fmt: skip
+        return sorted(gaps, key=lambda g: (g.camera, g.start))  # as instants: the text's offsets may differ
 
     def history(self) -> History:
         """Events, counters, sources, gaps, timezone, opening hours: what tables and reports are made of."""
@@ -537,9 +568,11 @@ class EventStore:
 
     def sources(self) -> list[SourceRecord]:
         """Every processed source, by camera and start time."""
-        query = select(sources_table).order_by(sources_table.c.camera, sources_table.c.start)
         with self.engine.connect() as connection:
-            return [_row_source(row._mapping) for row in connection.execute(query)]
+            sources = [_row_source(row._mapping) for row in connection.execute(select(sources_table))]
+        return sorted(
+            sources, key=lambda s: (s.camera, s.start)
+        )  # as instants: the text's offsets may differ
 
 
 def _write_source(

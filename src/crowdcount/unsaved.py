@@ -41,8 +41,14 @@ def unsaved_folder(store: EventStore) -> Path:
     return Path("crowdcount-unsaved")
 
 
+def fallback_folder() -> Path:
+    """Where counts go when the store's own folder cannot take them (its disk is full)."""
+    return Path(tempfile.gettempdir()) / "crowdcount-unsaved"
+
+
 def keep(store: EventStore, unsaved: Unsaved) -> Path:
-    """Write ``unsaved`` to a new side file (beside the store, else in the temp folder); its path."""
+    """Write ``unsaved`` to a new side file (beside the store, else in :func:`fallback_folder`); its
+    path. The file appears whole under its name or not at all: a write that fails leaves nothing."""
     body = json.dumps(
         {"format": FORMAT, "store": store.shown_url, "append": unsaved.append,
          "record": _plain(asdict(unsaved.record)), "events": [_plain(asdict(e)) for e in unsaved.events],
@@ -50,16 +56,22 @@ def keep(store: EventStore, unsaved: Unsaved) -> Path:
         ensure_ascii=False,
     )  # fmt: skip
     stem = f"{unsaved.record.camera}--{Path(unsaved.record.source).name}"
-    for folder in (unsaved_folder(store), Path(tempfile.gettempdir()) / "crowdcount-unsaved"):
+    for folder in (unsaved_folder(store), fallback_folder()):
+        staging = None
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            handle, staging = tempfile.mkstemp(prefix=".", suffix=".json", dir=folder)
+            handle, name = tempfile.mkstemp(prefix=".", suffix=".partial", dir=folder)
+            staging = Path(name)
             with os.fdopen(handle, "w", encoding="utf-8") as file:
                 file.write(body)
+                file.flush()
+                os.fsync(file.fileno())
             target = folder / f"{stem}--{datetime.now():%Y%m%dT%H%M%S%f}.json"
             os.replace(staging, target)
             return target
         except OSError:
+            if staging is not None:
+                staging.unlink(missing_ok=True)
             continue
     raise CrowdcountError(f"cannot keep the counts of {unsaved.record.source} anywhere (disk full?)")
 
@@ -85,28 +97,76 @@ def read_all(paths: Iterable[Path]) -> list[tuple[Path, Unsaved]]:
     return [(path, read(path)) for path in paths]
 
 
-def load(store: EventStore, paths: Iterable[Path]) -> list[tuple[Path, int]]:
-    """Store each side file's counts and delete the file; (file, events) for each loaded."""
-    return store_kept(store, read_all(paths))
+def load(store: EventStore, paths: Iterable[Path]) -> tuple[list[tuple[Path, int | None]], list[Path]]:
+    """Store each readable side file's counts and delete the file: (file, events stored, None if they
+    already were) for each, and
+    the files that could not be read, set aside as ``*.damaged`` (they never block the others)."""
+    readable, damaged = [], []
+    for path in paths:
+        try:
+            readable.append((path, read(path)))
+        except CrowdcountError:
+            aside = path.with_name(path.name + ".damaged")
+            path.replace(aside)
+            damaged.append(aside)
+    return store_kept(store, readable), damaged
 
 
-def store_kept(store: EventStore, kept: Iterable[tuple[Path, Unsaved]]) -> list[tuple[Path, int]]:
-    """Store counts read from side files, each in one transaction, then delete the file."""
+def store_kept(store: EventStore, kept: Iterable[tuple[Path, Unsaved]]) -> list[tuple[Path, int | None]]:
+    """Store counts read from side files, each in one transaction, then delete the file. Each file is
+    claimed first (renamed, which only one process can do) and stored under its name as a key, so its
+    counts are stored once however often, and by however many processes at once, it is loaded."""
     loaded = []
     for path, unsaved in kept:
-        if unsaved.append:
-            store.append_live(unsaved.record, unsaved.events, unsaved.gaps)
-        else:
-            store.replace_source(unsaved.record, unsaved.events, unsaved.gaps)
-        path.unlink()
-        loaded.append((path, len(unsaved.events)))
+        claimed = path.with_name(f"{path.name}.loading-{os.getpid()}")
+        try:
+            path.rename(claimed)
+        except FileNotFoundError:
+            continue  # another process is loading it, or has
+        try:
+            write = store.append_live if unsaved.append else store.replace_source
+            stored = write(unsaved.record, unsaved.events, unsaved.gaps, once=path.name)
+        except BaseException:
+            claimed.rename(path)  # the store refused it: kept for the next load
+            raise
+        claimed.unlink()
+        loaded.append((path, len(unsaved.events) if stored else None))
     return loaded
 
 
 def pending(store: EventStore) -> list[Path]:
-    """The store's side files, oldest first."""
-    folder = unsaved_folder(store)
-    return sorted(folder.glob("*.json"), key=lambda p: p.name.rsplit("--", 1)[-1]) if folder.is_dir() else []
+    """The store's side files, oldest first: in its folder, and those of it in :func:`fallback_folder`.
+    A file a killed load had claimed is given back first."""
+    found = []
+    for folder in (unsaved_folder(store), fallback_folder()):
+        if not folder.is_dir():
+            continue
+        for claimed in folder.glob("*.json.loading-*"):
+            if not _alive(int(claimed.name.rsplit("-", 1)[-1] or 0)):
+                claimed.replace(claimed.with_name(claimed.name.split(".loading-")[0]))
+        files = [p for p in folder.glob("*.json") if not p.name.startswith(".")]
+        if folder == fallback_folder():
+            files = [p for p in files if _store_of(p) == store.shown_url]
+        found += files
+    return sorted(found, key=lambda p: p.name.rsplit("--", 1)[-1])
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, ValueError, OverflowError):
+        return True
+    return True
+
+
+def _store_of(path: Path) -> str | None:
+    """The store a side file was kept for (None if it is not readable)."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8")).get("store")
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
 def side_files(targets: Sequence[Path]) -> list[Path]:

@@ -23,6 +23,7 @@ from crowdcount.datatypes import (
     Review,
 )
 from crowdcount.errors import CrowdcountError
+from crowdcount.formats import spreadsheet_text
 from crowdcount.paths import output_folder
 from crowdcount.store import EventStore
 
@@ -82,7 +83,8 @@ def _write_plan_csv(path: Path, items: Sequence[PlanItem], timezone: str) -> Non
         for item in items:
             w = item.window
             start, end = w.time_start.astimezone(zone).isoformat(), w.time_end.astimezone(zone).isoformat()
-            writer.writerow([w.item_id, w.camera, w.counter, w.kind, w.source, w.frame_start, w.frame_end,
+            source = spreadsheet_text(w.source)  # a file name like =HYPERLINK(...) stays text
+            writer.writerow([w.item_id, w.camera, w.counter, w.kind, source, w.frame_start, w.frame_end,
                              start, end, w.counted_in, w.counted_out])  # fmt: skip
 
 

@@ -11,7 +11,7 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from multiprocessing.synchronize import Event
 from pathlib import Path
 
@@ -65,8 +65,8 @@ class CameraSession:
         self.model_name = detector.name  # with the input size, once a connection gave a frame
         self.flush_s = flush_s
         self.reader = StreamReader(camera.source, camera.id, site.tz)
-        self.started = datetime.now(site.tz)
-        self.source = f"{self.reader.shown}#live-{self.started:%Y%m%dT%H%M%S}"
+        self.started = datetime.now(UTC)
+        self.source = f"{self.reader.shown}#live-{self.started.astimezone(site.tz):%Y%m%dT%H%M%S}"
         self.frames = 0
         self.last_frame: datetime | None = None
         self.lag_s: float | None = None
@@ -119,7 +119,7 @@ class CameraSession:
             ))  # fmt: skip
         self.frames += 1
         self.last_frame = live.timestamp
-        self.lag_s = (datetime.now(self.site.tz) - live.timestamp).total_seconds()
+        self.lag_s = (datetime.now(UTC) - live.timestamp).total_seconds()
         self._times.append(time.monotonic())
 
     def captions(self) -> dict[str, str]:
@@ -178,10 +178,14 @@ class CameraSession:
             "fps": round(self.fps, 2), "lag_s": None if self.lag_s is None else round(self.lag_s, 3),
             "frames": self.frames, "received": stream.frames, "dropped": stream.dropped,
             "reconnects": stream.reconnects, "failures": stream.failures,
-            "last_frame": self.last_frame.isoformat() if self.last_frame else None,
-            "connected_since": stream.connected_since.isoformat() if stream.connected_since else None,
-            "started": self.started.isoformat(), "message": stream.message, "pid": os.getpid(),
+            "last_frame": self._shown(self.last_frame),
+            "connected_since": self._shown(stream.connected_since),
+            "started": self._shown(self.started), "message": stream.message, "pid": os.getpid(),
         }  # fmt: skip
+
+    def _shown(self, moment: datetime | None) -> str | None:
+        """An instant as the site's wall clock, for people and the dashboard."""
+        return moment.astimezone(self.site.tz).isoformat() if moment else None
 
 
 def run_camera_process(

@@ -6,7 +6,7 @@ import json
 import logging
 import threading
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -130,6 +130,7 @@ class Monitor:
         """People inside each zone over the window; None where its camera saw nothing (before this
         session, its outages, while it reconnects)."""
         step = self.window / (SERIES_POINTS - 1)
+        now = now.astimezone(UTC)  # instants: a zone's datetimes add by their wall clocks
         times = [now - self.window + step * k for k in range(SERIES_POINTS)]
         zones = [c for c in self.counters if c.type == "zone"]
         events = self.events if self.since is None else [e for e in self.events if e.timestamp >= self.since]
@@ -145,7 +146,7 @@ class Monitor:
                     (datetime.fromisoformat(last) if last else times[0], now + step)
                 )
         return {
-            "times": [t.isoformat() for t in times],
+            "times": [t.astimezone(self.tz).isoformat() for t in times],
             "zones": occupancy_series(events, zones, times, unseen),
         }
 

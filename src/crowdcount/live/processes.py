@@ -19,6 +19,7 @@ from crowdcount.cores import usable_cores
 from crowdcount.detect import DetectorSpec
 from crowdcount.errors import CrowdcountError
 from crowdcount.live.camera import run_camera_process
+from crowdcount.live.guard import RequestGuard, is_loopback
 
 log = logging.getLogger("crowdcount.live")
 
@@ -98,7 +99,8 @@ def serve_app(app: FastAPI, host: str, port: int) -> None:
     """
     previous = signal.signal(signal.SIGTERM, _already_stopping)
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=2)
+        guarded = RequestGuard(app, loopback_only=is_loopback(host))  # Host, cross-site and size checks
+        uvicorn.run(guarded, host=host, port=port, log_level="warning", timeout_graceful_shutdown=2)
     finally:
         signal.signal(signal.SIGTERM, previous)
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import ipaddress
 import json
-import socket
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from functools import cache
@@ -26,6 +24,7 @@ from crowdcount.errors import CrowdcountError
 from crowdcount.labels import LABELS
 from crowdcount.live.audit_routes import audit_router
 from crowdcount.live.editor_routes import editor_router
+from crowdcount.live.guard import is_loopback
 from crowdcount.live.monitor import Monitor
 from crowdcount.live.preview import PreviewBoard
 from crowdcount.report import embedded_font_css
@@ -38,24 +37,6 @@ PREVIEW_WAIT_S = 4.0  # how long a preview.jpg request waits for a camera's firs
 def page_font_css(text: str) -> str:
     """NanumGothic for the characters of ``text``, embedded (a page reads well on any machine)."""
     return embedded_font_css(text)
-
-
-def is_loopback(host: str) -> bool:
-    """Whether every address ``host`` stands for is on this machine only (checked by address, not
-    by how the name looks: ``127.example.com`` is a name like any other).
-
-    >>> is_loopback("127.0.0.1"), is_loopback("::1"), is_loopback("0.0.0.0"), is_loopback("127.evil.example")
-    (True, True, False, False)
-    """
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        pass
-    try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
-    except (OSError, UnicodeError):
-        return False
-    return bool(addresses) and all(ipaddress.ip_address(str(a).split("%")[0]).is_loopback for a in addresses)
 
 
 def needs_token(host: str) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, replace
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 from urllib.parse import urlsplit
 
 import cv2
@@ -121,7 +121,7 @@ class StreamReader:
             return gaps
 
     def _now(self) -> datetime:
-        return datetime.now(self.tz)
+        return datetime.now(UTC)  # an instant; the site's zone is for showing it
 
     def _set(self, **changes: object) -> None:
         self._health = replace(self._health, **changes)  # type: ignore[arg-type]

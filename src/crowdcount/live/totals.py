@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -72,7 +72,8 @@ def counters_now(
     Occupancy is entries - exits (never below 0): zone visits still open have entered and not
     yet exited. ``recent`` counts events in ``(now - window, now]``.
     """
-    midnight = start_of_day(now)
+    midnight, zone = start_of_day(now), now.tzinfo  # the site's day and clock, for showing times
+    now = now.astimezone(UTC)  # instants from here: a zone's datetimes add by their wall clocks
     everything: dict[str, list[CountEvent]] = {counter_key(c.camera, c.counter): [] for c in counters}
     for event in events:
         key = counter_key(event.camera, event.counter)
@@ -99,7 +100,7 @@ def counters_now(
             "today": _tally(e for e in everything[key] if midnight <= e.timestamp <= now),
             "rate": {k: rate_per_minute(v, now, since) for k, v in lately.items()},
             "trend": per_minute(moving, now, round(window.total_seconds() / 60), since),
-            "last_event": max(e.timestamp for e in own).astimezone(now.tzinfo).isoformat() if own else None,
+            "last_event": max(e.timestamp for e in own).astimezone(zone).isoformat() if own else None,
         })  # fmt: skip
     return rows
 
