@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from crowdcount.cards import PERSON_0303
 from crowdcount.store import EventStore
 from helpers import crowdcount, event_keys
+from test_engine import mjpeg_clip, site_for
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
@@ -98,3 +99,67 @@ def test_nothing_processable_exits_non_zero(tmp_path, model):
     assert "no recording could be processed" in result.stderr
     files = json.loads((tmp_path / "out" / "run-manifest.json").read_text())["files"]
     assert [(f["status"], "missing-folder not found" in f["reason"]) for f in files] == [("failed", True)]
+
+
+def _statuses(out: Path) -> dict[str, tuple[str, str]]:
+    files = json.loads((out / "run-manifest.json").read_text())["files"]
+    return {
+        Path(f["source"]).relative_to(out.parent / "cam").as_posix(): (f["status"], f["reason"])
+        for f in files
+    }
+
+
+def test_a_recording_reached_by_several_paths_is_counted_once(tmp_path, pets_video, model):
+    """A copied folder, a link to a file and a glob through a linked folder: one recording, one count."""
+    cam = tmp_path / "cam"
+    (cam / "backup").mkdir(parents=True)
+    original = mjpeg_clip(pets_video, cam / "pets-view1_20261003_100000.avi", 30)
+    (cam / "backup" / original.name).write_bytes(original.read_bytes())
+    (cam / "pets-view1_20261003_100010.avi").symlink_to(original.name)
+    config = site_for(tmp_path, str(cam))
+    text = config.read_text().replace(
+        "start:", "filename_pattern: '{camera}_{YYYYmmdd_HHMMSS}.avi'\n    # start:"
+    )
+    config.write_text(text)
+    out = tmp_path / "out"
+    result = crowdcount("run", "--config", config, "--out", out, "--model", model)
+    assert result.returncode == 0, result.stderr
+    statuses = _statuses(out)
+    assert statuses[original.name][0] == "done"
+    for copy in ("backup/" + original.name, "pets-view1_20261003_100010.avi"):
+        assert statuses[copy] == ("skipped", f"the same recording as {original}, counted once")
+    store = EventStore(out / "crowdcount.db", create=False)
+    assert [s.source for s in store.sources()] == [str(original)]
+    assert not [g for g in store.gaps() if "overlaps" in g.reason]  # no overlap from counting a copy
+
+    moved = tmp_path / "copied"  # later, the folder is copied and the camera pointed at it and the original
+    moved.mkdir()
+    (moved / original.name).write_bytes(original.read_bytes())
+    config.write_text(text.replace(f"source: {cam}", f"source: '{tmp_path}/**/*.avi'"))
+    again = crowdcount("run", "--config", config, "--out", out, "--model", model)
+    assert again.returncode == 0, again.stderr
+    files = {f["source"]: f for f in json.loads((out / "run-manifest.json").read_text())["files"]}
+    assert files[str(moved / original.name)]["status"] == "skipped"
+    assert EventStore(out / "crowdcount.db", create=False).event_count() == store.event_count()
+
+
+def test_a_run_after_the_lines_changed_counts_again_what_was_counted_before(tmp_path, pets_video, model):
+    clip = mjpeg_clip(pets_video, tmp_path / "clip.avi", 60)
+    config = site_for(tmp_path, str(clip))
+    text = config.read_text()
+    assert "id: west\n" in text
+    config.write_text(text.replace("id: west\n", "id: west-later\n"))  # the first config: one line renamed
+    out = tmp_path / "out"
+    assert crowdcount("run", "--config", config, "--out", out, "--model", model).returncode == 0
+    config.write_text(text)  # the line as it is now: a counter the first run never counted
+    again = crowdcount("run", "--config", config, "--out", out, "--model", model)
+    assert again.returncode == 0, again.stderr
+    (file,) = json.loads((out / "run-manifest.json").read_text())["files"]
+    assert file["status"] == "done" and file["reason"].startswith("counted again: the camera's lines")
+    fresh = tmp_path / "fresh"
+    assert crowdcount("run", "--config", config, "--out", fresh, "--model", model).returncode == 0
+    assert event_keys(out / "crowdcount.db") == event_keys(fresh / "crowdcount.db")  # as if counted today
+    third = crowdcount("run", "--config", config, "--out", out, "--model", model)
+    assert json.loads((out / "run-manifest.json").read_text())["files"][0]["status"] == "skipped", (
+        third.stdout
+    )

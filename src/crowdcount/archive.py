@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import glob
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -151,6 +152,30 @@ def start_from_container(path: Path) -> datetime | None:
     if not in_time_range(moment):
         return None  # 1904 or 1970 defaults of cameras without a clock, or nonsense
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+HEAD_BYTES = 1024 * 1024  # a recording is known by its size and the hash of its first megabyte
+
+
+def content_identity(path: Path) -> str | None:
+    """What a recording is, whatever its path: its size and the SHA-256 of its head (a copy, a hard or
+    symbolic link and a path through a linked folder all give the same). None if it cannot be read.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a.mp4").write_bytes(b"frames"); _ = (folder / "copy.mp4").write_bytes(b"frames")
+    >>> content_identity(folder / "a.mp4") == content_identity(folder / "copy.mp4")
+    True
+    """
+    try:
+        if path.is_dir():  # an image sequence: its seqinfo.ini and frame list
+            names = "\n".join(sorted(p.name for p in path.rglob("*")))
+            return "dir:" + hashlib.sha256(names.encode() + (path / "seqinfo.ini").read_bytes()).hexdigest()
+        with path.open("rb") as file:
+            head = file.read(HEAD_BYTES)
+        return f"{path.stat().st_size}:{hashlib.sha256(head).hexdigest()}"
+    except OSError:
+        return None
 
 
 @dataclass(frozen=True)

@@ -140,7 +140,7 @@ def process(
     Processing the same file again replaces its events. Ctrl-C stops early and keeps
     what was counted so far (the file is marked 'interrupted').
     """
-    from crowdcount.config import camera_geometry, counter_infos, load_config, site_context
+    from crowdcount.config import camera_geometry, counter_infos, counting_hash, load_config, site_context
     from crowdcount.mot import MotTrackWriter
     from crowdcount.recording import count_recording, probe_recording
     from crowdcount.store import EventStore, StoreWriteError
@@ -189,7 +189,7 @@ def process(
         raise CrowdcountError(f"video {video}: {outcome.reason}; nothing was counted")
     record, refused, kept = outcome.record, None, None
     try:
-        store.replace_source(record, outcome.events, outcome.gaps)
+        store.replace_source(record, outcome.events, outcome.gaps, counted_with=counting_hash(site, cam))
     except StoreWriteError as error:
         refused, kept = str(error), keep(store, Unsaved(record, outcome.events, outcome.gaps))
     note = " (interrupted: partial counts stored)" if outcome.status == "interrupted" else ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 from collections import Counter
 from datetime import date, datetime
@@ -375,6 +376,18 @@ def resolve_source(source: str | None, base: Path) -> str | None:
 def config_hash(config: SiteConfig) -> str:
     """A short stable hash of the validated config (for run manifests)."""
     return hashlib.sha256(config.model_dump_json().encode()).hexdigest()[:16]
+
+
+def counting_hash(site: SiteConfig, camera: CameraConfig) -> str:
+    """A short hash of what decides a camera's counts: its lines, zones, ignore polygons and counting
+    settings (not names or groups). A file counted under another hash is counted again."""
+    what = {
+        "lines": [line.model_dump(include={"id", "points", "in_direction"}) for line in camera.lines],
+        "zones": [zone.model_dump(include={"id", "polygon"}) for zone in camera.zones],
+        "ignore": [part.model_dump() for part in camera.ignore],
+        "counting": site.counting_for(camera).model_dump(),
+    }
+    return hashlib.sha256(json.dumps(what, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
 def counter_infos(camera: CameraConfig) -> list[CounterInfo]:

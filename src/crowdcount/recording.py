@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
 import supervision as sv
 
-from crowdcount.archive import expected_span, find_recordings, recording_start
+from crowdcount.archive import content_identity, expected_span, find_recordings, recording_start
 from crowdcount.config import CameraConfig, CountingSettings, SiteConfig, check_in_frame
 from crowdcount.coverage import Span
 from crowdcount.datatypes import CountEvent, Frame, FrameInfo, Gap, SourceRecord
@@ -39,6 +39,8 @@ class Recording:
     info: VideoInfo | None = None
     fps: float | None = None
     error: str | None = None
+    identity: str | None = None  # size and head hash (archive.content_identity): copies share it
+    same_as: Path | None = None  # the path of the same recording counted instead of this one
 
     @property
     def expected(self) -> Span | None:
@@ -85,8 +87,31 @@ def plan_camera(site: SiteConfig, camera: CameraConfig, fps: float | None = None
             f"camera {camera.id!r}: 'start' gives one time but the source has {len(paths)} files; "
             "use filename_pattern (or the files' own creation times) instead"
         )
-    recordings = [probe_recording(site, camera, path, fps) for path in paths]
+    recordings = once_each([probe_recording(site, camera, path, fps) for path in paths])
     return sorted(recordings, key=lambda r: (r.start is None, r.start or datetime.min, str(r.path)))
+
+
+def once_each(recordings: list[Recording]) -> list[Recording]:
+    """The recordings with every copy of one (a copied folder, a link, a path through a linked folder:
+    the same content identity) marked ``same_as`` the one counted: the path without links, then the
+    shortest, then the first by name."""
+    by_identity: dict[str, list[Recording]] = {}
+    for recording in recordings:
+        if recording.identity is not None:
+            by_identity.setdefault(recording.identity, []).append(recording)
+    marked = []
+    for recording in recordings:
+        copies = by_identity.get(recording.identity or "", [recording])
+        kept = min(
+            copies, key=lambda r: (r.path.resolve() != r.path.absolute(), len(str(r.path)), str(r.path))
+        )
+        marked.append(recording if kept is recording else replace(recording, same_as=kept.path))
+    return marked
+
+
+def _preferred(recording: Recording) -> tuple[bool, int, str]:
+    path = recording.path
+    return path.resolve() != path.absolute(), len(str(path)), str(path)
 
 
 def probe_recording(
@@ -104,7 +129,7 @@ def probe_recording(
     start, how = recording_start(path, site.tz, camera.start, camera.filename_pattern, camera.id, duration)
     if start is None and error is None:
         error = f"{path.name}: no start time (set the camera's filename_pattern or start)"
-    return Recording(camera.id, path, start, how, info, rate, error)
+    return Recording(camera.id, path, start, how, info, rate, error, content_identity(path))
 
 
 def count_recording(

@@ -12,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from crowdcount import __version__
-from crowdcount.archive import holes_between
+from crowdcount.archive import content_identity, holes_between
 from crowdcount.config import (
     CameraConfig,
     CountingSettings,
@@ -20,6 +20,7 @@ from crowdcount.config import (
     camera_geometry,
     config_hash,
     counter_infos,
+    counting_hash,
     site_context,
 )
 from crowdcount.cores import usable_cores
@@ -33,6 +34,9 @@ from crowdcount.unsaved import Unsaved, keep
 BETWEEN_FILES = ""  # the gaps table's source for holes between a camera's recordings
 
 
+RECOUNTED = "counted again: the camera's lines, zones or counting changed since it was counted"
+
+
 class SiteRun:
     """Processes every camera of a site into a store, resuming where an earlier run stopped.
 
@@ -44,6 +48,8 @@ class SiteRun:
         self.site, self.store, self.options = site, store, options
         self.outcomes: list[FileOutcome] = []
         self.started = datetime.now(site.tz)
+        self.counting_hashes = {camera.id: counting_hash(site, camera) for camera in site.cameras}
+        self.recounted: dict[tuple[str, str], str] = {}  # (camera, source) -> why it is counted again
         self.store_failure: str | None = None  # why the store refused a write, once it has
 
     def plan(self, cameras: list[CameraConfig]) -> list[tuple[CameraConfig, Recording]]:
@@ -64,7 +70,11 @@ class SiteRun:
 
     def _record_holes(self, camera: CameraConfig, recordings: list[Recording]) -> None:
         """Store holes/overlaps between files, and the span of each unreadable file, as gaps."""
-        spans = [(str(r.path), r.expected) for r in recordings if r.expected is not None and r.error is None]
+        spans = [
+            (str(r.path), r.expected)
+            for r in recordings
+            if r.expected is not None and r.error is None and r.same_as is None
+        ]
         holes = [
             Gap(camera.id, BETWEEN_FILES, h.span.start, h.span.end, h.reason) for h in holes_between(spans)
         ]
@@ -80,17 +90,55 @@ class SiteRun:
 
     def pending(self, work: list[tuple[CameraConfig, Recording]]) -> list[tuple[CameraConfig, Recording]]:
         """Drop (as outcomes) unreadable files and files already done; return what to count."""
-        done = {(r.camera, r.source) for r in self.store.sources() if r.status == "done"}
+        counted_with = self.store.counted_with()
+        done, changed = set(), set()
+        for record in self.store.sources():
+            key = (record.camera, record.source)
+            stored = counted_with.get(key)
+            if record.status != "done":
+                continue
+            if stored is None or stored == self.counting_hashes.get(record.camera, stored):
+                done.add(key)
+            else:
+                changed.add(key)  # counted before a line, zone or counting setting changed
+        done_copies = self._done_identities(done, work)
         todo = []
         for camera, recording in work:
             source = str(recording.path)
+            copy_of = done_copies.get((camera.id, recording.identity or ""))
             if recording.error is not None:
                 self.outcomes.append(FileOutcome(camera.id, source, "failed", recording.error))
+            elif recording.same_as is not None:
+                reason = f"the same recording as {recording.same_as}, counted once"
+                self.outcomes.append(FileOutcome(camera.id, source, "skipped", reason))
             elif (camera.id, source) in done and not self.options.force:
                 self.outcomes.append(FileOutcome(camera.id, source, "skipped", "done in an earlier run"))
+            elif (camera.id, source) in changed:
+                self.recounted[(camera.id, source)] = (
+                    "counted again: the camera's lines, zones or counting changed"
+                )
+                todo.append((camera, recording))
+            elif copy_of is not None and copy_of != source and not self.options.force:
+                reason = f"the same recording as {copy_of}, done in an earlier run"
+                self.outcomes.append(FileOutcome(camera.id, source, "skipped", reason))
             else:
                 todo.append((camera, recording))
         return todo
+
+    @staticmethod
+    def _done_identities(
+        done: set[tuple[str, str]], work: list[tuple[CameraConfig, Recording]]
+    ) -> dict[tuple[str, str], str]:
+        """(camera, content identity) -> path of each recording done in an earlier run that is still
+        on disk but not among this run's paths (a folder copied beside it): a copy is not counted again."""
+        planned = {(camera.id, str(r.path)) for camera, r in work}
+        cameras = {camera for camera, _ in planned}
+        identities = {}
+        for camera, source in {(c, s) for c, s in done - planned if c in cameras}:
+            identity = content_identity(Path(source)) if Path(source).exists() else None
+            if identity is not None:
+                identities[(camera, identity)] = source
+        return identities
 
     def save(self, outcome: FileOutcome) -> None:
         """Commit one counted file (events, gaps, its source row) in one transaction. If the store
@@ -100,12 +148,16 @@ class SiteRun:
             try:
                 if self.store_failure is not None:
                     raise StoreWriteError(self.store_failure)
-                self.store.replace_source(outcome.record, outcome.events, outcome.gaps)
+                counted_with = self.counting_hashes.get(outcome.camera, "")
+                self.store.replace_source(
+                    outcome.record, outcome.events, outcome.gaps, counted_with=counted_with
+                )
             except StoreWriteError as error:
                 self.store_failure = str(error)
                 kept = keep(self.store, Unsaved(outcome.record, outcome.events, outcome.gaps))
                 outcome = replace(outcome, status="unsaved", reason=f"kept in {kept}")
-        self.outcomes.append(outcome)
+        why = self.recounted.get((outcome.camera, outcome.source))
+        self.outcomes.append(replace(outcome, reason=why) if why and not outcome.reason else outcome)
 
     def count_here(
         self, todo: list[tuple[CameraConfig, Recording]], detector: Detector,

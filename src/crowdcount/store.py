@@ -170,6 +170,7 @@ AUDIT_TABLES = {"audit_plan", "audit_items", "audit_reviews"}  # added to older 
 SCHEMA_VERSION = "1"  # the site table's "schema" row; a store of another version is refused
 LOCK_WAIT_ENV = "CROWDCOUNT_LOCK_WAIT_S"  # how long a write waits for a store another program holds
 LOCK_WAIT_S = 60.0
+COUNTED_WITH = "counted_with:"  # site-table keys: camera/source -> the counting config's hash
 
 
 class StoreWriteError(CrowdcountError):
@@ -331,20 +332,38 @@ class EventStore:
         self._write(put)
 
     def replace_source(
-        self, record: SourceRecord, events: Sequence[CountEvent], gaps: Sequence[Gap] = (), once: str = ""
+        self,
+        record: SourceRecord,
+        events: Sequence[CountEvent],
+        gaps: Sequence[Gap] = (),
+        once: str = "",
+        counted_with: str = "",
     ) -> bool:
-        """Atomically replace everything stored for ``(camera, source)`` with these events and gaps.
+        """Atomically replace everything stored for ``(camera, source)`` with these events and gaps,
+        and (given) the ``counted_with`` hash of the camera's counting config (:meth:`counted_with`).
         With a ``once`` key (a side file's name) nothing is written if that key was stored before;
         whether anything was."""
         event_key = and_(events_table.c.camera == record.camera, events_table.c.source == record.source)
         gap_key = and_(gaps_table.c.camera == record.camera, gaps_table.c.source == record.source)
+        hash_key = f"{COUNTED_WITH}{record.camera}/{record.source}"
 
         def replace(connection: Connection) -> None:
             connection.execute(delete(events_table).where(event_key))
             connection.execute(delete(gaps_table).where(gap_key))
             _write_source(connection, record, events, gaps)
+            if counted_with:
+                connection.execute(delete(site_table).where(site_table.c.key == hash_key))
+                connection.execute(insert(site_table), [{"key": hash_key, "value": counted_with}])
 
         return self._write_once(replace, once)
+
+    def counted_with(self) -> dict[tuple[str, str], str]:
+        """(camera, source) -> the hash of the counting config each file was counted with (files
+        stored before crowdcount recorded it have none)."""
+        query = select(site_table).where(site_table.c.key.startswith(COUNTED_WITH))
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).all()
+        return {tuple(r.key.removeprefix(COUNTED_WITH).split("/", 1)): r.value for r in rows}
 
     def append_live(
         self, record: SourceRecord, events: Sequence[CountEvent], gaps: Sequence[Gap], once: str = ""
