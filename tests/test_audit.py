@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import csv
 import itertools
+import json
 import random
 import re
 import shutil
+import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -137,12 +139,15 @@ def audited(processed_db: Path, pets_gt: Path, tmp_path_factory: pytest.TempPath
     truth = ground_truth_events(
         load_mot_tracks(pets_gt), site.cameras[0], site.counting.anchor, record.start, record.fps
     )
+    with (folder / "plan" / "answers.csv").open(encoding="utf-8-sig") as file:
+        plan_id = next(csv.DictReader(file))["plan"]  # the sheet names its plan
     answers = folder / "answers.csv"
     with answers.open("w", newline="", encoding="utf-8") as file:
         writer = csv.writer(file)
-        writer.writerow(["item_id", "true_in", "true_out"])
+        writer.writerow(["item_id", "true_in", "true_out", "plan"])
         for row in plan:
-            writer.writerow([row["item_id"], true_count(truth, row, "in"), true_count(truth, row, "out")])
+            truths = true_count(truth, row, "in"), true_count(truth, row, "out")
+            writer.writerow([row["item_id"], *truths, plan_id])
     imported = crowdcount("audit", "import", "--db", db, "--answers", answers)
     assert imported.returncode == 0, imported.stderr
     return {"db": db, "plan": plan, "truth": truth, "folder": folder, "printed": imported.stdout}
@@ -207,6 +212,12 @@ def plan_of(windows: list[AuditWindow]) -> AuditPlan:
     return AuditPlan(START, 20.0, len(items), 0, "/tmp", items)
 
 
+def _of_plan(sheet: str, plan_id: str) -> str:
+    """An answer sheet's text with the plan column the template has."""
+    header, *rows = sheet.splitlines()
+    return "\n".join([header + ",plan", *(row + f",{plan_id}" for row in rows)]) + "\n"
+
+
 def test_answer_files_with_mistakes_get_one_line_errors_naming_line_and_column(tmp_path):
     windows = audit_windows(history(hours=1), seconds=20)[:3]
     plan = plan_of(windows)
@@ -219,13 +230,19 @@ def test_answer_files_with_mistakes_get_one_line_errors_naming_line_and_column(t
         f"item_id,true_in,true_out\n{first.item_id},1,\n": "line 2: true_out is empty",
         f"item_id,true_in,true_out,false_in\n{first.item_id},0,0,{first.counted_in + 1}\n": "false_in is",
     }
+    cases = {_of_plan(text, plan.plan_id): says for text, says in cases.items()}
+    cases[f"item_id,true_in,true_out\n{first.item_id},1,1\n"] = "a plan it does not name (no plan column)"
+    cases[f"item_id,true_in,true_out,plan\n{first.item_id},1,1,20250101T000000\n"] = (
+        "answers plan 20250101T000000, not the store's plan 20261003T100000"
+    )
     for text, says in cases.items():
         path = tmp_path / "answers.csv"
         path.write_text(text, encoding="utf-8")
         with pytest.raises(CrowdcountError, match=re.escape(says)):
             read_answers(path, plan)
     path.write_text(
-        f"item_id,true_in,true_out\n{first.item_id},,\n{windows[1].item_id},2,1\n", encoding="utf-8"
+        _of_plan(f"item_id,true_in,true_out\n{first.item_id},,\n{windows[1].item_id},2,1\n", plan.plan_id),
+        encoding="utf-8",
     )
     assert [(w.item_id, r.true_in) for w, r in read_answers(path, plan)] == [(windows[1].item_id, 2)]
 
@@ -249,3 +266,48 @@ def test_estimates_scale_each_interval_and_groups_add_their_members_in_quadratur
     groups = with_group_estimates(group_table(intervals), intervals)
     assert groups["in_est"].tolist() == intervals["in_est"].tolist()  # a group of one is its member
     assert with_estimates(intervals.iloc[:0], []).equals(intervals.iloc[:0])
+
+
+def test_a_new_plan_keeps_a_filled_in_sheet_and_refuses_its_answers(tmp_path, processed_db):
+    db = tmp_path / "crowdcount.db"
+    shutil.copy(processed_db, db)
+    folder = tmp_path / "audit"
+
+    def plan(seed: int) -> list[dict[str, str]]:
+        sample = ["--counter", "lamppost", "--samples", 2, "--seconds", 5, "--seed", seed]
+        made = crowdcount("audit", "plan", "--db", db, *sample, "--out", folder)
+        assert made.returncode == 0, made.stderr
+        with (folder / "answers.csv").open(encoding="utf-8-sig") as file:
+            return list(csv.DictReader(file))
+
+    first = plan(1)
+    first[0] |= {"true_in": "1", "true_out": "0"}
+    with (folder / "answers.csv").open("w", newline="", encoding="utf-8") as file:
+        writer = csv.DictWriter(file, fieldnames=list(first[0]))
+        writer.writeheader()
+        writer.writerows(first)
+    time.sleep(1)  # plans are named by the second they were made
+    second = plan(2)
+    kept = folder / f"answers-{first[0]['plan']}.csv"
+    assert kept.exists() and "1,0" in kept.read_text(encoding="utf-8")  # the reviewer's work, not lost
+    assert second[0]["plan"] != first[0]["plan"] and not second[0]["true_in"]
+    refused = crowdcount("audit", "import", "--db", db, "--answers", kept)
+    assert refused.returncode == 2
+    assert f"answers plan {first[0]['plan']}, not the store's plan {second[0]['plan']}" in refused.stderr
+
+
+def test_the_review_page_refuses_an_answer_for_another_plan(audited):
+    from test_guard import request
+    from test_serve import start_server
+
+    process, base = start_server("--db", audited["db"])
+    try:
+        plan_id = json.loads(request(base, "GET", "/api/audit")[1])["plan"]["id"]
+        item = audited["plan"][0]["item_id"]
+        answer = {"true_in": 0, "true_out": 0, "plan": "20250101T000000"}
+        headers = {"Content-Type": "application/json"}
+        status, body = request(base, "PUT", f"/api/audit/review/{item}", headers, json.dumps(answer).encode())
+        assert status == 409 and f"the store's plan is now {plan_id}" in json.loads(body)["detail"]
+    finally:
+        process.terminate()
+        process.wait(10)

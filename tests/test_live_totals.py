@@ -92,3 +92,28 @@ def test_occupancy_is_unknown_where_the_camera_saw_nothing():
     times = [START + timedelta(minutes=m) for m in range(6)]
     unseen = {"cam": [(START + timedelta(minutes=2), START + timedelta(minutes=4))]}
     assert occupancy_series(EVENTS, [PLAZA], times, unseen) == {"cam/plaza": [0, 0, None, None, 1, 1]}
+
+
+def test_a_session_whose_process_died_gets_its_visits_closed_before_the_camera_restarts(tmp_path):
+    """A camera process killed (kill -9, out of memory) leaves its session marked live with visits
+    open; the next start of that camera closes them at the session's last stored frame."""
+    from crowdcount.datatypes import SourceRecord
+    from crowdcount.live.camera import close_ended_sessions
+    from crowdcount.store import EventStore
+
+    store = EventStore(tmp_path / "live.db")
+    source = "rtsp://cam/1#live-20261003T100000"
+    end = START + timedelta(minutes=3)
+    dead = SourceRecord("cam", source, "live", START, end, 7.0, 1260, 1, "m")
+    entries = [CountEvent("cam", "plaza", "enter", "in", k, START + timedelta(seconds=10 * k), source, 70 * k)
+               for k in range(8)]  # fmt: skip
+    left = CountEvent("cam", "plaza", "exit", "out", 0, START + timedelta(seconds=30), source, 210, 30.0)
+    store.append_live(dead, [*entries, left], [])
+    assert close_ended_sessions(store, "cam") == [source]
+    events = store.events()
+    assert sum(e.kind == "enter" for e in events) == sum(e.kind == "exit" for e in events) == 8  # occupancy 0
+    closing = [e for e in events if e.kind == "exit" and e.track_id > 0]
+    assert {e.timestamp for e in closing} == {end} and closing[-1].dwell_s == (
+        end - entries[-1].timestamp
+    ).seconds
+    assert store.sources()[0].status == "ended" and close_ended_sessions(store, "cam") == []  # closed once

@@ -163,3 +163,26 @@ def test_a_run_after_the_lines_changed_counts_again_what_was_counted_before(tmp_
     assert json.loads((out / "run-manifest.json").read_text())["files"][0]["status"] == "skipped", (
         third.stdout
     )
+
+
+def test_a_file_still_being_written_is_not_done_and_the_next_run_counts_it_whole(tmp_path, pets_video, model):
+    clip = mjpeg_clip(pets_video, tmp_path / "clip.avi", 40)
+    config = site_for(tmp_path, str(clip))
+    out = tmp_path / "out"
+    writer = subprocess.Popen(
+        [sys.executable, "-c", f"f = open({str(clip)!r}, 'ab'); import time; time.sleep(120)"]
+    )
+    try:
+        time.sleep(1)  # the recorder has the file open for writing, as an NVR its current file
+        first = crowdcount("run", "--config", config, "--out", out, "--model", model)
+    finally:
+        writer.kill()
+        writer.wait()
+    assert first.returncode == 0, first.stderr
+    (file,) = json.loads((out / "run-manifest.json").read_text())["files"]
+    assert file["status"] == "growing" and "still being written" in file["reason"]
+    assert EventStore(out / "crowdcount.db", create=False).sources()[0].status == "growing"
+    second = crowdcount("run", "--config", config, "--out", out, "--model", model)
+    assert second.returncode == 0, second.stderr
+    (file,) = json.loads((out / "run-manifest.json").read_text())["files"]
+    assert file["status"] == "done"  # counted again once finished, not skipped as done

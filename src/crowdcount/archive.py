@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import glob
 import hashlib
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -176,6 +177,28 @@ def content_identity(path: Path) -> str | None:
         return f"{path.stat().st_size}:{hashlib.sha256(head).hexdigest()}"
     except OSError:
         return None
+
+
+def open_for_writing(path: Path) -> bool:
+    """Whether a process on this machine has ``path`` open for writing (an NVR's current file), from
+    Linux's ``/proc``; False where that cannot be seen (other systems, other users' processes)."""
+    try:
+        target = path.resolve()
+        proc = Path("/proc")
+        if not (proc / "self" / "fdinfo").is_dir():
+            return False
+        for fd in proc.glob("[0-9]*/fd/*"):
+            try:
+                if fd.resolve() != target:
+                    continue
+                flags = (fd.parent.parent / "fdinfo" / fd.name).read_text().split("flags:")[1].split()[0]
+            except (OSError, IndexError):
+                continue
+            if int(flags, 8) & (os.O_WRONLY | os.O_RDWR):
+                return True
+    except OSError:
+        return False
+    return False
 
 
 @dataclass(frozen=True)

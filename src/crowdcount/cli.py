@@ -403,7 +403,7 @@ def run(
         )
     if totals["interrupted"]:
         raise typer.Exit(130)
-    if not totals["done"] and not totals["skipped"]:
+    if not totals["done"] and not totals["skipped"] and not totals["growing"]:
         errors.print("crowdcount: error: no recording could be processed (see the table above)")
         raise typer.Exit(1)
 
@@ -413,13 +413,13 @@ def _print_run(outcomes: list[FileOutcome], manifest: dict) -> None:
     table = Table(title="Files", title_justify="left")
     for column in ("camera", "file", "status", "start", "frames", "events", "reason"):
         table.add_column(column, justify="right" if column in ("frames", "events") else "left")
-    colours = {"done": "green", "skipped": "cyan", "failed": "red", "interrupted": "yellow", "unsaved": "red"}
+    colours = {"done": "green", "growing": "yellow", "skipped": "cyan", "interrupted": "yellow"}
     for outcome in sorted(outcomes, key=lambda o: (o.camera, o.source)):
         entry = by_source[(outcome.camera, outcome.source)]
         table.add_row(
             outcome.camera,
             Path(outcome.source).name,
-            f"[{colours[outcome.status]}]{outcome.status}[/]",
+            f"[{colours.get(outcome.status, 'red')}]{outcome.status}[/]",
             (entry["start"] or "")[:19],
             str(entry["frames"]),
             str(entry["events"]),

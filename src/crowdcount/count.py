@@ -19,7 +19,7 @@ Counters never touch files, clocks or the network.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -275,3 +275,30 @@ def counters_for(camera: CameraConfig, settings: CountingSettings) -> list[Count
 def count_all(counters: Iterable[Counter], tracks: sv.Detections, frame: FrameInfo) -> list[CountEvent]:
     """Feed one frame's tracks to every counter and collect the events."""
     return [event for counter in counters for event in counter.update(tracks, frame)]
+
+
+def close_open_visits(events: Sequence[CountEvent], at: FrameInfo) -> list[CountEvent]:
+    """Exits, at ``at``, for the zone visits among one source's ``events`` that never ended: those of
+    a live camera whose process died before its counters could close them (entries - exits would
+    otherwise stay above 0 for good).
+
+    >>> from datetime import datetime, timezone
+    >>> t0 = datetime(2026, 10, 3, 19, tzinfo=timezone.utc)
+    >>> visit = [CountEvent("cam", "plaza", "enter", "in", 4, t0, "cam#live", 10)]
+    >>> last = FrameInfo("cam", "cam#live", 70, t0.replace(minute=1))
+    >>> [(e.kind, e.track_id, e.dwell_s) for e in close_open_visits(visit, last)]
+    [('exit', 4, 60.0)]
+    """
+    inside: dict[tuple[str, int], CountEvent] = {}
+    for event in sorted(events, key=lambda e: e.timestamp):
+        if event.kind == "enter":
+            inside[(event.counter, event.track_id)] = event
+        elif event.kind == "exit":
+            inside.pop((event.counter, event.track_id), None)
+    exits = []
+    for (counter, track_id), entry in inside.items():
+        dwell = max((at.timestamp - entry.timestamp).total_seconds(), 0.0)
+        exits.append(
+            CountEvent(at.camera, counter, "exit", "out", track_id, at.timestamp, at.source, at.index, dwell)
+        )
+    return exits

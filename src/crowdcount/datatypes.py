@@ -179,6 +179,11 @@ class AuditPlan:
     folder: str  # where plan.csv and clips/ were written
     items: list[PlanItem]
 
+    @property
+    def plan_id(self) -> str:
+        """What names this plan in its answer sheets: when it was made (UTC), e.g. ``20261207T153000``."""
+        return f"{self.made_at:%Y%m%dT%H%M%S}"
+
 
 @dataclass(frozen=True)
 class Review:

@@ -121,6 +121,8 @@ LABELS: dict[str, dict[str, str]] = {
         "status_interrupted": "interrupted",
         "status_live": "live",
         "status_stopped": "stopped",
+        "status_ended": "ended (process died; visits closed)",
+        "status_growing": "still being written",
         "appendix": "Appendix: data coverage and files",
         "unaudited": "These counts are unaudited: no person has reviewed a sample of them "
         "(crowdcount audit plan starts an audit).",
@@ -288,6 +290,8 @@ LABELS: dict[str, dict[str, str]] = {
         "status_interrupted": "중단됨",
         "status_live": "실시간",
         "status_stopped": "중지됨",
+        "status_ended": "비정상 종료 (방문 종료 처리)",
+        "status_growing": "기록 중",
         "appendix": "부록: 데이터 범위와 파일",
         "unaudited": "이 수치는 검수되지 않았습니다: 사람이 표본을 확인한 적이 없습니다 "
         "(crowdcount audit plan 으로 검수를 시작합니다).",

@@ -14,7 +14,13 @@ from pathlib import Path
 
 import supervision as sv
 
-from crowdcount.archive import content_identity, expected_span, find_recordings, recording_start
+from crowdcount.archive import (
+    content_identity,
+    expected_span,
+    find_recordings,
+    open_for_writing,
+    recording_start,
+)
 from crowdcount.config import CameraConfig, CountingSettings, SiteConfig, check_in_frame
 from crowdcount.coverage import Span
 from crowdcount.datatypes import CountEvent, Frame, FrameInfo, Gap, SourceRecord
@@ -55,7 +61,8 @@ class FileOutcome:
 
     camera: str
     source: str
-    status: str  # done / skipped / failed / interrupted / unsaved (the store refused it: in a side file)
+    status: str  # done / skipped / failed / interrupted / growing (still being written: counted again
+    # by the next run) / unsaved (the store refused it: in a side file)
     reason: str = ""
     record: SourceRecord | None = None
     events: list[CountEvent] = field(default_factory=list)
@@ -145,6 +152,7 @@ def count_recording(
     ``on_tracks`` gets each detected frame's tracks (e.g. a :class:`~crowdcount.mot.MotTrackWriter`)."""
     assert recording.start is not None and recording.fps and recording.info is not None
     began = time.perf_counter()
+    size_and_time = _stat(recording.path)
     info, fps = recording.info, recording.fps
     detector = camera_detector(detector, camera, info.width, info.height, options.detector.imgsz)
     if options.roi:
@@ -179,18 +187,39 @@ def count_recording(
                 reason,
             )
         )
-    record = SourceRecord(
-        camera=camera.id, source=source, status="interrupted" if result.interrupted else "done",
-        start=result.first.timestamp, end=result.last.timestamp, fps=fps, frames=result.frames,
-        stride=mean_step(result.first, result.last, result.frames), model=detector.name,
-    )  # fmt: skip
     status = "interrupted" if result.interrupted else "done"
-    reason = "; ".join(g.reason for g in gaps)
+    if status == "done" and (_stat(recording.path) != size_and_time or open_for_writing(recording.path)):
+        status = "growing"  # not done: the next run counts it again, whole
+        gaps = [g for g in gaps if not g.reason.startswith("truncated")]  # the rest is still to come
+    record = SourceRecord(
+        camera=camera.id,
+        source=source,
+        status=status,
+        start=result.first.timestamp,
+        end=result.last.timestamp,
+        fps=fps,
+        frames=result.frames,
+        stride=mean_step(result.first, result.last, result.frames),
+        model=detector.name,
+    )
+    reason = "; ".join([g.reason for g in gaps] + ([GROWING] if status == "growing" else []))
     read = reader.end_index or result.last.index + 1  # end_index: unset when interrupted
     return FileOutcome(
         camera.id, source, status, reason, record, result.events, gaps, time.perf_counter() - began, read,
         engine.stillness.found(),
     )  # fmt: skip
+
+
+GROWING = "still being written: counted to its last frame so far; a later run counts it again"
+
+
+def _stat(path: Path) -> tuple[int, int] | None:
+    """A file's size and modification time (ns): a change while it is counted means it grows."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_size, info.st_mtime_ns) if path.is_file() else None
 
 
 @dataclass

@@ -34,6 +34,7 @@ from crowdcount.unsaved import Unsaved, keep
 BETWEEN_FILES = ""  # the gaps table's source for holes between a camera's recordings
 
 
+STATUSES = ("done", "growing", "skipped", "failed", "interrupted", "unsaved")  # of a file in a run
 RECOUNTED = "counted again: the camera's lines, zones or counting changed since it was counted"
 
 
@@ -238,7 +239,7 @@ class SiteRun:
                         "force": self.options.force},
             "database": self.store.shown_url,
             "files": files,
-            "totals": {s: statuses.count(s) for s in ("done", "skipped", "failed", "interrupted", "unsaved")}
+            "totals": {s: statuses.count(s) for s in STATUSES}
             | {"frames": sum(f["frames"] for f in files), "events": sum(f["events"] for f in files)},
         }  # fmt: skip
 

@@ -67,12 +67,30 @@ def make_plan(
     for old in clips.glob("*.webm"):  # a plan made again into the same folder
         old.unlink()
     write_clips(items, records, shapes, clips, history.timezone, on_clip)
-    _write_plan_csv(folder / "plan.csv", items, history.timezone)
-    _write_answer_template(folder / "answers.csv", items)
     made_at = datetime.now(UTC).replace(microsecond=0)
     plan = AuditPlan(made_at, seconds, per_counter, seed, str(folder.resolve()), items)
+    _write_plan_csv(folder / "plan.csv", items, history.timezone)
+    _keep_answered(folder / "answers.csv")
+    _write_answer_template(folder / "answers.csv", plan)
     store.save_plan(plan)
     return plan
+
+
+def _keep_answered(sheet: Path) -> Path | None:
+    """An answer sheet with answers in it is never overwritten by a new plan: it is renamed
+    ``answers-<its plan>.csv`` (or ``answers-<time>.csv`` for a sheet without a plan column)."""
+    try:
+        with sheet.open(newline="", encoding="utf-8-sig") as file:
+            rows = list(csv.DictReader(file))
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return None
+    if not any((r.get("true_in") or "").strip() or (r.get("true_out") or "").strip() for r in rows):
+        return None
+    plan = next((r.get("plan") for r in rows if r.get("plan")), None)
+    name = plan or datetime.fromtimestamp(sheet.stat().st_mtime, UTC).strftime("%Y%m%dT%H%M%S")
+    aside = sheet.with_name(f"answers-{name}.csv")
+    sheet.replace(aside)
+    return aside
 
 
 def _write_plan_csv(path: Path, items: Sequence[PlanItem], timezone: str) -> None:
@@ -88,13 +106,13 @@ def _write_plan_csv(path: Path, items: Sequence[PlanItem], timezone: str) -> Non
                              start, end, w.counted_in, w.counted_out])  # fmt: skip
 
 
-def _write_answer_template(path: Path, items: Sequence[PlanItem]) -> None:
-    """item_id, empty true_in/true_out, and the clip to watch: the sheet a reviewer fills in."""
+def _write_answer_template(path: Path, plan: AuditPlan) -> None:
+    """item_id, empty true_in/true_out, the clip to watch and the plan: the sheet a reviewer fills in."""
     with path.open("w", newline="", encoding="utf-8-sig") as file:  # a BOM: Excel reads it right
         writer = csv.writer(file)
-        writer.writerow([*ANSWER_COLUMNS, "clip"])
-        for item in items:
-            writer.writerow([item.window.item_id, "", "", f"clips/{item.clip}"])
+        writer.writerow([*ANSWER_COLUMNS, "clip", "plan"])
+        for item in plan.items:
+            writer.writerow([item.window.item_id, "", "", f"clips/{item.clip}", plan.plan_id])
 
 
 def read_answers(path: Path, plan: AuditPlan) -> list[tuple[AuditWindow, Review]]:
@@ -120,6 +138,13 @@ def read_answers(path: Path, plan: AuditPlan) -> list[tuple[AuditWindow, Review]
     for line, row in enumerate(rows, start=2):
         if not (row.get("true_in") or "").strip() and not (row.get("true_out") or "").strip():
             continue
+        sheet_plan = (row.get("plan") or "").strip()
+        if "plan" not in header or sheet_plan != plan.plan_id:
+            made = f"plan {sheet_plan}" if sheet_plan else "a plan it does not name (no plan column)"
+            raise CrowdcountError(
+                f"{path} line {line}: answers {made}, not the store's plan {plan.plan_id}: an item id means "
+                "another window in another plan; answer the answers.csv of the current plan"
+            )
         item_id = (row["item_id"] or "").strip()
         window = by_id.get(item_id)
         if window is None:

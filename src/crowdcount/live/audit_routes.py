@@ -26,6 +26,10 @@ from crowdcount.store import EventStore
 class ReviewBody(BaseModel):
     """A reviewer's answer for one window."""
 
+    plan: str | None = Field(
+        None, description="the plan the answer is for (refused if it is not the store's)"
+    )
+
     true_in: int = Field(ge=0, description="people who truly crossed in (zones: entered)")
     true_out: int = Field(ge=0, description="people who truly crossed out (zones: left)")
     false_in: int | None = Field(
@@ -84,8 +88,8 @@ def audit_router(monitor: Monitor, page_font_css: Callable[[str], str]) -> APIRo
                 "fps": fps.get((w.camera, w.source)), "counted_in": w.counted_in,
                 "counted_out": w.counted_out, "counted": counted, "review": _review_json(review),
             })  # fmt: skip
-        head = {"made_at": plan.made_at.isoformat(), "seconds": plan.seconds, "per_counter": plan.per_counter,
-                "seed": plan.seed, "items": len(plan.items)}  # fmt: skip
+        head = {"id": plan.plan_id, "made_at": plan.made_at.isoformat(), "seconds": plan.seconds,
+                "per_counter": plan.per_counter, "seed": plan.seed, "items": len(plan.items)}  # fmt: skip
         return {"plan": head, "items": items, "estimates": audit_rows(audit_counters(history, plan, reviews))}
 
     @router.get("/api/audit", summary="The audit: plan, items with their reviews, estimates per counter")
@@ -108,6 +112,12 @@ def audit_router(monitor: Monitor, page_font_css: Callable[[str], str]) -> APIRo
     @router.put("/api/audit/review/{item_id:path}", summary="Save a review; returns the audit as it is now")
     def review(item_id: str, body: ReviewBody) -> dict[str, Any]:
         plan = plan_or_404()
+        if body.plan is not None and body.plan != plan.plan_id:
+            raise HTTPException(
+                409,
+                f"this answer is for plan {body.plan}, the store's plan is now {plan.plan_id}: an item id "
+                "means another window in another plan; reload the page",
+            )
         window = item_or_404(plan, item_id).window
         answer = Review(body.true_in, body.true_out, body.false_in, body.false_out, body.reviewer.strip())
         try:

@@ -10,13 +10,14 @@ import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from multiprocessing.synchronize import Event
 from pathlib import Path
 
 from crowdcount.annotate import preview_picture
 from crowdcount.config import CameraConfig, SiteConfig
+from crowdcount.count import close_open_visits
 from crowdcount.datatypes import CountEvent, FrameInfo, Gap, SourceRecord
 from crowdcount.detect import Detector, DetectorSpec
 from crowdcount.engine import SourceCounter
@@ -188,6 +189,22 @@ class CameraSession:
         return moment.astimezone(self.site.tz).isoformat() if moment else None
 
 
+def close_ended_sessions(store: EventStore, camera_id: str) -> list[str]:
+    """Close the sessions of ``camera_id`` still marked live in ``store``: their process died (killed,
+    out of memory) before it could store its end. Visits still open exit at the session's last stored
+    frame, so occupancy comes back to what is really inside. Run before a camera's process (re)starts;
+    the sessions closed."""
+    closed = []
+    for record in store.sources():
+        if record.camera != camera_id or record.status != "live":
+            continue
+        last = FrameInfo(camera_id, record.source, record.frames, record.end)
+        exits = close_open_visits(store.events(camera=camera_id, source=record.source), last)
+        store.append_live(replace(record, status="ended"), exits, [])
+        closed.append(record.source)
+    return closed
+
+
 def run_camera_process(
     site: SiteConfig, camera_id: str, store_url: str, detector: DetectorSpec, threads: int, stop: Event,
     previews: str | None = None, blur: bool = False,
@@ -198,10 +215,13 @@ def run_camera_process(
     signal.signal(signal.SIGTERM, lambda _signal, _frame: terminated.set())
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     parent = os.getppid()
+    store = EventStore(store_url, lock_wait_s=LIVE_LOCK_WAIT_S)
+    for source in close_ended_sessions(store, camera_id):
+        log.warning("camera %s: session %s had ended without closing its visits: closed", camera_id, source)
     session = CameraSession(
         site,
         site.camera(camera_id),
-        EventStore(store_url, lock_wait_s=LIVE_LOCK_WAIT_S),
+        store,
         detector.load(threads, parallel=False),
         imgsz=detector.imgsz,
         preview=PreviewPublisher(Path(previews), camera_id) if previews else None,
