@@ -72,6 +72,14 @@ CONFIGS = {  # {name} in a case's command line: NAME.yaml
     "below": config(far_tiles={"rows": [0, 500]}),
 }
 
+RAW_CONFIGS = {  # {name}: NAME.yaml, as a careless hand writes it
+    "twice": "cameras:\n  - id: gate\n    source: clip.avi\n    fps: 10\n    fps: 25\n    lines: []\n",
+    "spaced": "cameras:\n  - id: north gate\n    source: clip.avi\n"
+    "    lines: [{id: door, points: [[40, 0], [40, 60]], in_direction: [1, 0]}]\n",
+    "nothing": "cameras:\n  - id: gate\n    source: junk.pt\n    start: '2026-10-03T10:00:00+09:00'\n"
+    "    lines: [{id: door, points: [[40, 0], [40, 60]], in_direction: [1, 0]}]\n",
+}
+
 PROCESS = "process {clip} -c {good} --db {db}"
 CASES = [
     Case("start in year 9999", "process {clip} -c {late} --db {db}", "outside the years"),
@@ -148,6 +156,17 @@ CASES = [
         "give the site config",
     ),
     Case("audit plan --samples 1", "audit plan --db {db} --samples 1 --out {folder}/c", "--samples"),
+    Case("a key given twice", "process {clip} -c {twice} --db {db}", "line 5: key 'fps' is given twice"),
+    Case("an id with a space", "process {clip} -c {spaced} --db {db}", "'north gate': use letters, digits"),
+    Case("an in-memory store", "process {clip} -c {good} --db sqlite://", "in-memory store keeps nothing"),
+    Case("sqlite :memory:", "export --db sqlite:///:memory: --out {out}", "in-memory store keeps nothing"),
+    Case("import into no store", "import --db {here}/none.db", "not found: there is nothing kept"),
+    Case(
+        "run of nothing leaves no store",
+        "run -c {nothing} --db {here}/fresh.db --out {folder}/o",
+        "no recording could be processed",
+        exit_code=1,
+    ),
 ]
 
 
@@ -193,6 +212,8 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     writer.release()
     for name, data in CONFIGS.items():
         (folder / f"{name}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True))
+    for name, text in RAW_CONFIGS.items():
+        (folder / f"{name}.yaml").write_text(text)
     foreign = folder / "foreign.db"
     other, newer = folder / "other.db", made_store(folder / "newer.db")
     for path, statement in (
@@ -214,7 +235,7 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "odd": str(onnx_model(folder / "odd.onnx", [1, 3, 64, 64], [12288])),
         "foreign": str(foreign), "other": str(other), "newer": str(newer), "junk": str(folder / "junk.pt"),
         "ir": str(folder / "ir.xml"),
-        **{name: str(folder / f"{name}.yaml") for name in CONFIGS},
+        **{name: str(folder / f"{name}.yaml") for name in [*CONFIGS, *RAW_CONFIGS]}, "here": str(folder),
     }  # fmt: skip
 
 

@@ -273,3 +273,15 @@ def test_no_config_document_makes_load_config_raise_another_error(document):
 @given(st.text(max_size=80) | st.binary(max_size=40).map(lambda b: b.decode("latin-1")))
 def test_no_config_text_makes_load_config_raise_another_error(text):
     load_text(text)
+
+
+def test_the_config_is_read_as_yaml_1_2_as_the_editor_writes_it(tmp_path):
+    """``no``, ``off`` and ``18:00`` are text (YAML 1.1 read them as false, false and 1080)."""
+    path = tmp_path / "site.yaml"
+    path.write_text(
+        "site:\n  opening_hours:\n    default: [18:00, 23:30]\ncameras:\n  - id: no\n    source: clip.avi\n"
+        "    lines: [{id: off, points: [[0, 0], [0, 10]], in_direction: [1, 0]}]\n"
+    )
+    site = load_config(path)
+    assert site.cameras[0].id == "no" and site.cameras[0].lines[0].id == "off"
+    assert site.site.opening_hours["default"] == ("18:00", "23:30")

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import sqlite3
+import subprocess
+import sys
+import tempfile
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -123,3 +129,35 @@ def test_a_store_made_before_audits_reads_unaudited_and_gains_the_tables_when_wr
     with sqlite3.connect(path) as connection:
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"audit_plan", "audit_items", "audit_reviews"} <= tables
+
+
+@pytest.mark.parametrize("name", ["a?b.db", "a%20b.db", "a#b.db"])
+def test_a_store_named_with_url_characters_is_that_file(tmp_path, name):
+    store = EventStore(tmp_path / name)
+    store.replace_source(record("a.mp4"), [event("a.mp4", 1)])
+    assert (tmp_path / name).is_file() and sorted(p.name for p in tmp_path.glob("*.db")) == [name]
+    assert EventStore(tmp_path / name, create=False).event_count() == 1
+
+
+def test_a_store_in_a_read_only_folder_can_be_read():
+    """A store handed over on a read-only share: SQLite cannot make its WAL files beside it. Run as
+    nobody where the tests run as root (root writes into any folder)."""
+    share = Path(tempfile.mkdtemp(prefix="crowdcount-share-"))  # not under pytest's private folder
+    folder = share / "handed-over"
+    folder.mkdir()
+    store = EventStore(folder / "events.db")
+    store.replace_source(record("a.mp4"), [event("a.mp4", 1), event("a.mp4", 2)])
+    store.engine.dispose()
+    share.chmod(0o755)
+    folder.chmod(0o555)
+    (folder / "events.db").chmod(0o644)
+    count = "import sys, crowdcount.store as s; print(s.EventStore(sys.argv[1], False).event_count())"
+    read = [sys.executable, "-c", count, str(folder / "events.db")]
+    if os.geteuid() == 0:
+        read = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", *read]
+    try:
+        result = subprocess.run(read, capture_output=True, text=True, timeout=60)
+    finally:
+        folder.chmod(0o755)
+        shutil.rmtree(share)
+    assert result.returncode == 0 and result.stdout.strip() == "2", result.stderr

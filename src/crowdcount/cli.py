@@ -355,7 +355,9 @@ def run(
     cameras = [site.camera(c) for c in camera] if camera else site.cameras
     output_folder(out, "--out")
     options = _run_options(site, model, imgsz, stride, roi, workers, force)
-    store = EventStore(db or out / "crowdcount.db")
+    target = db or out / "crowdcount.db"
+    new_store = "://" not in str(target) and not Path(target).expanduser().exists()  # removed if left empty
+    store = EventStore(target)
     _load_kept(store)
     site_run = SiteRun(site, store, options)
     todo = site_run.pending(site_run.plan(cameras))
@@ -404,6 +406,8 @@ def run(
     if totals["interrupted"]:
         raise typer.Exit(130)
     if not totals["done"] and not totals["skipped"] and not totals["growing"]:
+        if new_store and not store.sources():
+            store.remove()  # a refused input leaves no empty store behind
         errors.print("crowdcount: error: no recording could be processed (see the table above)")
         raise typer.Exit(1)
 
@@ -802,8 +806,9 @@ def live(
     since = datetime.now(site.tz)
     console.print(f"counting {len(cameras)} camera(s) live -> {store.shown_url}")
     pictures = preview_folder()  # the cameras' annotated frames, only while watched; never kept
-    processes = CameraProcesses(site, cameras, store.url, options.detector, previews=pictures,
-                                blur=preview_blur).start()  # fmt: skip
+    where = str(store.path or store.url)  # a file's path as it is: '?' or '%' in its name stay its name
+    processes = CameraProcesses(site, cameras, where, options.detector, previews=pictures, blur=preview_blur)
+    processes.start()
     try:
         monitor = Monitor(store, live=True, since=since, thresholds=alert_thresholds(site),
                           outputs=outputs_for(site))  # fmt: skip
@@ -835,6 +840,8 @@ def import_kept(
     from crowdcount.unsaved import load, pending, read_all, side_files, store_kept, unsaved_folder
 
     named = read_all(side_files(files)) if files else None  # every file read before the store is opened
+    if named is None and "://" not in db and not Path(db).expanduser().exists():
+        raise CrowdcountError(f"database {db} not found: there is nothing kept for it to import")
     store = EventStore(db)
     loaded, damaged = (store_kept(store, named), []) if named is not None else load(store, pending(store))
     _warn_damaged(damaged)

@@ -13,7 +13,6 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from crowdcount.archive import FIRST_YEAR, LAST_YEAR, compile_filename_pattern, in_time_range
@@ -323,6 +322,10 @@ def _one_line(error: ValidationError, source: str) -> str:
         message = "unknown key; check its spelling (see README, 'Config format')"
     elif first["type"] == "missing":
         message = "required field is missing"
+    elif first["type"] == "string_pattern_mismatch":
+        message = f"{first['input']!r}: use letters, digits, '_', '-' and '.' only (no spaces)"
+    elif first["type"] == "string_type":
+        message = f"{first['input']!r} is not text; write it in quotes"
     more = f" (and {len(problems) - 1} more problem{'s' * (len(problems) > 2)})" if len(problems) > 1 else ""
     return f"{source}: {_field_path(location)}: {message}{more}"
 
@@ -337,7 +340,27 @@ def parse_config(data: Any, source: str = "config") -> SiteConfig:
         raise CrowdcountError(_one_line(error, source)) from None
 
 
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's C parser where present
+def read_yaml(path: Path) -> Any:
+    """A YAML file's data, read as YAML 1.2 (as the editor writes it: ``no``, ``off`` and ``18:00``
+    are text, not false and 1080) with a key given twice in one mapping refused (the second would
+    silently win); one-line errors naming the line."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.constructor import DuplicateKeyError
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        return YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
+    except DuplicateKeyError as error:
+        line = error.problem_mark.line + 1 if error.problem_mark else "?"
+        key = str(error.problem).split('"')[1] if '"' in str(error.problem) else "?"
+        twice = f"{path}: line {line}: key {key!r} is given twice in one mapping; keep one"
+        raise CrowdcountError(twice) from None
+    except YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" line {mark.line + 1}:" if mark is not None else ""
+        raise CrowdcountError(f"{path}:{where} {getattr(error, 'problem', None) or 'invalid YAML'}") from None
+    except UnicodeDecodeError:
+        raise CrowdcountError(f"{path}: not a UTF-8 text file; save the config as UTF-8") from None
 
 
 def load_config(path: str | Path) -> SiteConfig:
@@ -345,16 +368,7 @@ def load_config(path: str | Path) -> SiteConfig:
     path = Path(path)
     if not path.is_file():
         raise CrowdcountError(f"config file {path} not found; give the path of an existing site YAML file")
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(error, "problem", None) or "invalid YAML"
-        raise CrowdcountError(f"{path}:{where}: {problem}") from None
-    except UnicodeDecodeError:
-        raise CrowdcountError(f"{path}: not a UTF-8 text file; save the config as UTF-8") from None
-    config = parse_config(data, str(path))
+    config = parse_config(read_yaml(path), str(path))
     cameras = []
     for index, camera in enumerate(config.cameras):
         try:

@@ -29,7 +29,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy import event as sqlalchemy_event
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from crowdcount.datatypes import (
@@ -190,8 +190,13 @@ def database_url(target: str | Path) -> str:
     scheme, rest = text.split("://", 1)
     if scheme in {"postgresql", "postgres", "postgresql+psycopg"}:
         return f"postgresql+psycopg://{rest}"
-    if scheme == "sqlite":
-        return text
+    if scheme == "sqlite":  # sqlite:///relative.db, sqlite:////absolute.db: the file, as a path
+        name = rest.removeprefix("/").split("?", 1)[0]
+        if not rest.startswith("/") or name in ("", ":memory:"):
+            raise CrowdcountError(
+                f"database {text}: an in-memory store keeps nothing; give a file (a path, or sqlite:///file.db)"
+            )
+        return f"sqlite:///{Path(name).expanduser().resolve()}"
     raise CrowdcountError(
         f"database {redact_url(text)}: {scheme} is not supported; "
         "give a SQLite file path or a postgresql://user:password@host/db URL"
@@ -236,7 +241,10 @@ class EventStore:
             if not create:
                 if not self.path.is_file():
                     raise CrowdcountError(f"database {self.path} not found; run 'crowdcount process' first")
-                url = f"sqlite:///file:{quote(str(self.path))}?mode=ro&uri=true"
+                # a folder that cannot be written cannot hold SQLite's WAL files: the file cannot
+                # change there either, so it is read as immutable
+                frozen = {"immutable": "1"} if not os.access(self.path.parent, os.W_OK) else {}
+                read_only = {"mode": "ro", **frozen, "uri": "true"}
             else:
                 output_file(self.path, "database")
         else:
@@ -244,7 +252,13 @@ class EventStore:
         self.url = url
         try:
             if url.startswith("sqlite"):
-                self.engine: Engine = create_engine(url, connect_args={"timeout": min(lock_wait_s, 30)})
+                # a file's path as a URL object, never parsed: '?', '%' and '#' are part of a file name
+                address = (
+                    URL.create("sqlite", database=str(self.path))
+                    if create
+                    else URL.create("sqlite", database=f"file:{quote(str(self.path))}", query=read_only)
+                )
+                self.engine: Engine = create_engine(address, connect_args={"timeout": min(lock_wait_s, 30)})
             else:
                 self.engine = create_engine(url)
         except ImportError as error:
@@ -259,6 +273,13 @@ class EventStore:
             self._check_schema(create)
         except SQLAlchemyError as error:
             raise CrowdcountError(f"cannot open database {self.shown_url} ({_reason(error)})") from None
+
+    def remove(self) -> None:
+        """Delete a SQLite store's files (one a refused run made and stored nothing in)."""
+        self.engine.dispose()
+        if self.path is not None:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
 
     def _check_schema(self, create: bool) -> None:
         """Refuse a database that is not a crowdcount store of this version; create a new one's tables."""
