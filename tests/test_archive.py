@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -129,3 +134,34 @@ def test_holes_and_overlaps_between_files():
     assert [(h.span, h.reason, h.after) for h in holes] == [(span(70, 75), "overlaps b.mp4", "c.mp4")]
     holes = holes_between([("a.mp4", span(0, 60)), ("b.mp4", span(90, 120))])
     assert [(h.span, h.reason) for h in holes] == [(span(60, 90), "no recording between files")]
+
+
+def test_links_back_up_the_tree_and_pipes_neither_hang_nor_count(tmp_path):
+    (tmp_path / "cam" / "day1").mkdir(parents=True)
+    (tmp_path / "cam" / "day1" / "a.mp4").write_bytes(b"x")
+    (tmp_path / "cam" / "day1" / "up").symlink_to("..")  # a loop: cam/day1/up/day1/up/...
+    (tmp_path / "cam" / "again").symlink_to("day1")  # a second way to the same folder
+    os.mkfifo(tmp_path / "cam" / "live.mp4")  # a pipe named like a video: reading it would block
+    for source in (tmp_path / "cam", f"{tmp_path}/cam/**/*.mp4"):
+        found = find_recordings(str(source))
+        assert len(found) == 1 and found[0].name == "a.mp4"
+    with pytest.raises(CrowdcountError, match="not a regular file"):
+        find_recordings(str(tmp_path / "cam" / "live.mp4"))
+
+
+def test_a_folder_that_cannot_be_read_is_a_one_line_error(tmp_path):
+    share = Path(tempfile.mkdtemp(prefix="crowdcount-cam-"))  # not under pytest's private folder
+    (share / "locked").mkdir()
+    (share / "a.mp4").write_bytes(b"x")
+    share.chmod(0o755)
+    (share / "locked").chmod(0o000)
+    find = "import sys; from crowdcount.archive import find_recordings as f; print(f(sys.argv[1]))"
+    command = [sys.executable, "-c", find, str(share)]
+    if os.geteuid() == 0:  # root reads any folder: try as nobody
+        command = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", *command]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    finally:
+        (share / "locked").chmod(0o755)
+        shutil.rmtree(share)
+    assert "CrowdcountError: source" in result.stderr and f"cannot read {share}/locked" in result.stderr

@@ -156,6 +156,7 @@ CASES = [
         "give the site config",
     ),
     Case("audit plan --samples 1", "audit plan --db {db} --samples 1 --out {folder}/c", "--samples"),
+    Case("evaluate with NaN in the truth", "evaluate --gt {nangt} --tracks {nangt}", "row 2: 2, 1, nan"),
     Case("a key given twice", "process {clip} -c {twice} --db {db}", "line 5: key 'fps' is given twice"),
     Case("an id with a space", "process {clip} -c {spaced} --db {db}", "'north gate': use letters, digits"),
     Case("an in-memory store", "process {clip} -c {good} --db sqlite://", "in-memory store keeps nothing"),
@@ -225,6 +226,7 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
             connection.execute(statement)
             connection.commit()
     (folder / "junk.pt").write_bytes(b"not a checkpoint")
+    (folder / "nan.txt").write_text("1,1,10,10,20,40,1,1,1\n2,1,nan,10,20,40,1,1,1\n")
     (folder / "ir.xml").write_text("<net name='not a model'/>")
     (folder / "ir.bin").write_bytes(b"")
     (folder / "folder").mkdir()
@@ -236,6 +238,7 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "foreign": str(foreign), "other": str(other), "newer": str(newer), "junk": str(folder / "junk.pt"),
         "ir": str(folder / "ir.xml"),
         **{name: str(folder / f"{name}.yaml") for name in [*CONFIGS, *RAW_CONFIGS]}, "here": str(folder),
+        "nangt": str(folder / "nan.txt"),
     }  # fmt: skip
 
 

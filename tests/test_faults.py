@@ -9,6 +9,7 @@ undisturbed run stores. A full disk is SQLite's own SQLITE_FULL, made by capping
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -243,3 +244,16 @@ def test_a_damaged_side_file_is_set_aside_and_blocks_nothing(tmp_path, content):
     assert "set aside" in " ".join(imported.stdout.split()) and not good.exists() and not bad.exists()
     assert bad.with_name(bad.name + ".damaged").read_bytes() == content  # kept for a person to look at
     assert EventStore(db).event_count() == len(events)
+
+
+@pytest.mark.parametrize(("field", "value"), [("kind", "bogus"), ("direction", "sideways"), ("frame", -5)])
+def test_a_side_file_with_invented_events_is_never_stored(tmp_path, field, value):
+    store = EventStore(tmp_path / "store.db")
+    record, events = _counts(5)
+    kept = keep(store, Unsaved(record, events, []))
+    data = json.loads(kept.read_text())
+    data["events"][2][field] = value
+    kept.write_text(json.dumps(data))
+    named = crowdcount("import", "--db", tmp_path / "store.db", kept)
+    assert named.returncode == 2 and "event 3:" in named.stderr and len(named.stderr.splitlines()) == 1
+    assert EventStore(tmp_path / "store.db").event_count() == 0

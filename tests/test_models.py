@@ -248,3 +248,17 @@ def test_an_unknown_model_name_is_one_line_naming_the_known_ones():
     with pytest.raises(CrowdcountError) as error:
         resolve_model("yolo11n.pt")  # no longer downloaded behind the user's back
     assert "person-detection-0303" in str(error.value) and "\n" not in str(error.value)
+
+
+def test_a_damaged_model_in_the_model_folder_is_passed_over_not_fatal(tmp_path, monkeypatch):
+    folder = tmp_path / "models"
+    folder.mkdir()
+    (folder / "odd.onnx").write_bytes(b"not a graph")
+    (folder / "odd.onnx.card.yaml").write_text("name: odd\nlicense: MIT\n")  # a misspelt key
+    monkeypatch.setenv("CROWDCOUNT_MODEL_DIR", str(folder))
+    monkeypatch.delenv("CROWDCOUNT_MODEL", raising=False)
+    chosen = resolve_model()
+    assert Path(chosen.reference) == EMBEDDED  # every run still counts, with the embedded model
+    assert len(chosen.passed_over) == 1 and "unknown key 'license'" in chosen.passed_over[0]
+    listed = crowdcount("models", "list", "--dir", folder)
+    assert listed.returncode == 0 and "unknown key" in " ".join(listed.stdout.split()), listed.stderr

@@ -116,6 +116,16 @@ def test_a_token_is_required_once_set_by_the_api_its_docs_and_the_page(processed
         process.wait(10)
 
 
+def test_a_token_pasted_with_spaces_around_it_is_the_token(processed_db):
+    process, base = start_server("--db", processed_db, "--token", f"  {TOKEN}\t ")
+    try:
+        assert http_get(f"{base}/api/counters", {"Authorization": f"Bearer {TOKEN}"})[0] == 200
+        assert http_get(f"{base}/api/counters?token={TOKEN}")[0] == 200
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
 def test_listening_beyond_loopback_without_a_token_is_refused(processed_db):
     result = crowdcount("serve", "--db", processed_db, "--host", "0.0.0.0", "--port", str(free_port()))
     assert result.returncode == 2

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import fnmatch
 import glob
 import hashlib
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
@@ -39,20 +40,31 @@ def in_time_range(moment: datetime) -> bool:
 
 def find_recordings(source: str) -> list[Path]:
     """The recordings of a camera's ``source``: one file, a folder (recursively) or a glob. A
-    MOTChallenge sequence folder (``seqinfo.ini`` beside ``img1/``) is one recording."""
+    MOTChallenge sequence folder (``seqinfo.ini`` beside ``img1/``) is one recording. Linked folders
+    are followed, each folder once (a link back up the tree is no endless loop); only regular files
+    count (a FIFO would block the reader for good); a folder that cannot be read is a one-line error."""
     path = Path(source)
-    if any(ch in source for ch in "*?["):
-        found = [Path(p) for p in glob.glob(source, recursive=True)]
-        if not found:
-            raise CrowdcountError(f"source {source}: no file matches this pattern")
-    elif (path / "seqinfo.ini").is_file():
-        return [path]
-    elif path.is_dir():
-        found = [p for p in path.rglob("*") if p.is_file()]
-    elif path.exists():
-        return [path]
-    else:
-        raise CrowdcountError(f"source {source} not found; check the camera's 'source' path")
+    try:
+        if any(ch in source for ch in "*?["):
+            found = _matching(source)
+            if not found:
+                raise CrowdcountError(f"source {source}: no file matches this pattern")
+        elif (path / "seqinfo.ini").is_file():
+            return [path]
+        elif path.is_dir():
+            found = list(_files_under(path))
+        elif path.is_file():
+            return [path]
+        elif path.exists():
+            raise CrowdcountError(
+                f"source {source} is not a regular file (a pipe or a device?); give a video file"
+            )
+        else:
+            raise CrowdcountError(f"source {source} not found; check the camera's 'source' path")
+    except PermissionError as error:
+        raise CrowdcountError(
+            f"source {source}: cannot read {error.filename or source} (permission denied)"
+        ) from None
     sequences = sorted(p.parent for p in found if p.name == "seqinfo.ini")
     videos = sorted(
         [
@@ -65,6 +77,41 @@ def find_recordings(source: str) -> list[Path]:
     if not videos:
         raise CrowdcountError(f"source {source}: no video files ({', '.join(sorted(VIDEO_SUFFIXES))})")
     return videos
+
+
+def _files_under(folder: Path) -> Iterator[Path]:
+    """Regular files under ``folder``, following linked folders but entering each folder once."""
+    seen: set[tuple[int, int]] = set()
+    for root, folders, files in os.walk(folder, followlinks=True, onerror=_raise):
+        info = os.stat(root)
+        if (info.st_dev, info.st_ino) in seen:
+            folders[:] = []
+            continue
+        seen.add((info.st_dev, info.st_ino))
+        for name in files:
+            candidate = Path(root) / name
+            if candidate.is_file():
+                yield candidate
+
+
+def _raise(error: OSError) -> None:
+    raise error
+
+
+def _matching(pattern: str) -> list[Path]:
+    """Regular files matching a glob pattern (``**`` for any depth), walked as :func:`_files_under`."""
+    parts = Path(pattern).parts
+    fixed = next(k for k, part in enumerate(parts) if any(ch in part for ch in "*?["))
+    base = Path(*parts[:fixed]) if fixed else Path(".")
+    rest = "/".join(parts[fixed:])
+    if "**" not in rest:  # one level per part: glob itself never recurses
+        return sorted(Path(p) for p in glob.glob(pattern) if Path(p).is_file())
+    shapes = {rest, rest.replace("**/", "")}  # ``**/`` also matches no folder at all
+    return sorted(
+        p
+        for p in _files_under(base)
+        if any(fnmatch.fnmatchcase(p.relative_to(base).as_posix(), shape) for shape in shapes)
+    )
 
 
 def compile_filename_pattern(pattern: str, camera: str) -> tuple[re.Pattern[str], str]:

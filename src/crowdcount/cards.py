@@ -16,6 +16,7 @@ ByteTrack's::
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -195,6 +196,7 @@ class FoundModel:
     path: Path
     format: str
     card: ModelCard | None
+    problem: str = ""  # why it cannot be used (unreadable, a damaged card): listed, never chosen
 
 
 def find_models(folders: list[Path]) -> list[FoundModel]:
@@ -207,17 +209,25 @@ def find_models(folders: list[Path]) -> list[FoundModel]:
         if not folder.is_dir():
             continue
         for path in sorted(folder.rglob("*")):
-            if path.is_dir() and path.name.endswith("_openvino_model"):
-                kind = "Ultralytics OpenVINO"
-            elif path.suffix == ".pt":
-                kind = "Ultralytics .pt"
-            elif path.suffix == ".onnx":
-                kind = "Ultralytics ONNX" if is_ultralytics_onnx(path) else "YOLOX ONNX"
-            elif path.suffix == ".xml" and path.with_suffix(".bin").is_file():
-                kind = "OpenVINO IR (SSD)"
-            else:
-                continue
             if any(parent in found for parent in path.parents):
                 continue  # inside an OpenVINO folder already listed
-            found[path.resolve()] = FoundModel(path, kind, card_for(path))
+            try:
+                kind = _model_kind(path, is_ultralytics_onnx)
+                if kind is not None:
+                    found[path.resolve()] = FoundModel(path, kind, card_for(path))
+            except (OSError, CrowdcountError) as error:  # one bad file must not stop every run
+                reason = f"cannot be read ({error.strerror})" if isinstance(error, OSError) else str(error)
+                found[path.resolve()] = FoundModel(path, path.suffix or "folder", None, reason)
     return list(found.values())
+
+
+def _model_kind(path: Path, is_ultralytics_onnx: Callable[[Path], bool]) -> str | None:
+    if path.is_dir() and path.name.endswith("_openvino_model"):
+        return "Ultralytics OpenVINO"
+    if path.suffix == ".pt":
+        return "Ultralytics .pt"
+    if path.suffix == ".onnx":
+        return "Ultralytics ONNX" if is_ultralytics_onnx(path) else "YOLOX ONNX"
+    if path.suffix == ".xml" and path.with_suffix(".bin").is_file():
+        return "OpenVINO IR (SSD)"
+    return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import unicodedata
 from collections import Counter
 from datetime import date, datetime
 from itertools import pairwise
@@ -13,7 +14,15 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from crowdcount.archive import FIRST_YEAR, LAST_YEAR, compile_filename_pattern, in_time_range
 from crowdcount.datatypes import CounterInfo, Device, TrackerKind, counter_key
@@ -24,8 +33,16 @@ from crowdcount.sources import MAX_FPS, MIN_FPS
 COORDINATE_LIMIT = 100_000.0  # pixels; larger values (1e308) are typing mistakes and overflow geometry
 Coordinate = Annotated[float, Field(allow_inf_nan=False, ge=-COORDINATE_LIMIT, le=COORDINATE_LIMIT)]
 Point = tuple[Coordinate, Coordinate]
-Identifier = Annotated[str, Field(min_length=1, pattern=r"^[\w.\-]+$")]
-DisplayName = Annotated[str, Field(min_length=1, max_length=100)]
+
+
+def _nfc(value: Any) -> Any:
+    """One spelling for text that looks the same: Hangul typed as syllables or as jamo, an accent
+    composed or not (Unicode NFC), so ``게이트`` is one counter however it was typed."""
+    return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
+
+
+Identifier = Annotated[str, BeforeValidator(_nfc), Field(min_length=1, pattern=r"^[\w.\-]+$")]
+DisplayName = Annotated[str, BeforeValidator(_nfc), Field(min_length=1, max_length=100)]
 ClockTime = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")]  # HH:MM, 24:00 = midnight
 
 

@@ -174,8 +174,9 @@ def resolve_model(
 
     found = find_models(model_folders())
     clean = [m for m in found if m.card is not None and m.card.licence_clean]
+    unknown = "no model card: licence unknown"
     passed_over = tuple(
-        f"{m.path} ({m.card.data_terms or m.card.licence if m.card else 'no model card: licence unknown'})"
+        f"{m.path} ({m.problem or (m.card.data_terms or m.card.licence if m.card else unknown)})"
         for m in found
         if m not in clean
     )
@@ -206,7 +207,7 @@ def _named_model(value: str, how: str) -> ModelChoice:
                 (
                     m.path
                     for m in find_models(model_folders())
-                    if m.path.is_file() and model_sha256(m.path) == known.files[0].sha256
+                    if not m.problem and m.path.is_file() and model_sha256(m.path) == known.files[0].sha256
                 ),
                 None,
             )

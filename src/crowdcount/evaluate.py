@@ -28,6 +28,8 @@ def load_mot_tracks(path: str | Path) -> dict[int, sv.Detections]:
         rows = np.loadtxt(path, delimiter=",", ndmin=2, usecols=range(6))
     except ValueError as error:
         raise CrowdcountError(f"{path}: not MOT format (frame,id,x,y,w,h,...): {error}") from None
+    for number, row in enumerate(rows, start=1):
+        _check_mot_row(row, path, number)
     by_frame: dict[int, sv.Detections] = {}
     for frame_number in np.unique(rows[:, 0]).astype(int):
         chosen = rows[rows[:, 0] == frame_number]
@@ -296,8 +298,23 @@ def _mot_rows(path: Path) -> list[list[str]]:
         raise CrowdcountError(f"{path} not found")
     rows = [line.strip().split(",") for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     try:
-        if any(len(row) < 6 for row in rows) or any(float(row[0]) < 1 for row in rows):
-            raise ValueError
+        values = [[float(v) for v in row[:6]] for row in rows if len(row) >= 6]
     except ValueError:
-        raise CrowdcountError(f"{path}: not MOT format (frame,id,x,y,w,h,...; frames from 1)") from None
+        values = []
+    if len(values) != len(rows) or not rows:
+        raise CrowdcountError(f"{path}: not MOT format (frame,id,x,y,w,h,...; frames from 1)")
+    for number, row_values in enumerate(values, start=1):
+        _check_mot_row(row_values, path, number)
     return rows
+
+
+def _check_mot_row(values: Sequence[float], path: Path, number: int) -> None:
+    """One line naming a MOT row no tracker could score: a frame before 1, a value that is not a finite
+    number (NaN, inf), a box of negative size."""
+    frame, _, _, _, width, height = values[:6]
+    if not all(math.isfinite(v) for v in values[:6]) or frame < 1 or width < 0 or height < 0:
+        shown = ", ".join(f"{v:g}" for v in values[:6])
+        raise CrowdcountError(
+            f"{path} row {number}: {shown} is not a MOT row (frames from 1, finite numbers, boxes of no "
+            "negative size)"
+        )

@@ -366,6 +366,9 @@ def inventory(folders: list[Path]) -> list[ListedModel]:
                 card = card_for(path)
                 rows.append(ListedModel(name, "cache", path, card, "card beside it" if card else "unknown"))
     for found in find_models(folders):
+        if found.problem:
+            rows.append(ListedModel(found.path.stem, str(found.path.parent), found.path, None, found.problem))
+            continue
         digest = found.path.is_file() and file_sha256(found.path)
         known = next((m.name for m in KNOWN.values() if m.files[0].sha256 == digest), None)
         beside = card_path(found.path).is_file()

@@ -82,14 +82,28 @@ def read(path: Path) -> Unsaved:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("format") != FORMAT:
             raise ValueError("not a crowdcount unsaved-counts file")
+        events = [CountEvent(**_times(e, "timestamp")) for e in data["events"]]
+        for number, event in enumerate(events, start=1):
+            _check_event(event, number)
         return Unsaved(
             _record(data["record"]),
-            [CountEvent(**_times(e, "timestamp")) for e in data["events"]],
+            events,
             [Gap(**_times(g, "start", "end")) for g in data["gaps"]],
             bool(data["append"]),
         )
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise CrowdcountError(f"{path}: cannot read kept counts ({error})") from None
+
+
+def _check_event(event: CountEvent, number: int) -> None:
+    """A kept event as crowdcount writes them, else ValueError naming it: nothing invented is stored."""
+    kinds = {"cross": ("in", "out"), "enter": ("in",), "exit": ("out",)}
+    if event.kind not in kinds or event.direction not in kinds[event.kind]:
+        raise ValueError(f"event {number}: kind {event.kind!r} with direction {event.direction!r}")
+    if not isinstance(event.track_id, int) or not isinstance(event.frame, int) or event.frame < 0:
+        raise ValueError(f"event {number}: track_id and frame are whole numbers, frame 0 or more")
+    if event.timestamp.tzinfo is None or not isinstance(event.counter, str) or not event.counter:
+        raise ValueError(f"event {number}: a timestamp with its UTC offset and a counter id")
 
 
 def read_all(paths: Iterable[Path]) -> list[tuple[Path, Unsaved]]:

@@ -57,6 +57,7 @@ def token_guard(token: str | None) -> Callable[[Request], None]:
     """A dependency that wants ``token`` (when set) in an ``Authorization: Bearer TOKEN`` header (the
     scheme in any case) or a ``?token=`` query parameter (the pages and their feeds use the latter)."""
     check_token(token)
+    token = token.strip() if token is not None else None  # as typed in a file or a shell, spaces dropped
 
     def authorised(request: Request) -> None:
         if token is None:
