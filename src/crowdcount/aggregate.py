@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, fields
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 
-from crowdcount.coverage import Span, closed_spans, covered_seconds, merge, subtract
-from crowdcount.datatypes import CounterInfo, CountEvent, History
+from crowdcount.coverage import Span, closed_spans, merge, subtract
+from crowdcount.datatypes import CountEvent, History
 from crowdcount.errors import CrowdcountError
 
 EVENT_COLUMNS = [field.name for field in fields(CountEvent)]
@@ -165,140 +165,16 @@ def interval_windows(spans: Sequence[Span], freq: str, tz: ZoneInfo) -> list[Spa
     return windows
 
 
-def _status(seen_s: float, open_s: float, seen_open_s: float) -> str:
-    """complete: every open moment seen; closed: nothing seen and nothing open; else partial/missing.
-    Without opening hours every moment is open."""
-    if seen_s <= 0:
-        return "closed" if open_s <= 0 else "missing"
-    return "complete" if open_s - seen_open_s < COMPLETE_TOLERANCE_S else "partial"
-
-
 def zone_events_sorted(zone_events: Sequence[CountEvent]) -> list[CountEvent]:
     """A zone's enter/exit events in time order, exits first on ties (nobody is counted twice inside)."""
     return sorted(zone_events, key=lambda e: (e.timestamp, e.kind == "enter"))
 
 
-def _occupancy_steps(zone_events: Sequence[CountEvent]) -> tuple[np.ndarray, np.ndarray]:
-    """Times (epoch s) of a zone's enter/exit events and the occupancy right after each."""
-    ordered = zone_events_sorted(zone_events)
+def _occupancy_steps(ordered: Sequence[CountEvent]) -> tuple[np.ndarray, np.ndarray]:
+    """Times (epoch s) of a zone's enter/exit events, in order, and the occupancy right after each."""
     times = np.array([e.timestamp.timestamp() for e in ordered], dtype=float)
-    levels = np.cumsum([1 if e.kind == "enter" else -1 for e in ordered]).astype(float)
+    levels = np.cumsum([1.0 if e.kind == "enter" else -1.0 for e in ordered]) if ordered else np.array([])
     return times, levels
-
-
-def _level_segments(
-    times: np.ndarray, levels: np.ndarray, a: float, b: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Breakpoints and the occupancy on each piece of [a, b)."""
-    first = int(np.searchsorted(times, a, side="right"))
-    last = int(np.searchsorted(times, b, side="left"))
-    before = levels[first - 1] if first > 0 else 0.0
-    points = np.concatenate([[a], times[first:last], [b]])
-    return points, np.concatenate([[before], levels[first:last]])
-
-
-def _zone_stats(
-    times: np.ndarray, levels: np.ndarray, window: Span, covered: list[Span]
-) -> tuple[float, int]:
-    """Time-weighted mean occupancy over the covered part of a window, and its peak."""
-    area = seconds = 0.0
-    for span in covered:
-        a, b = max(span.start, window.start).timestamp(), min(span.end, window.end).timestamp()
-        if b > a:
-            points, lv = _level_segments(times, levels, a, b)
-            area += float((np.diff(points) * lv).sum())
-            seconds += b - a
-    _, lv = _level_segments(times, levels, window.start.timestamp(), window.end.timestamp())
-    return (area / seconds if seconds else float("nan")), int(max(lv.max(initial=0), 0))
-
-
-def interval_table(
-    history: History, interval: str = "15min", tz: ZoneInfo | str | None = None
-) -> pd.DataFrame:
-    """One row per counter and clock-aligned interval (in ``tz``, else the history's timezone),
-    with a coverage status.
-
-    The history's sources give the processed recording time and its gaps the stretches inside
-    it the camera did not see. An interval with no footage is ``missing`` and its values are NA
-    (never 0), or ``closed`` when the site's opening hours leave no open moment in it; one whose
-    open time is partly seen is ``partial``.
-    """
-    zone = ZoneInfo(tz or history.timezone) if not isinstance(tz, ZoneInfo) else tz
-    freq = parse_interval(interval)
-    counters = history.counters
-    by_counter: dict[tuple[str, str], list[CountEvent]] = {}
-    for event in history.events:
-        by_counter.setdefault((event.camera, event.counter), []).append(event)
-    seen: dict[str, list[Span]] = {}
-    for camera, span in history.footage:
-        seen.setdefault(camera, []).append(span)
-    holes: dict[str, list[Span]] = {}
-    for camera, span in history.gap_spans:
-        holes.setdefault(camera, []).append(span)
-    # one site-wide range, so a camera without footage in an interval shows it missing
-    windows = interval_windows(merge(span for spans in seen.values() for span in spans), freq, zone)
-    closed = (
-        closed_spans(history.opening_hours, windows[0].start.astimezone(zone).date(),
-                     windows[-1].end.astimezone(zone).date(), zone)
-        if windows else []
-    )  # fmt: skip
-    open_s = [w.seconds - covered_seconds(closed, w) for w in windows]
-    rows: list[dict[str, object]] = []
-    for camera in sorted({c.camera for c in counters}):
-        covered = subtract(seen.get(camera, []), holes.get(camera, []))
-        covered_open = subtract(covered, closed)
-        statuses = [
-            _status(covered_seconds(covered, w), open_s[k], covered_seconds(covered_open, w))
-            for k, w in enumerate(windows)
-        ]
-        coverage = [covered_seconds(covered, w) for w in windows]
-        for info in (c for c in counters if c.camera == camera):
-            own = by_counter.get((camera, info.counter), [])
-            rows += _counter_rows(info, own, windows, coverage, statuses, covered)
-    table = pd.DataFrame(rows, columns=INTERVAL_COLUMNS)
-    for column in ("interval_start", "interval_end"):  # instants, shown on the site's wall clock
-        table[column] = pd.to_datetime(table[column], utc=True).dt.tz_convert(zone)
-    for column in COUNT_COLUMNS:
-        table[column] = table[column].astype("Int64")
-    for column in ("coverage", "mean_occupancy", "dwell_median_s", "dwell_p90_s"):
-        table[column] = table[column].astype(float)
-    return table
-
-
-def _counter_rows(
-    info: CounterInfo,
-    events: list[CountEvent],
-    windows: list[Span],
-    coverage: list[float],
-    statuses: list[str],
-    covered: list[Span],
-) -> list[dict[str, object]]:
-    stamps = np.array([e.timestamp.timestamp() for e in events], dtype=float)
-    bins = np.searchsorted([w.start.timestamp() for w in windows], stamps, side="right") - 1
-    if info.type == "zone":
-        times, levels = _occupancy_steps(events)
-    rows: list[dict[str, object]] = []
-    for index, (window, seen_s, status) in enumerate(zip(windows, coverage, statuses, strict=True)):
-        row: dict[str, object] = {
-            "camera": info.camera, "counter": info.counter, "type": info.type, "group": info.group,
-            "interval_start": window.start, "interval_end": window.end, "status": status,
-            "coverage": round(seen_s / window.seconds, 4),
-        }  # fmt: skip
-        if status not in UNSEEN:
-            inside = [events[i] for i in np.flatnonzero(bins == index)]
-            row |= (
-                _line_values(inside)
-                if info.type == "line"
-                else _zone_values(inside, times, levels, window, covered)
-            )
-        rows.append(row)
-    return rows
-
-
-def _line_values(events: list[CountEvent]) -> dict[str, object]:
-    crossings = [e for e in events if e.kind == "cross"]
-    ins = sum(e.direction == "in" for e in crossings)
-    return {"in": ins, "out": len(crossings) - ins, "net": 2 * ins - len(crossings)}
 
 
 def dwell_stats(zone_events: Iterable[CountEvent]) -> dict[str, float]:
@@ -311,17 +187,203 @@ def dwell_stats(zone_events: Iterable[CountEvent]) -> dict[str, float]:
     }
 
 
-def _zone_values(
-    events: list[CountEvent], times: np.ndarray, levels: np.ndarray, window: Span, covered: list[Span]
-) -> dict[str, object]:
-    mean, peak = _zone_stats(times, levels, window, covered)
-    return {
-        "entries": sum(e.kind == "enter" for e in events),
-        "exits": sum(e.kind == "exit" for e in events),
-        "mean_occupancy": round(mean, 3),
-        "peak_occupancy": peak,
-        **dwell_stats(events),
+def interval_table(
+    history: History, interval: str = "15min", tz: ZoneInfo | str | None = None
+) -> pd.DataFrame:
+    """One row per counter and clock-aligned interval (in ``tz``, else the history's timezone),
+    with a coverage status (:func:`interval_tables`, camera by camera, in one table)."""
+    parts = list(interval_tables(history, interval, tz))
+    return (
+        pd.concat(parts, ignore_index=True) if parts else _typed(pd.DataFrame(columns=INTERVAL_COLUMNS), tz)
+    )
+
+
+def interval_tables(
+    history: History, interval: str = "15min", tz: ZoneInfo | str | None = None
+) -> Iterator[pd.DataFrame]:
+    """The interval table camera by camera (what a year of 1-minute rows is written from without
+    holding it all): one row per counter and clock-aligned interval, with a coverage status.
+
+    The history's sources give the processed recording time and its gaps the stretches inside
+    it the camera did not see. An interval with no footage is ``missing`` and its values are NA
+    (never 0), or ``closed`` when the site's opening hours leave no open moment in it; one whose
+    open time is partly seen is ``partial``. Computed on arrays of instants (epoch seconds): every
+    count, coverage and occupancy figure of an interval comes from cumulative sums at its edges.
+    """
+    zone = ZoneInfo(tz or history.timezone) if not isinstance(tz, ZoneInfo) else tz
+    freq = parse_interval(interval)
+    by_counter: dict[tuple[str, str], list[CountEvent]] = {}
+    for event in history.events:
+        by_counter.setdefault((event.camera, event.counter), []).append(event)
+    seen: dict[str, list[Span]] = {}
+    for camera, span in history.footage:
+        seen.setdefault(camera, []).append(span)
+    holes: dict[str, list[Span]] = {}
+    for camera, span in history.gap_spans:
+        holes.setdefault(camera, []).append(span)
+    # one site-wide range, so a camera without footage in an interval shows it missing
+    edges = _window_edges(merge(span for spans in seen.values() for span in spans), freq, zone)
+    if len(edges) < 2:
+        return
+    starts, ends = edges[:-1], edges[1:]
+    closed = closed_spans(
+        history.opening_hours, _local_date(starts[0], zone), _local_date(ends[-1], zone), zone
+    )
+    open_s = (ends - starts) - _covered(closed, starts, ends)
+    times = {
+        "interval_start": pd.to_datetime(starts, unit="s", utc=True).tz_convert(zone),
+        "interval_end": pd.to_datetime(ends, unit="s", utc=True).tz_convert(zone),
     }
+    for camera in sorted({c.camera for c in history.counters}):
+        covered = subtract(seen.get(camera, []), holes.get(camera, []))
+        seen_s = _covered(covered, starts, ends)
+        status = _statuses(seen_s, open_s, _covered(subtract(covered, closed), starts, ends))
+        unseen = status.isin(UNSEEN).to_numpy()
+        parts = []
+        for info in (c for c in history.counters if c.camera == camera):
+            own = by_counter.get((camera, info.counter), [])
+            is_line = info.type == "line"
+            values = _line_columns(own, starts) if is_line else _zone_columns(own, starts, ends, covered)
+            columns: dict[str, object] = {"camera": info.camera, "counter": info.counter, "type": info.type}
+            columns |= {"group": info.group, **times, "status": status}
+            columns["coverage"] = np.round(seen_s / (ends - starts), 4)
+            for name, column in values.items():  # empty, never 0, where the camera saw nothing
+                columns[name] = pd.array(np.where(unseen, np.nan, column), dtype="Float64")
+            parts.append(pd.DataFrame(columns))
+        yield _typed(pd.concat(parts, ignore_index=True).reindex(columns=INTERVAL_COLUMNS), zone)
+
+
+def _typed(table: pd.DataFrame, tz: ZoneInfo | str | None) -> pd.DataFrame:
+    """The interval table's column types: counts as nullable integers (NA where nothing was seen)."""
+    for column in ("camera", "counter", "type", "group", "status"):
+        table[column] = table[column].astype("str")
+    for column in COUNT_COLUMNS:
+        table[column] = table[column].astype("Float64").round().astype("Int64")
+    for column in ("coverage", "mean_occupancy", "dwell_median_s", "dwell_p90_s"):
+        table[column] = table[column].astype("Float64").astype(float)
+    if not len(table) and tz is not None:
+        for column in ("interval_start", "interval_end"):
+            table[column] = pd.to_datetime(table[column], utc=True).dt.tz_convert(str(tz))
+    return table
+
+
+def _local_date(epoch_s: float, zone: ZoneInfo) -> date:
+    return datetime.fromtimestamp(float(epoch_s), zone).date()
+
+
+def _window_edges(spans: Sequence[Span], freq: str, tz: ZoneInfo) -> np.ndarray:
+    """:func:`interval_windows`' edges as epoch seconds: the start of each and the end of the last."""
+    windows = interval_windows(spans, freq, tz) if freq == "1D" else None
+    if windows is not None:
+        return np.array(
+            [w.start.timestamp() for w in windows] + ([windows[-1].end.timestamp()] if windows else [])
+        )
+    if not spans:
+        return np.array([])
+    first = interval_windows([Span(spans[0].start, spans[0].start + timedelta(microseconds=1))], freq, tz)[0]
+    step = pd.Timedelta(freq).total_seconds()
+    end = max(s.end for s in spans).timestamp()
+    count = int(np.ceil((end - first.start.timestamp()) / step))
+    return first.start.timestamp() + step * np.arange(count + 1)
+
+
+def _statuses(seen_s: np.ndarray, open_s: np.ndarray, seen_open_s: np.ndarray) -> pd.Series:
+    """complete: every open moment seen; closed: nothing seen and nothing open; else partial/missing.
+    Without opening hours every moment is open."""
+    unseen = np.where(open_s <= 0, "closed", "missing")
+    seen = np.where(open_s - seen_open_s < COMPLETE_TOLERANCE_S, "complete", "partial")
+    return pd.Series(np.where(seen_s <= 0, unseen, seen))
+
+
+def _step_integral(breaks: np.ndarray, values: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """The integral from the first break to each ``at`` of the step function that is ``values[k]``
+    from ``breaks[k]`` (sorted) to the next break, 0 before the first."""
+    if not len(breaks):
+        return np.zeros(len(at))
+    cumulative = np.concatenate([[0.0], np.cumsum(values[:-1] * np.diff(breaks))])
+    k = np.searchsorted(breaks, at, side="right") - 1
+    inside = k >= 0
+    kk = np.clip(k, 0, None)
+    return np.where(inside, cumulative[kk] + values[kk] * (at - breaks[kk]), 0.0)
+
+
+def _span_arrays(spans: Sequence[Span]) -> tuple[np.ndarray, np.ndarray]:
+    merged = merge(spans)
+    return np.array([s.start.timestamp() for s in merged]), np.array([s.end.timestamp() for s in merged])
+
+
+def _covered(spans: Sequence[Span], starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Seconds of each window [starts, ends) that ``spans`` cover."""
+    a, b = _span_arrays(spans)
+    breaks = np.concatenate([a, b])
+    order = np.argsort(breaks, kind="stable")
+    values = np.concatenate([np.ones(len(a)), np.zeros(len(b))])[order]
+    breaks = breaks[order]
+    return _step_integral(breaks, values, ends) - _step_integral(breaks, values, starts)
+
+
+def _bins(times: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """The window of each time: the last window starting at or before it (-1: before the first)."""
+    return np.searchsorted(starts, times, side="right") - 1
+
+
+def _tally(bins: np.ndarray, chosen: np.ndarray, windows: int) -> np.ndarray:
+    picked = bins[chosen & (bins >= 0)]
+    return np.bincount(picked, minlength=windows)[:windows].astype(float)
+
+
+def _line_columns(events: list[CountEvent], starts: np.ndarray) -> dict[str, np.ndarray]:
+    bins = _bins(np.array([e.timestamp.timestamp() for e in events], dtype=float), starts)
+    crossing = np.array([e.kind == "cross" for e in events], dtype=bool)
+    going_in = np.array([e.direction == "in" for e in events], dtype=bool)
+    ins = _tally(bins, crossing & going_in, len(starts))
+    outs = _tally(bins, crossing & ~going_in, len(starts))
+    return {"in": ins, "out": outs, "net": ins - outs}
+
+
+def _zone_columns(
+    events: list[CountEvent], starts: np.ndarray, ends: np.ndarray, covered: list[Span]
+) -> dict[str, np.ndarray]:
+    """Entries, exits, time-weighted mean occupancy over the seen part of each window, its peak, and
+    the dwell of the visits that ended in it."""
+    ordered = zone_events_sorted(events)
+    times, levels = _occupancy_steps(ordered)
+    bins = _bins(times, starts)
+    entering = np.array([e.kind == "enter" for e in ordered], dtype=bool)
+    # occupancy x seen, integrated: breaks at every event and every edge of the seen spans
+    a, b = _span_arrays(covered)
+    breaks = np.unique(np.concatenate([times, a, b]))
+    level_at = _level_after(times, levels, breaks)
+    span = np.searchsorted(a, breaks, side="right") - 1
+    seen = (span >= 0) & (breaks < b[np.clip(span, 0, None)]) if len(a) else np.zeros(len(breaks), bool)
+    area = _step_integral(breaks, level_at * seen, ends) - _step_integral(breaks, level_at * seen, starts)
+    seconds = _covered(covered, starts, ends)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.round(np.where(seconds > 0, area / seconds, np.nan), 3)
+    peak = _level_after(times, levels, starts)  # the level as each window opens ...
+    strictly = np.searchsorted(starts, times, side="left") - 1  # ... and after each event inside it
+    inside = (strictly >= 0) & (times < ends[np.clip(strictly, 0, None)]) if len(times) else strictly >= 0
+    np.maximum.at(peak, strictly[inside], levels[inside])
+    dwell = pd.DataFrame({
+        "bin": bins, "dwell": [e.dwell_s if e.kind == "exit" else None for e in ordered],
+    }).dropna()  # fmt: skip
+    dwell = dwell[dwell["bin"] >= 0]
+    quantiles = dwell.groupby("bin")["dwell"].quantile([0.5, 0.9]).unstack() if len(dwell) else None
+    median, p90 = np.full(len(starts), np.nan), np.full(len(starts), np.nan)
+    if quantiles is not None:
+        median[quantiles.index.to_numpy()] = quantiles[0.5].to_numpy()
+        p90[quantiles.index.to_numpy()] = quantiles[0.9].to_numpy()
+    return {
+        "entries": _tally(bins, entering, len(starts)), "exits": _tally(bins, ~entering, len(starts)),
+        "mean_occupancy": mean, "peak_occupancy": np.maximum(peak, 0), "dwell_median_s": median,
+        "dwell_p90_s": p90,
+    }  # fmt: skip
+
+
+def _level_after(times: np.ndarray, levels: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """The occupancy right after each moment of ``at`` (events at that very moment included)."""
+    k = np.searchsorted(times, at, side="right") - 1
+    return np.where(k >= 0, levels[np.clip(k, 0, None)] if len(levels) else 0.0, 0.0)
 
 
 def group_table(intervals: pd.DataFrame) -> pd.DataFrame:

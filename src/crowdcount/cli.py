@@ -470,10 +470,11 @@ def export(
         event_table,
         group_table,
         interval_table,
+        interval_tables,
         parse_interval,
     )
     from crowdcount.audit import audit_rows, store_audits, with_estimates, with_group_estimates
-    from crowdcount.export import DAY_SHEET, SHEET_TITLES, Workbook, cover_rows, write_table
+    from crowdcount.export import DAY_SHEET, SHEET_TITLES, Workbook, cover_rows, write_parts, write_table
     from crowdcount.store import EventStore
 
     if lang not in SHEET_TITLES:
@@ -499,6 +500,14 @@ def export(
         table["source"] = [Path(source).name for source in table["source"]]  # not the server's paths
         summary = table.groupby(["camera", "counter", "kind", "direction"]).size().reset_index(name="events")
         write_table(table, out, format, summary, "camera", zone, book)
+    elif what is What.intervals and format is not Format.xlsx:  # written camera by camera
+        parts = (
+            with_estimates(part, audits)
+            for part in interval_tables(history, interval, zone)
+            if camera is None or part["camera"].iloc[0] == camera
+        )
+        console.print(f"{write_parts(parts, out, format)} {what.value} rows -> {out}")
+        return
     else:
         intervals = with_estimates(interval_table(history, interval, zone), audits)
         if camera is not None:

@@ -5,18 +5,20 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from crowdcount.datatypes import History, counter_key
 from crowdcount.errors import CrowdcountError
-from crowdcount.formats import Format, spreadsheet_text
+from crowdcount.formats import FORMULA_STARTS, Format, spreadsheet_text
 from crowdcount.labels import EXPORT_HEADERS_KO, EXPORT_VALUES_KO, labels_for, model_words
 from crowdcount.paths import output_file, replaced_whole
 from crowdcount.summary import covered_days
@@ -29,8 +31,10 @@ def _datetime_columns(table: pd.DataFrame) -> list[str]:
 def with_iso_times(table: pd.DataFrame) -> pd.DataFrame:
     """Timestamps as ISO 8601 text with their UTC offset (``2026-10-03T10:00:00+09:00``)."""
     table = table.copy()
-    for column in _datetime_columns(table):
-        table[column] = table[column].map(lambda t: t.isoformat() if pd.notna(t) else None)
+    for column in _datetime_columns(table):  # each distinct time written once (a year has many rows a time)
+        codes, distinct = pd.factorize(table[column])
+        texts = np.array([t.isoformat() for t in distinct] + [None], dtype=object)
+        table[column] = texts[codes]  # code -1 (NaT) takes the last: None
     return table
 
 
@@ -93,6 +97,40 @@ def write_table(
         raise CrowdcountError(f"cannot write {path}: {error.strerror or error}") from None
 
 
+def write_parts(parts: Iterable[pd.DataFrame], path: Path, fmt: Format) -> int:
+    """Write a table given in parts (the interval table camera by camera: a year of 1-minute rows is
+    never held whole) as CSV, JSON or Parquet, as :func:`write_table` writes one; the rows written."""
+    if fmt is Format.xlsx:
+        raise ValueError("an Excel workbook is written whole: write_table")
+    output_file(path, "export")
+    rows = 0
+    try:
+        with replaced_whole(path) as partial:
+            if fmt is Format.parquet:
+                import fastparquet
+
+                for part in parts:
+                    fastparquet.write(str(partial), part, append=rows > 0)
+                    rows += len(part)
+                return rows
+            with partial.open(
+                "w", encoding="utf-8-sig" if fmt is Format.csv else "utf-8", newline=""
+            ) as file:
+                file.write("" if fmt is Format.csv else "[")
+                for part in parts:
+                    shown = with_iso_times(part)
+                    if fmt is Format.csv:
+                        inert_text(shown).to_csv(file, index=False, header=rows == 0)
+                    elif len(shown):
+                        records = shown.to_json(orient="records", force_ascii=False)[1:-1]
+                        file.write(("," if rows else "") + records)
+                    rows += len(part)
+                file.write("" if fmt is Format.csv else "]")
+    except OSError as error:
+        raise CrowdcountError(f"cannot write {path}: {error.strerror or error}") from None
+    return rows
+
+
 def _fits_excel(table: pd.DataFrame, split_by: str, book: Workbook, path: Path) -> None:
     """A one-line error, before anything is written, when a sheet would pass Excel's row limit."""
     parts = table[split_by].value_counts() if split_by in table.columns else pd.Series([len(table)])
@@ -108,8 +146,11 @@ def inert_text(table: pd.DataFrame) -> pd.DataFrame:
     """The table with text a spreadsheet would run as a formula made inert (``spreadsheet_text``)."""
     table = table.copy()
     for column in table.columns:
-        if pd.api.types.is_object_dtype(table[column]) or pd.api.types.is_string_dtype(table[column]):
-            table[column] = table[column].map(spreadsheet_text)
+        values = table[column]
+        if not (pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)):
+            continue
+        if values.str.startswith(FORMULA_STARTS, na=False).any():
+            table[column] = values.map(spreadsheet_text)
     return table
 
 

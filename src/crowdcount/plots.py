@@ -54,6 +54,7 @@ def to_data_uri(figure: Figure) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
+MAX_DAY_PANELS = 7  # more days than this: one panel of daily counts, not a panel a day
 SECONDARY = {"peak_occupancy", "mean_occupancy"}  # people inside: on their own axis, not the counts
 LINE_STYLES = {"in": ("-", 2.6), "out": ("-", 1.6), "net": ("--", 1.2)}  # in under, net dashed on top
 
@@ -73,14 +74,18 @@ def series_figure(
     local = rows.assign(_day=rows["interval_start"].map(lambda t: t.date()))
     days = [part for _, part in local.groupby("_day", sort=True) if (part["status"] != "closed").any()]
     days = [_open_part(part) for part in days] or [local]
+    whole = len(days) > MAX_DAY_PANELS  # a long period: one panel (the report gives it daily rows)
+    if whole:
+        days = [_open_part(local) if (local["status"] != "closed").any() else local]
     figure = Figure(figsize=(9 if len(days) < 3 else 3 * len(days), 2.8))
     panels = figure.subplots(1, len(days), sharey=True, squeeze=False)[0]
     secondary = [c for c in columns if c in SECONDARY]
     handles: list[Any] = []
     for index, (axes, part) in enumerate(zip(panels, days, strict=True)):
         right = axes.twinx() if secondary else None
-        handles = _draw_day(axes, right, part, columns, words)
-        axes.set_title(day_names(part["interval_start"].iloc[0].date()), fontsize=9)
+        handles = _draw_day(axes, right, part, columns, words, "%m-%d" if whole else "%H:%M")
+        first, last = part["interval_start"].iloc[0].date(), part["interval_start"].iloc[-1].date()
+        axes.set_title(day_names(first) + (f" - {day_names(last)}" if whole else ""), fontsize=9)
         if right is not None and index < len(days) - 1:
             right.set_yticklabels([])
         elif right is not None:
@@ -99,9 +104,9 @@ def _open_part(part: pd.DataFrame) -> pd.DataFrame:
 
 
 def _draw_day(
-    axes: Any, right: Any, rows: pd.DataFrame, columns: list[str], words: dict[str, str]
+    axes: Any, right: Any, rows: pd.DataFrame, columns: list[str], words: dict[str, str], ticks: str = "%H:%M"
 ) -> list[Any]:
-    """One day's panel; returns the lines, for the legend."""
+    """One day's panel (or a long period's); returns the lines, for the legend."""
     times = rows["interval_start"].dt.tz_localize(None)
     ends = rows["interval_end"].dt.tz_localize(None)
     partial = (rows["status"] == "partial").to_numpy()
@@ -122,7 +127,7 @@ def _draw_day(
         axes.set_xlim(times.min(), ends.max())
     locator = mdates.AutoDateLocator(minticks=2, maxticks=6)
     axes.xaxis.set_major_locator(locator)
-    axes.xaxis.set_major_formatter(mdates.DateFormatter("%H:%M"))
+    axes.xaxis.set_major_formatter(mdates.DateFormatter(ticks))
     return [line for ax in (axes, right) if ax is not None for line in ax.get_legend_handles_labels()[0]]
 
 

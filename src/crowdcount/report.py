@@ -41,7 +41,14 @@ from crowdcount.labels import (
 )
 from crowdcount.paths import output_file, replaced_whole
 from crowdcount.pdf import html_to_pdf
-from crowdcount.plots import dwell_figure, hangul_font, heatmap_figure, series_figure, to_data_uri
+from crowdcount.plots import (
+    MAX_DAY_PANELS,
+    dwell_figure,
+    hangul_font,
+    heatmap_figure,
+    series_figure,
+    to_data_uri,
+)
 from crowdcount.store import EventStore
 from crowdcount.summary import covered_days, display_name, dwell_bins, headline, zone_days
 
@@ -201,15 +208,16 @@ def build_report(
     def days(value: date) -> str:
         return day(value, lang)
 
+    open_days = daily[daily["status"] != "closed"]["interval_start"].nunique()
+    plotted, shown = (daily, "day") if open_days > MAX_DAY_PANELS else (intervals, interval)  # by period
     series: list[Plot] = []
-    for (camera, counter, kind), rows in intervals.groupby(["camera", "counter", "type"], sort=False):
-        title = f"{label(camera, counter)} ({words[kind]}, {interval})"
+    for (camera, counter, kind), rows in plotted.groupby(["camera", "counter", "type"], sort=False):
+        title = f"{label(camera, counter)} ({words[kind]}, {shown})"
         columns = LINE_COLUMNS if kind == "line" else ZONE_COLUMNS
         series.append(Plot(title, to_data_uri(series_figure(rows, columns, title, words, days))))
-    groups = group_table(intervals)
     group_figures = [
-        Plot(named, to_data_uri(series_figure(rows, LINE_COLUMNS, f"{named} ({interval})", words, days)))
-        for group, rows in groups.groupby("group", sort=False)
+        Plot(named, to_data_uri(series_figure(rows, LINE_COLUMNS, f"{named} ({shown})", words, days)))
+        for group, rows in group_table(plotted).groupby("group", sort=False)
         if rows["in"].notna().any() and (named := str(site.get("groups", {}).get(group, group)))
     ]
     by_hour = hour_of_day_counts(hourly, label)

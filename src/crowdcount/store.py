@@ -446,6 +446,18 @@ class EventStore:
         with self.engine.connect() as connection:
             return int(connection.execute(select(func.count()).select_from(events_table)).scalar() or 0)
 
+    def change_marker(self) -> tuple[int, ...]:
+        """Something that changes whenever the store's events, sources, gaps or counters do (row
+        counts and the newest event id, read in one connection): a reader compares it to skip work."""
+        with self.engine.connect() as connection:
+            count = [
+                int(connection.execute(select(func.count()).select_from(t)).scalar() or 0)
+                for t in (events_table, sources_table, gaps_table, counters_table, site_table)
+            ]
+            newest = connection.execute(select(func.max(events_table.c.id))).scalar() or 0
+            ends = connection.execute(select(func.max(sources_table.c.end))).scalar() or ""
+        return (*count, int(newest), hash(ends))
+
     def replace_gaps(self, camera: str, source: str, gaps: Sequence[Gap]) -> None:
         """Replace the gaps stored for ``(camera, source)`` (source "" holds holes between files)."""
         key = and_(gaps_table.c.camera == camera, gaps_table.c.source == source)

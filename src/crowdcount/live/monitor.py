@@ -46,11 +46,18 @@ class Monitor:
         self.version = 0
         self.snapshot: dict[str, Any] = {}
         self._last_id = 0
+        self._marker: tuple[int, ...] = ()
         self._lock = threading.Lock()
         self.refresh()
 
     def refresh(self) -> None:
-        """Read new events (all again if a re-run replaced some), then rebuild the snapshot."""
+        """Read new events (all again if a re-run replaced some), then rebuild the snapshot. Over a
+        finished store nothing moves until the store changes: the snapshot is kept as it is (a year
+        of events is not counted again every second)."""
+        marker = self.store.change_marker()
+        if not self.live and marker == self._marker:
+            return
+        self._marker = marker
         with self._lock:
             self._last_id, new = self.store.events_after(self._last_id)
             self.events += new
@@ -158,6 +165,7 @@ class Monitor:
 
     def acknowledge(self, key: str) -> dict[str, Any]:
         """Mark the zone's active alert seen; its banner goes (the alert stays until it clears)."""
+        self._marker = ()  # the next refresh rebuilds the snapshot
         with self._lock:
             for k, alert in enumerate(self.alerts):
                 if alert.key == key and alert.cleared_at is None:
@@ -167,6 +175,7 @@ class Monitor:
 
     def mute(self, key: str, minutes: float) -> str | None:
         """No alert is raised for the zone for ``minutes`` (0 unmutes); until when."""
+        self._marker = ()  # the next refresh rebuilds the snapshot
         with self._lock:
             if minutes <= 0:
                 self.muted.pop(key, None)
