@@ -60,7 +60,14 @@ def peak_moment(
     """Most people inside one zone during [start, end) and the first moment it was reached (None
     when nobody was inside). People already inside at ``start`` count from then."""
     ordered = zone_events_sorted(zone_events)
-    times, levels = _occupancy_steps(ordered)
+    return peak_in(ordered, *occupancy_steps(ordered), start, end)
+
+
+def peak_in(
+    ordered: Sequence[CountEvent], times: np.ndarray, levels: np.ndarray, start: datetime, end: datetime
+) -> tuple[int, datetime | None]:
+    """:func:`peak_moment` of a zone's events already in order with their :func:`occupancy_steps`
+    (one sort for many days)."""
     first = int(np.searchsorted(times, start.timestamp(), side="right"))
     last = int(np.searchsorted(times, end.timestamp(), side="left"))
     before = int(levels[first - 1]) if first > 0 else 0
@@ -170,7 +177,7 @@ def zone_events_sorted(zone_events: Sequence[CountEvent]) -> list[CountEvent]:
     return sorted(zone_events, key=lambda e: (e.timestamp, e.kind == "enter"))
 
 
-def _occupancy_steps(ordered: Sequence[CountEvent]) -> tuple[np.ndarray, np.ndarray]:
+def occupancy_steps(ordered: Sequence[CountEvent]) -> tuple[np.ndarray, np.ndarray]:
     """Times (epoch s) of a zone's enter/exit events, in order, and the occupancy right after each."""
     times = np.array([e.timestamp.timestamp() for e in ordered], dtype=float)
     levels = np.cumsum([1.0 if e.kind == "enter" else -1.0 for e in ordered]) if ordered else np.array([])
@@ -347,7 +354,7 @@ def _zone_columns(
     """Entries, exits, time-weighted mean occupancy over the seen part of each window, its peak, and
     the dwell of the visits that ended in it."""
     ordered = zone_events_sorted(events)
-    times, levels = _occupancy_steps(ordered)
+    times, levels = occupancy_steps(ordered)
     bins = _bins(times, starts)
     entering = np.array([e.kind == "enter" for e in ordered], dtype=bool)
     # occupancy x seen, integrated: breaks at every event and every edge of the seen spans

@@ -44,6 +44,9 @@ LABELS: dict[str, dict[str, str]] = {
         "people": "people per interval",
         "time": "time",
         "hourly": "In / out / net per hour",
+        "long_period_hourly": (
+            "Over more than a week the hourly rows are left out here; the Excel and CSV exports have them."
+        ),
         "daily": "In / out / net per day",
         "heatmap": "Counts by hour of day and counter",
         "heatmap_note": "lines: in + out; zones: entries",
@@ -216,6 +219,9 @@ LABELS: dict[str, dict[str, str]] = {
         "people": "구간별 인원",
         "time": "시각",
         "hourly": "시간대별 진입 / 진출 / 순증",
+        "long_period_hourly": (
+            "기간이 일주일을 넘어 시간대별 표는 생략했습니다. 엑셀·CSV 내보내기에 있습니다."
+        ),
         "daily": "일별 진입 / 진출 / 순증",
         "heatmap": "시간대·카운터별 인원",
         "heatmap_note": "통과선: 진입 + 진출, 구역: 진입",

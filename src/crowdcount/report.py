@@ -100,7 +100,8 @@ def count_table(
     (a wide table made long, so a printed page cuts no column): '*' marks partial, '-' missing,
     '·' closed; intervals closed everywhere are left out."""
     counters = list(intervals.groupby(["camera", "counter", "type"], sort=False).groups)
-    indexed = intervals.set_index(["camera", "counter", "interval_start"])
+    keys = zip(intervals["camera"], intervals["counter"], intervals["interval_start"], strict=True)
+    indexed = dict(zip(keys, intervals.to_dict("records"), strict=True))  # one lookup a cell
     starts = [
         start for start, part in intervals.groupby("interval_start", sort=True)
         if not (part["status"] == "closed").all()
@@ -113,7 +114,7 @@ def count_table(
         header = [words["interval"], *(f"{label(c, n)} {words[m]}" for c, n, m in columns)]
         rows = [
             [_when(pd.Timestamp(start), by_day)]
-            + [_cell((row := indexed.loc[(c, n, start)])[m], row["status"], lang) for c, n, m in columns]
+            + [_cell((row := indexed[(c, n, start)])[m], row["status"], lang) for c, n, m in columns]
             for start in starts
         ]
         tables.append({"header": header, "rows": rows})
@@ -239,7 +240,10 @@ def build_report(
         "peaks": busiest_intervals(intervals, words, site, lang),
         "series": series,
         "groups": group_figures,
-        "hourly": count_table(hourly, words, label, by_day=False, lang=lang),
+        # a long period's hourly rows (a year: some 5,000) belong in the Excel export, not a report
+        "hourly": count_table(hourly, words, label, by_day=False, lang=lang)
+        if open_days <= MAX_DAY_PANELS
+        else [],
         "daily": count_table(daily, words, label, by_day=True, lang=lang),
         "heatmap": to_data_uri(heatmap_figure(by_hour, words)) if len(by_hour) else None,
         "coverage": coverage_lines(sources, footage, gap_records, zone_name, words, lang)

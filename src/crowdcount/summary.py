@@ -9,9 +9,10 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pandas as pd
 
-from crowdcount.aggregate import dwell_stats, peak_moment
+from crowdcount.aggregate import dwell_stats, occupancy_steps, peak_in, zone_events_sorted
 from crowdcount.datatypes import CountEvent, History, counter_key
 
 
@@ -95,13 +96,15 @@ def zone_days(daily: pd.DataFrame, events: Sequence[CountEvent]) -> pd.DataFrame
     rows: list[dict[str, object]] = []
     zones = daily[(daily["type"] == "zone") & daily["entries"].notna()]
     for (camera, counter), days in zones.groupby(["camera", "counter"], sort=False):
-        own = by_zone.get((camera, counter), [])
+        own = zone_events_sorted(by_zone.get((camera, counter), []))
+        times, levels = occupancy_steps(own)  # sorted once; each day is a slice of them
         peaks = []
         for _, row in days.iterrows():
-            start, end = row["interval_start"], row["interval_end"]
-            peak, peak_at = peak_moment(own, start.to_pydatetime(), end.to_pydatetime())
+            start, end = row["interval_start"].to_pydatetime(), row["interval_end"].to_pydatetime()
+            peak, peak_at = peak_in(own, times, levels, start, end)
             peaks.append((peak, peak_at))
-            that_day = [e for e in own if start <= e.timestamp < end]
+            first, last = np.searchsorted(times, [start.timestamp(), end.timestamp()], side="left")
+            that_day = own[first:last]
             rows.append({"camera": camera, "counter": counter, "day": start.date(), "entries": row["entries"],
                          "exits": row["exits"], "mean_occupancy": row["mean_occupancy"],
                          "peak_occupancy": peak, "peak_at": peak_at, **_dwell(that_day)})  # fmt: skip
