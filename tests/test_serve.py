@@ -138,3 +138,26 @@ def test_listening_beyond_loopback_without_a_token_is_refused(processed_db):
 def test_serving_a_missing_store_is_a_one_line_error(tmp_path):
     result = crowdcount("serve", "--db", tmp_path / "none.db")
     assert result.returncode == 2 and "not found" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_asking_for_more_interval_rows_than_an_answer_holds_says_how_to_ask(tmp_path):
+    """Two years of one counter's footage at 1 minute is a million rows: refused at once, in words."""
+    from datetime import timedelta
+
+    from crowdcount.datatypes import CounterInfo, SourceRecord
+    from helpers import START
+
+    store = EventStore(tmp_path / "long.db")
+    store.set_counters("gate", [CounterInfo("gate", "door", "line")])
+    store.replace_source(
+        SourceRecord("gate", "nvr.mp4", "done", START, START + timedelta(days=730), 1.0, 1, 1, "m"), []
+    )
+    process, base = start_server("--db", tmp_path / "long.db")
+    try:
+        status, body = http_get(f"{base}/api/intervals?interval=1min")
+        assert status == 413 and "ask for one camera" in json.loads(body)["detail"]
+        status, body = http_get(f"{base}/api/intervals?interval=day")
+        assert status == 200 and len(json.loads(body)) == 731
+    finally:
+        process.terminate()
+        process.wait(10)

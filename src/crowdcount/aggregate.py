@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from crowdcount.coverage import Span, closed_spans, merge, subtract
-from crowdcount.datatypes import CountEvent, History
+from crowdcount.datatypes import CounterInfo, CountEvent, History
 from crowdcount.errors import CrowdcountError
 
 EVENT_COLUMNS = [field.name for field in fields(CountEvent)]
@@ -205,8 +205,21 @@ def interval_table(
     )
 
 
+def interval_rows(history: History, interval: str, camera: str | None = None) -> int:
+    """How many rows :func:`interval_tables` would give (of one camera, or all), before computing any."""
+    spans = [span for _, span in history.footage]
+    if not spans:
+        return 0
+    seconds = (max(s.end for s in spans) - min(s.start for s in spans)).total_seconds()
+    step = (
+        86_400 if parse_interval(interval) == "1D" else pd.Timedelta(parse_interval(interval)).total_seconds()
+    )
+    counters = [c for c in history.counters if camera is None or c.camera == camera]
+    return int(np.ceil(seconds / step) + 1) * len(counters)
+
+
 def interval_tables(
-    history: History, interval: str = "15min", tz: ZoneInfo | str | None = None
+    history: History, interval: str = "15min", tz: ZoneInfo | str | None = None, camera: str | None = None
 ) -> Iterator[pd.DataFrame]:
     """The interval table camera by camera (what a year of 1-minute rows is written from without
     holding it all): one row per counter and clock-aligned interval, with a coverage status.
@@ -219,6 +232,7 @@ def interval_tables(
     """
     zone = ZoneInfo(tz or history.timezone) if not isinstance(tz, ZoneInfo) else tz
     freq = parse_interval(interval)
+    only = camera  # one camera's rows (the intervals still span the whole site's footage)
     by_counter: dict[tuple[str, str], list[CountEvent]] = {}
     for event in history.events:
         by_counter.setdefault((event.camera, event.counter), []).append(event)
@@ -237,27 +251,47 @@ def interval_tables(
         history.opening_hours, _local_date(starts[0], zone), _local_date(ends[-1], zone), zone
     )
     open_s = (ends - starts) - _covered(closed, starts, ends)
-    times = {
-        "interval_start": pd.to_datetime(starts, unit="s", utc=True).tz_convert(zone),
-        "interval_end": pd.to_datetime(ends, unit="s", utc=True).tz_convert(zone),
-    }
-    for camera in sorted({c.camera for c in history.counters}):
+    for camera in sorted({c.camera for c in history.counters if only is None or c.camera == only}):
         covered = subtract(seen.get(camera, []), holes.get(camera, []))
         seen_s = _covered(covered, starts, ends)
         status = _statuses(seen_s, open_s, _covered(subtract(covered, closed), starts, ends))
         unseen = status.isin(UNSEEN).to_numpy()
-        parts = []
-        for info in (c for c in history.counters if c.camera == camera):
-            own = by_counter.get((camera, info.counter), [])
-            is_line = info.type == "line"
-            values = _line_columns(own, starts) if is_line else _zone_columns(own, starts, ends, covered)
-            columns: dict[str, object] = {"camera": info.camera, "counter": info.counter, "type": info.type}
-            columns |= {"group": info.group, **times, "status": status}
-            columns["coverage"] = np.round(seen_s / (ends - starts), 4)
-            for name, column in values.items():  # empty, never 0, where the camera saw nothing
-                columns[name] = pd.array(np.where(unseen, np.nan, column), dtype="Float64")
-            parts.append(pd.DataFrame(columns))
-        yield _typed(pd.concat(parts, ignore_index=True).reindex(columns=INTERVAL_COLUMNS), zone)
+        infos = [c for c in history.counters if c.camera == camera]
+        values = [
+            _line_columns(by_counter.get((camera, c.counter), []), starts)
+            if c.type == "line"
+            else _zone_columns(by_counter.get((camera, c.counter), []), starts, ends, covered)
+            for c in infos
+        ]
+        coverage = np.round(seen_s / (ends - starts), 4)
+        yield _camera_part(infos, values, (starts, ends), zone, status, coverage, unseen)
+
+
+def _camera_part(
+    infos: list[CounterInfo], values: list[dict[str, np.ndarray]], edges: tuple[np.ndarray, np.ndarray],
+    zone: ZoneInfo, status: pd.Series, coverage: np.ndarray, unseen: np.ndarray,
+) -> pd.DataFrame:  # fmt: skip
+    """One camera's rows, built column by column in their final types (no per-counter frames to
+    concatenate and convert: a year of 1-minute rows is some 1.6 million a camera)."""
+    windows, counters = len(coverage), len(infos)
+    columns: dict[str, object] = {}
+    for name in ("camera", "counter", "type", "group"):
+        each = np.array([getattr(c, name) for c in infos], dtype=object)
+        columns[name] = pd.array(np.repeat(each, windows), dtype="str")
+    for name, epoch in zip(("interval_start", "interval_end"), edges, strict=True):
+        columns[name] = pd.to_datetime(np.tile(epoch, counters), unit="s", utc=True).tz_convert(zone)
+    columns["status"] = pd.array(np.tile(status.to_numpy(dtype=object), counters), dtype="str")
+    columns["coverage"] = np.tile(coverage, counters)
+    nothing = np.full(windows, np.nan)
+    for name in INTERVAL_COLUMNS[8:]:  # empty, never 0, where the camera saw nothing
+        stacked = np.concatenate([np.where(unseen, np.nan, v.get(name, nothing)) for v in values])
+        missing = np.isnan(stacked)
+        if name in COUNT_COLUMNS:
+            whole = np.where(missing, 0, np.round(stacked)).astype("int64")
+            columns[name] = pd.arrays.IntegerArray(whole, missing)
+        else:
+            columns[name] = stacked
+    return pd.DataFrame(columns)
 
 
 def _typed(table: pd.DataFrame, tz: ZoneInfo | str | None) -> pd.DataFrame:

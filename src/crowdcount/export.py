@@ -30,7 +30,7 @@ def _datetime_columns(table: pd.DataFrame) -> list[str]:
 
 def with_iso_times(table: pd.DataFrame) -> pd.DataFrame:
     """Timestamps as ISO 8601 text with their UTC offset (``2026-10-03T10:00:00+09:00``)."""
-    table = table.copy()
+    table = table.copy(deep=False)  # new columns replace the times; the rest is shared, not copied
     for column in _datetime_columns(table):  # each distinct time written once (a year has many rows a time)
         codes, distinct = pd.factorize(table[column])
         texts = np.array([t.isoformat() for t in distinct] + [None], dtype=object)
@@ -144,7 +144,7 @@ def _fits_excel(table: pd.DataFrame, split_by: str, book: Workbook, path: Path) 
 
 def inert_text(table: pd.DataFrame) -> pd.DataFrame:
     """The table with text a spreadsheet would run as a formula made inert (``spreadsheet_text``)."""
-    table = table.copy()
+    table = table.copy(deep=False)  # only the columns made inert are new
     for column in table.columns:
         values = table[column]
         if not (pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)):

@@ -10,9 +10,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from crowdcount.aggregate import interval_table
+import pandas as pd
+
+from crowdcount.aggregate import interval_rows, interval_table, interval_tables
 from crowdcount.audit import store_audits, with_estimates
 from crowdcount.datatypes import CounterInfo, CountEvent, Gap, History, counter_key
+from crowdcount.errors import CrowdcountError
 from crowdcount.export import with_iso_times
 from crowdcount.live.outputs import Output
 from crowdcount.live.totals import Alert, alert_changes, counters_now, group_rows, occupancy_series
@@ -22,6 +25,9 @@ log = logging.getLogger("crowdcount.live")
 
 SERIES_POINTS = 61  # the live chart: occupancy at 61 instants over the window
 AWAY = ("reconnecting", "connecting")  # camera states whose counts are behind
+
+
+MAX_API_ROWS = 500_000  # rows /api/intervals gives at once (a year of hours for 50 counters)
 
 
 class Monitor:
@@ -125,9 +131,15 @@ class Monitor:
         stored = self.store
         opening = stored.context().get("opening_hours") or {}
         history = History(events, stored.counters(), stored.sources(), stored.gaps(), str(self.tz), opening)
-        table = with_estimates(interval_table(history, interval), store_audits(stored, history))
-        if camera is not None:
-            table = table[table["camera"] == camera]
+        rows = interval_rows(history, interval, camera)
+        if rows > MAX_API_ROWS:
+            raise CrowdcountError(
+                f"about {rows:,} rows at {interval}: ask for one camera (&camera=) or a longer interval, or "
+                "write them all with crowdcount export"
+            )
+        parts = list(interval_tables(history, interval, camera=camera))
+        table = pd.concat(parts, ignore_index=True) if parts else interval_table(history, interval)
+        table = with_estimates(table, store_audits(stored, history))
         if counter is not None:
             table = table[table["counter"] == counter]
         records: list[dict[str, Any]] = json.loads(with_iso_times(table).to_json(orient="records"))

@@ -155,7 +155,10 @@ def create_app(
         known_camera(camera)
         if counter is not None and counter not in {c.counter for c in monitor.counter_infos(camera)}:
             raise HTTPException(404, f"unknown counter {counter!r}")
-        return monitor.intervals(interval, camera, counter)
+        try:
+            return monitor.intervals(interval, camera, counter)
+        except CrowdcountError as error:  # too many rows at once: say how to ask
+            raise HTTPException(413, str(error)) from None
 
     def board(camera: str) -> PreviewBoard:
         known_camera(camera)
