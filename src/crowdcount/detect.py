@@ -724,8 +724,8 @@ class OpenVinoDetector:
                 request = self._compiled[shape].create_infer_request()
                 # A first inference here, one thread at a time: two threads making OpenVINO's first
                 # numpy views of its tensors at once can deadlock in its bindings' static
-                # initialisation (seen as a count that hangs for good, about one run in a hundred
-                # on a loaded machine)
+                # initialisation (seen as counts that hung for good, twice in one test run on a
+                # loaded machine)
                 request.infer({0: np.zeros((1, *shape, 3), dtype=np.uint8)})
                 self._requests[shape] = request
         return self._requests[shape]

@@ -109,14 +109,13 @@ def once_each(recordings: list[Recording]) -> list[Recording]:
     marked = []
     for recording in recordings:
         copies = by_identity.get(recording.identity or "", [recording])
-        kept = min(
-            copies, key=lambda r: (r.path.resolve() != r.path.absolute(), len(str(r.path)), str(r.path))
-        )
+        kept = min(copies, key=_preferred)
         marked.append(recording if kept is recording else replace(recording, same_as=kept.path))
     return marked
 
 
 def _preferred(recording: Recording) -> tuple[bool, int, str]:
+    """The copy counted: the path without links, then the shortest, then the first by name."""
     path = recording.path
     return path.resolve() != path.absolute(), len(str(path)), str(path)
 

@@ -113,8 +113,8 @@ def read_all(paths: Iterable[Path]) -> list[tuple[Path, Unsaved]]:
 
 def load(store: EventStore, paths: Iterable[Path]) -> tuple[list[tuple[Path, int | None]], list[Path]]:
     """Store each readable side file's counts and delete the file: (file, events stored, None if they
-    already were) for each, and
-    the files that could not be read, set aside as ``*.damaged`` (they never block the others)."""
+    already were) for each, and the files that could not be read, set aside as ``*.damaged`` (they
+    never block the others)."""
     readable, damaged = [], []
     for path in paths:
         try:
