@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
+from fractions import Fraction
 from pathlib import Path
 
 import cv2
@@ -76,3 +77,46 @@ def test_a_benchmark_sequence_runs_as_it_is_and_is_scored_against_its_ground_tru
     wide = os.environ | {"COLUMNS": "200"}  # the metrics table on one line
     scored = crowdcount("evaluate", "--gt", MOT17_04 / "gt" / "gt.txt", "--tracks", tracks, env=wide)
     assert scored.returncode == 0 and "recall %" in scored.stdout, scored.stderr
+
+
+def vfr_clip(source: Path, path: Path) -> Path:
+    """60 frames of a real clip as a recorder that slowed down writes them: the first 30 every 0.1 s,
+    the next 30 every 0.4 s (an average of 4 fps that no frame keeps)."""
+    import av
+
+    capture = cv2.VideoCapture(str(source))
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("mpeg4", rate=10)
+        stream.width, stream.height, stream.pix_fmt = 768, 576, "yuv420p"
+        stream.codec_context.time_base = Fraction(1, 1000)
+        for k in range(60):
+            ok, image = capture.read()
+            assert ok
+            frame = av.VideoFrame.from_ndarray(image, format="bgr24")
+            frame.pts, frame.time_base = (100 * k if k < 30 else 3000 + 400 * (k - 30)), Fraction(1, 1000)
+            container.mux(stream.encode(frame))
+        container.mux(stream.encode(None))
+    capture.release()
+    return path
+
+
+def test_a_variable_frame_rate_recording_is_timed_by_its_frames_own_times(tmp_path, pets_video, model):
+    from crowdcount.config import parse_config
+    from crowdcount.detect import DetectorSpec, ModelChoice
+    from crowdcount.recording import VARIABLE_RATE, RunOptions, count_recording, probe_recording
+
+    clip = vfr_clip(pets_video, tmp_path / "slowed.mp4")
+    site = parse_config({"timezone": "Asia/Seoul", "cameras": [{"id": "gate", "source": str(clip),
+        "start": START.isoformat(), "lines": [{"id": "door", "points": [[430, 150], [430, 480]],
+        "in_direction": [1, 0]}]}]})  # fmt: skip
+    camera = site.cameras[0]
+    recording = probe_recording(site, camera, clip)
+    assert recording.info is not None and recording.info.variable_rate
+    spec = DetectorSpec(ModelChoice(model, "test"))
+    seen = []
+    outcome = count_recording(recording, camera, site.counting_for(camera), spec.load(), RunOptions(spec, 1),
+                              on_frame=seen.append)  # fmt: skip
+    assert VARIABLE_RATE in outcome.reason
+    at = {info.index: (info.timestamp - START).total_seconds() for info in seen}
+    assert at[30] == pytest.approx(3.0, abs=0.01) and at[59] == pytest.approx(14.6, abs=0.01)
+    assert not probe_video(pets_video).variable_rate  # an evenly timed clip keeps its rate

@@ -157,7 +157,15 @@ def count_recording(
     if options.roi:
         detector = RegionDetector(detector, counter_region(camera, info.width, info.height))
     engine = SourceCounter(camera, settings, fps, options.stride)
-    reader = FrameReader(recording.path, camera.id, recording.start, fps, engine.stride_after_reading)
+    by_timestamps = info.variable_rate and not (options.fps or camera.fps)  # no rate given to trust instead
+    reader = FrameReader(
+        recording.path,
+        camera.id,
+        recording.start,
+        fps,
+        engine.stride_after_reading,
+        by_timestamps=by_timestamps,
+    )
     result = count_frames(Prefetch(reader), detector, engine, on_frame, on_tracks)
     source = str(recording.path)
     if result.first is None or result.last is None:
@@ -201,7 +209,8 @@ def count_recording(
         stride=mean_step(result.first, result.last, result.frames),
         model=detector.name,
     )
-    reason = "; ".join([g.reason for g in gaps] + ([GROWING] if status == "growing" else []))
+    said = ([GROWING] if status == "growing" else []) + ([VARIABLE_RATE] if by_timestamps else [])
+    reason = "; ".join([g.reason for g in gaps] + said)
     read = reader.end_index or result.last.index + 1  # end_index: unset when interrupted
     return FileOutcome(
         camera.id, source, status, reason, record, result.events, gaps, time.perf_counter() - began, read,
@@ -210,6 +219,7 @@ def count_recording(
 
 
 GROWING = "still being written: counted to its last frame so far; a later run counts it again"
+VARIABLE_RATE = "variable frame rate: each frame timed by its own timestamp, not by the average rate"
 
 
 def _stat(path: Path) -> tuple[int, int] | None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Generic, TypeVar
 
 import cv2
+import numpy as np
 
 from crowdcount.datatypes import Frame, FrameInfo
 from crowdcount.errors import CrowdcountError
@@ -30,6 +31,36 @@ class VideoInfo:
     height: int
     fps: float  # as the container says; a camera's config may override it
     frame_count: int
+    variable_rate: bool = False  # frames not evenly spaced in time: timed by their own timestamps
+
+
+VFR_SAMPLE = 300  # packets whose timestamps are read to tell a variable frame rate
+VFR_SHARE = 0.02  # more frame intervals than this off the usual one by a quarter: variable
+
+
+def variable_frame_rate(path: Path) -> bool:
+    """Whether a file's frames are unevenly spaced in time (a recorder that drops or holds frames):
+    its packets' presentation times, in order, differ from the usual interval by more than a quarter
+    in more than ``VFR_SHARE`` of the first ``VFR_SAMPLE``. False where they cannot be read."""
+    import av
+
+    try:
+        with av.open(str(path)) as container:
+            stream = container.streams.video[0]
+            base = stream.time_base or 1
+            stamps = []
+            for packet in container.demux(stream):
+                if packet.pts is not None:
+                    stamps.append(float(packet.pts * base))
+                if len(stamps) >= VFR_SAMPLE:
+                    break
+    except (av.error.FFmpegError, IndexError, OSError, ValueError):
+        return False
+    steps = np.diff(np.sort(np.array(stamps)))
+    if len(steps) < 10:
+        return False
+    usual = float(np.median(steps))
+    return usual > 0 and float(np.mean(np.abs(steps - usual) > usual / 4)) > VFR_SHARE
 
 
 @dataclass(frozen=True)
@@ -96,6 +127,7 @@ def probe_video(path: str | Path) -> VideoInfo:
             height=image.shape[0],
             fps=sequence.fps if sequence else max(float(capture.get(cv2.CAP_PROP_FPS) or 0.0), 0.0),
             frame_count=sequence.frames if sequence else int(capture.get(cv2.CAP_PROP_FRAME_COUNT) or 0),
+            variable_rate=not sequence and variable_frame_rate(path),
         )
     finally:
         capture.release()
@@ -127,12 +159,13 @@ class FrameReader:
 
     def __init__(
         self, path: str | Path, camera: str, start: datetime, fps: float,
-        stride: int | Callable[[int], int] = 1, max_bad_frames: int = 250,
+        stride: int | Callable[[int], int] = 1, max_bad_frames: int = 250, by_timestamps: bool = False,
     ) -> None:  # fmt: skip
         if isinstance(stride, int) and stride < 1:
             raise CrowdcountError(f"stride must be 1 or more, got {stride}")
         self.path, self.camera, self.start, self.fps, self.stride = Path(path), camera, start, fps, stride
         self.max_bad_frames = max_bad_frames
+        self.by_timestamps = by_timestamps  # a variable frame rate: each decoded frame at its own time
         self.bad_runs: list[tuple[int, int]] = []  # [first bad index, first good index after)
         self.end_index = 0
 
@@ -161,7 +194,10 @@ class FrameReader:
                     index = resumed
                     continue
                 if image is not None:
-                    yield Frame(FrameInfo(self.camera, str(self.path), index, self.timestamp(index)), image)
+                    at = self.timestamp(index)
+                    if self.by_timestamps:  # the frame's presentation time, as the recorder wrote it
+                        at = self.start + timedelta(milliseconds=capture.get(cv2.CAP_PROP_POS_MSEC))
+                    yield Frame(FrameInfo(self.camera, str(self.path), index, at), image)
                     decoded += 1
                     wanted = index + self.step(decoded)
                 index += 1
