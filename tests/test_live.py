@@ -320,3 +320,50 @@ def test_sigterm_stops_live_as_ctrl_c_does(tmp_path, pets_video, default_model):
     assert source.status == "stopped" and source.frames > 0
     events = store.events()
     assert sum(e.kind == "enter" for e in events) == sum(e.kind == "exit" for e in events) > 0
+
+
+def _camera_processes(parent: int) -> list[int]:
+    """The live command's camera processes (spawned children running a camera, not the resource tracker)."""
+    found = []
+    for task in Path(f"/proc/{parent}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            command = Path(f"/proc/{child}/cmdline").read_bytes().replace(b"\0", b" ")
+            if b"multiprocessing.spawn" in command or b"spawn_main" in command:
+                found.append(int(child))
+    return found
+
+
+def test_a_camera_process_killed_mid_count_has_its_visits_closed_and_counts_on(
+    tmp_path, pets_video, default_model
+):
+    stream = StreamServer(pets_video, free_port())
+    stream.start()
+    site = yaml.safe_load((ROOT / "examples" / "live.yaml").read_text())
+    site["cameras"][0]["source"] = f"http://127.0.0.1:{stream.port}/stream.mjpg"
+    config, db = tmp_path / "live.yaml", tmp_path / "live.db"
+    config.write_text(yaml.safe_dump(site))
+    command = [sys.executable, "-m", "crowdcount", "live", "--config", str(config), "--db", str(db),
+               "--model", str(default_model), "--port", str(free_port())]  # fmt: skip
+    live = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+
+        def inside() -> int:
+            events = EventStore(db, create=False).events() if db.exists() else []
+            return sum(e.kind == "enter" for e in events) - sum(e.kind == "exit" for e in events)
+
+        wait_until(lambda: inside() > 0, 120, "people inside the zone, stored")
+        (camera,) = wait_until(lambda: _camera_processes(live.pid), 10, "the camera process")
+        os.kill(camera, signal.SIGKILL)  # killed mid-count, as the out-of-memory killer would
+        ended = wait_until(
+            lambda: [s for s in EventStore(db, create=False).sources() if s.status == "ended"], 90,
+            "the dead session closed by the restarted camera",
+        )  # fmt: skip
+        assert len(ended) == 1
+        wait_until(lambda: len(EventStore(db, create=False).sources()) == 2, 60, "the new session counting")
+    finally:
+        live.send_signal(signal.SIGINT)
+        live.wait(60)
+        stream.kill()
+    events = EventStore(db, create=False).events()
+    assert sum(e.kind == "enter" for e in events) == sum(e.kind == "exit" for e in events)  # nobody stuck
+    assert sorted(s.status for s in EventStore(db, create=False).sources()) == ["ended", "stopped"]
