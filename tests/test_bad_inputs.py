@@ -128,6 +128,7 @@ CASES = [
     Case("report of a foreign SQLite file", "report --db {foreign} --out {out}", "not a crowdcount store"),
     Case("process into a store of another schema", "process {clip} -c {good} --db {other}", "lacks"),
     Case("export of a newer store", "export --db {newer} --out {out}", "schema 99"),
+    Case("export of a damaged store", "export --db {junkdb} --out {out}", "file is not a database"),
     Case("export of an unknown camera", "export --db {db} --out {out} --camera nope", "its cameras: gate"),
     Case("export --format pdf", "export --db {db} --out {out} --format pdf", "'pdf' is not one of"),
     Case("serve with a short token", "serve --db {db} --token x --port {port}", "too short"),
@@ -226,6 +227,7 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
             connection.execute(statement)
             connection.commit()
     (folder / "junk.pt").write_bytes(b"not a checkpoint")
+    (folder / "junk.db").write_bytes(bytes(range(256)) * 20)  # a store file the disk mangled
     (folder / "nan.txt").write_text("1,1,10,10,20,40,1,1,1\n2,1,nan,10,20,40,1,1,1\n")
     (folder / "ir.xml").write_text("<net name='not a model'/>")
     (folder / "ir.bin").write_bytes(b"")
@@ -238,7 +240,7 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "foreign": str(foreign), "other": str(other), "newer": str(newer), "junk": str(folder / "junk.pt"),
         "ir": str(folder / "ir.xml"),
         **{name: str(folder / f"{name}.yaml") for name in [*CONFIGS, *RAW_CONFIGS]}, "here": str(folder),
-        "nangt": str(folder / "nan.txt"),
+        "nangt": str(folder / "nan.txt"), "junkdb": str(folder / "junk.db"),
     }  # fmt: skip
 
 

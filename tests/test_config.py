@@ -285,3 +285,18 @@ def test_the_config_is_read_as_yaml_1_2_as_the_editor_writes_it(tmp_path):
     site = load_config(path)
     assert site.cameras[0].id == "no" and site.cameras[0].lines[0].id == "off"
     assert site.site.opening_hours["default"] == ("18:00", "23:30")
+
+
+def test_an_id_typed_as_jamo_or_as_syllables_is_one_id():
+    """Hangul typed decomposed (jamo, as some keyboards and macOS file names give it) and composed: one
+    id, so two counters that look the same are refused as one id given twice, not kept as twins."""
+    import unicodedata
+
+    line = {"points": [[0, 0], [0, 10]], "in_direction": [1, 0]}
+    composed, decomposed = "정문", unicodedata.normalize("NFD", "정문")
+    assert composed != decomposed
+    site = parse_config({"cameras": [{"id": decomposed, "lines": [{"id": decomposed, **line}]}]})
+    assert site.cameras[0].id == composed and site.cameras[0].lines[0].id == composed
+    twins = [{"id": "café", **line}, {"id": "cafe\u0301", **line}]
+    with pytest.raises(CrowdcountError, match="id 'café' is used twice"):
+        parse_config({"cameras": [{"id": "gate", "lines": twins}]})
