@@ -18,7 +18,14 @@ from crowdcount.datatypes import CounterInfo, CountEvent, Gap, History, counter_
 from crowdcount.errors import CrowdcountError
 from crowdcount.export import with_iso_times
 from crowdcount.live.outputs import Output
-from crowdcount.live.totals import Alert, alert_changes, counters_now, group_rows, occupancy_series
+from crowdcount.live.totals import (
+    Alert,
+    alert_changes,
+    counters_now,
+    group_rows,
+    occupancy_series,
+    start_of_day,
+)
 from crowdcount.store import EventStore
 
 log = logging.getLogger("crowdcount.live")
@@ -53,6 +60,8 @@ class Monitor:
         self.snapshot: dict[str, Any] = {}
         self._last_id = 0
         self._marker: tuple[int, ...] = ()
+        self._recent: list[CountEvent] = []  # the live numbers' events (:meth:`_current`)
+        self._cutoff: datetime | None = None
         self._lock = threading.Lock()
         self.refresh()
 
@@ -69,12 +78,13 @@ class Monitor:
             self.events += new
             if self.store.event_count() != len(self.events):
                 self._last_id, self.events = self.store.events_after(0)
+                new, self._cutoff = self.events, None
             self.counters = self.store.counters()
             self.health = self.store.health()
             self.sources = self.store.sources()
             self.gaps = self.store.gaps()  # read once a refresh: the cameras' health and the chart use it
             now = self.now()
-            rows = counters_now(self.events, self.counters, now, self.since, self.window)
+            rows = counters_now(self._current(new, now), self.counters, now, self.since, self.window)
             self._check_alerts({counter_key(r["camera"], r["counter"]): r["occupancy"] for r in rows}, now)
             cameras = self.cameras()
             away = {c["camera"] for c in cameras if c["state"] in AWAY}
@@ -96,6 +106,19 @@ class Monitor:
                 output.snapshot(self.snapshot)
             except Exception as error:  # an output's trouble must not stop the counts being served
                 log.warning("%s: %s", output.__class__.__name__, error)
+
+    def _current(self, new: list[CountEvent], now: datetime) -> list[CountEvent]:
+        """The events the live numbers are made of: since the session began or the site's midnight,
+        whichever is earlier (all of them over a finished store). Kept as events arrive, so a store
+        holding a year is not scanned every second; filtered again once a day."""
+        if self.since is None:
+            return self.events
+        cutoff = min(self.since, start_of_day(now))
+        if cutoff != self._cutoff:
+            self._recent, self._cutoff = [e for e in self.events if e.timestamp >= cutoff], cutoff
+        elif new is not self.events:
+            self._recent += [e for e in new if e.timestamp >= cutoff]
+        return self._recent
 
     def now(self) -> datetime:
         if self.live or not self.sources:
@@ -152,7 +175,7 @@ class Monitor:
         now = now.astimezone(UTC)  # instants: a zone's datetimes add by their wall clocks
         times = [now - self.window + step * k for k in range(SERIES_POINTS)]
         zones = [c for c in self.counters if c.type == "zone"]
-        events = self.events if self.since is None else [e for e in self.events if e.timestamp >= self.since]
+        events = self.events if self.since is None else [e for e in self._recent if e.timestamp >= self.since]
         unseen: dict[str, list[tuple[datetime, datetime]]] = {c["camera"]: [] for c in cameras}
         for gap in self.gaps:
             unseen.setdefault(gap.camera, []).append((gap.start, gap.end))
