@@ -7,11 +7,11 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import cv2
 import pandas as pd
 import pytest
 
 from helpers import crowdcount
+from test_engine import mjpeg_clip
 
 FRAMES, FPS = 60, 0.5  # one frame every 2 s: two minutes of footage from 60 frames of the sample clip
 
@@ -29,22 +29,10 @@ cameras:
 """
 
 
-def _clip(source: Path, target: Path) -> None:
-    capture = cv2.VideoCapture(str(source))
-    writer = cv2.VideoWriter(str(target), cv2.VideoWriter_fourcc(*"MJPG"), 7, (768, 576))
-    for _ in range(FRAMES):
-        ok, image = capture.read()
-        assert ok
-        writer.write(image)
-    writer.release()
-    capture.release()
-
-
 @pytest.fixture(scope="module")
 def sample_frames(tmp_path_factory: pytest.TempPathFactory, pets_video: Path) -> Path:
     clip = tmp_path_factory.mktemp("clip") / "clip.avi"
-    _clip(pets_video, clip)
-    return clip
+    return mjpeg_clip(pets_video, clip, FRAMES)
 
 
 @pytest.mark.parametrize(

@@ -357,16 +357,17 @@ def parse_config(data: Any, source: str = "config") -> SiteConfig:
         raise CrowdcountError(_one_line(error, source)) from None
 
 
-def read_yaml(path: Path) -> Any:
+def read_yaml(path: Path, loader: Any = None) -> Any:
     """A YAML file's data, read as YAML 1.2 (as the editor writes it: ``no``, ``off`` and ``18:00``
     are text, not false and 1080) with a key given twice in one mapping refused (the second would
-    silently win); one-line errors naming the line."""
+    silently win); one-line errors naming the line. ``loader``: another ruamel ``YAML`` (the editor's
+    round trip), else a safe one."""
     from ruamel.yaml import YAML
     from ruamel.yaml.constructor import DuplicateKeyError
     from ruamel.yaml.error import YAMLError
 
     try:
-        return YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
+        return (loader or YAML(typ="safe", pure=True)).load(path.read_text(encoding="utf-8"))
     except DuplicateKeyError as error:
         line = error.problem_mark.line + 1 if error.problem_mark else "?"
         key = str(error.problem).split('"')[1] if '"' in str(error.problem) else "?"

@@ -13,10 +13,9 @@ import cv2
 import numpy as np
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import YAMLError
 
 from crowdcount.archive import find_recordings
-from crowdcount.config import SiteConfig, check_in_frame, parse_config, resolve_source
+from crowdcount.config import SiteConfig, check_in_frame, parse_config, read_yaml, resolve_source
 from crowdcount.errors import CrowdcountError
 from crowdcount.live.stream import is_stream, open_capture
 from crowdcount.sources import open_video
@@ -42,14 +41,7 @@ def read_document(path: Path) -> CommentedMap:
     """The site YAML as an editable document; a one-line error for a file that is not one."""
     if not path.is_file():
         raise CrowdcountError(f"config file {path} not found; give the path of an existing site YAML file")
-    try:
-        document = _yaml().load(path.read_text(encoding="utf-8"))
-    except YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" line {mark.line + 1}:" if mark is not None else ""
-        raise CrowdcountError(f"{path}:{where} {getattr(error, 'problem', None) or 'invalid YAML'}") from None
-    except UnicodeDecodeError:
-        raise CrowdcountError(f"{path}: not a UTF-8 text file; save the config as UTF-8") from None
+    document = read_yaml(path, _yaml())
     if not isinstance(document, CommentedMap) or not isinstance(document.get("cameras"), list):
         raise CrowdcountError(f"{path}: expected a mapping with a 'cameras:' list at the top level")
     return document
