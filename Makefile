@@ -34,6 +34,7 @@ demo: $(VENV)/.installed-demo $(VIDEO)
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/ruff format --check src tests scripts
+	@! grep -rnE "fmt: *(skip|off)" src tests scripts || (echo "the formatter decides the layout: remove these markers"; exit 1)
 	$(BIN)/mypy
 
 system:

@@ -42,8 +42,9 @@ def main() -> None:
     from crowdcount.datatypes import AuditPlan, History, PlanItem, Review
     from crowdcount.evaluate import load_mot_tracks
 
-    run = count_on_grid(PETS / "vtest.avi", load_mot_tracks(PETS / "gt" / "gt.txt"), args.model,
-                        example_lines=True)  # fmt: skip
+    run = count_on_grid(
+        PETS / "vtest.avi", load_mot_tracks(PETS / "gt" / "gt.txt"), args.model, example_lines=True
+    )
     history = History(run["events"], counter_infos(run["camera"]), [run["record"]])
     windows = audit_windows(history, args.seconds)
     truth = defaultdict(int)  # (line, direction, window frame_start) -> ground-truth crossings
@@ -79,8 +80,10 @@ def main() -> None:
                     f"{audit.counter} {direction}" if not audit.counter[1:].isdigit() else "grid (31 lines)"
                 )
                 tally[name].append(row)
-    print(f"PETS: {args.samples} of {len(starts)} windows of {args.seconds:g} s reviewed per line, "
-          f"{args.seeds} audits each")  # fmt: skip
+    print(
+        f"PETS: {args.samples} of {len(starts)} windows of {args.seconds:g} s reviewed per line, "
+        f"{args.seeds} audits each"
+    )
     print(f"{'line':18} {'held':>6} {'half-width':>10} {'raw error':>9} {'corrected':>9}")
     for name, rows in sorted(tally.items(), key=lambda item: item[0].startswith("grid")):
         held = sum(r[0] for r in rows) / len(rows)

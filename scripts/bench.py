@@ -63,10 +63,12 @@ def _camera(config: str, scale: float = 1.0) -> Any:
         def scaled(points: Any) -> list[list[float]]:
             return [[x * scale, y * scale] for x, y in points]
 
-        camera = camera.model_copy(update={
-            "lines": [x.model_copy(update={"points": scaled(x.points)}) for x in camera.lines],
-            "zones": [z.model_copy(update={"polygon": scaled(z.polygon)}) for z in camera.zones],
-        })  # fmt: skip
+        camera = camera.model_copy(
+            update={
+                "lines": [x.model_copy(update={"points": scaled(x.points)}) for x in camera.lines],
+                "zones": [z.model_copy(update={"polygon": scaled(z.polygon)}) for z in camera.zones],
+            }
+        )
     return site, camera
 
 
@@ -106,9 +108,14 @@ def case_decode_pyav(args: argparse.Namespace, convert: bool) -> dict[str, Any]:
 
 
 def case_crowdcount(
-    args: argparse.Namespace, model: str, imgsz: int | None, stride: int | None, export: str | None = None,
-    roi: bool = False, tracker: str | None = None,
-) -> dict[str, Any]:  # fmt: skip
+    args: argparse.Namespace,
+    model: str,
+    imgsz: int | None,
+    stride: int | None,
+    export: str | None = None,
+    roi: bool = False,
+    tracker: str | None = None,
+) -> dict[str, Any]:
     """``roi``: ``--roi`` around the config's lines alone (its zones left out); ``tracker``: another
     than the config's."""
     from crowdcount.detect import DetectorSpec, ModelChoice
@@ -212,8 +219,10 @@ def case_supervision(args: argparse.Namespace, model: str) -> dict[str, Any]:
         zone = zones[line.id]
         (x0, y0), (x1, y1) = line.points[0], line.points[-1]
         same = (y1 - y0) * line.in_direction[0] - (x1 - x0) * line.in_direction[1] > 0
-        counts[line.id] = {"in": zone.in_count if same else zone.out_count,
-                           "out": zone.out_count if same else zone.in_count}  # fmt: skip
+        counts[line.id] = {
+            "in": zone.in_count if same else zone.out_count,
+            "out": zone.out_count if same else zone.in_count,
+        }
     return {"frames": frames, "seconds": seconds, "counts": counts, "detector": detector.name}
 
 
@@ -228,9 +237,14 @@ def case_ultralytics(args: argparse.Namespace, weights: str, imgsz: int) -> dict
     site, camera = _camera(args.config)
     line = camera.lines[0]
     counter = solutions.ObjectCounter(
-        model=weights, region=[tuple(p) for p in line.points], classes=[0], imgsz=imgsz,
-        show=False, verbose=False, conf=site.detector.confidence,
-    )  # fmt: skip
+        model=weights,
+        region=[tuple(p) for p in line.points],
+        classes=[0],
+        imgsz=imgsz,
+        show=False,
+        verbose=False,
+        conf=site.detector.confidence,
+    )
     capture, frames = cv2.VideoCapture(args.video), 0
     began = time.perf_counter()
     while args.frames is None or frames < args.frames:
@@ -337,8 +351,11 @@ def main() -> None:
         default=str(SHARED / "models" / "pedestrian" / "bytetrack_nano.onnx"),
         help="ByteTrack's pedestrian YOLOX-nano: the default until 2026-12-07",
     )
-    parser.add_argument("--coco-model", default=str(SHARED / "models" / "yolox_nano.onnx"),
-                        help="YOLOX-nano COCO: the previous default, and the supervision loop's")  # fmt: skip
+    parser.add_argument(
+        "--coco-model",
+        default=str(SHARED / "models" / "yolox_nano.onnx"),
+        help="YOLOX-nano COCO: the previous default, and the supervision loop's",
+    )
     parser.add_argument("--yolo-weights", default=None, help="a real Ultralytics .pt (default: yolo11n.yaml)")
     parser.add_argument("--fps", type=float, default=7.0, help="the clip's real frame rate")
     parser.add_argument("--frames", type=int, default=None, help="only the first N frames")
@@ -411,8 +428,11 @@ def main() -> None:
             result["realtime_factor"] = result["fps"] / args.fps
             result["error_pct"] = error_pct(result.get("counts"), truth)
             counts = result.get("counts")
-            shown = " ".join(f"{k} {v['in']}/{v['out']}" for k, v in counts.items()) if counts else (
-                "(random weights)" if "counts" in result else "-")  # fmt: skip
+            shown = (
+                " ".join(f"{k} {v['in']}/{v['out']}" for k, v in counts.items())
+                if counts
+                else ("(random weights)" if "counts" in result else "-")
+            )
             error = f"{result['error_pct']:.1f}" if result["error_pct"] is not None else "-"
             speed = f"{result['fps']:9.1f} {result['realtime_factor']:11.1f} {result['peak_mb']:8.0f}"
             print(f"{name:48} {speed} {error:>8}  {shown}")
@@ -420,15 +440,25 @@ def main() -> None:
             print(f"{name:48} failed: {result['error']}")
         rows.append(result)
     if truth:
-        print(f"{'ground truth':48} {'':9} {'':11} {'':8} {'':>8}  "
-              + " ".join(f"{k} {v['in']}/{v['out']}" for k, v in truth.items()))  # fmt: skip
+        print(
+            f"{'ground truth':48} {'':9} {'':11} {'':8} {'':>8}  "
+            + " ".join(f"{k} {v['in']}/{v['out']}" for k, v in truth.items())
+        )
     ratios = speedups(rows)
     for baseline, ratio in ratios.items():
         print(f"crowdcount default runs at {ratio:.2f}x the frames/s of: {baseline}")
-    report = {"video": args.video, "fps": args.fps, "frames_limit": args.frames, "cpu_count": usable_cores(),
-              "machine": platform.machine(), "processor": cpu, "ground_truth": truth,
-              "measured": datetime.now().isoformat(timespec="seconds"), "cases": rows,
-              "default_speedup_over": ratios}  # fmt: skip
+    report = {
+        "video": args.video,
+        "fps": args.fps,
+        "frames_limit": args.frames,
+        "cpu_count": usable_cores(),
+        "machine": platform.machine(),
+        "processor": cpu,
+        "ground_truth": truth,
+        "measured": datetime.now().isoformat(timespec="seconds"),
+        "cases": rows,
+        "default_speedup_over": ratios,
+    }
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(report, indent=1))
     print(f"-> {args.json}")

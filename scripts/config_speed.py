@@ -19,8 +19,10 @@ import yaml
 
 
 def zone_site(corners: int) -> dict:
-    ring = [[500 + 400 * math.cos(2 * math.pi * k / corners), 500 + 400 * math.sin(2 * math.pi * k / corners)]
-            for k in range(corners)]  # fmt: skip
+    ring = [
+        [500 + 400 * math.cos(2 * math.pi * k / corners), 500 + 400 * math.sin(2 * math.pi * k / corners)]
+        for k in range(corners)
+    ]
     return {"cameras": [{"id": "plaza-cam", "zones": [{"id": "plaza", "polygon": ring}]}]}
 
 
@@ -32,8 +34,12 @@ def cameras_site(cameras: int) -> dict:
 def main() -> None:
     from crowdcount.config import load_config
 
-    cases = [("zone of 2,000 corners", zone_site(2_000)), ("zone of 20,000 corners", zone_site(20_000)),
-             ("2,000 cameras", cameras_site(2_000)), ("20,000 cameras", cameras_site(20_000))]  # fmt: skip
+    cases = [
+        ("zone of 2,000 corners", zone_site(2_000)),
+        ("zone of 20,000 corners", zone_site(20_000)),
+        ("2,000 cameras", cameras_site(2_000)),
+        ("20,000 cameras", cameras_site(20_000)),
+    ]
     with tempfile.TemporaryDirectory() as folder:
         for name, site in cases:
             path = Path(folder) / "site.yaml"

@@ -110,14 +110,26 @@ def count_pets(case: Case, video: Path, fps: float, scale: float) -> dict[str, A
         rows[:, 2:6] *= scale
         np.savetxt(gt, rows, delimiter=",", fmt="%.2f")
         run = count_on_grid(
-            video, load_mot_tracks(gt), MODELS / case.model, tracker=case.tracker, gt=gt, imgsz=case.imgsz,
-            fps=fps, scale=scale, example_lines=True,
-        )  # fmt: skip
+            video,
+            load_mot_tracks(gt),
+            MODELS / case.model,
+            tracker=case.tracker,
+            gt=gt,
+            imgsz=case.imgsz,
+            fps=fps,
+            scale=scale,
+            example_lines=True,
+        )
     return {
-        "lines": run["lines"], "grid miscounted": run["miscounted"], "grid bias": run["bias"],
-        "detected": run["detected"], "frames": run["read"], "frames/s": run["read"] / run["seconds"],
-        "model": run["model"], **{k: run[k] for k in ("MOTA", "IDF1", "HOTA", "ID switches", "track ids")},
-    }  # fmt: skip
+        "lines": run["lines"],
+        "grid miscounted": run["miscounted"],
+        "grid bias": run["bias"],
+        "detected": run["detected"],
+        "frames": run["read"],
+        "frames/s": run["read"] / run["seconds"],
+        "model": run["model"],
+        **{k: run[k] for k in ("MOTA", "IDF1", "HOTA", "ID switches", "track ids")},
+    }
 
 
 def table_visits(case: Case) -> dict[str, int]:

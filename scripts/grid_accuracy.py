@@ -38,10 +38,17 @@ WALKING_SCALE = 1440 / 768  # walking_speed_clip.py's frames against PETS'
 
 
 def count_on_grid(
-    video: Path, truth_tracks: dict[int, sv.Detections], model: Path, stride: int | None = None,
-    tracker: str | None = None, gt: Path | None = None, imgsz: int | None = None, fps: float = FPS,
-    scale: float = 1.0, example_lines: bool = False,
-) -> dict[str, Any]:  # fmt: skip
+    video: Path,
+    truth_tracks: dict[int, sv.Detections],
+    model: Path,
+    stride: int | None = None,
+    tracker: str | None = None,
+    gt: Path | None = None,
+    imgsz: int | None = None,
+    fps: float = FPS,
+    scale: float = 1.0,
+    example_lines: bool = False,
+) -> dict[str, Any]:
     """Count ``video`` (PETS, or a copy scaled by ``scale``) on a 40-pixel grid of lines (and with
     ``example_lines``, the example's own lines too) with ``tracker`` (None: the config's default);
     the grid's miscounted share and bias, frames, and with the ``gt`` file of this very clip, MOTA,
@@ -95,11 +102,21 @@ def count_on_grid(
     grid = table.drop(index=list(shown)).reset_index()
     miscounted, bias = miscounts(grid)
     return {
-        "miscounted": miscounted, "bias": bias, "crossings": int(grid[["gt_in", "gt_out"]].to_numpy().sum()),
-        "detected": outcome.record.frames, "frames": len(truth_tracks), "read": outcome.frames_read,
-        "seconds": seconds, "model": outcome.record.model, "lines": shown, **identities,
-        "events": outcome.events, "truth": truth, "record": outcome.record, "camera": camera,
-    }  # fmt: skip
+        "miscounted": miscounted,
+        "bias": bias,
+        "crossings": int(grid[["gt_in", "gt_out"]].to_numpy().sum()),
+        "detected": outcome.record.frames,
+        "frames": len(truth_tracks),
+        "read": outcome.frames_read,
+        "seconds": seconds,
+        "model": outcome.record.model,
+        "lines": shown,
+        **identities,
+        "events": outcome.events,
+        "truth": truth,
+        "record": outcome.record,
+        "camera": camera,
+    }
 
 
 def _scaled(boxes: sv.Detections, scale: float) -> sv.Detections:
@@ -165,8 +182,10 @@ def main() -> None:
                     )
                     case = "default (paced)" if stride is None else f"--stride {stride}"
                     detected = f"{result['detected']}/{result['frames']}"
-                    identity = " ".join(f"{100 * result[k]:5.1f}" if k in result else "    -"
-                                        for k in ("MOTA", "IDF1", "HOTA"))  # fmt: skip
+                    identity = " ".join(
+                        f"{100 * result[k]:5.1f}" if k in result else "    -"
+                        for k in ("MOTA", "IDF1", "HOTA")
+                    )
                     rate = result["frames"] / result["seconds"]
                     print(
                         f"{label} {tracker:9} {case:16} {detected:>9} {rate:8.1f} "

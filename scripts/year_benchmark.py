@@ -43,9 +43,14 @@ def build(db: Path, days: int) -> None:
     first = datetime(2025, 10, 1, 9, tzinfo=SEOUL)
     for c in range(CAMERAS):
         camera = f"gate-{c + 1:02d}"
-        store.set_counters(camera, [CounterInfo(camera, "north", "line", "gates"),
-                                    CounterInfo(camera, "south", "line", "gates"),
-                                    CounterInfo(camera, "plaza", "zone")])  # fmt: skip
+        store.set_counters(
+            camera,
+            [
+                CounterInfo(camera, "north", "line", "gates"),
+                CounterInfo(camera, "south", "line", "gates"),
+                CounterInfo(camera, "plaza", "zone"),
+            ],
+        )
         for day in range(days):
             start = first + timedelta(days=day)
             end = start + timedelta(hours=14)
@@ -115,8 +120,9 @@ def serve_case(db: Path, port: int) -> list[dict[str, object]]:
         ):
             began = time.perf_counter()
             body = urllib.request.urlopen(f"{base}{path}", timeout=600).read()
-            rows.append({"case": f"GET {path}", "seconds": round(time.perf_counter() - began, 1),
-                         "bytes": len(body)})  # fmt: skip
+            rows.append(
+                {"case": f"GET {path}", "seconds": round(time.perf_counter() - began, 1), "bytes": len(body)}
+            )
         before = _cpu_s(server.pid)
         time.sleep(20)
         idle = round(100 * (_cpu_s(server.pid) - before) / 20, 1)

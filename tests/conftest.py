@@ -103,8 +103,9 @@ def mqtt_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     port = free_port()
     config = tmp_path_factory.mktemp("mqtt") / "mosquitto.conf"
     config.write_text(f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n")
-    broker = subprocess.Popen([str(MOSQUITTO), "-c", str(config)], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.STDOUT)  # fmt: skip
+    broker = subprocess.Popen(
+        [str(MOSQUITTO), "-c", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
+    )
     wait_until(lambda: broker.poll() is not None or _listening(port), 20, "the MQTT broker")
     assert broker.poll() is None, "mosquitto did not start"
     yield port
@@ -122,8 +123,9 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
     """A real 256 KB tmpfs (a disk that fills up): its mount point. Needs root, as in CI; else skipped."""
     folder = tmp_path / "small-disk"
     folder.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(folder)],
-                             capture_output=True, text=True)  # fmt: skip
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(folder)], capture_output=True, text=True
+    )
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a small tmpfs to fill ({mounted.stderr.strip()}): run the tests as root")
     yield folder
@@ -165,10 +167,24 @@ def processed_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _need(PETS_VIDEO)
     db = tmp_path_factory.mktemp("processed") / "crowdcount.db"
     result = subprocess.run(
-        [sys.executable, "-m", "crowdcount", "process", str(PETS_VIDEO), "--config", str(EXAMPLE_CONFIG),
-         "--db", str(db), "--save-tracks", str(db.parent / "tracks.txt")],
-        capture_output=True, text=True, timeout=600, env={**os.environ, "CROWDCOUNT_PROGRESS_EVERY_S": "2"},
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "crowdcount",
+            "process",
+            str(PETS_VIDEO),
+            "--config",
+            str(EXAMPLE_CONFIG),
+            "--db",
+            str(db),
+            "--save-tracks",
+            str(db.parent / "tracks.txt"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "CROWDCOUNT_PROGRESS_EVERY_S": "2"},
+    )
     assert result.returncode == 0, result.stderr
     (db.parent / "process.log").write_text(result.stdout)
     return db

@@ -23,8 +23,15 @@ import supervision as sv
 
 from crowdcount.datatypes import CountEvent, FrameInfo
 
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 KST = timezone(timedelta(hours=9))
 START = datetime(2026, 10, 3, 10, 0, tzinfo=KST)
 

@@ -115,7 +115,9 @@ def test_start_time_order_config_then_filename_then_container_then_file_time(tmp
     write_mp4(path, "2026-10-03T05:15:30Z")
     configured = datetime(2026, 10, 3, 9, 0)
     assert recording_start(path, SEOUL, configured, "{camera}_{YYYYmmdd_HHMMSS}.mp4", "cam") == (
-        configured.replace(tzinfo=SEOUL), "config")  # fmt: skip
+        configured.replace(tzinfo=SEOUL),
+        "config",
+    )
     assert recording_start(path, SEOUL, None, "{camera}_{YYYYmmdd_HHMMSS}.mp4", "cam")[1] == "filename"
     assert recording_start(path, SEOUL, None, None, "cam")[1] == "container creation time"
     plain = tmp_path / "plain.mp4"

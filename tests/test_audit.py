@@ -67,7 +67,7 @@ def history(hours: int = 3, fps: float = 10.0) -> History:
                     round(second * fps),
                 )
             )
-    return History(events, [CounterInfo("cam", "door", "line")], sources)  # fmt: skip
+    return History(events, [CounterInfo("cam", "door", "line")], sources)
 
 
 def test_windows_partition_each_source_and_hold_every_counted_event():
@@ -116,8 +116,9 @@ def test_the_interval_covers_the_truth_95_times_in_100_under_known_error_rates()
 def true_count(events: list[CountEvent], row: dict[str, str], direction: str) -> int:
     """The ground-truth crossings of a plan row's line in ``direction`` within its frames."""
     first, last = int(row["frame_start"]), int(row["frame_end"])
-    return sum(e.counter == row["counter"] and e.direction == direction and first <= e.frame <= last
-               for e in events)  # fmt: skip
+    return sum(
+        e.counter == row["counter"] and e.direction == direction and first <= e.frame <= last for e in events
+    )
 
 
 @pytest.fixture(scope="module")
@@ -128,8 +129,24 @@ def audited(processed_db: Path, pets_gt: Path, tmp_path_factory: pytest.TempPath
     folder = tmp_path_factory.mktemp("audited")
     db = folder / "crowdcount.db"
     shutil.copy(processed_db, db)
-    planned = crowdcount("audit", "plan", "--db", db, "--counter", "lamppost", "--counter", "west",
-                         "--samples", 12, "--seconds", 5, "--seed", 1, "--out", folder / "plan")  # fmt: skip
+    planned = crowdcount(
+        "audit",
+        "plan",
+        "--db",
+        db,
+        "--counter",
+        "lamppost",
+        "--counter",
+        "west",
+        "--samples",
+        12,
+        "--seconds",
+        5,
+        "--seed",
+        1,
+        "--out",
+        folder / "plan",
+    )
     assert planned.returncode == 0, planned.stderr
     with (folder / "plan" / "plan.csv").open(encoding="utf-8-sig") as file:
         plan = list(csv.DictReader(file))
@@ -183,8 +200,17 @@ def test_ground_truth_answers_give_intervals_that_hold_the_pets_totals(audited):
 def test_exports_and_the_report_show_the_intervals_and_without_an_audit_nothing_changes(
     audited, processed_db, tmp_path
 ):
-    made = crowdcount("export", "--db", audited["db"], "--what", "intervals", "--interval", "1min",
-                      "--out", tmp_path / "audited.csv")  # fmt: skip
+    made = crowdcount(
+        "export",
+        "--db",
+        audited["db"],
+        "--what",
+        "intervals",
+        "--interval",
+        "1min",
+        "--out",
+        tmp_path / "audited.csv",
+    )
     assert made.returncode == 0, made.stderr
     table = pd.read_csv(tmp_path / "audited.csv")
     lamppost = table[table["counter"] == "lamppost"]

@@ -21,8 +21,20 @@ def planned(processed_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
     folder = tmp_path_factory.mktemp("review")
     db = folder / "crowdcount.db"
     shutil.copy(processed_db, db)
-    made = crowdcount("audit", "plan", "--db", db, "--counter", "lamppost", "--samples", 3,
-                      "--seconds", 5, "--out", folder / "plan")  # fmt: skip
+    made = crowdcount(
+        "audit",
+        "plan",
+        "--db",
+        db,
+        "--counter",
+        "lamppost",
+        "--samples",
+        3,
+        "--seconds",
+        5,
+        "--out",
+        folder / "plan",
+    )
     assert made.returncode == 0, made.stderr
     return db
 

@@ -44,8 +44,13 @@ class Case:
 
 def config(**camera: object) -> dict:
     """A one-camera site whose camera has a door line; ``camera`` overrides its keys."""
-    base = {"id": "gate", "source": "clip.avi", "start": "2026-10-03T10:00:00+09:00", "fps": 10,
-            "lines": [{"id": "door", "points": [[40, 0], [40, 60]], "in_direction": [1, 0]}]}  # fmt: skip
+    base = {
+        "id": "gate",
+        "source": "clip.avi",
+        "start": "2026-10-03T10:00:00+09:00",
+        "fps": 10,
+        "lines": [{"id": "door", "points": [[40, 0], [40, 60]], "in_direction": [1, 0]}],
+    }
     return {"timezone": "Asia/Seoul", "cameras": [base | camera]}
 
 
@@ -197,8 +202,10 @@ def made_store(path: Path) -> Path:
     record = SourceRecord(
         "gate", "clip.avi", "done", START, START + timedelta(seconds=9), 10.0, 90, 1, "test"
     )
-    events = [CountEvent("gate", "door", "cross", d, 1, START + timedelta(seconds=s), "clip.avi", 10 * s)
-              for s, d in ((2, "in"), (5, "out"))]  # type: ignore[arg-type]  # fmt: skip
+    events = [
+        CountEvent("gate", "door", "cross", d, 1, START + timedelta(seconds=s), "clip.avi", 10 * s)
+        for s, d in ((2, "in"), (5, "out"))
+    ]  # type: ignore[arg-type]
     store.replace_source(record, events)
     store.engine.dispose()
     return path
@@ -233,15 +240,23 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     (folder / "ir.bin").write_bytes(b"")
     (folder / "folder").mkdir()
     return {
-        "clip": str(clip), "db": str(made_store(folder / "crowdcount.db")), "folder": str(folder / "folder"),
-        "out": str(folder / "out" / "table.csv"), "port": str(free_port()),
+        "clip": str(clip),
+        "db": str(made_store(folder / "crowdcount.db")),
+        "folder": str(folder / "folder"),
+        "out": str(folder / "out" / "table.csv"),
+        "port": str(free_port()),
         "flat": str(onnx_model(folder / "flat.onnx", [1, 3], [1, 3])),
         "odd": str(onnx_model(folder / "odd.onnx", [1, 3, 64, 64], [12288])),
-        "foreign": str(foreign), "other": str(other), "newer": str(newer), "junk": str(folder / "junk.pt"),
+        "foreign": str(foreign),
+        "other": str(other),
+        "newer": str(newer),
+        "junk": str(folder / "junk.pt"),
         "ir": str(folder / "ir.xml"),
-        **{name: str(folder / f"{name}.yaml") for name in [*CONFIGS, *RAW_CONFIGS]}, "here": str(folder),
-        "nangt": str(folder / "nan.txt"), "junkdb": str(folder / "junk.db"),
-    }  # fmt: skip
+        **{name: str(folder / f"{name}.yaml") for name in [*CONFIGS, *RAW_CONFIGS]},
+        "here": str(folder),
+        "nangt": str(folder / "nan.txt"),
+        "junkdb": str(folder / "junk.db"),
+    }
 
 
 def fingerprint(folder: Path) -> dict[str, str]:

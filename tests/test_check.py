@@ -44,8 +44,9 @@ cameras:
 def test_check_finds_the_edge_line_and_the_line_nobody_crosses_on_pets(tmp_path, pets_video, default_model):
     config = tmp_path / "site.yaml"
     config.write_text(SITE.format(video=pets_video))
-    made = crowdcount("check", "--config", config, "--seconds", 60, "--out", tmp_path / "check",
-                      "--model", default_model)  # fmt: skip
+    made = crowdcount(
+        "check", "--config", config, "--seconds", 60, "--out", tmp_path / "check", "--model", default_model
+    )
     assert made.returncode == 0, made.stderr  # warnings are not errors
     warnings = [line for line in made.stdout.splitlines() if line.startswith("warning:")]
     assert warnings[0].startswith("warning: [1] camera pets line edge: runs along the frame's left edge")
@@ -67,9 +68,17 @@ def test_check_of_an_unknown_camera_is_one_line(tmp_path, pets_video):
     assert made.returncode == 2 and len(made.stderr.strip().splitlines()) == 1 and "nope" in made.stderr
 
 
-CAMERA = parse_config({"cameras": [{"id": "cam", "lines": [
-    {"id": "door", "points": [[300, 100], [300, 500]], "in_direction": [1, 0]}], "zones": [
-    {"id": "plaza", "polygon": [[400, 100], [600, 100], [600, 300], [400, 300]]}]}]}).cameras[0]  # fmt: skip
+CAMERA = parse_config(
+    {
+        "cameras": [
+            {
+                "id": "cam",
+                "lines": [{"id": "door", "points": [[300, 100], [300, 500]], "in_direction": [1, 0]}],
+                "zones": [{"id": "plaza", "polygon": [[400, 100], [600, 100], [600, 300], [400, 300]]}],
+            }
+        ]
+    }
+).cameras[0]
 
 
 def log_of(paths: dict[int, list[tuple[float, float]]], height: float = 80, every_s: float = 0.5) -> TrackLog:

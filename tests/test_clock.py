@@ -60,14 +60,16 @@ def test_a_recording_across_a_clock_change_lasts_as_long_as_its_frames(
     assert timedelta(seconds=FRAMES / FPS - 10) <= end - start <= timedelta(seconds=FRAMES / FPS)
     assert file["gaps"] == []
 
-    result = crowdcount("process", folder / name, "--config", config, "--db", tmp_path / "again.db",
-                        "--model", model)  # fmt: skip
+    result = crowdcount(
+        "process", folder / name, "--config", config, "--db", tmp_path / "again.db", "--model", model
+    )
     assert result.returncode == 0, result.stderr
     assert said in " ".join(result.stdout.split())  # the resolution is said, not silent
 
     csv = tmp_path / "intervals.csv"
-    result = crowdcount("export", "--db", out / "crowdcount.db", "--what", "intervals", "--interval", "1min",
-                        "--out", csv)  # fmt: skip
+    result = crowdcount(
+        "export", "--db", out / "crowdcount.db", "--what", "intervals", "--interval", "1min", "--out", csv
+    )
     assert result.returncode == 0, result.stderr
     table = pd.read_csv(csv)
     assert 2 <= len(table) <= 4  # two minutes of footage in 1-minute rows, none dropped or doubled

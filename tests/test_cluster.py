@@ -44,8 +44,15 @@ def test_local_ray_gives_the_same_events_as_the_local_runner(tmp_path, archive, 
 def test_run_joins_a_running_ray_cluster_by_address(tmp_path, archive, model, reference):
     port = free_port()
     ray = Path(sys.executable).parent / "ray"
-    head = [str(ray), "start", "--head", f"--port={port}", "--num-cpus=2", "--include-dashboard=false",
-            "--disable-usage-stats"]  # fmt: skip
+    head = [
+        str(ray),
+        "start",
+        "--head",
+        f"--port={port}",
+        "--num-cpus=2",
+        "--include-dashboard=false",
+        "--disable-usage-stats",
+    ]
     token_auth = os.environ | {"RAY_AUTH_MODE": "token"}  # head and driver share ~/.ray/auth_token
     started = subprocess.run(head, capture_output=True, text=True, timeout=120, env=token_auth)
     assert started.returncode == 0, started.stderr
@@ -90,8 +97,19 @@ def test_killed_worker_tasks_are_retried_and_a_file_that_keeps_dying_is_reported
     """The worker counting file A is killed once (retried: same events); B's, every time (reported)."""
     once, always = "pets-a_20260503_100000.avi", "pets-b_20260503_100000.avi"
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "crowdcount", "run", "--config", str(archive), "--out", str(out),
-               "--model", model, "--ray"]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "crowdcount",
+        "run",
+        "--config",
+        str(archive),
+        "--out",
+        str(out),
+        "--model",
+        model,
+        "--ray",
+    ]
     run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     kills, killed = {once: 0, always: 0}, set()
     deadline = time.time() + 300
@@ -140,12 +158,26 @@ def test_ctrl_c_on_a_ray_run_stores_nothing_half_done_and_the_next_run_finishes(
     tmp_path, archive, model, reference
 ):
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "crowdcount", "run", "--config", str(archive), "--out", str(out),
-               "--model", model, "--ray"]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "crowdcount",
+        "run",
+        "--config",
+        str(archive),
+        "--out",
+        str(out),
+        "--model",
+        model,
+        "--ray",
+    ]
     run = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
         preexec_fn=sigint_as_in_a_terminal,
-    )  # fmt: skip
+    )
     deadline = time.time() + 120
     while not any(ray_tasks_reading().values()) and time.time() < deadline:
         time.sleep(0.1)
@@ -154,8 +186,11 @@ def test_ctrl_c_on_a_ray_run_stores_nothing_half_done_and_the_next_run_finishes(
     assert run.returncode == 130 and "Traceback" not in stderr, stderr
     files = manifest_of(out)["files"]
     stopped = [Path(f["source"]).name for f in files if f["status"] == "interrupted"]
-    assert stopped and all(not EventStore(out / "crowdcount.db").events(source=f["source"]) for f in files
-                           if f["status"] == "interrupted")  # fmt: skip
+    assert stopped and all(
+        not EventStore(out / "crowdcount.db").events(source=f["source"])
+        for f in files
+        if f["status"] == "interrupted"
+    )
 
     again = crowdcount("run", "--config", archive, "--out", out, "--model", model, "--ray")
     assert again.returncode == 0, again.stderr

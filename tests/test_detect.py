@@ -265,8 +265,16 @@ def test_region_detector_returns_full_frame_boxes_for_people_inside(pets_video, 
     from crowdcount.config import parse_config
     from crowdcount.roi import RegionDetector, counter_region
 
-    camera = parse_config({"cameras": [{"id": "c", "lines": [
-        {"id": "l", "points": [[500, 250], [500, 400]], "in_direction": [1, 0]}]}]}).cameras[0]  # fmt: skip
+    camera = parse_config(
+        {
+            "cameras": [
+                {
+                    "id": "c",
+                    "lines": [{"id": "l", "points": [[500, 250], [500, 400]], "in_direction": [1, 0]}],
+                }
+            ]
+        }
+    ).cameras[0]
     region = counter_region(camera, 768, 576, margin=0.1)
     assert region == (423, 134, 577, 458)  # 500 -+ 76.8, 250 - 115.2, 400 + 57.6 (rounded outwards)
     image = frames(pets_video, [0])[0]

@@ -72,10 +72,20 @@ def test_a_recording_and_a_live_stream_of_the_same_frames_count_the_same(
 
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, str(ROOT / "scripts" / "mjpeg_server.py"), str(clip), "--port", str(port),
-         "--fps", "7", "--once", "--wait-for-client"],
-        stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "mjpeg_server.py"),
+            str(clip),
+            "--port",
+            str(port),
+            "--fps",
+            "7",
+            "--once",
+            "--wait-for-client",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert server.stdout is not None and "serving" in server.stdout.readline()
         live_site = load_config(site_for(tmp_path, f"http://127.0.0.1:{port}/stream.mjpg"))

@@ -40,8 +40,9 @@ def read(path: Path) -> pd.DataFrame:
         if sheet.title not in ("cover", "summary", "days"):
             header, *rows = sheet.values
             frames.append(pd.DataFrame(rows, columns=header))
-    return pd.concat(frames, ignore_index=True).drop(columns=["camera_name", "counter_name", "group_name"],
-                                                     errors="ignore")  # fmt: skip
+    return pd.concat(frames, ignore_index=True).drop(
+        columns=["camera_name", "counter_name", "group_name"], errors="ignore"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -58,8 +59,16 @@ def test_interval_exports_add_up_to_the_events(tmp_path, processed_db, expected,
     out = tmp_path / f"intervals.{fmt}"
     export(processed_db, out, "--what", "intervals", "--interval", "1min", "--format", fmt, "--lang", "en")
     table = read(out)
-    assert list(table.columns)[:8] == ["camera", "counter", "type", "group", "interval_start",
-                                       "interval_end", "status", "coverage"]  # fmt: skip
+    assert list(table.columns)[:8] == [
+        "camera",
+        "counter",
+        "type",
+        "group",
+        "interval_start",
+        "interval_end",
+        "status",
+        "coverage",
+    ]
     assert set(table["status"]) == {"complete", "partial"}
     lamppost, junction = table[table["counter"] == "lamppost"], table[table["counter"] == "junction"]
     assert lamppost["in"].sum() == expected[("lamppost", "in")]
@@ -77,8 +86,16 @@ def test_event_exports_have_one_row_per_event(tmp_path, processed_db, expected, 
     out = tmp_path / f"events.{fmt}"
     export(processed_db, out, "--what", "events", "--format", fmt, "--lang", "en")
     table = read(out)
-    assert list(table.columns) == ["camera", "counter", "kind", "direction", "track_id", "timestamp",
-                                   "source", "frame"]  # fmt: skip
+    assert list(table.columns) == [
+        "camera",
+        "counter",
+        "kind",
+        "direction",
+        "track_id",
+        "timestamp",
+        "source",
+        "frame",
+    ]
     assert len(table) == sum(expected.values())
     assert set(table["source"]) == {"vtest.avi"}  # the file's name, not the server's path
     if fmt == "csv":
@@ -106,8 +123,15 @@ def test_excel_is_a_korean_handover_workbook(tmp_path, processed_db, expected):
     assert lamppost["진입"] == expected[("lamppost", "in")]
     days = list(book["일별 합계"].values)
     assert days[0] == ("카메라", "카메라 이름", "카운터", "카운터 이름", "항목", "2009-03-01", "합계")
-    assert ("pets-view1", "pets-view1", "lamppost", "lamppost", "진입", expected[("lamppost", "in")],
-            expected[("lamppost", "in")]) in days  # fmt: skip
+    assert (
+        "pets-view1",
+        "pets-view1",
+        "lamppost",
+        "lamppost",
+        "진입",
+        expected[("lamppost", "in")],
+        expected[("lamppost", "in")],
+    ) in days
     sheet = book["pets-view1"]
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == sheet.dimensions
     columns = {cell.value: cell.column_letter for cell in sheet[1]}

@@ -50,8 +50,19 @@ def keys(db: Path) -> list[tuple]:
 
 def process_while_locked(clip: Path, config: Path, db: Path, model: Path) -> subprocess.CompletedProcess:
     """``crowdcount process`` with the store's write lock taken as soon as counting begins."""
-    command = [sys.executable, "-m", "crowdcount", "process", str(clip), "--config", str(config),
-               "--db", str(db), "--model", str(model)]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "crowdcount",
+        "process",
+        str(clip),
+        "--config",
+        str(config),
+        "--db",
+        str(db),
+        "--model",
+        str(model),
+    ]
     env = os.environ | {"CROWDCOUNT_LOCK_WAIT_S": "1", "PYTHONUNBUFFERED": "1", "COLUMNS": "200"}
     run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     assert run.stdout is not None
@@ -129,9 +140,17 @@ def test_a_run_on_a_store_held_locked_fails_in_one_line_before_counting(tmp_path
     holder.execute("BEGIN EXCLUSIVE")
     try:
         result = crowdcount(
-            "run", "--config", config, "--db", db, "--model", default_model, "--out", tmp_path,
+            "run",
+            "--config",
+            config,
+            "--db",
+            db,
+            "--model",
+            default_model,
+            "--out",
+            tmp_path,
             env=os.environ | {"CROWDCOUNT_LOCK_WAIT_S": "1"},
-        )  # fmt: skip
+        )
     finally:
         holder.rollback()
         holder.close()
@@ -143,8 +162,16 @@ def test_a_run_on_a_store_held_locked_fails_in_one_line_before_counting(tmp_path
 
 def test_a_full_database_refuses_at_once_and_the_counts_go_to_a_side_file(tmp_path):
     """SQLite's own SQLITE_FULL ("database or disk is full"), made by capping the file's pages."""
-    site = parse_config({"cameras": [{"id": "gate", "lines": [
-        {"id": "door", "points": [[40, 0], [40, 60]], "in_direction": [1, 0]}]}]})  # fmt: skip
+    site = parse_config(
+        {
+            "cameras": [
+                {
+                    "id": "gate",
+                    "lines": [{"id": "door", "points": [[40, 0], [40, 60]], "in_direction": [1, 0]}],
+                }
+            ]
+        }
+    )
     store = EventStore(tmp_path / "full.db")
     with store.engine.connect() as connection:
         pages = connection.exec_driver_sql("PRAGMA page_count").scalar()
@@ -172,8 +199,16 @@ def test_a_full_database_refuses_at_once_and_the_counts_go_to_a_side_file(tmp_pa
 
 
 def _gate_site() -> object:
-    return parse_config({"cameras": [{"id": "gate", "lines": [
-        {"id": "door", "points": [[40, 0], [40, 60]], "in_direction": [1, 0]}]}]})  # fmt: skip
+    return parse_config(
+        {
+            "cameras": [
+                {
+                    "id": "gate",
+                    "lines": [{"id": "door", "points": [[40, 0], [40, 60]], "in_direction": [1, 0]}],
+                }
+            ]
+        }
+    )
 
 
 def _counts(n: int, source: str = "clip.avi") -> tuple[SourceRecord, list[CountEvent]]:

@@ -29,8 +29,9 @@ def guarded(processed_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     process.wait(10)
 
 
-def request(base: str, method: str, path: str, headers: dict[str, str] | None = None,
-            body: bytes | None = None) -> tuple[int, str]:  # fmt: skip
+def request(
+    base: str, method: str, path: str, headers: dict[str, str] | None = None, body: bytes | None = None
+) -> tuple[int, str]:
     connection = http.client.HTTPConnection(base.removeprefix("http://"), timeout=60)
     try:
         connection.request(method, path, body=body, headers=headers or {})
@@ -45,8 +46,11 @@ MUTE = "/api/alerts/pets-view1/junction/mute?minutes=1440"
 
 def test_a_cross_site_post_is_refused_and_changes_nothing(guarded):
     base = guarded[0]
-    for headers in ({"Origin": "https://attacker.example"}, {"Sec-Fetch-Site": "cross-site"},
-                    {"Origin": "null"}):  # fmt: skip
+    for headers in (
+        {"Origin": "https://attacker.example"},
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Origin": "null"},
+    ):
         status, body = request(base, "POST", MUTE, headers)
         assert status == 403 and "cross-site" in json.loads(body)["detail"]
     assert json.loads(request(base, "GET", "/api/alerts")[1])["muted"] == {}  # nothing was muted
@@ -79,13 +83,19 @@ def test_a_huge_body_is_refused_whether_declared_or_streamed_and_costs_no_memory
     base, config, pid = guarded
     before, rss = config.read_text(), _rss_mb(pid)
     huge = b"{" + b" " * (47 * 1024 * 1024) + b"}"
-    status, body = request(base, "PUT", "/api/setup/cameras/pets-view1", {"Content-Type": "application/json"},
-                           huge)  # fmt: skip
+    status, body = request(
+        base, "PUT", "/api/setup/cameras/pets-view1", {"Content-Type": "application/json"}, huge
+    )
     assert status == 413 and "over 1024 KB" in body
     connection = http.client.HTTPConnection(base.removeprefix("http://"), timeout=60)
     chunks = (b" " * (1024 * 1024) for _ in range(8))  # no Content-Length: counted as it arrives
-    connection.request("PUT", "/api/setup/cameras/pets-view1", body=chunks, encode_chunked=True,
-                       headers={"Content-Type": "application/json"})  # fmt: skip
+    connection.request(
+        "PUT",
+        "/api/setup/cameras/pets-view1",
+        body=chunks,
+        encode_chunked=True,
+        headers={"Content-Type": "application/json"},
+    )
     assert connection.getresponse().status == 413
     connection.close()
     assert config.read_text() == before

@@ -27,26 +27,48 @@ DAYS = (datetime(2026, 10, 3, 18, tzinfo=KST), datetime(2026, 10, 4, 18, tzinfo=
 
 GATE = {"points": [[0, 0], [0, 99]], "in_direction": [1, 0], "group": "entrances"}
 SITE = {
-    "site": {"name": "2026 수원화성문화제", "period": ["2026-10-03", "2026-10-04"],
-             "department": "문화관광과", "author": "홍길동", "headline_group": "entrances",
-             "groups": {"entrances": "출입구"}, "opening_hours": {"default": ["18:00", "22:00"]}},
+    "site": {
+        "name": "2026 수원화성문화제",
+        "period": ["2026-10-03", "2026-10-04"],
+        "department": "문화관광과",
+        "author": "홍길동",
+        "headline_group": "entrances",
+        "groups": {"entrances": "출입구"},
+        "opening_hours": {"default": ["18:00", "22:00"]},
+    },
     "cameras": [
-        {"id": "north", "name": "북문 카메라", "lines": [
-            {"id": "gate", "name": "북문", **GATE},
-            {"id": "aisle", "name": "중앙 통로", "points": [[50, 0], [50, 99]], "in_direction": [1, 0]}]},
-        {"id": "south", "name": "남문 카메라", "lines": [{"id": "gate", "name": "남문", **GATE}], "zones": [
-            {"id": "queue", "name": "매표소 대기열", "polygon": [[60, 0], [99, 0], [99, 99], [60, 99]]}]},
-        {"id": "plaza", "name": "광장 카메라", "zones": [
-            {"id": "stage", "name": "무대 앞", "polygon": [[0, 0], [99, 0], [99, 99], [0, 99]]}]},
+        {
+            "id": "north",
+            "name": "북문 카메라",
+            "lines": [
+                {"id": "gate", "name": "북문", **GATE},
+                {"id": "aisle", "name": "중앙 통로", "points": [[50, 0], [50, 99]], "in_direction": [1, 0]},
+            ],
+        },
+        {
+            "id": "south",
+            "name": "남문 카메라",
+            "lines": [{"id": "gate", "name": "남문", **GATE}],
+            "zones": [
+                {"id": "queue", "name": "매표소 대기열", "polygon": [[60, 0], [99, 0], [99, 99], [60, 99]]}
+            ],
+        },
+        {
+            "id": "plaza",
+            "name": "광장 카메라",
+            "zones": [{"id": "stage", "name": "무대 앞", "polygon": [[0, 0], [99, 0], [99, 99], [0, 99]]}],
+        },
     ],
-}  # fmt: skip
+}
 
 
 def crossings(
     camera: str, counter: str, start: datetime, minutes: list[float], source: str
 ) -> list[CountEvent]:
-    return [CountEvent(camera, counter, "cross", "in", k, start + timedelta(minutes=m), source, k)
-            for k, m in enumerate(minutes)]  # fmt: skip
+    return [
+        CountEvent(camera, counter, "cross", "in", k, start + timedelta(minutes=m), source, k)
+        for k, m in enumerate(minutes)
+    ]
 
 
 def queue_visits(start: datetime, night: int) -> list[CountEvent]:
@@ -57,8 +79,10 @@ def queue_visits(start: datetime, night: int) -> list[CountEvent]:
         dwell = 90.0 + 60 * (k % 4)
         track = 1000 * night + k
         left = entered + timedelta(seconds=dwell)
-        events += [CountEvent("south", "queue", "enter", "in", track, entered, "", 0),
-                   CountEvent("south", "queue", "exit", "out", track, left, "", 0, dwell)]  # fmt: skip
+        events += [
+            CountEvent("south", "queue", "enter", "in", track, entered, "", 0),
+            CountEvent("south", "queue", "exit", "out", track, left, "", 0, dwell),
+        ]
     return events
 
 
@@ -133,8 +157,19 @@ def test_the_korean_report_leads_with_visitors_and_lists_every_gate_and_the_empt
 
 def test_the_workbook_has_the_site_on_its_cover_and_gates_by_day(festival, tmp_path):
     out = tmp_path / "counts.xlsx"
-    made = crowdcount("export", "--db", festival, "--what", "intervals", "--interval", "60min",
-                      "--format", "xlsx", "--out", out)  # fmt: skip
+    made = crowdcount(
+        "export",
+        "--db",
+        festival,
+        "--what",
+        "intervals",
+        "--interval",
+        "60min",
+        "--format",
+        "xlsx",
+        "--out",
+        out,
+    )
     assert made.returncode == 0, made.stderr
     book = openpyxl.load_workbook(out)
     cover = dict(book["표지"].values)

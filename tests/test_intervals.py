@@ -62,8 +62,12 @@ def test_event_exactly_on_a_boundary_belongs_to_the_interval_it_starts():
 def test_intervals_align_to_the_clock_in_the_site_timezone():
     # footage from 10:07 to 10:52 KST -> 10:00, 10:15, 10:30, 10:45; the edges are partial
     table = interval_table(history([cross(20)], [GATE], [footage(7, 52)]), "15min", tz="Asia/Seoul")
-    assert rows(table) == [("10:00", "partial", 0), ("10:15", "complete", 1),
-                           ("10:30", "complete", 0), ("10:45", "partial", 0)]  # fmt: skip
+    assert rows(table) == [
+        ("10:00", "partial", 0),
+        ("10:15", "complete", 1),
+        ("10:30", "complete", 0),
+        ("10:45", "partial", 0),
+    ]
     assert str(table["interval_start"].iloc[0].tz) == "Asia/Seoul"
     assert table["coverage"].tolist() == [
         pytest.approx(8 / 15, abs=1e-3),
@@ -80,8 +84,9 @@ def test_days_start_at_local_midnight_not_utc():
         history([late, early], [GATE], [footage(13 * 60, 15 * 60)]), "day", tz="Asia/Seoul"
     )
     assert [(r.interval_start.isoformat(), r["in"]) for _, r in table.iterrows()] == [
-        ("2026-10-03T00:00:00+09:00", 1), ("2026-10-04T00:00:00+09:00", 1),
-    ]  # fmt: skip
+        ("2026-10-03T00:00:00+09:00", 1),
+        ("2026-10-04T00:00:00+09:00", 1),
+    ]
 
 
 def test_hour_without_footage_is_missing_not_zero():
@@ -94,8 +99,9 @@ def test_hour_without_footage_is_missing_not_zero():
 
 def opened(opening: dict) -> pd.DataFrame:
     """Hourly rows of footage 10:00-11:00 and 12:30-13:00 with these opening hours."""
-    made = History([cross(5), cross(155)], [GATE], [footage(0, 60), footage(150, 180)], [], "Asia/Seoul",
-                   opening)  # fmt: skip
+    made = History(
+        [cross(5), cross(155)], [GATE], [footage(0, 60), footage(150, 180)], [], "Asia/Seoul", opening
+    )
     return interval_table(made, "60min")
 
 
@@ -127,9 +133,13 @@ def test_a_gap_inside_the_footage_makes_the_interval_partial():
 
 def test_zone_entries_exits_occupancy_and_dwell():
     events = [
-        zone(1, "enter", track=1), zone(2, "enter", track=2), zone(4, "exit", 180.0, track=1),
-        zone(14, "exit", 720.0, track=2), zone(16, "enter", track=3), zone(20, "exit", 240.0, track=3),
-    ]  # fmt: skip
+        zone(1, "enter", track=1),
+        zone(2, "enter", track=2),
+        zone(4, "exit", 180.0, track=1),
+        zone(14, "exit", 720.0, track=2),
+        zone(16, "enter", track=3),
+        zone(20, "exit", 240.0, track=3),
+    ]
     table = interval_table(history(events, [PLAZA], [footage(0, 30)]), "15min")
     first, second = table.iloc[0], table.iloc[1]
     assert (first["entries"], first["exits"], first["peak_occupancy"]) == (2, 2, 2)

@@ -44,8 +44,15 @@ class StreamServer:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
-        command = [sys.executable, str(ROOT / "scripts" / "mjpeg_server.py"), str(self.video),
-                   "--port", str(self.port), "--fps", "7"]  # fmt: skip
+        command = [
+            sys.executable,
+            str(ROOT / "scripts" / "mjpeg_server.py"),
+            str(self.video),
+            "--port",
+            str(self.port),
+            "--fps",
+            "7",
+        ]
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
         assert self.process.stdout is not None and "serving" in self.process.stdout.readline()
 
@@ -114,8 +121,20 @@ def live_run(tmp_path_factory, pets_video, default_model, mqtt_broker) -> Iterat
     config.write_text(yaml.safe_dump(site))
     port, db, log = free_port(), folder / "live.db", folder / "live.log"
     previews_before = preview_folders()
-    command = [sys.executable, "-m", "crowdcount", "live", "--config", str(config), "--db", str(db),
-               "--model", str(default_model), "--port", str(port)]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "crowdcount",
+        "live",
+        "--config",
+        str(config),
+        "--db",
+        str(db),
+        "--model",
+        str(default_model),
+        "--port",
+        str(port),
+    ]
     with log.open("w") as output:  # no terminal: status lines every 2 s
         env = {**os.environ, "CROWDCOUNT_PROGRESS_EVERY_S": "2"}
         process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, env=env)
@@ -218,10 +237,17 @@ def test_an_mqtt_subscriber_sees_the_counts_the_api_shows(live_run):
         line = json.loads(messages.latest.get("festival/pets-live/lamppost", "null") or "null")
         zone = json.loads(messages.latest.get("festival/pets-live/junction", "null") or "null")
         occupancy = messages.latest.get("festival/pets-live/junction/occupancy")
-        return bool(line and zone) and (line["in"], line["out"], zone["entries"], zone["exits"]) == (
-            counters["lamppost"]["in"], counters["lamppost"]["out"], counters["junction"]["entries"],
-            counters["junction"]["exits"],
-        ) and occupancy == str(counters["junction"]["occupancy"])  # fmt: skip
+        return (
+            bool(line and zone)
+            and (line["in"], line["out"], zone["entries"], zone["exits"])
+            == (
+                counters["lamppost"]["in"],
+                counters["lamppost"]["out"],
+                counters["junction"]["entries"],
+                counters["junction"]["exits"],
+            )
+            and occupancy == str(counters["junction"]["occupancy"])
+        )
 
     wait_until(same_as_the_api, 30, "the MQTT counts to match /api/counters")
     assert messages.latest["festival/status"] == "online"
@@ -301,8 +327,20 @@ def test_sigterm_stops_live_as_ctrl_c_does(tmp_path, pets_video, default_model):
     config = tmp_path / "live.yaml"
     config.write_text(yaml.safe_dump(site))
     port, db = free_port(), tmp_path / "live.db"
-    command = [sys.executable, "-m", "crowdcount", "live", "--config", str(config), "--db", str(db),
-               "--model", str(default_model), "--port", str(port)]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "crowdcount",
+        "live",
+        "--config",
+        str(config),
+        "--db",
+        str(db),
+        "--model",
+        str(default_model),
+        "--port",
+        str(port),
+    ]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         health = f"http://127.0.0.1:{port}/api/health"
@@ -342,8 +380,20 @@ def test_a_camera_process_killed_mid_count_has_its_visits_closed_and_counts_on(
     site["cameras"][0]["source"] = f"http://127.0.0.1:{stream.port}/stream.mjpg"
     config, db = tmp_path / "live.yaml", tmp_path / "live.db"
     config.write_text(yaml.safe_dump(site))
-    command = [sys.executable, "-m", "crowdcount", "live", "--config", str(config), "--db", str(db),
-               "--model", str(default_model), "--port", str(free_port())]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "crowdcount",
+        "live",
+        "--config",
+        str(config),
+        "--db",
+        str(db),
+        "--model",
+        str(default_model),
+        "--port",
+        str(free_port()),
+    ]
     live = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
 
@@ -355,9 +405,10 @@ def test_a_camera_process_killed_mid_count_has_its_visits_closed_and_counts_on(
         (camera,) = wait_until(lambda: _camera_processes(live.pid), 10, "the camera process")
         os.kill(camera, signal.SIGKILL)  # killed mid-count, as the out-of-memory killer would
         ended = wait_until(
-            lambda: [s for s in EventStore(db, create=False).sources() if s.status == "ended"], 90,
+            lambda: [s for s in EventStore(db, create=False).sources() if s.status == "ended"],
+            90,
             "the dead session closed by the restarted camera",
-        )  # fmt: skip
+        )
         assert len(ended) == 1
         wait_until(lambda: len(EventStore(db, create=False).sources()) == 2, 60, "the new session counting")
     finally:

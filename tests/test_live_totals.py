@@ -105,8 +105,10 @@ def test_a_session_whose_process_died_gets_its_visits_closed_before_the_camera_r
     source = "rtsp://cam/1#live-20261003T100000"
     end = START + timedelta(minutes=3)
     dead = SourceRecord("cam", source, "live", START, end, 7.0, 1260, 1, "m")
-    entries = [CountEvent("cam", "plaza", "enter", "in", k, START + timedelta(seconds=10 * k), source, 70 * k)
-               for k in range(8)]  # fmt: skip
+    entries = [
+        CountEvent("cam", "plaza", "enter", "in", k, START + timedelta(seconds=10 * k), source, 70 * k)
+        for k in range(8)
+    ]
     left = CountEvent("cam", "plaza", "exit", "out", 0, START + timedelta(seconds=30), source, 210, 30.0)
     store.append_live(dead, [*entries, left], [])
     assert close_ended_sessions(store, "cam") == [source]

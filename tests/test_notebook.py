@@ -18,9 +18,12 @@ def test_festival_notebook_executes_with_nbconvert(tmp_path, processed_db):
     jupyter = Path(sys.executable).parent / "jupyter"
     result = subprocess.run(
         [str(jupyter), "nbconvert", "--to", "notebook", "--execute", "--output", "executed.ipynb", str(copy)],
-        capture_output=True, text=True, timeout=600, cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=tmp_path,
         env={**os.environ, "CROWDCOUNT_DB": str(processed_db)},
-    )  # fmt: skip
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     executed = json.loads((tmp_path / "executed.ipynb").read_text(encoding="utf-8"))
     outputs = [o for cell in executed["cells"] if cell["cell_type"] == "code" for o in cell["outputs"]]

@@ -23,8 +23,10 @@ def report(db: Path, out: Path, *args: str) -> str:
 
 
 def images(html: str) -> list[Image.Image]:
-    return [Image.open(io.BytesIO(base64.b64decode(data)))
-            for data in re.findall(r'src="data:image/png;base64,([^"]+)"', html)]  # fmt: skip
+    return [
+        Image.open(io.BytesIO(base64.b64decode(data)))
+        for data in re.findall(r'src="data:image/png;base64,([^"]+)"', html)
+    ]
 
 
 def headline(html: str, key: str) -> str:
@@ -55,8 +57,9 @@ def test_hours_without_footage_are_shown_missing_not_zero(tmp_path):
     store.set_counters("cam", [CounterInfo("cam", "gate", "line", "site")])
     for hour, second in ((0, 60), (3, 120)):  # footage 10:00-10:30 and 13:00-13:30, nothing between
         start = START + timedelta(hours=hour)
-        record = SourceRecord("cam", f"h{hour}.mp4", "done", start, start + timedelta(minutes=30), 1.0,
-                              1800, 1, "yolox")  # fmt: skip
+        record = SourceRecord(
+            "cam", f"h{hour}.mp4", "done", start, start + timedelta(minutes=30), 1.0, 1800, 1, "yolox"
+        )
         event = CountEvent(
             "cam", "gate", "cross", "in", 1, start + timedelta(seconds=second), f"h{hour}.mp4", 0
         )
@@ -64,8 +67,12 @@ def test_hours_without_footage_are_shown_missing_not_zero(tmp_path):
     html = build_report(store, "en", "60min")
     hourly = html.split("In / out / net per hour")[1].split("</table>")[0]
     cells = re.findall(r"<tr><td>([^<]+)</td><td>([^<]*)</td>", hourly)
-    assert cells == [("2026-10-03 10:00", "1*"), ("2026-10-03 11:00", "-"), ("2026-10-03 12:00", "-"),
-                     ("2026-10-03 13:00", "1*")]  # fmt: skip
+    assert cells == [
+        ("2026-10-03 10:00", "1*"),
+        ("2026-10-03 11:00", "-"),
+        ("2026-10-03 12:00", "-"),
+        ("2026-10-03 13:00", "1*"),
+    ]
     assert "cam: 2 file(s)" in html
 
 

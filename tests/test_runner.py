@@ -56,8 +56,18 @@ def test_timestamps_come_from_the_file_names(reference):
 
 def test_kill_9_mid_run_then_rerun_gives_the_uninterrupted_result(tmp_path, archive, model, reference):
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "crowdcount", "run", "--config", str(archive), "--out", str(out),
-               "--model", model]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "crowdcount",
+        "run",
+        "--config",
+        str(archive),
+        "--out",
+        str(out),
+        "--model",
+        model,
+    ]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     db = out / "crowdcount.db"
     deadline = time.time() + 120

@@ -61,8 +61,19 @@ def test_the_audit_page_is_served_too_and_a_store_without_an_audit_says_so(serve
 def test_intervals_are_the_export_table(server, processed_db, tmp_path):
     rows = get_json(f"{server}/api/intervals?interval=1min&camera=pets-view1&counter=lamppost")
     out = tmp_path / "intervals.json"
-    result = crowdcount("export", "--db", processed_db, "--what", "intervals", "--interval", "1min",
-                        "--format", "json", "--out", out)  # fmt: skip
+    result = crowdcount(
+        "export",
+        "--db",
+        processed_db,
+        "--what",
+        "intervals",
+        "--interval",
+        "1min",
+        "--format",
+        "json",
+        "--out",
+        out,
+    )
     assert result.returncode == 0, result.stderr
     exported = [r for r in json.loads(out.read_text()) if r["counter"] == "lamppost"]
     assert [(r["interval_start"], r["in"], r["out"], r["status"]) for r in rows] == [
@@ -73,11 +84,15 @@ def test_intervals_are_the_export_table(server, processed_db, tmp_path):
 
 @pytest.mark.parametrize(
     ("query", "status", "says"),
-    [("/api/intervals?interval=7min", 400, "interval"),
-     ("/api/intervals?camera=nope", 404, "unknown camera"), ("/api/counters?camera=nope", 404, "pets-view1"),
-     ("/api/intervals?counter=nope", 404, "unknown counter"), ("/?lang=fr", 422, "lang"),
-     ("/api/nothing", 404, "")],
-)  # fmt: skip
+    [
+        ("/api/intervals?interval=7min", 400, "interval"),
+        ("/api/intervals?camera=nope", 404, "unknown camera"),
+        ("/api/counters?camera=nope", 404, "pets-view1"),
+        ("/api/intervals?counter=nope", 404, "unknown counter"),
+        ("/?lang=fr", 422, "lang"),
+        ("/api/nothing", 404, ""),
+    ],
+)
 def test_bad_parameters_get_a_4xx_that_says_why(server, query, status, says):
     code, body = http_get(server + query)
     assert code == status and says in body.decode()

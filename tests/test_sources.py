@@ -61,14 +61,34 @@ def test_a_folder_without_frames_or_with_a_broken_seqinfo_is_a_clear_error(tmp_p
 def test_a_benchmark_sequence_runs_as_it_is_and_is_scored_against_its_ground_truth(tmp_path, yolox_model):
     if not MOT17_04.is_dir():
         pytest.skip(f"{MOT17_04} is absent: this test needs ../shared (or CROWDCOUNT_SHARED)")
-    site = {"timezone": "Europe/Berlin", "cameras": [{
-        "id": "mot17-04", "source": str(MOT17_04), "start": "2017-03-01T12:00:00+01:00",
-        "lines": [{"id": "middle", "points": [[960, 0], [960, 1079]], "in_direction": [1, 0]}]}]}  # fmt: skip
+    site = {
+        "timezone": "Europe/Berlin",
+        "cameras": [
+            {
+                "id": "mot17-04",
+                "source": str(MOT17_04),
+                "start": "2017-03-01T12:00:00+01:00",
+                "lines": [{"id": "middle", "points": [[960, 0], [960, 1079]], "in_direction": [1, 0]}],
+            }
+        ],
+    }
     config = tmp_path / "site.yaml"
     config.write_text(yaml.safe_dump(site))
     tracks, db = tmp_path / "tracks.txt", tmp_path / "c.db"
-    result = crowdcount("process", MOT17_04, "--config", config, "--db", db, "--model", yolox_model,
-                        "--save-tracks", tracks, "--stride", "1")  # fmt: skip
+    result = crowdcount(
+        "process",
+        MOT17_04,
+        "--config",
+        config,
+        "--db",
+        db,
+        "--model",
+        yolox_model,
+        "--save-tracks",
+        tracks,
+        "--stride",
+        "1",
+    )
     assert result.returncode == 0, result.stderr
     frames = len(list((MOT17_04 / "img1").glob("*.jpg")))
     assert "30 fps" in result.stdout and tracks.with_name("tracks.txt.frames").read_text().split() == [
@@ -106,16 +126,27 @@ def test_a_variable_frame_rate_recording_is_timed_by_its_frames_own_times(tmp_pa
     from crowdcount.recording import VARIABLE_RATE, RunOptions, count_recording, probe_recording
 
     clip = vfr_clip(pets_video, tmp_path / "slowed.mp4")
-    site = parse_config({"timezone": "Asia/Seoul", "cameras": [{"id": "gate", "source": str(clip),
-        "start": START.isoformat(), "lines": [{"id": "door", "points": [[430, 150], [430, 480]],
-        "in_direction": [1, 0]}]}]})  # fmt: skip
+    site = parse_config(
+        {
+            "timezone": "Asia/Seoul",
+            "cameras": [
+                {
+                    "id": "gate",
+                    "source": str(clip),
+                    "start": START.isoformat(),
+                    "lines": [{"id": "door", "points": [[430, 150], [430, 480]], "in_direction": [1, 0]}],
+                }
+            ],
+        }
+    )
     camera = site.cameras[0]
     recording = probe_recording(site, camera, clip)
     assert recording.info is not None and recording.info.variable_rate
     spec = DetectorSpec(ModelChoice(model, "test"))
     seen = []
-    outcome = count_recording(recording, camera, site.counting_for(camera), spec.load(), RunOptions(spec, 1),
-                              on_frame=seen.append)  # fmt: skip
+    outcome = count_recording(
+        recording, camera, site.counting_for(camera), spec.load(), RunOptions(spec, 1), on_frame=seen.append
+    )
     assert VARIABLE_RATE in outcome.reason
     at = {info.index: (info.timestamp - START).total_seconds() for info in seen}
     assert at[30] == pytest.approx(3.0, abs=0.01) and at[59] == pytest.approx(14.6, abs=0.01)

@@ -60,9 +60,17 @@ def test_a_track_that_leaves_and_comes_back_starts_its_stay_again():
 
 
 def test_detections_inside_an_ignore_polygon_never_reach_a_zone():
-    site = parse_config({"cameras": [{
-        "id": "cam", "zones": [{"id": "corner", "polygon": [[0, 0], [200, 0], [200, 200], [0, 200]]}],
-        "ignore": [{"polygon": [[20, 20], [60, 20], [60, 80], [20, 80]], "note": "a statue"}]}]})  # fmt: skip
+    site = parse_config(
+        {
+            "cameras": [
+                {
+                    "id": "cam",
+                    "zones": [{"id": "corner", "polygon": [[0, 0], [200, 0], [200, 200], [0, 200]]}],
+                    "ignore": [{"polygon": [[20, 20], [60, 20], [60, 80], [20, 80]], "note": "a statue"}],
+                }
+            ]
+        }
+    )
     camera = site.cameras[0]
     masked = SourceCounter(camera, site.counting, fps=10, tracked=True)
     plain = SourceCounter(camera.model_copy(update={"ignore": []}), site.counting, fps=10, tracked=True)
@@ -79,8 +87,13 @@ def test_detections_inside_an_ignore_polygon_never_reach_a_zone():
 
 
 def run_pets(tmp_path: Path, video: Path, model: Path, ignore: list | None) -> tuple[str, list]:
-    camera = {"id": "pets-view1", "source": str(video), "start": "2009-03-01T10:00:00+09:00", "fps": 7,
-              "zones": [{"id": "corner", "polygon": [[0, 60], [160, 60], [160, 220], [0, 220]]}]}  # fmt: skip
+    camera = {
+        "id": "pets-view1",
+        "source": str(video),
+        "start": "2009-03-01T10:00:00+09:00",
+        "fps": 7,
+        "zones": [{"id": "corner", "polygon": [[0, 60], [160, 60], [160, 220], [0, 220]]}],
+    }
     if ignore is not None:
         camera["ignore"] = [{"polygon": ignore, "note": "the blue sign"}]
     config = tmp_path / f"site-{ignore is not None}.yaml"
@@ -88,8 +101,19 @@ def run_pets(tmp_path: Path, video: Path, model: Path, ignore: list | None) -> t
     # low-confidence boxes; OC-SORT and the pedestrian model do not take it): the case to warn about
     config.write_text(yaml.safe_dump({"counting": {"tracker": "bytetrack"}, "cameras": [camera]}))
     db = tmp_path / f"{ignore is not None}.db"
-    result = crowdcount("process", video, "--config", config, "--db", db, "--model", model, "--imgsz", 416,
-                        env=os.environ | {"COLUMNS": "300"})  # fmt: skip
+    result = crowdcount(
+        "process",
+        video,
+        "--config",
+        config,
+        "--db",
+        db,
+        "--model",
+        model,
+        "--imgsz",
+        416,
+        env=os.environ | {"COLUMNS": "300"},
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout, EventStore(db, create=False).events()
 

@@ -10,9 +10,16 @@ from crowdcount.urls import redact_url
 
 @pytest.mark.parametrize(
     ("source", "live"),
-    [("rtsp://10.0.0.5/ch1", True), ("http://cam/stream.mjpg", True), ("HTTPS://cam/live.m3u8", True),
-     ("0", True), ("/data/gate.mp4", False), ("recordings/*.mp4", False), ("C:/video.mp4", False)],
-)  # fmt: skip
+    [
+        ("rtsp://10.0.0.5/ch1", True),
+        ("http://cam/stream.mjpg", True),
+        ("HTTPS://cam/live.m3u8", True),
+        ("0", True),
+        ("/data/gate.mp4", False),
+        ("recordings/*.mp4", False),
+        ("C:/video.mp4", False),
+    ],
+)
 def test_stream_sources_are_urls_or_webcam_indexes(source, live):
     assert is_stream(source) is live
 

@@ -119,15 +119,40 @@ UNSEEN = ("missing", "closed")  # statuses of intervals without footage: their c
 COMPLETE_TOLERANCE_S = 1.0  # an interval missing less footage than this is complete
 
 INTERVAL_COLUMNS = [
-    "camera", "counter", "type", "group", "interval_start", "interval_end", "status", "coverage",
-    "in", "out", "net", "entries", "exits", "mean_occupancy", "peak_occupancy",
-    "dwell_median_s", "dwell_p90_s",
-]  # fmt: skip
+    "camera",
+    "counter",
+    "type",
+    "group",
+    "interval_start",
+    "interval_end",
+    "status",
+    "coverage",
+    "in",
+    "out",
+    "net",
+    "entries",
+    "exits",
+    "mean_occupancy",
+    "peak_occupancy",
+    "dwell_median_s",
+    "dwell_p90_s",
+]
 COUNT_COLUMNS = ["in", "out", "net", "entries", "exits", "peak_occupancy"]
 GROUP_COLUMNS = [
-    "group", "interval_start", "interval_end", "status", "coverage", "cameras", "counters",
-    "in", "out", "net", "entries", "exits", "mean_occupancy",
-]  # fmt: skip
+    "group",
+    "interval_start",
+    "interval_end",
+    "status",
+    "coverage",
+    "cameras",
+    "counters",
+    "in",
+    "out",
+    "net",
+    "entries",
+    "exits",
+    "mean_occupancy",
+]
 
 
 def parse_interval(text: str) -> str:
@@ -268,9 +293,14 @@ def interval_tables(
 
 
 def _camera_part(
-    infos: list[CounterInfo], values: list[dict[str, np.ndarray]], edges: tuple[np.ndarray, np.ndarray],
-    zone: ZoneInfo, status: pd.Series, coverage: np.ndarray, unseen: np.ndarray,
-) -> pd.DataFrame:  # fmt: skip
+    infos: list[CounterInfo],
+    values: list[dict[str, np.ndarray]],
+    edges: tuple[np.ndarray, np.ndarray],
+    zone: ZoneInfo,
+    status: pd.Series,
+    coverage: np.ndarray,
+    unseen: np.ndarray,
+) -> pd.DataFrame:
     """One camera's rows, built column by column in their final types (no per-counter frames to
     concatenate and convert: a year of 1-minute rows is some 1.6 million a camera)."""
     windows, counters = len(coverage), len(infos)
@@ -405,9 +435,12 @@ def _zone_columns(
     strictly = np.searchsorted(starts, times, side="left") - 1  # ... and after each event inside it
     inside = (strictly >= 0) & (times < ends[np.clip(strictly, 0, None)]) if len(times) else strictly >= 0
     np.maximum.at(peak, strictly[inside], levels[inside])
-    dwell = pd.DataFrame({
-        "bin": bins, "dwell": [e.dwell_s if e.kind == "exit" else None for e in ordered],
-    }).dropna()  # fmt: skip
+    dwell = pd.DataFrame(
+        {
+            "bin": bins,
+            "dwell": [e.dwell_s if e.kind == "exit" else None for e in ordered],
+        }
+    ).dropna()
     dwell = dwell[dwell["bin"] >= 0]
     quantiles = dwell.groupby("bin")["dwell"].quantile([0.5, 0.9]).unstack() if len(dwell) else None
     median, p90 = np.full(len(starts), np.nan), np.full(len(starts), np.nan)
@@ -415,10 +448,13 @@ def _zone_columns(
         median[quantiles.index.to_numpy()] = quantiles[0.5].to_numpy()
         p90[quantiles.index.to_numpy()] = quantiles[0.9].to_numpy()
     return {
-        "entries": _tally(bins, entering, len(starts)), "exits": _tally(bins, ~entering, len(starts)),
-        "mean_occupancy": mean, "peak_occupancy": np.maximum(peak, 0), "dwell_median_s": median,
+        "entries": _tally(bins, entering, len(starts)),
+        "exits": _tally(bins, ~entering, len(starts)),
+        "mean_occupancy": mean,
+        "peak_occupancy": np.maximum(peak, 0),
+        "dwell_median_s": median,
         "dwell_p90_s": p90,
-    }  # fmt: skip
+    }
 
 
 def _level_after(times: np.ndarray, levels: np.ndarray, at: np.ndarray) -> np.ndarray:
@@ -437,11 +473,18 @@ def group_table(intervals: pd.DataFrame) -> pd.DataFrame:
         sums = {
             c: members[c].sum(min_count=1) for c in ("in", "out", "net", "entries", "exits", "mean_occupancy")
         }
-        rows.append({
-            "group": group, "interval_start": start, "interval_end": end, "status": status,
-            "coverage": float(members["coverage"].min()), "cameras": members["camera"].nunique(),
-            "counters": len(members), **sums,
-        })  # fmt: skip
+        rows.append(
+            {
+                "group": group,
+                "interval_start": start,
+                "interval_end": end,
+                "status": status,
+                "coverage": float(members["coverage"].min()),
+                "cameras": members["camera"].nunique(),
+                "counters": len(members),
+                **sums,
+            }
+        )
     table = pd.DataFrame(rows, columns=GROUP_COLUMNS)
     for column in ("in", "out", "net", "entries", "exits"):
         table[column] = table[column].astype("Int64")
@@ -453,13 +496,17 @@ def counter_summary(intervals: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for (camera, counter), part in intervals.groupby(["camera", "counter"], sort=False):
         statuses = part["status"].value_counts()
-        rows.append({
-            "camera": camera, "counter": counter,
-            "type": part["type"].iloc[0], "group": part["group"].iloc[0],
-            **{c: part[c].sum(min_count=1) for c in ("in", "out", "net", "entries", "exits")},
-            "peak_occupancy": part["peak_occupancy"].max(),
-            **{f"intervals_{s}": int(statuses.get(s, 0)) for s in STATUSES},
-        })  # fmt: skip
+        rows.append(
+            {
+                "camera": camera,
+                "counter": counter,
+                "type": part["type"].iloc[0],
+                "group": part["group"].iloc[0],
+                **{c: part[c].sum(min_count=1) for c in ("in", "out", "net", "entries", "exits")},
+                "peak_occupancy": part["peak_occupancy"].max(),
+                **{f"intervals_{s}": int(statuses.get(s, 0)) for s in STATUSES},
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -470,10 +517,19 @@ def day_totals(daily: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for (camera, counter, kind), part in daily.groupby(["camera", "counter", "type"], sort=False):
         for measure in ("in", "out") if kind == "line" else ("entries",):
-            values = {start.date().isoformat(): part_value for start, part_value in
-                      zip(part["interval_start"], part[measure], strict=True)}  # fmt: skip
-            rows.append({"camera": camera, "counter": counter, "measure": measure, **values,
-                         "total": part[measure].sum(min_count=1)})  # fmt: skip
+            values = {
+                start.date().isoformat(): part_value
+                for start, part_value in zip(part["interval_start"], part[measure], strict=True)
+            }
+            rows.append(
+                {
+                    "camera": camera,
+                    "counter": counter,
+                    "measure": measure,
+                    **values,
+                    "total": part[measure].sum(min_count=1),
+                }
+            )
     table = pd.DataFrame(rows)
     for column in table.columns[3:]:
         table[column] = table[column].astype("Int64")

@@ -18,8 +18,14 @@ from crowdcount.coverage import Span
 from crowdcount.errors import CrowdcountError
 
 VIDEO_SUFFIXES = {".mp4", ".avi", ".mkv", ".mov", ".ts", ".m4v", ".mpg", ".mpeg", ".wmv", ".flv", ".webm"}
-_TIME_TOKENS = {"YYYY": (r"\d{4}", "%Y"), "mm": (r"\d{2}", "%m"), "dd": (r"\d{2}", "%d"),
-                "HH": (r"\d{2}", "%H"), "MM": (r"\d{2}", "%M"), "SS": (r"\d{2}", "%S")}  # fmt: skip
+_TIME_TOKENS = {
+    "YYYY": (r"\d{4}", "%Y"),
+    "mm": (r"\d{2}", "%m"),
+    "dd": (r"\d{2}", "%d"),
+    "HH": (r"\d{2}", "%H"),
+    "MM": (r"\d{2}", "%M"),
+    "SS": (r"\d{2}", "%S"),
+}
 OVERLAP_TOLERANCE_S = 1.0  # holes or overlaps shorter than this between files are ignored
 FIRST_YEAR, LAST_YEAR = 1900, 2199  # wall clocks outside these years are mistakes, and overflow date maths
 

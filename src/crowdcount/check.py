@@ -145,8 +145,12 @@ def draw_check(image: np.ndarray, camera: CameraConfig, log: TrackLog, findings:
         cv2.circle(
             canvas, point(finding.where), round(18 * picture_scale(canvas)), WARNING_COLOUR, 2 * thin + 1
         )
-        label(canvas, f"{number}: {finding.kind}", np.array(finding.where) + 20 * picture_scale(canvas),
-              WARNING_COLOUR)  # fmt: skip
+        label(
+            canvas,
+            f"{number}: {finding.kind}",
+            np.array(finding.where) + 20 * picture_scale(canvas),
+            WARNING_COLOUR,
+        )
     return canvas
 
 

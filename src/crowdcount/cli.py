@@ -250,21 +250,32 @@ def _unsaved_error(store: EventStore, failure: str, kept: str) -> None:
     errors.print(
         f"crowdcount: error: {failure}; {kept}: run 'crowdcount import --db {target}' once "
         "the store takes writes again (the next process or run on it loads them too)",
-        markup=False, highlight=False, soft_wrap=True,
-    )  # fmt: skip
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
     raise typer.Exit(3)
 
 
 def _run_options(
-    site: SiteConfig, model: str | None, imgsz: int | None, stride: int | None, roi: bool,
-    workers: int = 1, force: bool = False,
-) -> RunOptions:  # fmt: skip
+    site: SiteConfig,
+    model: str | None,
+    imgsz: int | None,
+    stride: int | None,
+    roi: bool,
+    workers: int = 1,
+    force: bool = False,
+) -> RunOptions:
     """Command-line knobs over the config's detector defaults."""
     from crowdcount.detect import DetectorSpec, resolve_model
     from crowdcount.recording import RunOptions
 
-    spec = DetectorSpec(resolve_model(model, site.detector.model, "--model"), imgsz or site.detector.imgsz,
-                        site.detector.confidence, site.detector.device)  # fmt: skip
+    spec = DetectorSpec(
+        resolve_model(model, site.detector.model, "--model"),
+        imgsz or site.detector.imgsz,
+        site.detector.confidence,
+        site.detector.device,
+    )
     _say_terms(spec.model)
     return RunOptions(spec, stride, roi, workers, force)
 
@@ -291,9 +302,14 @@ def _say_terms(model: ModelChoice) -> None:
 
 def _progress() -> Progress:
     return LoggedProgress(
-        TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-        TextColumn("{task.fields[rate]}"), TimeRemainingColumn(), console=console, transient=True,
-    )  # fmt: skip
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TextColumn("{task.fields[rate]}"),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    )
 
 
 def _frame_total(recording: Recording) -> int | None:
@@ -376,8 +392,9 @@ def run(
             outcomes = count_on_ray(site_run, todo, shipped)
             detector_name = f"{options.detector.model.reference} on Ray ({ray})"
         elif workers > 1 and len(todo) > 1:
-            tasks = {str(r.path): progress.add_task(r.path.name, total=_frame_total(r), rate="")
-                     for _, r in todo}  # fmt: skip
+            tasks = {
+                str(r.path): progress.add_task(r.path.name, total=_frame_total(r), rate="") for _, r in todo
+            }
             outcomes = site_run.count_in_workers(
                 todo, lambda info: _advance(progress, tasks[info.source], info)
             )
@@ -493,8 +510,11 @@ def export(
     audits = store_audits(store, history)
     context = store.context()
     shown = what.value if what is What.events else f"{what.value}, {interval}"
-    book = Workbook(lang, cover_rows(history, context, audit_rows(audits), lang, shown, datetime.now(UTC)),
-                    context=context)  # fmt: skip
+    book = Workbook(
+        lang,
+        cover_rows(history, context, audit_rows(audits), lang, shown, datetime.now(UTC)),
+        context=context,
+    )
     if what is What.events:
         table = event_table(store.events(camera=camera), zone)
         table["source"] = [Path(source).name for source in table["source"]]  # not the server's paths
@@ -605,8 +625,10 @@ def evaluate(
         raise CrowdcountError("give --tracks FILE, or --config and --db for line counts (or all three)")
     if tracks is not None:
         metrics = tracking_metrics(gt, tracks, frames_detected(tracks))
-        shown = {f"{k} %" if isinstance(v, float) else k: 100 * v if isinstance(v, float) else v
-                 for k, v in metrics.items()}  # fmt: skip
+        shown = {
+            f"{k} %" if isinstance(v, float) else k: 100 * v if isinstance(v, float) else v
+            for k, v in metrics.items()
+        }
         _print_table(f"Tracks vs ground truth ({tracks.name})", pd.DataFrame([shown]))
     if config is None or db is None:
         return
@@ -733,8 +755,10 @@ def check(
             typer.echo(f"warning: [{number}] camera {cam.id} {kind} {finding.counter}: {finding.message}")
         picture = write_picture(checked, out)
         crossings = sum(e.kind == "cross" for e in checked.events)
-        typer.echo(f"{cam.id}: {checked.log.seconds:.0f} s sampled, {len(checked.log.tracks)} tracks, "
-                   f"{crossings} crossings, {len(checked.findings)} warning(s) -> {picture}")  # fmt: skip
+        typer.echo(
+            f"{cam.id}: {checked.log.seconds:.0f} s sampled, {len(checked.log.tracks)} tracks, "
+            f"{crossings} crossings, {len(checked.findings)} warning(s) -> {picture}"
+        )
 
 
 @app.command(epilog="Example: crowdcount setup --config examples/pets09.yaml --camera pets-view1")
@@ -819,8 +843,9 @@ def live(
     processes = CameraProcesses(site, cameras, where, options.detector, previews=pictures, blur=preview_blur)
     processes.start()
     try:
-        monitor = Monitor(store, live=True, since=since, thresholds=alert_thresholds(site),
-                          outputs=outputs_for(site))  # fmt: skip
+        monitor = Monitor(
+            store, live=True, since=since, thresholds=alert_thresholds(site), outputs=outputs_for(site)
+        )
         _serve(monitor, host, port, token, lang, config=config, previews=PreviewBoard(pictures))
     finally:
         console.print("stopping cameras (storing what they counted)...")
@@ -1006,9 +1031,11 @@ def serve(
     store = EventStore(db, create=False)
     site = load_config(config) if config else None
     monitor = Monitor(
-        store, live=False, thresholds=alert_thresholds(site) if site else None,
+        store,
+        live=False,
+        thresholds=alert_thresholds(site) if site else None,
         outputs=outputs_for(site),
-    )  # fmt: skip
+    )
     _serve(monitor, host, port, token, lang, config=config)
 
 
@@ -1067,8 +1094,9 @@ def audit_plan(
         )
     console.print(
         f"{len(plan.items)} windows of {seconds:g} s to review -> {out / 'plan.csv'}, clips in "
-        f"{out / 'clips'}; review: crowdcount audit serve --db {db}", soft_wrap=True,
-    )  # fmt: skip
+        f"{out / 'clips'}; review: crowdcount audit serve --db {db}",
+        soft_wrap=True,
+    )
 
 
 @audit_app.command("import", epilog="Example: crowdcount audit import --db out/crowdcount.db --answers a.csv")
@@ -1113,13 +1141,21 @@ def _print_audits(store: EventStore) -> None:
         console.print("no audit yet: the counts are unaudited ('crowdcount audit plan' starts one)")
         return
     several = len({r["camera"] for r in rows}) > 1
-    table = pd.DataFrame([{
-        "counter": f"{r['camera']}/{r['counter']}" if several else r["counter"], "way": r["direction"],
-        "counted": r["counted"], "estimate": r["estimate"],
-        "95 %": "-" if r["low"] is None else f"{r['low']:g}-{r['high']:g}",
-        "reviewed": f"{r['reviewed']}/{r['windows']}", "precision": _percent(r["precision"]),
-        "miss": _percent(r["miss_rate"]),
-    } for r in rows])  # fmt: skip
+    table = pd.DataFrame(
+        [
+            {
+                "counter": f"{r['camera']}/{r['counter']}" if several else r["counter"],
+                "way": r["direction"],
+                "counted": r["counted"],
+                "estimate": r["estimate"],
+                "95 %": "-" if r["low"] is None else f"{r['low']:g}-{r['high']:g}",
+                "reviewed": f"{r['reviewed']}/{r['windows']}",
+                "precision": _percent(r["precision"]),
+                "miss": _percent(r["miss_rate"]),
+            }
+            for r in rows
+        ]
+    )
     cameras = "" if several else f"camera {rows[0]['camera']}, "
     _print_table(f"Audit ({cameras}planned {str(rows[0]['planned'])[:16]} UTC)", table)
     if not all(row["rates_exact"] for row in rows):

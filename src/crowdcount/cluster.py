@@ -78,9 +78,12 @@ _detectors: dict[tuple[str, RunOptions], Detector] = {}  # per worker process: l
 
 
 def count_file(
-    model: ShippedModel, options: RunOptions, recording: Recording, camera: CameraConfig,
+    model: ShippedModel,
+    options: RunOptions,
+    recording: Recording,
+    camera: CameraConfig,
     settings: CountingSettings,
-) -> FileOutcome:  # fmt: skip
+) -> FileOutcome:
     """The Ray task: count one recording with one core."""
     path = unpack_model(model, Path(tempfile.gettempdir()) / "crowdcount-models")
     spec = replace(options.detector, model=ModelChoice(str(path), options.detector.model.how))

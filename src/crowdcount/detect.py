@@ -243,9 +243,14 @@ def letterbox(image: np.ndarray, size: int, multiple: int | None = None) -> tupl
         canvas_height = canvas_width = size
     resized = cv2.resize(image, (new_width, new_height), interpolation=cv2.INTER_LINEAR)
     canvas = cv2.copyMakeBorder(
-        resized, 0, canvas_height - new_height, 0, canvas_width - new_width, cv2.BORDER_CONSTANT,
+        resized,
+        0,
+        canvas_height - new_height,
+        0,
+        canvas_width - new_width,
+        cv2.BORDER_CONSTANT,
         value=(114, 114, 114),
-    )  # fmt: skip
+    )
     return canvas, scale
 
 
@@ -369,18 +374,21 @@ def _keep_person_class_only(graph: onnx.GraphProto) -> None:
 
     initializers = {tensor.name: tensor for tensor in graph.initializer}
     class_convs = [
-        node for node in graph.node
+        node
+        for node in graph.node
         if node.op_type == "Conv" and re.fullmatch(r"head\.cls_preds\.\d+\.weight", node.input[1])
-    ]  # fmt: skip
+    ]
     if not class_convs or any(len(node.input) != 3 for node in class_convs):
         return
     classes = initializers[class_convs[0].input[1]].dims[0]
     head_shape = [1, 5 + classes, -1]
     reshapes = [
-        initializers[node.input[1]] for node in graph.node
-        if node.op_type == "Reshape" and node.input[1] in initializers
+        initializers[node.input[1]]
+        for node in graph.node
+        if node.op_type == "Reshape"
+        and node.input[1] in initializers
         and numpy_helper.to_array(initializers[node.input[1]]).tolist() == head_shape
-    ]  # fmt: skip
+    ]
     if len(reshapes) != len(class_convs):
         return
     for node in class_convs:
@@ -564,9 +572,13 @@ class UltralyticsDetector:
 
     def detect(self, image: np.ndarray, imgsz: int | None = None) -> sv.Detections:
         results = self.model.predict(
-            image, imgsz=imgsz or self.imgsz, conf=self.confidence, classes=self.person_classes,
-            verbose=False, device=self.device,
-        )  # fmt: skip
+            image,
+            imgsz=imgsz or self.imgsz,
+            conf=self.confidence,
+            classes=self.person_classes,
+            verbose=False,
+            device=self.device,
+        )
         result = next(iter(results))
         detections = sv.Detections.from_ultralytics(result)
         detections.class_id = np.full(len(detections), PERSON, dtype=int)
@@ -908,9 +920,13 @@ def export_ultralytics(weights: str | Path, fmt: str, imgsz: int | None = None) 
 
 
 def load_detector(
-    choice: ModelChoice, imgsz: int | None = None, confidence: float | None = None, threads: int = 0,
-    parallel: bool = False, device: Device = "auto",
-) -> Detector:  # fmt: skip
+    choice: ModelChoice,
+    imgsz: int | None = None,
+    confidence: float | None = None,
+    threads: int = 0,
+    parallel: bool = False,
+    device: Device = "auto",
+) -> Detector:
     """Build the detector the weight file calls for; ``threads`` 0 means all cores.
 
     With ``parallel``, a YOLOX ONNX model becomes a :class:`DetectorPool` of one single-threaded

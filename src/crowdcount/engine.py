@@ -57,9 +57,13 @@ class SourceCounter:
     """
 
     def __init__(
-        self, camera: CameraConfig, settings: CountingSettings, fps: float, stride: int | None = 1,
+        self,
+        camera: CameraConfig,
+        settings: CountingSettings,
+        fps: float,
+        stride: int | None = 1,
         tracked: bool = False,
-    ) -> None:  # fmt: skip
+    ) -> None:
         self.fps = fps
         self.counters: list[Counter] = counters_for(camera, settings)
         self.tracker_frame_rate = fps / (stride or 1)

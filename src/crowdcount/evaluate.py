@@ -90,9 +90,9 @@ def miscounts(table: pd.DataFrame) -> tuple[float, float]:
     return float(np.abs(difference).sum() / truth), float((counted.sum() - truth) / truth)
 
 
-def faster_clip(video: str | Path, out: str | Path, factor: int, tracks: dict[int, sv.Detections]) -> tuple[
-    Path, dict[int, sv.Detections]
-]:  # fmt: skip
+def faster_clip(
+    video: str | Path, out: str | Path, factor: int, tracks: dict[int, sv.Detections]
+) -> tuple[Path, dict[int, sv.Detections]]:
     """Every ``factor``-th frame of ``video`` written to ``out`` (MJPEG), with its ground-truth
     ``tracks`` renumbered to match: at the same frame rate, people move ``factor`` times as fast."""
     _rewrite_frames(video, out, lambda index: 1 if index % factor == 0 else 0)
@@ -136,8 +136,10 @@ def tracks_between(tracks: dict[int, sv.Detections], fps: float, new_fps: float)
         after = _boxes_by_id(tracks.get(before + 1))
         kept = {i: box for i, box in boxes.items() if i in after or weight <= 0.5}
         kept |= {i: box for i, box in after.items() if i not in boxes and weight > 0.5}
-        moved = {i: (1 - weight) * box + weight * after[i] if i in after and i in boxes else box
-                 for i, box in kept.items()}  # fmt: skip
+        moved = {
+            i: (1 - weight) * box + weight * after[i] if i in after and i in boxes else box
+            for i, box in kept.items()
+        }
         if moved:
             between[new] = sv.Detections(
                 xyxy=np.array(list(moved.values()), dtype=float).reshape(-1, 4),

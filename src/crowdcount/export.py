@@ -157,14 +157,20 @@ def inert_text(table: pd.DataFrame) -> pd.DataFrame:
 EXCEL_ROWS = 1_048_576  # rows in an Excel sheet, its header row included
 DAY_SHEET = {"ko": "일별 합계", "en": "days"}
 TIME_NOTE = {"ko": "시각은 모두 현지 시각({zone})입니다", "en": "times are local wall clock, {zone}"}
-SHEET_TITLES = {"ko": {"cover": "표지", "summary": "요약", "data": "데이터"},
-                "en": {"cover": "cover", "summary": "summary", "data": "data"}}  # fmt: skip
+SHEET_TITLES = {
+    "ko": {"cover": "표지", "summary": "요약", "data": "데이터"},
+    "en": {"cover": "cover", "summary": "summary", "data": "data"},
+}
 
 
 def _write_excel(
-    table: pd.DataFrame, path: Path, summary: pd.DataFrame | None, split_by: str, timezone_name: str,
+    table: pd.DataFrame,
+    path: Path,
+    summary: pd.DataFrame | None,
+    split_by: str,
+    timezone_name: str,
     book: Workbook,
-) -> None:  # fmt: skip
+) -> None:
     """The workbook in openpyxl's write-only mode: rows go to disk as they are written (a year of
     hourly rows held as cell objects took 2.3 GB)."""
     from openpyxl import Workbook as ExcelBook
@@ -274,23 +280,49 @@ def _number_format(column: str, values: pd.Series) -> str | None:
 
 
 COVER_LABELS = {
-    "ko": {"site": "행사", "period": "기간", "department": "부서", "author": "작성자",
-           "generated": "생성 시각", "table": "내보낸 표", "footage": "처리한 영상", "model": "검출 모델",
-           "config": "설정 해시", "accuracy": "정확도",
-           "unaudited": "이 현장: 검수 전, 표본 검수가 없어 오차 범위가 없습니다",
-           "recordings": "개 파일", "hours": "시간", "reviewed": "구간 검수"},
-    "en": {"site": "Site", "period": "Period", "department": "Department", "author": "Author",
-           "generated": "Generated", "table": "Table", "footage": "Footage", "model": "Detector model",
-           "config": "Config hash", "accuracy": "Accuracy",
-           "unaudited": "this site: unaudited, no sample has been reviewed, so no error bar",
-           "recordings": "file(s)", "hours": "h", "reviewed": "windows reviewed"},
-}  # fmt: skip
+    "ko": {
+        "site": "행사",
+        "period": "기간",
+        "department": "부서",
+        "author": "작성자",
+        "generated": "생성 시각",
+        "table": "내보낸 표",
+        "footage": "처리한 영상",
+        "model": "검출 모델",
+        "config": "설정 해시",
+        "accuracy": "정확도",
+        "unaudited": "이 현장: 검수 전, 표본 검수가 없어 오차 범위가 없습니다",
+        "recordings": "개 파일",
+        "hours": "시간",
+        "reviewed": "구간 검수",
+    },
+    "en": {
+        "site": "Site",
+        "period": "Period",
+        "department": "Department",
+        "author": "Author",
+        "generated": "Generated",
+        "table": "Table",
+        "footage": "Footage",
+        "model": "Detector model",
+        "config": "Config hash",
+        "accuracy": "Accuracy",
+        "unaudited": "this site: unaudited, no sample has been reviewed, so no error bar",
+        "recordings": "file(s)",
+        "hours": "h",
+        "reviewed": "windows reviewed",
+    },
+}
 
 
 def cover_rows(
-    history: History, context: dict[str, Any], audit_rows: list[dict[str, Any]], lang: str, table: str,
+    history: History,
+    context: dict[str, Any],
+    audit_rows: list[dict[str, Any]],
+    lang: str,
+    table: str,
     generated: datetime,
-) -> list[tuple[str, str]]:  # fmt: skip
+) -> list[tuple[str, str]]:
     """The cover sheet: what the file is, of what site and footage, made how, and how accurate."""
     words = COVER_LABELS[lang]
     zone = ZoneInfo(history.timezone)

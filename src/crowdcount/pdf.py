@@ -56,9 +56,14 @@ def html_to_pdf(html: str, out: Path) -> Path:
             page.route("**/*", lambda route: route.abort())  # the report needs nothing from outside
             page.set_content(html, wait_until="load")
             page.pdf(
-                path=str(out), format="A4", print_background=True, margin=PAGE_MARGIN,
-                display_header_footer=True, header_template="<span></span>", footer_template=FOOTER,
-            )  # fmt: skip
+                path=str(out),
+                format="A4",
+                print_background=True,
+                margin=PAGE_MARGIN,
+                display_header_footer=True,
+                header_template="<span></span>",
+                footer_template=FOOTER,
+            )
         finally:
             browser.close()
     return out

@@ -76,17 +76,27 @@ def edge_findings(camera: CameraConfig, width: int, height: int) -> list[Finding
     for line in camera.lines:
         points = _along_polyline(line.vertices)
         distances = {
-            "left": points[:, 0], "right": width - points[:, 0], "top": points[:, 1],
+            "left": points[:, 0],
+            "right": width - points[:, 0],
+            "top": points[:, 1],
             "bottom": height - points[:, 1],
-        }  # fmt: skip
+        }
         for edge, distance in distances.items():
             near = distance <= margin
             if near.mean() >= EDGE_SHARE:
                 x, y = points[near][len(points[near]) // 2]
-                found.append(Finding(camera.id, line.id, "edge", (
-                    f"runs along the frame's {edge} edge (within {margin:.0f} px): people reach it "
-                    f"before they are tracked; move it at least {4 * margin:.0f} px into the picture"
-                ), (float(x), float(y))))  # fmt: skip
+                found.append(
+                    Finding(
+                        camera.id,
+                        line.id,
+                        "edge",
+                        (
+                            f"runs along the frame's {edge} edge (within {margin:.0f} px): people reach it "
+                            f"before they are tracked; move it at least {4 * margin:.0f} px into the picture"
+                        ),
+                        (float(x), float(y)),
+                    )
+                )
                 break
     return found
 
@@ -118,10 +128,18 @@ def track_findings(camera: CameraConfig, log: TrackLog, events: list[CountEvent]
         near = {tid: seen for tid, seen in near.items() if seen}
         crossed = {tid: times for (counter, tid), times in crossings.items() if counter == line.id}
         if not crossed:
-            found.append(Finding(camera.id, line.id, "unused", (
-                f"no track crossed it in the {log.seconds:.0f} s sampled: check that it lies across "
-                "a path people use (or sample more with --seconds)"
-            ), mark))  # fmt: skip
+            found.append(
+                Finding(
+                    camera.id,
+                    line.id,
+                    "unused",
+                    (
+                        f"no track crossed it in the {log.seconds:.0f} s sampled: check that it lies across "
+                        "a path people use (or sample more with --seconds)"
+                    ),
+                    mark,
+                )
+            )
         found += _young(camera.id, line, log, near, mark)
         found += _small(camera.id, line, log, near, mark)
         found += _along(camera.id, line, near, mark)
@@ -131,10 +149,18 @@ def track_findings(camera: CameraConfig, log: TrackLog, events: list[CountEvent]
         visited = any(polygon.contains(shapely.Point(s.x, s.y)) for seen in log.tracks.values() for s in seen)
         if entries.get(zone.id, 0) == 0 and not visited:
             x, y = zone.vertices.mean(axis=0)
-            found.append(Finding(camera.id, zone.id, "unused", (
-                f"no track was inside it in the {log.seconds:.0f} s sampled: check that it covers "
-                "a place people use"
-            ), (float(x), float(y))))  # fmt: skip
+            found.append(
+                Finding(
+                    camera.id,
+                    zone.id,
+                    "unused",
+                    (
+                        f"no track was inside it in the {log.seconds:.0f} s sampled: check that it covers "
+                        "a place people use"
+                    ),
+                    (float(x), float(y)),
+                )
+            )
     return found
 
 
@@ -143,10 +169,18 @@ def _young(camera: str, line: LineConfig, log: TrackLog, near: Near, mark: Mark)
     born = [tid for tid, seen in near.items() if log.tracks[tid][0] is seen[0]]  # first seen at the line
     if len(near) < MIN_SAMPLES or len(born) / len(near) < YOUNG_SHARE:
         return []
-    return [Finding(camera, line.id, "young", (
-        f"{len(born)} of the {len(near)} tracks near it were first confirmed there: people crossing "
-        "it may not be tracked yet; move it further from where people come into view"
-    ), mark)]  # fmt: skip
+    return [
+        Finding(
+            camera,
+            line.id,
+            "young",
+            (
+                f"{len(born)} of the {len(near)} tracks near it were first confirmed there: people crossing "
+                "it may not be tracked yet; move it further from where people come into view"
+            ),
+            mark,
+        )
+    ]
 
 
 def _small(camera: str, line: LineConfig, log: TrackLog, near: Near, mark: Mark) -> list[Finding]:
@@ -158,11 +192,19 @@ def _small(camera: str, line: LineConfig, log: TrackLog, near: Near, mark: Mark)
     at_input = tall * log.detector_input / max(log.width, log.height)
     if at_input >= MIN_PERSON_INPUT_PX:
         return []
-    return [Finding(camera, line.id, "small", (
-        f"people at it are about {tall:.0f} px tall, {at_input:.0f} px at the detector's "
-        f"{log.detector_input} px input, under the {MIN_PERSON_INPUT_PX} px it finds reliably: "
-        f"set the camera's smallest_person_px: {tall:.0f} (a larger input) or far_tiles"
-    ), mark)]  # fmt: skip
+    return [
+        Finding(
+            camera,
+            line.id,
+            "small",
+            (
+                f"people at it are about {tall:.0f} px tall, {at_input:.0f} px at the detector's "
+                f"{log.detector_input} px input, under the {MIN_PERSON_INPUT_PX} px it finds reliably: "
+                f"set the camera's smallest_person_px: {tall:.0f} (a larger input) or far_tiles"
+            ),
+            mark,
+        )
+    ]
 
 
 def _along(camera: str, line: LineConfig, near: Near, mark: Mark) -> list[Finding]:
@@ -183,11 +225,19 @@ def _along(camera: str, line: LineConfig, near: Near, mark: Mark) -> list[Findin
     if share_along < 0.5:
         return []
     angle = math.degrees(math.acos(min(float(np.median(cosines)), 1.0)))
-    return [Finding(camera, line.id, "along", (
-        f"people near it mostly walk along it ({share_along:.0%} of their movement, a median of "
-        f"{angle:.0f} degrees off its crossing direction): it will count few crossings; turn it "
-        "across their path"
-    ), mark)]  # fmt: skip
+    return [
+        Finding(
+            camera,
+            line.id,
+            "along",
+            (
+                f"people near it mostly walk along it ({share_along:.0%} of their movement, a median of "
+                f"{angle:.0f} degrees off its crossing direction): it will count few crossings; turn it "
+                "across their path"
+            ),
+            mark,
+        )
+    ]
 
 
 def _flicker(camera: str, line: LineConfig, crossed: dict[int, list[float]], mark: Mark) -> list[Finding]:
@@ -196,10 +246,18 @@ def _flicker(camera: str, line: LineConfig, crossed: dict[int, list[float]], mar
     quick = sum(b - a < FLICKER_S for times in crossed.values() for a, b in pairwise(sorted(times)))
     if quick < 2 or quick < FLICKER_SHARE * total:
         return []
-    return [Finding(camera, line.id, "flicker", (
-        f"{quick} of its {total} crossings were crossed back within {FLICKER_S:g} s: boxes jitter on "
-        "it or people wait on it; move it off where people stand, or raise counting.min_distance_px"
-    ), mark)]  # fmt: skip
+    return [
+        Finding(
+            camera,
+            line.id,
+            "flicker",
+            (
+                f"{quick} of its {total} crossings were crossed back within {FLICKER_S:g} s: boxes jitter on "
+                "it or people wait on it; move it off where people stand, or raise counting.min_distance_px"
+            ),
+            mark,
+        )
+    ]
 
 
 def static_findings(camera: CameraConfig, still: list[StillTrack]) -> list[Finding]:
@@ -211,9 +269,17 @@ def static_findings(camera: CameraConfig, still: list[StillTrack]) -> list[Findi
             x1, _, x2, y2 = track.box
             foot = ((x1 + x2) / 2, y2)
             if polygon.contains(shapely.Point(*foot)):
-                found.append(Finding(camera.id, zone.id, "static", (
-                    f"a detection at ({foot[0]:.0f}, {foot[1]:.0f}) stayed still in it for "
-                    f"{track.seconds:.0f} s (a sign, statue or seated person?): if it is not a person, "
-                    f"add to the camera ignore: [{{polygon: {track.mask()}}}]"
-                ), foot))  # fmt: skip
+                found.append(
+                    Finding(
+                        camera.id,
+                        zone.id,
+                        "static",
+                        (
+                            f"a detection at ({foot[0]:.0f}, {foot[1]:.0f}) stayed still in it for "
+                            f"{track.seconds:.0f} s (a sign, statue or seated person?): "
+                            f"if it is not a person, add to the camera ignore: [{{polygon: {track.mask()}}}]"
+                        ),
+                        foot,
+                    )
+                )
     return found

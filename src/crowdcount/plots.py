@@ -92,8 +92,13 @@ def series_figure(
             right.set_ylabel(words["occupancy"])
     panels[0].set_ylabel(words["people"])
     figure.suptitle(title, x=0.01, y=1.08, ha="left", fontsize=11)  # above the days' titles
-    panels[-1].legend(handles=handles, loc="upper left", bbox_to_anchor=(1.12 if secondary else 1.0, 1.0),
-                      fontsize=8, frameon=False)  # fmt: skip
+    panels[-1].legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(1.12 if secondary else 1.0, 1.0),
+        fontsize=8,
+        frameon=False,
+    )
     return figure
 
 
@@ -114,8 +119,9 @@ def _draw_day(
         target = right if right is not None and column in SECONDARY else axes
         values = rows[column].astype(float).to_numpy()
         style, width = LINE_STYLES.get(column, ("-", 1.5))
-        target.plot(times, values, style, color=COLOURS.get(column), label=words[column], marker=".",
-                    linewidth=width)  # fmt: skip
+        target.plot(
+            times, values, style, color=COLOURS.get(column), label=words[column], marker=".", linewidth=width
+        )
         target.plot(times[partial], values[partial], "o", mfc="white", color=COLOURS.get(column))
     missing = (rows["status"] == "missing").to_numpy()
     for start, end in zip(times[missing], ends[missing], strict=True):

@@ -54,8 +54,12 @@ class LoggedProgress(Progress):
             done = f"{task.completed:,.0f}" + (f" of {task.total:,.0f}" if task.total else "")
             rate = f", {task.fields['rate']}" if task.fields.get("rate") else ""
             left = f", {task.time_remaining:,.0f} s left" if task.time_remaining and not task.finished else ""
-            self.console.print(f"{datetime.now():%H:%M:%S} {task.description}: {done}{rate}{left}",
-                               highlight=False, markup=False, soft_wrap=True)  # fmt: skip
+            self.console.print(
+                f"{datetime.now():%H:%M:%S} {task.description}: {done}{rate}{left}",
+                highlight=False,
+                markup=False,
+                soft_wrap=True,
+            )
 
 
 def live_status_line(snapshot: dict[str, Any]) -> str:
@@ -67,13 +71,15 @@ def live_status_line(snapshot: dict[str, Any]) -> str:
     ...                  {"camera": "gate", "counter": "hall", "type": "zone", "occupancy": 4}]})
     '19:00:05 live: gate live 6.9 fps; gate/door in 7 out 3; gate/hall inside 4; 12 events'
     """
-    cameras = [f"{c['camera']} {c['state']}" + (f" {c['fps']:g} fps" if c.get("fps") else "")
-               for c in snapshot.get("cameras", [])]  # fmt: skip
+    cameras = [
+        f"{c['camera']} {c['state']}" + (f" {c['fps']:g} fps" if c.get("fps") else "")
+        for c in snapshot.get("cameras", [])
+    ]
     counters = [
-        f"{c['camera']}/{c['counter']} " + (f"in {c['in']} out {c['out']}" if c["type"] == "line"
-                                             else f"inside {c.get('occupancy') or 0}")
+        f"{c['camera']}/{c['counter']} "
+        + (f"in {c['in']} out {c['out']}" if c["type"] == "line" else f"inside {c.get('occupancy') or 0}")
         for c in snapshot.get("counters", [])
-    ]  # fmt: skip
+    ]
     return f"{snapshot['now'][11:19]} live: " + "; ".join(
         [*cameras, *counters, f"{snapshot['events']} events"]
     )

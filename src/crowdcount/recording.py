@@ -213,9 +213,17 @@ def count_recording(
     reason = "; ".join([g.reason for g in gaps] + said)
     read = reader.end_index or result.last.index + 1  # end_index: unset when interrupted
     return FileOutcome(
-        camera.id, source, status, reason, record, result.events, gaps, time.perf_counter() - began, read,
+        camera.id,
+        source,
+        status,
+        reason,
+        record,
+        result.events,
+        gaps,
+        time.perf_counter() - began,
+        read,
         engine.stillness.found(),
-    )  # fmt: skip
+    )
 
 
 GROWING = "still being written: counted to its last frame so far; a later run counts it again"

@@ -103,14 +103,18 @@ def count_table(
     keys = zip(intervals["camera"], intervals["counter"], intervals["interval_start"], strict=True)
     indexed = dict(zip(keys, intervals.to_dict("records"), strict=True))  # one lookup a cell
     starts = [
-        start for start, part in intervals.groupby("interval_start", sort=True)
+        start
+        for start, part in intervals.groupby("interval_start", sort=True)
         if not (part["status"] == "closed").all()
-    ]  # fmt: skip
+    ]
     tables: list[dict[str, list]] = []
     for first in range(0, len(counters), COUNTERS_PER_TABLE):
         shown = counters[first : first + COUNTERS_PER_TABLE]
-        columns = [(camera, counter, measure) for camera, counter, kind in shown
-                   for measure in (LINE_COLUMNS if kind == "line" else ["entries", "exits"])]  # fmt: skip
+        columns = [
+            (camera, counter, measure)
+            for camera, counter, kind in shown
+            for measure in (LINE_COLUMNS if kind == "line" else ["entries", "exits"])
+        ]
         header = [words["interval"], *(f"{label(c, n)} {words[m]}" for c, n, m in columns)]
         rows = [
             [_when(pd.Timestamp(start), by_day)]
@@ -132,12 +136,15 @@ def busiest_intervals(
         if volume.dropna().empty:
             continue
         best = seen.loc[volume.astype(float).idxmax()]
-        peaks.append({
-            "camera": display_name(site, camera), "counter": display_name(site, camera, counter),
-            "type": words[kind],
-            "interval": f"{_when(best['interval_start'])} - {best['interval_end']:%H:%M}",
-            "count": number(float(volume.max()), lang),
-        })  # fmt: skip
+        peaks.append(
+            {
+                "camera": display_name(site, camera),
+                "counter": display_name(site, camera, counter),
+                "type": words[kind],
+                "interval": f"{_when(best['interval_start'])} - {best['interval_end']:%H:%M}",
+                "count": number(float(volume.max()), lang),
+            }
+        )
     return peaks
 
 
@@ -279,9 +286,11 @@ def title_block(site: dict[str, Any], history: History, words: dict[str, str], l
     period = "" if days is None else _days(*days, lang)
     who = [str(site[key]) for key in ("department", "author") if site.get(key)]
     return {
-        "name": site.get("name") or words["title"], "subtitle": words["title"] if site.get("name") else "",
-        "period": period, "who": " · ".join(who),
-    }  # fmt: skip
+        "name": site.get("name") or words["title"],
+        "subtitle": words["title"] if site.get("name") else "",
+        "period": period,
+        "who": " · ".join(who),
+    }
 
 
 def _days(first: date, last: date, lang: str) -> str:
@@ -293,16 +302,31 @@ def lead_figures(hourly: pd.DataFrame, site: dict[str, Any], words: dict[str, st
     found = headline(hourly, site)
     unit = words["people_unit"]
     group = site.get("groups", {}).get(found.group, found.group)
-    cards = [{"key": "visitors", "name": words["visitors"].format(group=group) if found.group
-              else words["crossings_in"], "value": number(found.visitors, lang) + unit}]  # fmt: skip
+    cards = [
+        {
+            "key": "visitors",
+            "name": words["visitors"].format(group=group) if found.group else words["crossings_in"],
+            "value": number(found.visitors, lang) + unit,
+        }
+    ]
     if found.peak_start is not None and found.peak_end is not None:
-        cards.append({"key": "peak_hour", "name": words["peak_hour"],
-                      "value": hour_span(found.peak_start, found.peak_end, lang),
-                      "detail": number(found.peak_visitors, lang) + unit})  # fmt: skip
+        cards.append(
+            {
+                "key": "peak_hour",
+                "name": words["peak_hour"],
+                "value": hour_span(found.peak_start, found.peak_end, lang),
+                "detail": number(found.peak_visitors, lang) + unit,
+            }
+        )
     if found.busiest is not None:
-        cards.append({"key": "busiest_gate", "name": words["busiest_gate"],
-                      "value": display_name(site, *found.busiest),
-                      "detail": number(found.busiest_visitors, lang) + unit})  # fmt: skip
+        cards.append(
+            {
+                "key": "busiest_gate",
+                "name": words["busiest_gate"],
+                "value": display_name(site, *found.busiest),
+                "detail": number(found.busiest_visitors, lang) + unit,
+            }
+        )
     return cards
 
 
@@ -313,8 +337,10 @@ def gate_day_table(daily: pd.DataFrame, site: dict[str, Any], words: dict[str, s
     totals = pd.concat([groups, gates], ignore_index=True)
     days = [c for c in gates.columns if c not in ("camera", "counter", "measure", "total")]
     group_names = site.get("groups", {})
-    names = [[words["group"], str(group_names.get(r["counter"], r["counter"])), words[r["measure"]]]
-             for _, r in groups.iterrows()]  # fmt: skip
+    names = [
+        [words["group"], str(group_names.get(r["counter"], r["counter"])), words[r["measure"]]]
+        for _, r in groups.iterrows()
+    ]
     names += [
         [display_name(site, r["camera"]), display_name(site, r["camera"], r["counter"]), words[r["measure"]]]
         for _, r in gates.iterrows()
@@ -323,13 +349,21 @@ def gate_day_table(daily: pd.DataFrame, site: dict[str, Any], words: dict[str, s
     for first in range(0, max(len(days), 1), DAYS_PER_TABLE):
         shown = days[first : first + DAYS_PER_TABLE]
         last = first + DAYS_PER_TABLE >= len(days)
-        header = [words["camera"], words["counter"], words["measure"], *(day(date.fromisoformat(d), lang)
-                  for d in shown), *([words["total"]] if last else [])]  # fmt: skip
+        header = [
+            words["camera"],
+            words["counter"],
+            words["measure"],
+            *(day(date.fromisoformat(d), lang) for d in shown),
+            *([words["total"]] if last else []),
+        ]
         rows = [
-            [*name, *(number(None if pd.isna(r[d]) else r[d], lang) for d in shown),
-             *([number(r["total"], lang)] if last else [])]
+            [
+                *name,
+                *(number(None if pd.isna(r[d]) else r[d], lang) for d in shown),
+                *([number(r["total"], lang)] if last else []),
+            ]
             for name, (_, r) in zip(names, totals.iterrows(), strict=True)
-        ]  # fmt: skip
+        ]
         tables.append({"header": header, "rows": rows})
     return tables
 
@@ -352,17 +386,27 @@ def zone_section(
         when = "-" if r["peak_at"] is None else _clock(r["peak_at"], zone_name, "%H:%M")
         if r["day"] is None and r["peak_at"] is not None:  # the whole period's peak: its day too
             when = moment(r["peak_at"].astimezone(ZoneInfo(zone_name)), lang)
-        rows.append([
-            label(r["camera"], r["counter"]),
-            words["period_total"] if r["day"] is None else day(r["day"], lang),
-            number(r["entries"], lang), number(r["exits"], lang), number(r["mean_occupancy"], lang, 1),
-            number(r["peak_occupancy"], lang), when, duration(r["dwell_median_s"], lang),
-            duration(r["dwell_p90_s"], lang), number(r["visits"], lang),
-        ])  # fmt: skip
+        rows.append(
+            [
+                label(r["camera"], r["counter"]),
+                words["period_total"] if r["day"] is None else day(r["day"], lang),
+                number(r["entries"], lang),
+                number(r["exits"], lang),
+                number(r["mean_occupancy"], lang, 1),
+                number(r["peak_occupancy"], lang),
+                when,
+                duration(r["dwell_median_s"], lang),
+                duration(r["dwell_p90_s"], lang),
+                number(r["visits"], lang),
+            ]
+        )
     charts = []
     for (camera, counter), _ in table.groupby(["camera", "counter"], sort=False):
-        dwell = [e.dwell_s for e in events if (e.camera, e.counter) == (camera, counter) and e.kind == "exit"
-                 and e.dwell_s is not None]  # fmt: skip
+        dwell = [
+            e.dwell_s
+            for e in events
+            if (e.camera, e.counter) == (camera, counter) and e.kind == "exit" and e.dwell_s is not None
+        ]
         if bins := dwell_bins(dwell):
             charts.append(
                 (label(camera, counter), [(dwell_span(low, high, lang), n) for low, high, n in bins])
@@ -377,14 +421,19 @@ def method_lines(
     counting = site.get("counting") or {}
     models = " / ".join(sorted({model_words(s.model, lang) for s in history.sources})) or "-"
     return [
-        words["method_detect"].format(models=models, tracker=counting.get("tracker", "-"),
-                                      min_frames=counting.get("min_frames", "-"),
-                                      min_seconds=counting.get("min_seconds", 0),  # none before 2026-12-05
-                                      min_distance=counting.get("min_distance_px", "-")),
-        words["method_crossings"], words["method_coverage"], words["method_measured"],
+        words["method_detect"].format(
+            models=models,
+            tracker=counting.get("tracker", "-"),
+            min_frames=counting.get("min_frames", "-"),
+            min_seconds=counting.get("min_seconds", 0),  # none before 2026-12-05
+            min_distance=counting.get("min_distance_px", "-"),
+        ),
+        words["method_crossings"],
+        words["method_coverage"],
+        words["method_measured"],
         words["method_audited"] if audited else words["method_unaudited"],
         words["method_config"].format(config=site.get("config_hash", "-"), version=__version__),
-    ]  # fmt: skip
+    ]
 
 
 def audit_section(
@@ -395,18 +444,27 @@ def audit_section(
     for row in audit_rows(audits):
         exact = bool(row["rates_exact"])
         interval = "-" if row["low"] is None else f"{row['low']:,.0f} - {row['high']:,.0f}"
-        rows.append([
-            row["camera"], row["counter"], words[str(row["direction"])], f"{row['counted']:,}",
-            f"{row['estimate']:,.0f}" if row["estimate"] is not None else "-", interval,
-            f"{row['reviewed']} / {row['windows']}",
-            _share(row["precision"], "" if exact else "≤ "), _share(row["miss_rate"], "" if exact else "≥ "),
-        ])  # fmt: skip
+        rows.append(
+            [
+                row["camera"],
+                row["counter"],
+                words[str(row["direction"])],
+                f"{row['counted']:,}",
+                f"{row['estimate']:,.0f}" if row["estimate"] is not None else "-",
+                interval,
+                f"{row['reviewed']} / {row['windows']}",
+                _share(row["precision"], "" if exact else "≤ "),
+                _share(row["miss_rate"], "" if exact else "≥ "),
+            ]
+        )
     reviews = [a.last_review for a in audits if a.last_review is not None]
     note = words["audit_note"].format(
-        reviewed=sum(a.reviewed for a in audits), sampled=len(plan.items), seconds=f"{plan.seconds:g}",
+        reviewed=sum(a.reviewed for a in audits),
+        sampled=len(plan.items),
+        seconds=f"{plan.seconds:g}",
         planned=_clock(plan.made_at, zone_name, "%Y-%m-%d %H:%M"),
         last=_clock(max(reviews), zone_name, "%Y-%m-%d %H:%M") if reviews else "-",
-    )  # fmt: skip
+    )
     return {"rows": rows, "note": note, "bounds": not all(a.exact for a in audits)}
 
 

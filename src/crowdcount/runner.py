@@ -161,9 +161,12 @@ class SiteRun:
         self.outcomes.append(replace(outcome, reason=why) if why and not outcome.reason else outcome)
 
     def count_here(
-        self, todo: list[tuple[CameraConfig, Recording]], detector: Detector,
-        on_start: Callable[[Recording], None], on_frame: Callable[[FrameInfo], None],
-    ) -> Iterator[FileOutcome]:  # fmt: skip
+        self,
+        todo: list[tuple[CameraConfig, Recording]],
+        detector: Detector,
+        on_start: Callable[[Recording], None],
+        on_frame: Callable[[FrameInfo], None],
+    ) -> Iterator[FileOutcome]:
         """Count files one after another in this process; stops after an interrupted file."""
         for camera, recording in todo:
             on_start(recording)
@@ -210,21 +213,37 @@ class SiteRun:
         zone = self.site.tz  # instants are kept in UTC; the manifest shows the site's wall clock
         for outcome in sorted(self.outcomes, key=lambda o: (o.camera, o.source)):
             record = outcome.record or stored.get((outcome.camera, outcome.source))
-            events = outcome.events if outcome.record else (
-                self.store.events(camera=outcome.camera, source=outcome.source) if record else []
-            )  # fmt: skip
-            files.append({
-                "camera": outcome.camera, "source": outcome.source, "status": outcome.status,
-                "reason": outcome.reason, "seconds": round(outcome.seconds, 2),
-                "start": _shown(record.start, zone) if record else None,
-                "end": _shown(record.end, zone) if record else None,
-                "frames": record.frames if record else 0, "events": len(events),
-                "gaps": [{"start": _shown(g.start, zone), "end": _shown(g.end, zone), "reason": g.reason}
-                         for g in outcome.gaps],
-                "still_tracks": [{"track": s.track_id, "since_s": round(s.since_s, 1),
-                                  "seconds": round(s.seconds, 1), "ignore_polygon": s.mask()}
-                                 for s in outcome.still],
-            })  # fmt: skip
+            events = (
+                outcome.events
+                if outcome.record
+                else (self.store.events(camera=outcome.camera, source=outcome.source) if record else [])
+            )
+            files.append(
+                {
+                    "camera": outcome.camera,
+                    "source": outcome.source,
+                    "status": outcome.status,
+                    "reason": outcome.reason,
+                    "seconds": round(outcome.seconds, 2),
+                    "start": _shown(record.start, zone) if record else None,
+                    "end": _shown(record.end, zone) if record else None,
+                    "frames": record.frames if record else 0,
+                    "events": len(events),
+                    "gaps": [
+                        {"start": _shown(g.start, zone), "end": _shown(g.end, zone), "reason": g.reason}
+                        for g in outcome.gaps
+                    ],
+                    "still_tracks": [
+                        {
+                            "track": s.track_id,
+                            "since_s": round(s.since_s, 1),
+                            "seconds": round(s.seconds, 1),
+                            "ignore_polygon": s.mask(),
+                        }
+                        for s in outcome.still
+                    ],
+                }
+            )
         model = Path(self.options.detector.model.reference)
         statuses = [f["status"] for f in files]
         return {
@@ -232,16 +251,23 @@ class SiteRun:
             "started": self.started.isoformat(timespec="seconds"),
             "finished": datetime.now(self.site.tz).isoformat(timespec="seconds"),
             "config": {"path": str(config_path.resolve()), "sha256": config_hash(self.site)},
-            "model": {"path": str(model), "name": detector_name,
-                      "sha256": model_sha256(model) if model.exists() else None},
-            "options": {"stride": self.options.stride or "auto", "imgsz": self.options.detector.imgsz,
-                        "roi": self.options.roi, "workers": self.options.workers,
-                        "force": self.options.force},
+            "model": {
+                "path": str(model),
+                "name": detector_name,
+                "sha256": model_sha256(model) if model.exists() else None,
+            },
+            "options": {
+                "stride": self.options.stride or "auto",
+                "imgsz": self.options.detector.imgsz,
+                "roi": self.options.roi,
+                "workers": self.options.workers,
+                "force": self.options.force,
+            },
             "database": self.store.shown_url,
             "files": files,
             "totals": {s: statuses.count(s) for s in STATUSES}
             | {"frames": sum(f["frames"] for f in files), "events": sum(f["events"] for f in files)},
-        }  # fmt: skip
+        }
 
 
 _worker: dict[str, Any] = {}

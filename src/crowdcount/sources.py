@@ -158,9 +158,15 @@ class FrameReader:
     """
 
     def __init__(
-        self, path: str | Path, camera: str, start: datetime, fps: float,
-        stride: int | Callable[[int], int] = 1, max_bad_frames: int = 250, by_timestamps: bool = False,
-    ) -> None:  # fmt: skip
+        self,
+        path: str | Path,
+        camera: str,
+        start: datetime,
+        fps: float,
+        stride: int | Callable[[int], int] = 1,
+        max_bad_frames: int = 250,
+        by_timestamps: bool = False,
+    ) -> None:
         if isinstance(stride, int) and stride < 1:
             raise CrowdcountError(f"stride must be 1 or more, got {stride}")
         self.path, self.camera, self.start, self.fps, self.stride = Path(path), camera, start, fps, stride

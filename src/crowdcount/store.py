@@ -499,8 +499,14 @@ class EventStore:
 
     def save_plan(self, plan: AuditPlan) -> None:
         """Make ``plan`` the audit's sample (replacing an older plan; reviews are kept by window)."""
-        head = {"id": 1, "made_at": plan.made_at.isoformat(), "seconds": plan.seconds,
-                "per_counter": plan.per_counter, "seed": plan.seed, "folder": plan.folder}  # fmt: skip
+        head = {
+            "id": 1,
+            "made_at": plan.made_at.isoformat(),
+            "seconds": plan.seconds,
+            "per_counter": plan.per_counter,
+            "seed": plan.seed,
+            "folder": plan.folder,
+        }
         rows = [_item_row(position, item) for position, item in enumerate(plan.items)]
 
         def replace(connection: Connection) -> None:
@@ -529,8 +535,14 @@ class EventStore:
             values["time_start"] = datetime.fromisoformat(values["time_start"])
             values["time_end"] = datetime.fromisoformat(values["time_end"])
             items.append(PlanItem(AuditWindow(**values), clip, clip_start))
-        return AuditPlan(datetime.fromisoformat(head.made_at), head.seconds, head.per_counter, head.seed,
-                         head.folder, items)  # fmt: skip
+        return AuditPlan(
+            datetime.fromisoformat(head.made_at),
+            head.seconds,
+            head.per_counter,
+            head.seed,
+            head.folder,
+            items,
+        )
 
     def save_reviews(self, reviewed: Sequence[tuple[AuditWindow, Review]]) -> None:
         """Store these reviews in one transaction, each replacing an earlier one of its window."""
@@ -546,10 +558,17 @@ class EventStore:
         def put(connection: Connection) -> None:
             for window, _ in reviewed:
                 camera, counter, source, first, last = window.key
-                connection.execute(delete(audit_reviews_table).where(and_(
-                    columns.camera == camera, columns.counter == counter, columns.source == source,
-                    columns.frame_start == first, columns.frame_end == last,
-                )))  # fmt: skip
+                connection.execute(
+                    delete(audit_reviews_table).where(
+                        and_(
+                            columns.camera == camera,
+                            columns.counter == counter,
+                            columns.source == source,
+                            columns.frame_start == first,
+                            columns.frame_end == last,
+                        )
+                    )
+                )
             if rows:
                 connection.execute(insert(audit_reviews_table), rows)
 
@@ -563,8 +582,13 @@ class EventStore:
             rows = [dict(row._mapping) for row in connection.execute(select(audit_reviews_table))]
         found = {}
         for row in rows:
-            key = (row.pop("camera"), row.pop("counter"), row.pop("source"), row.pop("frame_start"),
-                   row.pop("frame_end"))  # fmt: skip
+            key = (
+                row.pop("camera"),
+                row.pop("counter"),
+                row.pop("source"),
+                row.pop("frame_start"),
+                row.pop("frame_end"),
+            )
             row["reviewed_at"] = datetime.fromisoformat(row["reviewed_at"])
             found[key] = Review(**row)
         return found
@@ -597,10 +621,15 @@ class EventStore:
         with self.engine.connect() as connection:
             rows = [dict(row._mapping) for row in connection.execute(select(gaps_table))]
         gaps = [
-            Gap(row["camera"], row["source"], datetime.fromisoformat(row["start"]),
-                datetime.fromisoformat(row["end"]), row["reason"])
+            Gap(
+                row["camera"],
+                row["source"],
+                datetime.fromisoformat(row["start"]),
+                datetime.fromisoformat(row["end"]),
+                row["reason"],
+            )
             for row in rows
-        ]  # fmt: skip
+        ]
         return sorted(gaps, key=lambda g: (g.camera, g.start))  # as instants: the text's offsets may differ
 
     def history(self) -> History:
@@ -669,9 +698,12 @@ def _event_row(event: CountEvent) -> dict[str, object]:
 def _item_row(position: int, item: PlanItem) -> dict[str, object]:
     window = item.window
     return asdict(window) | {
-        "position": position, "clip": item.clip, "clip_start": item.clip_start,
-        "time_start": window.time_start.isoformat(), "time_end": window.time_end.isoformat(),
-    }  # fmt: skip
+        "position": position,
+        "clip": item.clip,
+        "clip_start": item.clip_start,
+        "time_start": window.time_start.isoformat(),
+        "time_end": window.time_end.isoformat(),
+    }
 
 
 def _gap_row(gap: Gap) -> dict[str, object]:

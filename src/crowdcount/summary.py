@@ -53,9 +53,14 @@ def headline(hourly: pd.DataFrame, context: dict[str, Any]) -> Headline:
     peak = per_hour.idxmax() if len(per_hour) and per_hour.max() > 0 else None
     gate = per_gate.idxmax() if len(per_gate) and per_gate.max() > 0 else None
     return Headline(
-        visitors, group, peak[0] if peak else None, peak[1] if peak else None,
-        int(per_hour.max()) if peak else 0, gate, int(per_gate.max()) if gate else 0,
-    )  # fmt: skip
+        visitors,
+        group,
+        peak[0] if peak else None,
+        peak[1] if peak else None,
+        int(per_hour.max()) if peak else 0,
+        gate,
+        int(per_gate.max()) if gate else 0,
+    )
 
 
 def display_name(context: dict[str, Any], camera: str, counter: str | None = None) -> str:
@@ -80,9 +85,18 @@ def covered_days(history: History, context: dict[str, Any]) -> tuple[date, date]
 
 
 ZONE_DAY_COLUMNS = [
-    "camera", "counter", "day", "entries", "exits", "mean_occupancy", "peak_occupancy", "peak_at",
-    "dwell_median_s", "dwell_p90_s", "visits",
-]  # fmt: skip
+    "camera",
+    "counter",
+    "day",
+    "entries",
+    "exits",
+    "mean_occupancy",
+    "peak_occupancy",
+    "peak_at",
+    "dwell_median_s",
+    "dwell_p90_s",
+    "visits",
+]
 
 
 def zone_days(daily: pd.DataFrame, events: Sequence[CountEvent]) -> pd.DataFrame:
@@ -105,15 +119,35 @@ def zone_days(daily: pd.DataFrame, events: Sequence[CountEvent]) -> pd.DataFrame
             peaks.append((peak, peak_at))
             first, last = np.searchsorted(times, [start.timestamp(), end.timestamp()], side="left")
             that_day = own[first:last]
-            rows.append({"camera": camera, "counter": counter, "day": start.date(), "entries": row["entries"],
-                         "exits": row["exits"], "mean_occupancy": row["mean_occupancy"],
-                         "peak_occupancy": peak, "peak_at": peak_at, **_dwell(that_day)})  # fmt: skip
+            rows.append(
+                {
+                    "camera": camera,
+                    "counter": counter,
+                    "day": start.date(),
+                    "entries": row["entries"],
+                    "exits": row["exits"],
+                    "mean_occupancy": row["mean_occupancy"],
+                    "peak_occupancy": peak,
+                    "peak_at": peak_at,
+                    **_dwell(that_day),
+                }
+            )
         seen = days["coverage"] * (days["interval_end"] - days["interval_start"]).dt.total_seconds()
         mean = float((days["mean_occupancy"] * seen).sum() / seen.sum()) if seen.sum() else float("nan")
         peak, peak_at = max(peaks, key=lambda p: p[0])  # the first day that reached the most
-        rows.append({"camera": camera, "counter": counter, "day": None, "entries": days["entries"].sum(),
-                     "exits": days["exits"].sum(), "mean_occupancy": mean, "peak_occupancy": peak,
-                     "peak_at": peak_at, **_dwell(own)})  # fmt: skip
+        rows.append(
+            {
+                "camera": camera,
+                "counter": counter,
+                "day": None,
+                "entries": days["entries"].sum(),
+                "exits": days["exits"].sum(),
+                "mean_occupancy": mean,
+                "peak_occupancy": peak,
+                "peak_at": peak_at,
+                **_dwell(own),
+            }
+        )
     return pd.DataFrame(rows, columns=ZONE_DAY_COLUMNS)
 
 

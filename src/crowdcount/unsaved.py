@@ -50,11 +50,16 @@ def keep(store: EventStore, unsaved: Unsaved) -> Path:
     """Write ``unsaved`` to a new side file (beside the store, else in :func:`fallback_folder`); its
     path. The file appears whole under its name or not at all: a write that fails leaves nothing."""
     body = json.dumps(
-        {"format": FORMAT, "store": store.shown_url, "append": unsaved.append,
-         "record": _plain(asdict(unsaved.record)), "events": [_plain(asdict(e)) for e in unsaved.events],
-         "gaps": [_plain(asdict(g)) for g in unsaved.gaps]},
+        {
+            "format": FORMAT,
+            "store": store.shown_url,
+            "append": unsaved.append,
+            "record": _plain(asdict(unsaved.record)),
+            "events": [_plain(asdict(e)) for e in unsaved.events],
+            "gaps": [_plain(asdict(g)) for g in unsaved.gaps],
+        },
         ensure_ascii=False,
-    )  # fmt: skip
+    )
     stem = f"{unsaved.record.camera}--{Path(unsaved.record.source).name}"
     for folder in (unsaved_folder(store), fallback_folder()):
         staging = None

@@ -23,8 +23,25 @@ from crowdcount.audit.sample import audit_windows, check_review, draw_sample
 from crowdcount.datatypes import DEFAULT_WINDOW_S, AuditPlan, AuditWindow, PlanItem, Review
 
 __all__ = [
-    "CONFIDENCE", "DEFAULT_WINDOW_S", "PLAN_COLUMNS", "AuditPlan", "AuditWindow", "CounterAudit",
-    "Estimate", "PlanItem", "Review", "audit_counters", "audit_rows", "audit_windows", "check_review",
-    "draw_sample", "estimate_columns", "make_plan", "ratio_estimate", "read_answers", "store_audits",
-    "with_estimates", "with_group_estimates",
-]  # fmt: skip
+    "CONFIDENCE",
+    "DEFAULT_WINDOW_S",
+    "PLAN_COLUMNS",
+    "AuditPlan",
+    "AuditWindow",
+    "CounterAudit",
+    "Estimate",
+    "PlanItem",
+    "Review",
+    "audit_counters",
+    "audit_rows",
+    "audit_windows",
+    "check_review",
+    "draw_sample",
+    "estimate_columns",
+    "make_plan",
+    "ratio_estimate",
+    "read_answers",
+    "store_audits",
+    "with_estimates",
+    "with_group_estimates",
+]

@@ -79,10 +79,13 @@ def write_clip(
 
 
 def write_clips(
-    items: Sequence[PlanItem], records: dict[tuple[str, str], SourceRecord],
-    geometry: dict[str, dict[str, Any]], folder: Path, timezone: str,
+    items: Sequence[PlanItem],
+    records: dict[tuple[str, str], SourceRecord],
+    geometry: dict[str, dict[str, Any]],
+    folder: Path,
+    timezone: str,
     on_clip: Callable[[int, int], None] | None = None,
-) -> None:  # fmt: skip
+) -> None:
     """Every item's clip into ``folder``; ``on_clip(done, total)`` after each."""
     for done, item in enumerate(items, start=1):
         window = item.window
@@ -96,9 +99,14 @@ def _last_frame(record: SourceRecord) -> int:
 
 
 def _draw(
-    image: np.ndarray, scale: float, window: AuditWindow, geometry: dict[str, Any], index: int,
-    record: SourceRecord, timezone: str,
-) -> None:  # fmt: skip
+    image: np.ndarray,
+    scale: float,
+    window: AuditWindow,
+    geometry: dict[str, Any],
+    index: int,
+    record: SourceRecord,
+    timezone: str,
+) -> None:
     """The counter's line (with its "in" arrow) or zone, and the banner, drawn in place."""
     thick = max(2, round(image.shape[0] / 300))
     for line in geometry.get("lines", []):

@@ -127,9 +127,18 @@ def audit_counters(history: History, plan: AuditPlan, reviews: dict[WindowKey, R
         precision, miss_rate, exact = _error_rates(done)
         times = [r.reviewed_at for _, r in done if r.reviewed_at is not None]
         audits.append(
-            CounterAudit(camera, counter, kind, plan.made_at, max(times, default=None), estimates,
-                         precision, miss_rate, exact)
-        )  # fmt: skip
+            CounterAudit(
+                camera,
+                counter,
+                kind,
+                plan.made_at,
+                max(times, default=None),
+                estimates,
+                precision,
+                miss_rate,
+                exact,
+            )
+        )
     return audits
 
 
@@ -149,8 +158,11 @@ def _error_rates(done: Sequence[tuple[AuditWindow, Review]]) -> tuple[float | No
 
 
 ESTIMATE_COLUMNS: dict[str, Direction] = {  # interval-table column -> the direction whose ratio corrects it
-    "in": "in", "out": "out", "entries": "in", "exits": "out",
-}  # fmt: skip
+    "in": "in",
+    "out": "out",
+    "entries": "in",
+    "exits": "out",
+}
 
 
 def estimate_columns(column: str) -> list[str]:
@@ -168,8 +180,10 @@ def with_estimates(intervals: pd.DataFrame, audits: Sequence[CounterAudit]) -> p
     table = intervals.copy()
     by_counter = {(a.camera, a.counter): a for a in audits}
     for column, direction in ESTIMATE_COLUMNS.items():
-        factors = [_factors(by_counter.get((row.camera, row.counter)), direction)
-                   for row in table.itertuples(index=False)]  # fmt: skip
+        factors = [
+            _factors(by_counter.get((row.camera, row.counter)), direction)
+            for row in table.itertuples(index=False)
+        ]
         counts = table[column].astype("Float64").to_numpy(dtype=float, na_value=math.nan)
         for k, name in enumerate(estimate_columns(column)):
             table[name] = [round(c * f[k], 1) for c, f in zip(counts, factors, strict=True)]
@@ -221,15 +235,25 @@ def audit_rows(audits: Sequence[CounterAudit]) -> list[dict[str, object]]:
         for direction in ("in", "out"):
             found = audit.estimates[direction]
             named = direction if audit.kind == "line" else {"in": "entries", "out": "exits"}[direction]
-            rows.append({
-                "camera": audit.camera, "counter": audit.counter, "direction": named,
-                "counted": found.counted, "estimate": _rounded(found.estimate) if found.reviewed else None,
-                "low": _rounded(found.low), "high": _rounded(found.high),
-                "reviewed": found.reviewed, "windows": found.windows, "ratio": _rounded(found.ratio, 3),
-                "precision": _rounded(audit.precision, 3), "miss_rate": _rounded(audit.miss_rate, 3),
-                "rates_exact": audit.exact, "planned": audit.made_at.isoformat(),
-                "last_review": audit.last_review.isoformat() if audit.last_review else None,
-            })  # fmt: skip
+            rows.append(
+                {
+                    "camera": audit.camera,
+                    "counter": audit.counter,
+                    "direction": named,
+                    "counted": found.counted,
+                    "estimate": _rounded(found.estimate) if found.reviewed else None,
+                    "low": _rounded(found.low),
+                    "high": _rounded(found.high),
+                    "reviewed": found.reviewed,
+                    "windows": found.windows,
+                    "ratio": _rounded(found.ratio, 3),
+                    "precision": _rounded(audit.precision, 3),
+                    "miss_rate": _rounded(audit.miss_rate, 3),
+                    "rates_exact": audit.exact,
+                    "planned": audit.made_at.isoformat(),
+                    "last_review": audit.last_review.isoformat() if audit.last_review else None,
+                }
+            )
     return rows
 
 

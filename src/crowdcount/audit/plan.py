@@ -27,16 +27,33 @@ from crowdcount.formats import spreadsheet_text
 from crowdcount.paths import output_folder
 from crowdcount.store import EventStore
 
-PLAN_COLUMNS = ["item_id", "camera", "counter", "kind", "source", "frame_start", "frame_end",
-                "time_start", "time_end", "counted_in", "counted_out"]  # fmt: skip
+PLAN_COLUMNS = [
+    "item_id",
+    "camera",
+    "counter",
+    "kind",
+    "source",
+    "frame_start",
+    "frame_end",
+    "time_start",
+    "time_end",
+    "counted_in",
+    "counted_out",
+]
 ANSWER_COLUMNS = ["item_id", "true_in", "true_out"]  # and, optional: false_in, false_out, reviewer
 
 
 def make_plan(
-    store: EventStore, folder: Path, cameras: Sequence[str] = (), counters: Sequence[str] = (),
-    per_counter: int = DEFAULT_SAMPLES, seconds: float = DEFAULT_WINDOW_S, seed: int = 0,
-    geometry: dict[str, dict[str, Any]] | None = None, on_clip: Callable[[int, int], None] | None = None,
-) -> AuditPlan:  # fmt: skip
+    store: EventStore,
+    folder: Path,
+    cameras: Sequence[str] = (),
+    counters: Sequence[str] = (),
+    per_counter: int = DEFAULT_SAMPLES,
+    seconds: float = DEFAULT_WINDOW_S,
+    seed: int = 0,
+    geometry: dict[str, dict[str, Any]] | None = None,
+    on_clip: Callable[[int, int], None] | None = None,
+) -> AuditPlan:
     """Draw the sample, cut its clips into ``folder/clips/``, write ``folder/plan.csv`` (and an
     ``answers.csv`` to fill in) and record the plan in ``store`` (an older plan is replaced; its
     reviews are kept by window). ``geometry`` (per camera) stands in for what the store lacks."""
@@ -102,8 +119,21 @@ def _write_plan_csv(path: Path, items: Sequence[PlanItem], timezone: str) -> Non
             w = item.window
             start, end = w.time_start.astimezone(zone).isoformat(), w.time_end.astimezone(zone).isoformat()
             source = spreadsheet_text(w.source)  # a file name like =HYPERLINK(...) stays text
-            writer.writerow([w.item_id, w.camera, w.counter, w.kind, source, w.frame_start, w.frame_end,
-                             start, end, w.counted_in, w.counted_out])  # fmt: skip
+            writer.writerow(
+                [
+                    w.item_id,
+                    w.camera,
+                    w.counter,
+                    w.kind,
+                    source,
+                    w.frame_start,
+                    w.frame_end,
+                    start,
+                    end,
+                    w.counted_in,
+                    w.counted_out,
+                ]
+            )
 
 
 def _write_answer_template(path: Path, plan: AuditPlan) -> None:
@@ -152,8 +182,10 @@ def read_answers(path: Path, plan: AuditPlan) -> list[tuple[AuditWindow, Review]
                 f"{path} line {line}: item_id {item_id!r} is not in the audit plan made "
                 f"{plan.made_at:%Y-%m-%d %H:%M} UTC ({len(by_id)} items); answer the items of that plan"
             )
-        values = {c: _count(row.get(c), path, line, c, c in ("true_in", "true_out")) for c in
-                  ("true_in", "true_out", "false_in", "false_out")}  # fmt: skip
+        values = {
+            c: _count(row.get(c), path, line, c, c in ("true_in", "true_out"))
+            for c in ("true_in", "true_out", "false_in", "false_out")
+        }
         review = Review(**values, reviewer=(row.get("reviewer") or "").strip())  # type: ignore[arg-type]
         try:
             check_review(window, review)

@@ -75,21 +75,43 @@ def audit_router(monitor: Monitor, page_font_css: Callable[[str], str]) -> APIRo
             w = item.window
             review = reviews.get(w.key)
             counted = [
-                {"direction": e.direction, "track_id": e.track_id, "frame": e.frame,
-                 "time": e.timestamp.isoformat()}
+                {
+                    "direction": e.direction,
+                    "track_id": e.track_id,
+                    "frame": e.frame,
+                    "time": e.timestamp.isoformat(),
+                }
                 for e in events[(w.camera, w.counter, w.source)]
                 if w.frame_start <= e.frame <= w.frame_end
-            ]  # fmt: skip
-            items.append({
-                "item_id": w.item_id, "position": position, "camera": w.camera, "counter": w.counter,
-                "kind": w.kind, "source": Path(w.source).name, "frame_start": w.frame_start,
-                "frame_end": w.frame_end, "time_start": w.time_start.isoformat(),
-                "time_end": w.time_end.isoformat(), "clip_start": item.clip_start,
-                "fps": fps.get((w.camera, w.source)), "counted_in": w.counted_in,
-                "counted_out": w.counted_out, "counted": counted, "review": _review_json(review),
-            })  # fmt: skip
-        head = {"id": plan.plan_id, "made_at": plan.made_at.isoformat(), "seconds": plan.seconds,
-                "per_counter": plan.per_counter, "seed": plan.seed, "items": len(plan.items)}  # fmt: skip
+            ]
+            items.append(
+                {
+                    "item_id": w.item_id,
+                    "position": position,
+                    "camera": w.camera,
+                    "counter": w.counter,
+                    "kind": w.kind,
+                    "source": Path(w.source).name,
+                    "frame_start": w.frame_start,
+                    "frame_end": w.frame_end,
+                    "time_start": w.time_start.isoformat(),
+                    "time_end": w.time_end.isoformat(),
+                    "clip_start": item.clip_start,
+                    "fps": fps.get((w.camera, w.source)),
+                    "counted_in": w.counted_in,
+                    "counted_out": w.counted_out,
+                    "counted": counted,
+                    "review": _review_json(review),
+                }
+            )
+        head = {
+            "id": plan.plan_id,
+            "made_at": plan.made_at.isoformat(),
+            "seconds": plan.seconds,
+            "per_counter": plan.per_counter,
+            "seed": plan.seed,
+            "items": len(plan.items),
+        }
         return {"plan": head, "items": items, "estimates": audit_rows(audit_counters(history, plan, reviews))}
 
     @router.get("/api/audit", summary="The audit: plan, items with their reviews, estimates per counter")
@@ -147,9 +169,14 @@ def audit_router(monitor: Monitor, page_font_css: Callable[[str], str]) -> APIRo
 def _review_json(review: Review | None) -> dict[str, Any] | None:
     if review is None:
         return None
-    return {"true_in": review.true_in, "true_out": review.true_out, "false_in": review.false_in,
-            "false_out": review.false_out, "reviewer": review.reviewer,
-            "reviewed_at": review.reviewed_at.isoformat() if review.reviewed_at else None}  # fmt: skip
+    return {
+        "true_in": review.true_in,
+        "true_out": review.true_out,
+        "false_in": review.false_in,
+        "false_out": review.false_out,
+        "reviewer": review.reviewer,
+        "reviewed_at": review.reviewed_at.isoformat() if review.reviewed_at else None,
+    }
 
 
 def _hangul(text: str) -> str:

@@ -54,10 +54,16 @@ class CameraSession:
     """
 
     def __init__(
-        self, site: SiteConfig, camera: CameraConfig, store: EventStore, detector: Detector,
-        flush_s: float = 1.0, imgsz: int | None = None, preview: PreviewPublisher | None = None,
+        self,
+        site: SiteConfig,
+        camera: CameraConfig,
+        store: EventStore,
+        detector: Detector,
+        flush_s: float = 1.0,
+        imgsz: int | None = None,
+        preview: PreviewPublisher | None = None,
         blur: bool = False,
-    ) -> None:  # fmt: skip
+    ) -> None:
         assert camera.source is not None
         self.preview, self.blur = preview, blur  # the annotated picture, while someone watches it
         self.totals: Counter[tuple[str, str]] = Counter()  # (counter, direction) since the session began
@@ -115,9 +121,11 @@ class CameraSession:
         self._pending += events
         self.totals.update((e.counter, e.direction) for e in events)
         if self.preview is not None and self.preview.wanted():
-            self.preview.publish(preview_picture(
-                live.image, self._connection.engine.tracks, self.camera, self.captions(), self.blur
-            ))  # fmt: skip
+            self.preview.publish(
+                preview_picture(
+                    live.image, self._connection.engine.tracks, self.camera, self.captions(), self.blur
+                )
+            )
         self.frames += 1
         self.last_frame = live.timestamp
         self.lag_s = (datetime.now(UTC) - live.timestamp).total_seconds()
@@ -125,10 +133,14 @@ class CameraSession:
 
     def captions(self) -> dict[str, str]:
         """The running counts the preview writes beside each line and zone."""
-        lines = {line.id: f"in {self.totals[line.id, 'in']} out {self.totals[line.id, 'out']}"
-                 for line in self.camera.lines}  # fmt: skip
-        zones = {zone.id: f"inside {max(self.totals[zone.id, 'in'] - self.totals[zone.id, 'out'], 0)}"
-                 for zone in self.camera.zones}  # fmt: skip
+        lines = {
+            line.id: f"in {self.totals[line.id, 'in']} out {self.totals[line.id, 'out']}"
+            for line in self.camera.lines
+        }
+        zones = {
+            zone.id: f"inside {max(self.totals[zone.id, 'in'] - self.totals[zone.id, 'out'], 0)}"
+            for zone in self.camera.zones
+        }
         return lines | zones
 
     def _end_connection(self) -> None:
@@ -139,8 +151,12 @@ class CameraSession:
             for still in self._connection.engine.stillness.found():
                 log.warning(
                     "camera %s: track %d stood still for %.0f s; if it is not a person, mask it: "
-                    "ignore: [{polygon: %s}]", self.camera.id, still.track_id, still.seconds, still.mask(),
-                )  # fmt: skip
+                    "ignore: [{polygon: %s}]",
+                    self.camera.id,
+                    still.track_id,
+                    still.seconds,
+                    still.mask(),
+                )
             self._connection = None
 
     @property
@@ -166,23 +182,37 @@ class CameraSession:
 
     def _record(self, status: str) -> SourceRecord:
         return SourceRecord(
-            camera=self.camera.id, source=self.source, status=status, start=self.started,
-            end=self.last_frame or self.started, fps=self.fps or self.camera.fps or DEFAULT_STREAM_FPS,
-            frames=self.frames, stride=1, model=self.model_name,
-        )  # fmt: skip
+            camera=self.camera.id,
+            source=self.source,
+            status=status,
+            start=self.started,
+            end=self.last_frame or self.started,
+            fps=self.fps or self.camera.fps or DEFAULT_STREAM_FPS,
+            frames=self.frames,
+            stride=1,
+            model=self.model_name,
+        )
 
     def health(self, status: str) -> dict[str, object]:
         stream = self.reader.health
         return {
-            "camera": self.camera.id, "source": self.reader.shown, "session": self.source,
+            "camera": self.camera.id,
+            "source": self.reader.shown,
+            "session": self.source,
             "state": stream.state if status == "live" else status,
-            "fps": round(self.fps, 2), "lag_s": None if self.lag_s is None else round(self.lag_s, 3),
-            "frames": self.frames, "received": stream.frames, "dropped": stream.dropped,
-            "reconnects": stream.reconnects, "failures": stream.failures,
+            "fps": round(self.fps, 2),
+            "lag_s": None if self.lag_s is None else round(self.lag_s, 3),
+            "frames": self.frames,
+            "received": stream.frames,
+            "dropped": stream.dropped,
+            "reconnects": stream.reconnects,
+            "failures": stream.failures,
             "last_frame": self._shown(self.last_frame),
             "connected_since": self._shown(stream.connected_since),
-            "started": self._shown(self.started), "message": stream.message, "pid": os.getpid(),
-        }  # fmt: skip
+            "started": self._shown(self.started),
+            "message": stream.message,
+            "pid": os.getpid(),
+        }
 
     def _shown(self, moment: datetime | None) -> str | None:
         """An instant as the site's wall clock, for people and the dashboard."""
@@ -206,9 +236,15 @@ def close_ended_sessions(store: EventStore, camera_id: str) -> list[str]:
 
 
 def run_camera_process(
-    site: SiteConfig, camera_id: str, store_url: str, detector: DetectorSpec, threads: int, stop: Event,
-    previews: str | None = None, blur: bool = False,
-) -> None:  # fmt: skip
+    site: SiteConfig,
+    camera_id: str,
+    store_url: str,
+    detector: DetectorSpec,
+    threads: int,
+    stop: Event,
+    previews: str | None = None,
+    blur: bool = False,
+) -> None:
     """Entry point of one camera's process: counts until ``stop`` is set or the parent is gone."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which sets ``stop``
     terminated = threading.Event()  # SIGTERM to the whole process group: stop as on ``stop``

@@ -45,10 +45,14 @@ class Monitor:
     """
 
     def __init__(
-        self, store: EventStore, live: bool, since: datetime | None = None,
-        thresholds: dict[str, int] | None = None, outputs: list[Output] | None = None,
+        self,
+        store: EventStore,
+        live: bool,
+        since: datetime | None = None,
+        thresholds: dict[str, int] | None = None,
+        outputs: list[Output] | None = None,
         window: timedelta = timedelta(minutes=15),
-    ) -> None:  # fmt: skip
+    ) -> None:
         self.store, self.live, self.since, self.window = store, live, since, window
         self.thresholds = thresholds or {}
         self.outputs = outputs or []  # MQTT, the webhook: fed after every refresh
@@ -92,14 +96,19 @@ class Monitor:
                 row["stale"] = row["camera"] in away
             context = self.store.context()
             self.snapshot = {
-                "now": now.isoformat(), "mode": "live" if self.live else "store",
+                "now": now.isoformat(),
+                "mode": "live" if self.live else "store",
                 "since": self.since.isoformat() if self.since else None,
-                "window_minutes": self.window.total_seconds() / 60, "events": len(self.events),
-                "counters": rows, "groups": group_rows(rows, context.get("headline_group")),
+                "window_minutes": self.window.total_seconds() / 60,
+                "events": len(self.events),
+                "counters": rows,
+                "groups": group_rows(rows, context.get("headline_group")),
                 "names": {key: context.get(key, {}) for key in ("cameras", "counters", "groups")},
-                "site": context.get("name"), "cameras": cameras, "alerts": self.alert_list(),
+                "site": context.get("name"),
+                "cameras": cameras,
+                "alerts": self.alert_list(),
                 "series": self._series(now, cameras),
-            }  # fmt: skip
+            }
             self.version += 1
         for output in self.outputs:
             try:
@@ -135,12 +144,14 @@ class Monitor:
         for camera in self.camera_ids():
             sources = [s for s in self.sources if s.camera == camera]
             entry: dict[str, Any] = {
-                "camera": camera, "state": "recorded" if sources else "no data",
-                "recordings": len(sources), "gaps": sum(g.camera == camera for g in gaps),
+                "camera": camera,
+                "state": "recorded" if sources else "no data",
+                "recordings": len(sources),
+                "gaps": sum(g.camera == camera for g in gaps),
                 "footage_start": self._local(min(s.start for s in sources)) if sources else None,
                 "footage_end": self._local(max(s.end for s in sources)) if sources else None,
                 "last_gap": next((self._gap_json(g) for g in reversed(gaps) if g.camera == camera), None),
-            }  # fmt: skip
+            }
             listing.append(entry | self.health.get(camera, {}))
         return listing
 

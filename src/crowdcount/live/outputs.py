@@ -66,21 +66,33 @@ def post_json(
     def say_retry(state: RetryCallState) -> None:
         error = state.outcome.exception() if state.outcome else None
         wait = state.next_action.sleep if state.next_action else 0.0
-        log.warning("webhook %s failed (attempt %d of %d): %s; trying again in %.1f s", redact_url(url),
-                    state.attempt_number, WEBHOOK_ATTEMPTS, _why(error), wait)  # fmt: skip
+        log.warning(
+            "webhook %s failed (attempt %d of %d): %s; trying again in %.1f s",
+            redact_url(url),
+            state.attempt_number,
+            WEBHOOK_ATTEMPTS,
+            _why(error),
+            wait,
+        )
 
     retrying = Retrying(
-        stop=stop_after_attempt(WEBHOOK_ATTEMPTS), retry=retry_if_exception(_retried), before_sleep=say_retry,
+        stop=stop_after_attempt(WEBHOOK_ATTEMPTS),
+        retry=retry_if_exception(_retried),
+        before_sleep=say_retry,
         wait=wait_exponential(multiplier=backoff_s[0], max=backoff_s[1]),
-    )  # fmt: skip
+    )
     try:
         for attempt in retrying:
             with attempt:
                 _post(url, data, timeout_s)
         return True
     except RetryError as error:
-        log.error("webhook %s: alert not delivered after %d attempts (%s)", redact_url(url), WEBHOOK_ATTEMPTS,
-                  _why(error.last_attempt.exception()))  # fmt: skip
+        log.error(
+            "webhook %s: alert not delivered after %d attempts (%s)",
+            redact_url(url),
+            WEBHOOK_ATTEMPTS,
+            _why(error.last_attempt.exception()),
+        )
     except urllib.error.HTTPError as error:
         log.error("webhook %s refused the alert: HTTP %d", redact_url(url), error.code)
     return False

@@ -32,9 +32,15 @@ class CameraProcesses:
     """
 
     def __init__(
-        self, site: SiteConfig, cameras: list[CameraConfig], store_url: str, detector: DetectorSpec,
-        restart_after_s: float = 5.0, previews: Path | None = None, blur: bool = False,
-    ) -> None:  # fmt: skip
+        self,
+        site: SiteConfig,
+        cameras: list[CameraConfig],
+        store_url: str,
+        detector: DetectorSpec,
+        restart_after_s: float = 5.0,
+        previews: Path | None = None,
+        blur: bool = False,
+    ) -> None:
         self.site, self.cameras, self.store_url, self.detector = site, cameras, store_url, detector
         self.previews, self.blur = previews, blur  # where the annotated pictures go (live.preview)
         self.threads = max(1, usable_cores() // max(len(cameras), 1))
@@ -52,10 +58,19 @@ class CameraProcesses:
 
     def _start(self, camera_id: str) -> None:
         process = self._context.Process(
-            target=run_camera_process, name=f"camera-{camera_id}",
-            args=(self.site, camera_id, self.store_url, self.detector, self.threads, self._stop,
-                  str(self.previews) if self.previews else None, self.blur),
-        )  # fmt: skip
+            target=run_camera_process,
+            name=f"camera-{camera_id}",
+            args=(
+                self.site,
+                camera_id,
+                self.store_url,
+                self.detector,
+                self.threads,
+                self._stop,
+                str(self.previews) if self.previews else None,
+                self.blur,
+            ),
+        )
         process.start()
         self._processes[camera_id] = process
 

@@ -79,9 +79,13 @@ def create_editor_app(config: Path, token: str | None = None, lang: str = "ko") 
 
 
 def create_app(
-    monitor: Monitor, token: str | None = None, lang: str = "en", poll_s: float = 1.0,
-    config: Path | None = None, previews: PreviewBoard | None = None,
-) -> FastAPI:  # fmt: skip
+    monitor: Monitor,
+    token: str | None = None,
+    lang: str = "en",
+    poll_s: float = 1.0,
+    config: Path | None = None,
+    previews: PreviewBoard | None = None,
+) -> FastAPI:
     """The API and dashboard over ``monitor``; every route wants ``token`` when one is set (see
     ``token_guard``). With a token, the API docs (``/docs``, ``/redoc``, ``/openapi.json``) want it
     too. With the site's ``config``, the line and zone editor is at ``/setup``; with ``previews``
@@ -127,9 +131,12 @@ def create_app(
         cameras = {c["camera"]: c["state"] for c in monitor.snapshot["cameras"]}
         degraded = [c for c, state in cameras.items() if state in ("reconnecting", "connecting")]
         return {
-            "status": "degraded" if degraded else "ok", "mode": monitor.snapshot["mode"],
-            "now": monitor.snapshot["now"], "events": monitor.snapshot["events"], "cameras": cameras,
-        }  # fmt: skip
+            "status": "degraded" if degraded else "ok",
+            "mode": monitor.snapshot["mode"],
+            "now": monitor.snapshot["now"],
+            "events": monitor.snapshot["events"],
+            "cameras": cameras,
+        }
 
     @api.get("/api/cameras", summary="Cameras with health: fps, lag, reconnects, last frame, gaps")
     def cameras() -> list[dict[str, Any]]:
@@ -209,8 +216,11 @@ def create_app(
     def alerting_zone(camera: str, zone: str) -> str:
         key = f"{camera}/{zone}"
         if key not in monitor.thresholds:
-            raise HTTPException(404, f"zone {key!r} has no alert_occupancy; zones with alerts: "
-                                     f"{', '.join(sorted(monitor.thresholds)) or 'none'}")  # fmt: skip
+            raise HTTPException(
+                404,
+                f"zone {key!r} has no alert_occupancy; zones with alerts: "
+                f"{', '.join(sorted(monitor.thresholds)) or 'none'}",
+            )
         return key
 
     @api.post("/api/alerts/{camera}/{zone}/acknowledge", summary="Mark a zone's active alert as seen")
@@ -257,8 +267,13 @@ def create_app(
         for named in monitor.snapshot.get("names", {}).values():  # the site's display names (Korean)
             names += " " + " ".join(map(str, named.values())) + " " + str(monitor.snapshot.get("site") or "")
         font_css = page_font_css("".join(sorted(set(" ".join(LABELS[chosen].values()) + names))))
-        return page.render(lang=chosen, labels=LABELS[chosen], version=__version__, font_css=font_css,
-                           previews=previews is not None)  # fmt: skip
+        return page.render(
+            lang=chosen,
+            labels=LABELS[chosen],
+            version=__version__,
+            font_css=font_css,
+            previews=previews is not None,
+        )
 
     api.include_router(audit_router(monitor, page_font_css))
     if config is not None:

@@ -70,9 +70,13 @@ class StreamReader:
     """
 
     def __init__(
-        self, source: str, camera: str, tz: tzinfo, timeout_s: float = 5.0,
+        self,
+        source: str,
+        camera: str,
+        tz: tzinfo,
+        timeout_s: float = 5.0,
         backoff_s: tuple[float, float] = (0.5, 10.0),
-    ) -> None:  # fmt: skip
+    ) -> None:
         self.source, self.camera, self.tz, self.timeout_s = source, camera, tz, timeout_s
         self.shown = redact_url(source)
         self.backoff_s = backoff_s
@@ -169,9 +173,11 @@ class StreamReader:
                 if first:
                     self._close_outage(now)
                     self._set(
-                        state="live", connected_since=now, message=f"receiving {self.shown}",
+                        state="live",
+                        connected_since=now,
+                        message=f"receiving {self.shown}",
                         reconnects=health.reconnects + (connection > 1),
-                    )  # fmt: skip
+                    )
                     health, first = self._health, False
                 self._set(
                     frames=health.frames + 1, dropped=health.dropped + (not self._taken), last_frame=now

@@ -44,10 +44,11 @@ def per_minute(
     """
     ends = [now - timedelta(minutes=k) for k in range(minutes - 1, -1, -1)]
     return [
-        None if since is not None and end <= since
+        None
+        if since is not None and end <= since
         else sum(end - timedelta(minutes=1) < t <= end for t in stamps)
         for end in ends
-    ]  # fmt: skip
+    ]
 
 
 def rate_per_minute(count: int, now: datetime, since: datetime | None) -> float:
@@ -92,16 +93,22 @@ def counters_now(
         recent = _tally(e for e in own if now - window < e.timestamp <= now)
         lately = _tally(e for e in own if now - RATE_WINDOW < e.timestamp <= now)
         moving = [e.timestamp for e in own if e.kind == "cross" or e.kind == "enter"]
-        rows.append({
-            "camera": info.camera, "counter": info.counter, "type": info.type, "group": info.group,
-            **total, "net": total["in"] - total["out"],
-            "occupancy": max(total["entries"] - total["exits"], 0) if info.type == "zone" else None,
-            "recent": recent,
-            "today": _tally(e for e in everything[key] if midnight <= e.timestamp <= now),
-            "rate": {k: rate_per_minute(v, now, since) for k, v in lately.items()},
-            "trend": per_minute(moving, now, round(window.total_seconds() / 60), since),
-            "last_event": max(e.timestamp for e in own).astimezone(zone).isoformat() if own else None,
-        })  # fmt: skip
+        rows.append(
+            {
+                "camera": info.camera,
+                "counter": info.counter,
+                "type": info.type,
+                "group": info.group,
+                **total,
+                "net": total["in"] - total["out"],
+                "occupancy": max(total["entries"] - total["exits"], 0) if info.type == "zone" else None,
+                "recent": recent,
+                "today": _tally(e for e in everything[key] if midnight <= e.timestamp <= now),
+                "rate": {k: rate_per_minute(v, now, since) for k, v in lately.items()},
+                "trend": per_minute(moving, now, round(window.total_seconds() / 60), since),
+                "last_event": max(e.timestamp for e in own).astimezone(zone).isoformat() if own else None,
+            }
+        )
     return rows
 
 
@@ -120,9 +127,16 @@ def group_rows(rows: Sequence[Mapping[str, Any]], headline: str | None = None) -
     for row in rows:
         if row["type"] != "line" or not row.get("group"):
             continue
-        group = groups.setdefault(row["group"], {"group": row["group"], "headline": row["group"] == headline,
-                                                 "lines": 0, "today": {"in": 0, "out": 0},
-                                                 "rate": {"in": 0.0, "out": 0.0}})  # fmt: skip
+        group = groups.setdefault(
+            row["group"],
+            {
+                "group": row["group"],
+                "headline": row["group"] == headline,
+                "lines": 0,
+                "today": {"in": 0, "out": 0},
+                "rate": {"in": 0.0, "out": 0.0},
+            },
+        )
         group["lines"] += 1
         for direction in ("in", "out"):
             group["today"][direction] += row["today"][direction]
@@ -131,9 +145,11 @@ def group_rows(rows: Sequence[Mapping[str, Any]], headline: str | None = None) -
 
 
 def occupancy_series(
-    events: Iterable[CountEvent], zones: Sequence[CounterInfo], times: Sequence[datetime],
+    events: Iterable[CountEvent],
+    zones: Sequence[CounterInfo],
+    times: Sequence[datetime],
     unseen: Mapping[str, Sequence[tuple[datetime, datetime]]] | None = None,
-) -> dict[str, list[int | None]]:  # fmt: skip
+) -> dict[str, list[int | None]]:
     """People inside each zone at each of ``times`` (entries minus exits up to and including it); None
     at a time its camera did not see (``unseen``: per camera, spans such as before the session began
     or a stream outage), so a chart shows a gap there, not zero."""
@@ -151,8 +167,10 @@ def occupancy_series(
         enters, exits = changes[key]
         inside = np.searchsorted(np.sort(enters), at, "right") - np.searchsorted(np.sort(exits), at, "right")
         blind = (unseen or {}).get(zone.camera, [])
-        series[key] = [None if any(a <= t < b for a, b in blind) else max(int(n), 0)
-                       for t, n in zip(times, inside, strict=True)]  # fmt: skip
+        series[key] = [
+            None if any(a <= t < b for a, b in blind) else max(int(n), 0)
+            for t, n in zip(times, inside, strict=True)
+        ]
     return series
 
 
@@ -170,11 +188,15 @@ class Alert:
     def as_json(self) -> dict[str, Any]:
         camera, zone = self.key.split("/", 1)
         return {
-            "camera": camera, "zone": zone, "key": self.key, "occupancy": self.occupancy,
-            "threshold": self.threshold, "raised_at": self.raised_at.isoformat(),
+            "camera": camera,
+            "zone": zone,
+            "key": self.key,
+            "occupancy": self.occupancy,
+            "threshold": self.threshold,
+            "raised_at": self.raised_at.isoformat(),
             "cleared_at": self.cleared_at.isoformat() if self.cleared_at else None,
             "acknowledged_at": self.acknowledged_at.isoformat() if self.acknowledged_at else None,
-        }  # fmt: skip
+        }
 
 
 def clear_level(threshold: int) -> int:
