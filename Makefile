@@ -36,6 +36,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff format --check src tests scripts
 	@! grep -rnE "fmt: *(skip|off)" src tests scripts || (echo "the formatter decides the layout: remove these markers"; exit 1)
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 system:
 	scripts/ensure_debian_packages.sh

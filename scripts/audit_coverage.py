@@ -40,7 +40,7 @@ def main() -> None:
     from crowdcount.audit import audit_counters, audit_windows, draw_sample
     from crowdcount.config import counter_infos
     from crowdcount.datatypes import AuditPlan, History, PlanItem, Review
-    from crowdcount.evaluate import load_mot_tracks
+    from crowdcount.evaluate.truth import load_mot_tracks
 
     run = count_on_grid(
         PETS / "vtest.avi", load_mot_tracks(PETS / "gt" / "gt.txt"), args.model, example_lines=True

@@ -118,8 +118,9 @@ def case_crowdcount(
 ) -> dict[str, Any]:
     """``roi``: ``--roi`` around the config's lines alone (its zones left out); ``tracker``: another
     than the config's."""
-    from crowdcount.detect import DetectorSpec, ModelChoice
-    from crowdcount.recording import RunOptions, count_recording, probe_recording
+    from crowdcount.batch.recording import RunOptions, count_recording, probe_recording
+    from crowdcount.detect.load import DetectorSpec
+    from crowdcount.detect.models import ModelChoice
 
     site, camera = _camera(args.config, args.scale)
     if roi:
@@ -155,7 +156,7 @@ def _exported(model: str, fmt: str, imgsz: int | None) -> str:
     import tempfile
 
     os.environ["YOLO_VERBOSE"] = "False"  # before ultralytics is imported: no exporter log
-    from crowdcount.detect import export_ultralytics
+    from crowdcount.detect.ultralytics import export_ultralytics
 
     folder = Path(tempfile.mkdtemp(prefix="bench-export-"))
     weights = folder / (Path(model).stem + ".pt")
@@ -195,7 +196,7 @@ def case_supervision(args: argparse.Namespace, model: str) -> dict[str, Any]:
     import supervision as sv
     from trackers import ByteTrackTracker
 
-    from crowdcount.detect import YoloxOnnxDetector
+    from crowdcount.detect.yolox import YoloxOnnxDetector
 
     site, camera = _camera(args.config, args.scale)
     # Fed as YOLOX's own ONNX demo feeds it: the export's square 416x416 input, one session.
@@ -301,7 +302,7 @@ def cpu_description() -> str:
 def ground_truth(args: argparse.Namespace) -> dict[str, dict[str, int]] | None:
     if not args.gt or not Path(args.gt).is_file():
         return None
-    from crowdcount.evaluate import ground_truth_events, load_mot_tracks
+    from crowdcount.evaluate.truth import ground_truth_events, load_mot_tracks
 
     site, camera = _camera(args.config)
     tracks = load_mot_tracks(args.gt)

@@ -29,8 +29,8 @@ EMBEDDED = ROOT / "src" / "crowdcount" / "weights" / "person-detection-0303" / "
 
 
 def main() -> None:
-    from crowdcount.cards import ModelCard, card_for
-    from crowdcount.evaluate import load_mot_tracks
+    from crowdcount.detect.cards import ModelCard, card_for
+    from crowdcount.evaluate.truth import load_mot_tracks
 
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter

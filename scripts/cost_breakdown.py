@@ -68,14 +68,10 @@ def first_frames(video: Path, frames: int) -> list[Any]:
 
 def detection_costs(video: Path, model: Path, frames: int) -> None:
 
-    from crowdcount.detect import (
-        DetectorPool,
-        SizedDetector,
-        YoloxOnnxDetector,
-        detect_in_order,
-        letterbox,
-        scene_input_size,
-    )
+    from crowdcount.detect.base import letterbox
+    from crowdcount.detect.pool import DetectorPool, detect_in_order
+    from crowdcount.detect.sizing import SizedDetector, scene_input_size
+    from crowdcount.detect.yolox import YoloxOnnxDetector
 
     images = first_frames(video, frames)
     height, width = images[0].shape[:2]
@@ -108,8 +104,10 @@ def precision_costs(video: Path, model: Path, frames: int) -> None:
     from onnx import version_converter
     from onnxruntime import quantization as q
 
-    from crowdcount.cards import card_for
-    from crowdcount.detect import decode_yolox, letterbox, scene_input_size, yolox_for_people
+    from crowdcount.detect.base import letterbox
+    from crowdcount.detect.cards import card_for
+    from crowdcount.detect.sizing import scene_input_size
+    from crowdcount.detect.yolox import decode_yolox, yolox_for_people
 
     images = first_frames(video, frames)
     size = scene_input_size(images[0].shape[1], images[0].shape[0])
@@ -224,7 +222,8 @@ def reader_costs(video: Path, strides: list[int]) -> None:
     import cv2
     import numpy as np
 
-    from crowdcount.detect import letterbox, scene_input_size
+    from crowdcount.detect.base import letterbox
+    from crowdcount.detect.sizing import scene_input_size
 
     capture = cv2.VideoCapture(str(video))
     width, height = int(capture.get(cv2.CAP_PROP_FRAME_WIDTH)), int(capture.get(cv2.CAP_PROP_FRAME_HEIGHT))

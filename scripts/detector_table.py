@@ -75,8 +75,8 @@ SLOW = [Case("fall-640-ocsort", FALL, 640, "ocsort")]
 def detection_figures(detector: Any, imgsz: int | None) -> dict[str, float]:
     """Precision and recall on every 5th PETS frame and on the MOT17-04 frames, at the size the
     per-file task would use for each (the scene's, unless ``imgsz`` is given)."""
-    from crowdcount.detect import sized_for_frames
-    from crowdcount.evaluate import annotated_boxes, detection_scores
+    from crowdcount.detect.sizing import sized_for_frames
+    from crowdcount.evaluate.truth import annotated_boxes, detection_scores
 
     figures: dict[str, float] = {}
     pets = annotated_boxes(PETS / "gt" / "gt.txt")
@@ -102,7 +102,7 @@ def detection_figures(detector: Any, imgsz: int | None) -> dict[str, float]:
 def count_pets(case: Case, video: Path, fps: float, scale: float) -> dict[str, Any]:
     """Count ``video`` (PETS, or a copy scaled by ``scale``) on the example's lines and the grid
     (``grid_accuracy.count_on_grid``), against the PETS ground truth scaled the same."""
-    from crowdcount.evaluate import load_mot_tracks
+    from crowdcount.evaluate.truth import load_mot_tracks
 
     with tempfile.TemporaryDirectory() as folder:
         gt = Path(folder) / "gt.txt"
@@ -135,9 +135,10 @@ def count_pets(case: Case, video: Path, fps: float, scale: float) -> dict[str, A
 def table_visits(case: Case) -> dict[str, int]:
     """Entries and exits of a zone around the table of Intel's indoor clip (768x432, 10 fps), where
     six people come one at a time and leave, counted by the real per-file task."""
+    from crowdcount.batch.recording import RunOptions, count_recording, probe_recording
     from crowdcount.config import parse_config
-    from crowdcount.detect import DetectorSpec, ModelChoice
-    from crowdcount.recording import RunOptions, count_recording, probe_recording
+    from crowdcount.detect.load import DetectorSpec
+    from crowdcount.detect.models import ModelChoice
 
     site = parse_config(
         {
@@ -161,8 +162,9 @@ def table_visits(case: Case) -> dict[str, int]:
 
 
 def measure(case: Case, clip_1440: bool) -> dict[str, Any]:
-    from crowdcount.cards import card_for
-    from crowdcount.detect import DetectorSpec, ModelChoice
+    from crowdcount.detect.cards import card_for
+    from crowdcount.detect.load import DetectorSpec
+    from crowdcount.detect.models import ModelChoice
 
     path = MODELS / case.model
     detector = DetectorSpec(ModelChoice(str(path), "table"), case.imgsz).load()  # the card's confidence

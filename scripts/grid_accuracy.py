@@ -54,17 +54,18 @@ def count_on_grid(
     the grid's miscounted share and bias, frames, and with the ``gt`` file of this very clip, MOTA,
     IDF1 and HOTA of its tracks; and what they rest on (``events``, ground-truth ``truth`` events,
     the ``record`` and ``camera``). ``truth_tracks`` and ``gt`` are in the video's own pixels."""
+    from crowdcount.batch.recording import RunOptions, count_recording, probe_recording
     from crowdcount.config import load_config
-    from crowdcount.detect import DetectorSpec, ModelChoice
-    from crowdcount.evaluate import (
+    from crowdcount.detect.load import DetectorSpec
+    from crowdcount.detect.models import ModelChoice
+    from crowdcount.evaluate.mot import MotTrackWriter
+    from crowdcount.evaluate.truth import (
         compare_lines,
         grid_lines,
         ground_truth_events,
         miscounts,
         tracking_metrics,
     )
-    from crowdcount.mot import MotTrackWriter
-    from crowdcount.recording import RunOptions, count_recording, probe_recording
 
     site = load_config(EXAMPLE)
     settings = site.counting if tracker is None else site.counting.model_copy(update={"tracker": tracker})
@@ -152,7 +153,7 @@ def main() -> None:
     for path in (PETS / "vtest.avi", PETS / "gt" / "gt.txt", args.model):
         if not path.exists():
             sys.exit(f"grid_accuracy: {path} not found (../shared absent? set CROWDCOUNT_SHARED)")
-    from crowdcount.evaluate import faster_clip, filmed_at, load_mot_tracks, tracks_between
+    from crowdcount.evaluate.truth import faster_clip, filmed_at, load_mot_tracks, tracks_between
 
     truth = load_mot_tracks(PETS / "gt" / "gt.txt")
     print(

@@ -34,7 +34,7 @@ CAMERAS = 10
 def build(db: Path, days: int) -> None:
     """The synthetic year: one recording per camera and day, lines and a zone, a gap a week."""
     from crowdcount.datatypes import CounterInfo, CountEvent, Gap, SourceRecord
-    from crowdcount.store import EventStore
+    from crowdcount.store.events import EventStore
 
     store = EventStore(db)
     store.set_timezone("Asia/Seoul")
@@ -165,7 +165,7 @@ def main() -> None:
         began = time.perf_counter()
         build(db, args.days)
         print(f"built {db} in {time.perf_counter() - began:.0f} s", flush=True)
-    from crowdcount.store import EventStore
+    from crowdcount.store.events import EventStore
 
     events = EventStore(db, create=False).event_count()
     print(f"{args.days} days, {CAMERAS * 3} counters, {events:,} events; {os.cpu_count()} cores", flush=True)

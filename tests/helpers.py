@@ -110,7 +110,7 @@ def wait_until(check: Callable[[], Any], timeout: float, what: str, every: float
 
 def event_keys(db: str | Path) -> list[tuple]:
     """Every stored event as a sortable tuple (store ids left out), to compare two runs."""
-    from crowdcount.store import EventStore
+    from crowdcount.store.events import EventStore
 
     return sorted(
         (e.camera, e.counter, e.kind, e.direction, e.track_id, e.timestamp.isoformat(), e.source, e.frame)

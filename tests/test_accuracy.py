@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from crowdcount.evaluate import faster_clip, filmed_at, load_mot_tracks
+from crowdcount.evaluate.truth import faster_clip, filmed_at, load_mot_tracks
 
 sys.path.insert(0, str(ROOT / "scripts"))
 from grid_accuracy import count_on_grid

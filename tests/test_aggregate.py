@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from datetime import timedelta
 
-from crowdcount.aggregate import line_totals, peak_occupancy, zone_totals
 from crowdcount.datatypes import CountEvent
+from crowdcount.tables.aggregate import line_totals, peak_occupancy, zone_totals
 from helpers import START
 
 

@@ -15,7 +15,9 @@ import av
 import numpy as np
 import pytest
 
-from crowdcount.archive import (
+from crowdcount.coverage import Span
+from crowdcount.errors import CrowdcountError
+from crowdcount.sources.archive import (
     compile_filename_pattern,
     expected_span,
     find_recordings,
@@ -24,8 +26,6 @@ from crowdcount.archive import (
     start_from_container,
     start_from_filename,
 )
-from crowdcount.coverage import Span
-from crowdcount.errors import CrowdcountError
 
 SEOUL = ZoneInfo("Asia/Seoul")
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -157,7 +157,7 @@ def test_a_folder_that_cannot_be_read_is_a_one_line_error(tmp_path):
     (share / "a.mp4").write_bytes(b"x")
     share.chmod(0o755)
     (share / "locked").chmod(0o000)
-    find = "import sys; from crowdcount.archive import find_recordings as f; print(f(sys.argv[1]))"
+    find = "import sys; from crowdcount.sources.archive import find_recordings as f; print(f(sys.argv[1]))"
     command = [sys.executable, "-c", find, str(share)]
     if os.geteuid() == 0:  # root reads any folder: try as nobody
         command = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", *command]

@@ -20,7 +20,6 @@ import pandas as pd
 import pytest
 
 from conftest import EXAMPLE_CONFIG
-from crowdcount.aggregate import group_table, interval_table
 from crowdcount.audit import (
     PLAN_COLUMNS,
     AuditPlan,
@@ -39,8 +38,9 @@ from crowdcount.audit import (
 from crowdcount.config import load_config
 from crowdcount.datatypes import CounterInfo, CountEvent, History, SourceRecord
 from crowdcount.errors import CrowdcountError
-from crowdcount.evaluate import ground_truth_events, load_mot_tracks
-from crowdcount.store import EventStore
+from crowdcount.evaluate.truth import ground_truth_events, load_mot_tracks
+from crowdcount.store.events import EventStore
+from crowdcount.tables.aggregate import group_table, interval_table
 from helpers import START, crowdcount
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from crowdcount.store import EventStore
+from crowdcount.store.events import EventStore
 from helpers import chromium_page, crowdcount, free_port, get_json, http_get, wait_until
 
 

@@ -24,7 +24,7 @@ import pytest
 import yaml
 
 from crowdcount.datatypes import CounterInfo, CountEvent, SourceRecord
-from crowdcount.store import EventStore
+from crowdcount.store.events import EventStore
 from helpers import crowdcount, free_port
 
 KST = timezone(timedelta(hours=9))

@@ -17,8 +17,11 @@ import pytest
 import supervision as sv
 
 from conftest import SHARED
-from crowdcount.cards import card_for, card_path, read_card
-from crowdcount.detect import YoloxOnnxDetector, convert_pixels, load_detector, resolve_model
+from crowdcount.detect.base import convert_pixels
+from crowdcount.detect.cards import card_for, card_path, read_card
+from crowdcount.detect.load import load_detector
+from crowdcount.detect.models import resolve_model
+from crowdcount.detect.yolox import YoloxOnnxDetector
 from crowdcount.errors import CrowdcountError
 from helpers import crowdcount
 

@@ -1,6 +1,6 @@
 """``crowdcount check``: the real detector and tracker on the PETS clip find a line placed on the
 frame edge and a line nobody crosses, and its picture marks them (issue #16); each other finding of
-``crowdcount.placement`` from hand-made tracks."""
+``crowdcount.setup.placement`` from hand-made tracks."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ import numpy as np
 import pytest
 import supervision as sv
 
-from crowdcount.annotate import preview_picture
-from crowdcount.check import WARNING_COLOUR
 from crowdcount.config import parse_config
+from crowdcount.counting.stillness import StillTrack
 from crowdcount.datatypes import CountEvent
-from crowdcount.placement import Sighting, TrackLog, edge_findings, static_findings, track_findings
-from crowdcount.stillness import StillTrack
+from crowdcount.setup.annotate import preview_picture
+from crowdcount.setup.check import WARNING_COLOUR
+from crowdcount.setup.placement import Sighting, TrackLog, edge_findings, static_findings, track_findings
 from helpers import START, crowdcount
 
 SITE = """timezone: Asia/Seoul

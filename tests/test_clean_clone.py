@@ -12,7 +12,7 @@ import subprocess
 import pytest
 
 from conftest import EXAMPLE_CONFIG, PETS_GT, ROOT
-from crowdcount.store import EventStore
+from crowdcount.store.events import EventStore
 
 
 def _project_files() -> list[str]:
@@ -51,7 +51,7 @@ def test_make_demo_counts_the_sample_clip_with_nothing_of_ours_beside_it(tmp_pat
             f"{PETS_GT} is absent: the demo counted, but its counts are not checked against the truth"
         )
     from crowdcount.config import load_config
-    from crowdcount.evaluate import compare_lines, ground_truth_events, load_mot_tracks, miscounts
+    from crowdcount.evaluate.truth import compare_lines, ground_truth_events, load_mot_tracks, miscounts
 
     camera = load_config(EXAMPLE_CONFIG).cameras[0]
     start = store.sources()[0].start

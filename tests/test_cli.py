@@ -17,8 +17,8 @@ import pytest
 
 from conftest import PETS_VIDEO
 from crowdcount.config import load_config
-from crowdcount.evaluate import compare_lines, ground_truth_events, load_mot_tracks, miscounts
-from crowdcount.store import EventStore
+from crowdcount.evaluate.truth import compare_lines, ground_truth_events, load_mot_tracks, miscounts
+from crowdcount.store.events import EventStore
 from helpers import crowdcount, sigint_as_in_a_terminal
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from crowdcount.store import EventStore
+from crowdcount.store.events import EventStore
 from helpers import crowdcount, event_keys, free_port, sigint_as_in_a_terminal
 
 pytest.importorskip("ray", reason="Ray is not installed: pip install -e '.[cluster]'")

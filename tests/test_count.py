@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from crowdcount.config import CountingSettings, LineConfig, ZoneConfig
-from crowdcount.count import LineCounter, ZoneCounter
+from crowdcount.counting.count import LineCounter, ZoneCounter
 from helpers import START, run, walk
 
 VERTICAL = LineConfig(id="gate", points=[(100, 0), (100, 200)], in_direction=(1, 0))

@@ -17,25 +17,18 @@ import supervision as sv
 import yaml
 
 from conftest import EXAMPLE_CONFIG, need_shared
-from crowdcount.cards import ModelCard
-from crowdcount.detect import (
-    GPU_FEEDERS,
-    MODEL_DIR_ENV,
-    MODEL_ENV,
-    DetectorPool,
-    ModelChoice,
-    OpenVinoDetector,
-    UltralyticsDetector,
-    YoloxOnnxDetector,
-    convert_pixels,
-    letterbox,
-    load_detector,
-    resolve_model,
-    sized_for_frames,
-)
+from crowdcount.detect.base import convert_pixels, letterbox
+from crowdcount.detect.cards import ModelCard
+from crowdcount.detect.load import load_detector
+from crowdcount.detect.models import MODEL_DIR_ENV, MODEL_ENV, ModelChoice, resolve_model
+from crowdcount.detect.openvino import OpenVinoDetector
+from crowdcount.detect.pool import GPU_FEEDERS, DetectorPool
+from crowdcount.detect.sizing import sized_for_frames
+from crowdcount.detect.ultralytics import UltralyticsDetector
+from crowdcount.detect.yolox import YoloxOnnxDetector
 from crowdcount.errors import CrowdcountError
-from crowdcount.evaluate import load_mot_tracks
-from crowdcount.store import EventStore
+from crowdcount.evaluate.truth import load_mot_tracks
+from crowdcount.store.events import EventStore
 from helpers import crowdcount
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -254,7 +247,7 @@ def test_missing_model_file_is_one_line_and_nothing_downloads(tmp_path):
 
 
 def test_a_region_keeps_the_scale_of_the_whole_frame():
-    from crowdcount.roi import region_imgsz
+    from crowdcount.detect.roi import region_imgsz
 
     assert region_imgsz((0, 0, 768, 576), 576, 768, 416) == 416
     assert region_imgsz((423, 134, 577, 458), 576, 768, 416) == 176  # 324 px tall: 324 * 416 / 768
@@ -263,7 +256,7 @@ def test_a_region_keeps_the_scale_of_the_whole_frame():
 
 def test_region_detector_returns_full_frame_boxes_for_people_inside(pets_video, yolox_model):
     from crowdcount.config import parse_config
-    from crowdcount.roi import RegionDetector, counter_region
+    from crowdcount.detect.roi import RegionDetector, counter_region
 
     camera = parse_config(
         {

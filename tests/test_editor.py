@@ -17,9 +17,9 @@ import supervision as sv
 
 from conftest import EXAMPLE_CONFIG
 from crowdcount.config import CountingSettings, load_config
+from crowdcount.counting.engine import SourceCounter
 from crowdcount.datatypes import FrameInfo
-from crowdcount.engine import SourceCounter
-from crowdcount.evaluate import load_mot_tracks
+from crowdcount.evaluate.truth import load_mot_tracks
 from helpers import chromium_page, crowdcount, free_port, get_json, http_get, wait_until
 
 

@@ -18,12 +18,13 @@ import cv2
 import pytest
 import yaml
 
+from crowdcount.batch.recording import RunOptions, count_recording, probe_recording
 from crowdcount.config import load_config
-from crowdcount.detect import DetectorSpec, ModelChoice
-from crowdcount.engine import SourceCounter
+from crowdcount.counting.engine import SourceCounter
+from crowdcount.detect.load import DetectorSpec
+from crowdcount.detect.models import ModelChoice
 from crowdcount.live.camera import CameraSession
-from crowdcount.recording import RunOptions, count_recording, probe_recording
-from crowdcount.store import EventStore
+from crowdcount.store.events import EventStore
 from helpers import frame_info, free_port, tracks_at, walk
 
 ROOT = Path(__file__).resolve().parent.parent

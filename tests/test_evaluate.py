@@ -7,8 +7,8 @@ import math
 import os
 
 from crowdcount.config import LineConfig, parse_config
-from crowdcount.evaluate import compare_lines, ground_truth_events, load_mot_tracks, tracking_metrics
-from crowdcount.mot import frames_detected
+from crowdcount.evaluate.mot import frames_detected
+from crowdcount.evaluate.truth import compare_lines, ground_truth_events, load_mot_tracks, tracking_metrics
 from helpers import START, crowdcount, tracks_at
 from test_config import example
 

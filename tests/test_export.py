@@ -14,9 +14,9 @@ import pytest
 from conftest import fill
 from crowdcount.datatypes import CounterInfo, CountEvent, SourceRecord
 from crowdcount.errors import CrowdcountError
-from crowdcount.export import EXCEL_ROWS, write_table
 from crowdcount.formats import Format
-from crowdcount.store import EventStore
+from crowdcount.handover.export import EXCEL_ROWS, write_table
+from crowdcount.store.events import EventStore
 from helpers import START, crowdcount
 
 FORMATS = ["csv", "xlsx", "parquet", "json"]

@@ -23,13 +23,14 @@ import sqlalchemy
 import yaml
 
 from conftest import fill
+from crowdcount.batch.recording import FileOutcome, RunOptions
+from crowdcount.batch.runner import SiteRun
 from crowdcount.config import parse_config
 from crowdcount.datatypes import CountEvent, SourceRecord
-from crowdcount.detect import DetectorSpec, ModelChoice
-from crowdcount.recording import FileOutcome, RunOptions
-from crowdcount.runner import SiteRun
-from crowdcount.store import EventStore
-from crowdcount.unsaved import Unsaved, keep, load, unsaved_folder
+from crowdcount.detect.load import DetectorSpec
+from crowdcount.detect.models import ModelChoice
+from crowdcount.store.events import EventStore
+from crowdcount.store.unsaved import Unsaved, keep, load, unsaved_folder
 from helpers import START, crowdcount
 from test_engine import mjpeg_clip
 

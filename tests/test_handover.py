@@ -15,11 +15,11 @@ import openpyxl
 import pdfplumber
 import pytest
 
-from crowdcount.aggregate import peak_occupancy
 from crowdcount.config import camera_geometry, counter_infos, parse_config, site_context
 from crowdcount.datatypes import CountEvent, SourceRecord
-from crowdcount.labels import duration
-from crowdcount.store import EventStore
+from crowdcount.handover.labels import duration
+from crowdcount.store.events import EventStore
+from crowdcount.tables.aggregate import peak_occupancy
 from helpers import crowdcount
 
 KST = timezone(timedelta(hours=9))

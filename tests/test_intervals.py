@@ -7,9 +7,9 @@ from datetime import datetime, timedelta, timezone
 import pandas as pd
 import pytest
 
-from crowdcount.aggregate import counter_summary, group_table, interval_table, parse_interval
 from crowdcount.datatypes import CounterInfo, CountEvent, Gap, History, SourceRecord
 from crowdcount.errors import CrowdcountError
+from crowdcount.tables.aggregate import counter_summary, group_table, interval_table, parse_interval
 
 KST = timezone(timedelta(hours=9))
 T0 = datetime(2026, 10, 3, 10, 0, tzinfo=KST)  # 10:00 KST

@@ -28,8 +28,8 @@ import paho.mqtt.client as mqtt
 import pytest
 import yaml
 
-from crowdcount.annotate import LINE_COLOUR
-from crowdcount.store import EventStore
+from crowdcount.setup.annotate import LINE_COLOUR
+from crowdcount.store.events import EventStore
 from helpers import Hook, chromium_page, free_port, get_json, http_get, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent

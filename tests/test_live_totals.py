@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from crowdcount.datatypes import CounterInfo, CountEvent
-from crowdcount.live.totals import alert_changes, clear_level, counters_now, occupancy_series
+from crowdcount.server.totals import alert_changes, clear_level, counters_now, occupancy_series
 from helpers import START
 
 GATE = CounterInfo("cam", "gate", "line", "gates")
@@ -99,7 +99,7 @@ def test_a_session_whose_process_died_gets_its_visits_closed_before_the_camera_r
     open; the next start of that camera closes them at the session's last stored frame."""
     from crowdcount.datatypes import SourceRecord
     from crowdcount.live.camera import close_ended_sessions
-    from crowdcount.store import EventStore
+    from crowdcount.store.events import EventStore
 
     store = EventStore(tmp_path / "live.db")
     source = "rtsp://cam/1#live-20261003T100000"

@@ -14,10 +14,11 @@ import cv2
 import pytest
 
 from conftest import SHARED
-from crowdcount.cards import card_for
-from crowdcount.detect import ModelChoice, load_detector, resolve_model
-from crowdcount.errors import CrowdcountError
-from crowdcount.registry import (
+from crowdcount.detect.cards import card_for
+from crowdcount.detect.files import file_sha256
+from crowdcount.detect.load import load_detector
+from crowdcount.detect.models import ModelChoice, resolve_model
+from crowdcount.detect.registry import (
     DEFAULT_MODEL,
     KNOWN,
     KnownModel,
@@ -25,9 +26,9 @@ from crowdcount.registry import (
     add_files,
     embedded_path,
     fetch,
-    file_sha256,
     installed_path,
 )
+from crowdcount.errors import CrowdcountError
 from helpers import crowdcount, free_port
 
 EMBEDDED = embedded_path(KNOWN[DEFAULT_MODEL])

@@ -8,7 +8,7 @@ import logging
 
 import pytest
 
-from crowdcount.live.outputs import WEBHOOK_ATTEMPTS, post_json
+from crowdcount.server.outputs import WEBHOOK_ATTEMPTS, post_json
 from helpers import Hook, free_port
 
 ALERT = {"type": "occupancy_alert", "state": "raised", "key": "plaza/stage", "occupancy": 9, "threshold": 8}

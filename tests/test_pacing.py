@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import supervision as sv
 
-from crowdcount.pacing import (
+from crowdcount.counting.pacing import (
     MAX_SHIFT_PER_DETECTION,
     MIN_DETECTIONS_PER_SECOND,
     DetectionPacer,
@@ -16,8 +16,8 @@ from crowdcount.pacing import (
     fixed_stride,
     paced_stride,
 )
-from crowdcount.sources import FrameReader
-from crowdcount.track import Tracker
+from crowdcount.counting.track import Tracker
+from crowdcount.sources.files import FrameReader
 from helpers import START
 
 BOX_W, BOX_H = 30.0, 80.0  # a person at PETS' scale

@@ -11,8 +11,8 @@ from pathlib import Path
 from PIL import Image
 
 from crowdcount.datatypes import CounterInfo, CountEvent, SourceRecord
-from crowdcount.report import build_report
-from crowdcount.store import EventStore
+from crowdcount.handover.report import build_report
+from crowdcount.store.events import EventStore
 from helpers import START, chromium_page, crowdcount
 
 

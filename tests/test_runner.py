@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from crowdcount.cards import PERSON_0303
-from crowdcount.store import EventStore
+from crowdcount.detect.cards import PERSON_0303
+from crowdcount.store.events import EventStore
 from helpers import crowdcount, event_keys
 from test_engine import mjpeg_clip, site_for
 

@@ -13,9 +13,9 @@ import pytest
 import yaml
 
 from conftest import SHARED
-from crowdcount.archive import find_recordings
 from crowdcount.errors import CrowdcountError
-from crowdcount.sources import FrameReader, probe_video
+from crowdcount.sources.archive import find_recordings
+from crowdcount.sources.files import FrameReader, probe_video
 from helpers import START, crowdcount
 
 MOT17_04 = SHARED / "footage" / "mot17_mini" / "train" / "MOT17-04-FRCNN"
@@ -121,9 +121,10 @@ def vfr_clip(source: Path, path: Path) -> Path:
 
 
 def test_a_variable_frame_rate_recording_is_timed_by_its_frames_own_times(tmp_path, pets_video, model):
+    from crowdcount.batch.recording import VARIABLE_RATE, RunOptions, count_recording, probe_recording
     from crowdcount.config import parse_config
-    from crowdcount.detect import DetectorSpec, ModelChoice
-    from crowdcount.recording import VARIABLE_RATE, RunOptions, count_recording, probe_recording
+    from crowdcount.detect.load import DetectorSpec
+    from crowdcount.detect.models import ModelChoice
 
     clip = vfr_clip(pets_video, tmp_path / "slowed.mp4")
     site = parse_config(

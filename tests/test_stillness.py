@@ -15,9 +15,9 @@ import supervision as sv
 import yaml
 
 from crowdcount.config import parse_config
-from crowdcount.engine import SourceCounter
-from crowdcount.stillness import STILL_S, StillnessWatch
-from crowdcount.store import EventStore
+from crowdcount.counting.engine import SourceCounter
+from crowdcount.counting.stillness import STILL_S, StillnessWatch
+from crowdcount.store.events import EventStore
 from helpers import crowdcount, frame_info, tracks_at
 
 SIGN_MASK = [[29, 107], [50, 107], [50, 145], [29, 145]]  # around the sign's box (31,110)-(49,142)

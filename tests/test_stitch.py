@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from crowdcount.config import CountingSettings, LineConfig, ZoneConfig
-from crowdcount.count import LineCounter, ZoneCounter, count_all
+from crowdcount.counting.count import LineCounter, ZoneCounter, count_all
+from crowdcount.counting.stitch import TrackStitcher
 from crowdcount.datatypes import CountEvent
 from crowdcount.geometry import anchor_points
-from crowdcount.stitch import TrackStitcher
 from helpers import frame_info, tracks_at
 
 FPS = 10.0

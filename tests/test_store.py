@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from crowdcount.audit import audit_windows
 from crowdcount.datatypes import AuditPlan, CounterInfo, CountEvent, Gap, PlanItem, Review, SourceRecord
 from crowdcount.errors import CrowdcountError
-from crowdcount.store import EventStore, events_table, sources_table
+from crowdcount.store.events import EventStore, events_table, sources_table
 from helpers import START
 
 
@@ -151,7 +151,7 @@ def test_a_store_in_a_read_only_folder_can_be_read():
     share.chmod(0o755)
     folder.chmod(0o555)
     (folder / "events.db").chmod(0o644)
-    count = "import sys, crowdcount.store as s; print(s.EventStore(sys.argv[1], False).event_count())"
+    count = "import sys, crowdcount.store.events as s; print(s.EventStore(sys.argv[1], False).event_count())"
     read = [sys.executable, "-c", count, str(folder / "events.db")]
     if os.geteuid() == 0:
         read = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", *read]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crowdcount.live.stream import is_stream
+from crowdcount.sources.streams import is_stream
 from crowdcount.urls import redact_url
 
 

@@ -9,10 +9,12 @@ import supervision as sv
 
 from conftest import need_shared
 from crowdcount.config import check_in_frame, parse_config
-from crowdcount.detect import load_detector, resolve_model, sized_for_frames
+from crowdcount.detect.load import load_detector
+from crowdcount.detect.models import resolve_model
+from crowdcount.detect.sizing import sized_for_frames
+from crowdcount.detect.tiles import TiledDetector, camera_detector
 from crowdcount.errors import CrowdcountError
-from crowdcount.evaluate import annotated_boxes, detection_scores
-from crowdcount.tiles import TiledDetector, camera_detector
+from crowdcount.evaluate.truth import annotated_boxes, detection_scores
 
 STREET = "footage/mot17_mini/train/MOT17-04-FRCNN"
 

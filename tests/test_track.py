@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from crowdcount.detect import load_detector, resolve_model
-from crowdcount.sources import read_frames
-from crowdcount.track import TRACKERS, Tracker
+from crowdcount.counting.track import TRACKERS, Tracker
+from crowdcount.detect.load import load_detector
+from crowdcount.detect.models import resolve_model
+from crowdcount.sources.files import read_frames
 from helpers import START
 
 

@@ -27,12 +27,12 @@ from crowdcount.urls import redact_url
 if TYPE_CHECKING:
     import pandas as pd
 
+    from crowdcount.batch.recording import FileOutcome, Recording, RunOptions
     from crowdcount.config import CameraConfig, SiteConfig
-    from crowdcount.detect import ModelChoice
-    from crowdcount.live.monitor import Monitor
+    from crowdcount.detect.models import ModelChoice
     from crowdcount.live.preview import PreviewBoard
-    from crowdcount.recording import FileOutcome, Recording, RunOptions
-    from crowdcount.store import EventStore
+    from crowdcount.server.monitor import Monitor
+    from crowdcount.store.events import EventStore
 
 app = typer.Typer(
     help="Count people crossing lines and using zones in CCTV video.",
@@ -140,12 +140,12 @@ def process(
     Processing the same file again replaces its events. Ctrl-C stops early and keeps
     what was counted so far (the file is marked 'interrupted').
     """
+    from crowdcount.batch.recording import count_recording, probe_recording
     from crowdcount.config import camera_geometry, counter_infos, counting_hash, load_config, site_context
-    from crowdcount.mot import MotTrackWriter
-    from crowdcount.recording import count_recording, probe_recording
-    from crowdcount.store import EventStore, StoreWriteError
-    from crowdcount.tiles import camera_detector
-    from crowdcount.unsaved import Unsaved, keep
+    from crowdcount.detect.tiles import camera_detector
+    from crowdcount.evaluate.mot import MotTrackWriter
+    from crowdcount.store.events import EventStore, StoreWriteError
+    from crowdcount.store.unsaved import Unsaved, keep
 
     site = load_config(config)
     video = video.resolve()
@@ -227,7 +227,7 @@ def _warn_still(outcome: FileOutcome, tz: ZoneInfo) -> None:
 
 def _load_kept(store: EventStore) -> None:
     """Store the counts an earlier run kept aside because the store refused them."""
-    from crowdcount.unsaved import load, pending
+    from crowdcount.store.unsaved import load, pending
 
     loaded, damaged = load(store, pending(store))
     for path, events in loaded:
@@ -267,8 +267,9 @@ def _run_options(
     force: bool = False,
 ) -> RunOptions:
     """Command-line knobs over the config's detector defaults."""
-    from crowdcount.detect import DetectorSpec, resolve_model
-    from crowdcount.recording import RunOptions
+    from crowdcount.batch.recording import RunOptions
+    from crowdcount.detect.load import DetectorSpec
+    from crowdcount.detect.models import resolve_model
 
     spec = DetectorSpec(
         resolve_model(model, site.detector.model, "--model"),
@@ -283,7 +284,7 @@ def _run_options(
 def _say_terms(model: ModelChoice) -> None:
     """Say the training data's terms of a model whose card has any (every run that uses it), and which
     models found in a folder were not used for want of a clean licence."""
-    from crowdcount.cards import card_for
+    from crowdcount.detect.cards import card_for
 
     card = card_for(model.reference)
     if card is not None and card.data_terms:
@@ -325,7 +326,7 @@ def _advance(progress: Progress, task: TaskID, info: FrameInfo) -> None:
 
 
 def _print_totals(cam: CameraConfig, events: list[CountEvent]) -> None:
-    from crowdcount.aggregate import line_totals, zone_totals
+    from crowdcount.tables.aggregate import line_totals, zone_totals
 
     if cam.lines:
         _print_table("Lines", line_totals(events, [line.id for line in cam.lines]))
@@ -361,11 +362,11 @@ def run(
     own: after Ctrl-C or a kill, running again finishes the rest without double counting.
     Writes OUT/run-manifest.json. Exits 1 only if nothing could be processed.
     """
-    from crowdcount.cluster import connect, count_on_ray, pack_model
+    from crowdcount.batch.cluster import connect, count_on_ray, pack_model
+    from crowdcount.batch.runner import SiteRun
     from crowdcount.config import load_config
-    from crowdcount.runner import SiteRun
-    from crowdcount.store import EventStore
-    from crowdcount.unsaved import unsaved_folder
+    from crowdcount.store.events import EventStore
+    from crowdcount.store.unsaved import unsaved_folder
 
     site = load_config(config)
     cameras = [site.camera(c) for c in camera] if camera else site.cameras
@@ -481,7 +482,17 @@ def export(
     per counter, and one sheet per camera (per group for --what groups), with display names,
     frozen headers, filters and date cells. CSV is UTF-8 with a byte-order mark.
     """
-    from crowdcount.aggregate import (
+    from crowdcount.audit import audit_rows, store_audits, with_estimates, with_group_estimates
+    from crowdcount.handover.export import (
+        DAY_SHEET,
+        SHEET_TITLES,
+        Workbook,
+        cover_rows,
+        write_parts,
+        write_table,
+    )
+    from crowdcount.store.events import EventStore
+    from crowdcount.tables.aggregate import (
         counter_summary,
         day_totals,
         event_table,
@@ -490,9 +501,6 @@ def export(
         interval_tables,
         parse_interval,
     )
-    from crowdcount.audit import audit_rows, store_audits, with_estimates, with_group_estimates
-    from crowdcount.export import DAY_SHEET, SHEET_TITLES, Workbook, cover_rows, write_parts, write_table
-    from crowdcount.store import EventStore
 
     if lang not in SHEET_TITLES:
         raise CrowdcountError(f"--lang {lang}: use ko or en")
@@ -567,9 +575,9 @@ def report(
     intervals, hourly profiles per day, zone occupancy and dwell, in/out/net per hour and per day,
     method and limits, data coverage and the files (an appendix).
     """
-    from crowdcount.aggregate import parse_interval
-    from crowdcount.labels import labels_for
-    from crowdcount.report import write_report
+    from crowdcount.handover.labels import labels_for
+    from crowdcount.handover.report import write_report
+    from crowdcount.tables.aggregate import parse_interval
 
     labels_for(lang)
     parse_interval(interval)
@@ -617,9 +625,14 @@ def evaluate(
     import pandas as pd
 
     from crowdcount.config import load_config
-    from crowdcount.evaluate import compare_lines, ground_truth_events, load_mot_tracks, tracking_metrics
-    from crowdcount.mot import frames_detected
-    from crowdcount.store import EventStore
+    from crowdcount.evaluate.mot import frames_detected
+    from crowdcount.evaluate.truth import (
+        compare_lines,
+        ground_truth_events,
+        load_mot_tracks,
+        tracking_metrics,
+    )
+    from crowdcount.store.events import EventStore
 
     if tracks is None and (config is None or db is None):
         raise CrowdcountError("give --tracks FILE, or --config and --db for line counts (or all three)")
@@ -669,9 +682,9 @@ LangOption = Annotated[str, typer.Option(help="Dashboard labels: en or ko (a pag
 
 def _check_listen(host: str, port: int, token: str | None, lang: str) -> None:
     """Refuse, before anything starts, to serve beyond loopback without a token or on a busy port."""
-    from crowdcount.labels import labels_for
-    from crowdcount.live.processes import check_port_free
-    from crowdcount.live.server import check_token, needs_token
+    from crowdcount.handover.labels import labels_for
+    from crowdcount.server.app import check_token, needs_token
+    from crowdcount.server.serve import check_port_free
 
     if needs_token(host) and not token:
         raise CrowdcountError(
@@ -705,8 +718,8 @@ def _serve(
     config: Path | None = None,
     previews: PreviewBoard | None = None,
 ) -> None:
-    from crowdcount.live.processes import serve_app
-    from crowdcount.live.server import create_app
+    from crowdcount.server.app import create_app
+    from crowdcount.server.serve import serve_app
 
     base = _base_url(host, port)
     opened = f"review {base}/{page}" if page else f"dashboard {base}/   audit {base}/audit"
@@ -739,8 +752,8 @@ def check(
     line, people too small at it, a line along the flow, a zone over something that never moves,
     crossings that flicker, a line nobody crossed). Writes the frame with the lines, zones, sampled
     tracks and numbered warnings. Exits 0 with warnings; non-zero only on errors."""
-    from crowdcount.check import check_camera, write_picture
     from crowdcount.config import load_config
+    from crowdcount.setup.check import check_camera, write_picture
 
     site = load_config(config)
     cameras = [site.camera(c) for c in camera] if camera else site.cameras
@@ -776,9 +789,9 @@ def setup(
     stream): place and drag points, set each line's in-direction, names and groups, and save. The
     config is checked as every command checks it before it is written, with its comments and order
     kept (the previous version stays beside it as SITE.yaml.bak)."""
-    from crowdcount.editor import cameras_of, read_document
-    from crowdcount.live.processes import serve_app
-    from crowdcount.live.server import create_editor_app
+    from crowdcount.server.app import create_editor_app
+    from crowdcount.server.serve import serve_app
+    from crowdcount.setup.editor import cameras_of, read_document
 
     _check_listen(host, port, token, lang)
     document = read_document(config)  # a broken file stops here, not in the browser
@@ -813,12 +826,12 @@ def live(
     store as batch mode, every second. Ctrl-C stops: open zone visits are closed and stored.
     """
     from crowdcount.config import alert_thresholds, camera_geometry, counter_infos, load_config, site_context
-    from crowdcount.live.monitor import Monitor
-    from crowdcount.live.outputs import outputs_for
     from crowdcount.live.preview import PreviewBoard, preview_folder, remove_folder
     from crowdcount.live.processes import CameraProcesses
-    from crowdcount.live.stream import is_stream
-    from crowdcount.store import EventStore
+    from crowdcount.server.monitor import Monitor
+    from crowdcount.server.outputs import outputs_for
+    from crowdcount.sources.streams import is_stream
+    from crowdcount.store.events import EventStore
 
     site = load_config(config)
     cameras = [site.camera(c) for c in camera] if camera else site.cameras
@@ -870,8 +883,8 @@ def import_kept(
     Each file is stored in one transaction and then deleted; a recording's events replace
     what the store holds for it, a live session's are added.
     """
-    from crowdcount.store import EventStore
-    from crowdcount.unsaved import load, pending, read_all, side_files, store_kept, unsaved_folder
+    from crowdcount.store.events import EventStore
+    from crowdcount.store.unsaved import load, pending, read_all, side_files, store_kept, unsaved_folder
 
     named = read_all(side_files(files)) if files else None  # every file read before the store is opened
     if named is None and "://" not in db and not Path(db).expanduser().exists():
@@ -911,8 +924,8 @@ def models_list(folder: DirOption = None) -> None:
     cards by file hash), never from its name. With nothing named, crowdcount counts with a
     licence-clean model you described with a card in a model folder, else the embedded one.
     """
-    from crowdcount.detect import model_folders
-    from crowdcount.registry import DEFAULT_MODEL, cache_folder, inventory
+    from crowdcount.detect.models import inventory, model_folders
+    from crowdcount.detect.registry import DEFAULT_MODEL, cache_folder
 
     for listed in inventory(folder or model_folders()):
         card = listed.card
@@ -951,7 +964,7 @@ def models_get(
 ) -> None:
     """Download a known model into the user's model cache: each file resumed where a stopped transfer
     left it, checked against its SHA-256 before it is put in place. Nothing else ever downloads."""
-    from crowdcount.registry import KNOWN, fetch, known_model
+    from crowdcount.detect.registry import KNOWN, fetch, known_model
 
     known = known_model(name)
     if known is None:
@@ -979,7 +992,7 @@ def models_add(
 ) -> None:
     """Import model files into the user's model cache, for sites without internet: files of a known
     model are recognised by their checksums; other files are taken only with their card."""
-    from crowdcount.registry import add_files
+    from crowdcount.detect.registry import add_files
 
     for added in add_files(files, card):
         how = "verified" if added.known else "with its card"
@@ -1004,7 +1017,7 @@ def export_model(
     Use it with --model PATH (or leave it in models/): crowdcount runs an Ultralytics ONNX export
     or *_openvino_model folder through Ultralytics. Nothing is downloaded.
     """
-    from crowdcount.detect import export_ultralytics
+    from crowdcount.detect.ultralytics import export_ultralytics
 
     exported = export_ultralytics(weights, fmt.value, imgsz)
     console.print(f"{weights} -> {exported}  (use: --model {exported} --imgsz {imgsz})", soft_wrap=True)
@@ -1023,9 +1036,9 @@ def serve(
 ) -> None:
     """Serve the live API and dashboard over a store (a finished batch run, or one being written)."""
     from crowdcount.config import alert_thresholds, load_config
-    from crowdcount.live.monitor import Monitor
-    from crowdcount.live.outputs import outputs_for
-    from crowdcount.store import EventStore
+    from crowdcount.server.monitor import Monitor
+    from crowdcount.server.outputs import outputs_for
+    from crowdcount.store.events import EventStore
 
     _check_listen(host, port, token, lang)
     store = EventStore(db, create=False)
@@ -1074,7 +1087,7 @@ def audit_plan(
     """
     from crowdcount.audit import make_plan
     from crowdcount.config import camera_geometry, load_config
-    from crowdcount.store import EventStore
+    from crowdcount.store.events import EventStore
 
     store = EventStore(db, create=False).writable()  # an existing store only
     geometry = {c.id: camera_geometry(c) for c in load_config(config).cameras} if config else None
@@ -1111,7 +1124,7 @@ def audit_import(
     of its window. Prints the estimates.
     """
     from crowdcount.audit import read_answers
-    from crowdcount.store import EventStore
+    from crowdcount.store.events import EventStore
 
     store = EventStore(db, create=False).writable()  # an existing store only
     plan = store.audit_plan()
@@ -1126,7 +1139,7 @@ def audit_import(
 @audit_app.command("show", epilog="Example: crowdcount audit show --db out/crowdcount.db")
 def audit_show(db: StoreOption) -> None:
     """Print each audited counter's corrected total with its 95 % interval, precision and miss rate."""
-    from crowdcount.store import EventStore
+    from crowdcount.store.events import EventStore
 
     _print_audits(EventStore(db, create=False))
 
@@ -1179,8 +1192,8 @@ def audit_serve(
     """Open the review page: play each window's clip, step frame by frame, enter how many people
     truly crossed; each review is saved at once. The page is also at /audit under serve and live.
     """
-    from crowdcount.live.monitor import Monitor
-    from crowdcount.store import EventStore
+    from crowdcount.server.monitor import Monitor
+    from crowdcount.store.events import EventStore
 
     _check_listen(host, port, token, lang)
     store = EventStore(db, create=False).writable()  # an existing store only
@@ -1207,7 +1220,7 @@ def main() -> None:
     """Entry point: user errors (bad options too) print one line and exit 2, never a traceback."""
     args = sys.argv[1:]
     if "--ray" in args:  # only `run` has it, and it imports the cluster anyway
-        from crowdcount.cluster import LOCAL
+        from crowdcount.batch.cluster import LOCAL
 
         args = with_flag_values(args, "--ray", LOCAL)
     try:

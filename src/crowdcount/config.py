@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 import unicodedata
 from collections import Counter
 from datetime import date, datetime
@@ -24,11 +25,63 @@ from pydantic import (
     model_validator,
 )
 
-from crowdcount.archive import FIRST_YEAR, LAST_YEAR, compile_filename_pattern, in_time_range
 from crowdcount.datatypes import CounterInfo, Device, TrackerKind, counter_key
 from crowdcount.errors import CrowdcountError
 from crowdcount.geometry import Anchor, polygon_area, polygon_self_intersects
-from crowdcount.sources import MAX_FPS, MIN_FPS
+
+# the values and syntax the config checks, used by the sources that read them too
+MIN_FPS, MAX_FPS = 0.01, 1000.0  # one frame in 100 s (time lapse) to high-speed cameras
+_TIME_TOKENS = {
+    "YYYY": (r"\d{4}", "%Y"),
+    "mm": (r"\d{2}", "%m"),
+    "dd": (r"\d{2}", "%d"),
+    "HH": (r"\d{2}", "%H"),
+    "MM": (r"\d{2}", "%M"),
+    "SS": (r"\d{2}", "%S"),
+}
+FIRST_YEAR, LAST_YEAR = 1900, 2199  # wall clocks outside these years are mistakes, and overflow date maths
+
+
+def in_time_range(moment: datetime) -> bool:
+    """Whether a wall-clock time lies in the years crowdcount accepts (FIRST_YEAR to LAST_YEAR, in UTC).
+
+    >>> from datetime import timezone
+    >>> in_time_range(datetime(2026, 10, 3, tzinfo=timezone.utc)), in_time_range(datetime(9999, 12, 31))
+    (True, False)
+    """
+    try:
+        utc = moment.astimezone(ZoneInfo("UTC")) if moment.tzinfo else moment
+    except OverflowError:
+        return False
+    return FIRST_YEAR <= utc.year <= LAST_YEAR
+
+
+def compile_filename_pattern(pattern: str, camera: str) -> tuple[re.Pattern[str], str]:
+    """``{camera}_{YYYYmmdd_HHMMSS}.mp4`` -> a regex with a ``time`` group and its strptime format.
+
+    ``{camera}`` is the camera id, ``*`` any text, and the one brace with date tokens
+    (YYYY mm dd HH MM SS, any separators) the start time.
+    """
+    regex, time_format = "", ""
+    for part in re.split(r"(\{[^}]*\}|\*)", pattern):
+        if part == "{camera}":
+            regex += re.escape(camera)
+        elif part == "*":
+            regex += ".*?"
+        elif part.startswith("{") and part.endswith("}"):
+            if time_format:
+                raise CrowdcountError(f"filename_pattern {pattern!r}: only one {{...}} time block is allowed")
+            inner, group = part[1:-1], ""
+            for token in re.split(r"(YYYY|mm|dd|HH|MM|SS)", inner):
+                digits, directive = _TIME_TOKENS.get(token, (re.escape(token), token.replace("%", "%%")))
+                group, time_format = group + digits, time_format + directive
+            regex += f"(?P<time>{group})"
+        else:
+            regex += re.escape(part)
+    if "%Y" not in time_format:
+        raise CrowdcountError(f"filename_pattern {pattern!r}: needs a time block like {{YYYYmmdd_HHMMSS}}")
+    return re.compile(regex + "$"), time_format
+
 
 COORDINATE_LIMIT = 100_000.0  # pixels; larger values (1e308) are typing mistakes and overflow geometry
 Coordinate = Annotated[float, Field(allow_inf_nan=False, ge=-COORDINATE_LIMIT, le=COORDINATE_LIMIT)]

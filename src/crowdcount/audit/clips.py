@@ -21,7 +21,7 @@ import numpy as np
 
 from crowdcount.datatypes import AuditWindow, PlanItem, SourceRecord
 from crowdcount.errors import CrowdcountError
-from crowdcount.sources import open_video
+from crowdcount.sources.files import open_video
 
 LEAD_S = 1.0
 MAX_WIDTH = 1280  # wider footage is scaled down (a 1440x1080 camera becomes 1280x960)

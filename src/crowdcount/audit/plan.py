@@ -25,7 +25,7 @@ from crowdcount.datatypes import (
 from crowdcount.errors import CrowdcountError
 from crowdcount.formats import spreadsheet_text
 from crowdcount.paths import output_folder
-from crowdcount.store import EventStore
+from crowdcount.store.events import EventStore
 
 PLAN_COLUMNS = [
     "item_id",

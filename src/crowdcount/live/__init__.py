@@ -1,1 +1,1 @@
-"""Live counting: stream sources, camera processes, the API and dashboard."""
+"""Live counting: one process per camera, restarts, the preview frames for the dashboard."""

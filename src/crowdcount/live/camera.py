@@ -15,17 +15,18 @@ from datetime import UTC, datetime
 from multiprocessing.synchronize import Event
 from pathlib import Path
 
-from crowdcount.annotate import preview_picture
 from crowdcount.config import CameraConfig, SiteConfig
-from crowdcount.count import close_open_visits
+from crowdcount.counting.count import close_open_visits
+from crowdcount.counting.engine import SourceCounter
 from crowdcount.datatypes import CountEvent, FrameInfo, Gap, SourceRecord
-from crowdcount.detect import Detector, DetectorSpec
-from crowdcount.engine import SourceCounter
+from crowdcount.detect.base import Detector
+from crowdcount.detect.load import DetectorSpec
+from crowdcount.detect.tiles import camera_detector
 from crowdcount.live.preview import PreviewPublisher
-from crowdcount.live.stream import LiveFrame, StreamReader
-from crowdcount.store import EventStore, StoreWriteError
-from crowdcount.tiles import camera_detector
-from crowdcount.unsaved import Unsaved, keep
+from crowdcount.setup.annotate import preview_picture
+from crowdcount.sources.streams import LiveFrame, StreamReader
+from crowdcount.store.events import EventStore, StoreWriteError
+from crowdcount.store.unsaved import Unsaved, keep
 
 log = logging.getLogger("crowdcount.live")
 
@@ -48,7 +49,7 @@ class CameraSession:
     The session is one source in the store (``URL#live-START``), with its events and
     outage gaps appended every ``flush_s`` seconds, so a crash loses at most that much.
     Every frame taken from the stream is detected (the newest one, so none queue up) and counted
-    by the same engine as a recording (:class:`~crowdcount.engine.SourceCounter`). After an
+    by the same engine as a recording (:class:`~crowdcount.counting.engine.SourceCounter`). After an
     outage the tracks of the old connection end (zone visits exit at their last sighting) and
     counting goes on with a fresh engine.
     """

@@ -1,0 +1,1 @@
+"""Counting recorded footage: the per-file task, the whole-site run, worker processes and Ray."""

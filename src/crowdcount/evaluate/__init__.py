@@ -1,0 +1,1 @@
+"""Ground truth: MOT tracks, counts from them, comparisons and tracker metrics."""

@@ -1,0 +1,351 @@
+"""Tables to files: CSV, Excel (a handover workbook: cover, summary, day totals, a sheet per camera),
+Parquet, JSON."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+from openpyxl.utils import get_column_letter
+
+from crowdcount.datatypes import History, counter_key
+from crowdcount.errors import CrowdcountError
+from crowdcount.formats import FORMULA_STARTS, Format, spreadsheet_text
+from crowdcount.handover.labels import EXPORT_HEADERS_KO, EXPORT_VALUES_KO, labels_for, model_words
+from crowdcount.paths import output_file, replaced_whole
+from crowdcount.tables.summary import covered_days
+
+
+def _datetime_columns(table: pd.DataFrame) -> list[str]:
+    return [c for c in table.columns if isinstance(table[c].dtype, pd.DatetimeTZDtype)]
+
+
+def with_iso_times(table: pd.DataFrame) -> pd.DataFrame:
+    """Timestamps as ISO 8601 text with their UTC offset (``2026-10-03T10:00:00+09:00``)."""
+    table = table.copy(deep=False)  # new columns replace the times; the rest is shared, not copied
+    for column in _datetime_columns(table):  # each distinct time written once (a year has many rows a time)
+        codes, distinct = pd.factorize(table[column])
+        texts = np.array([t.isoformat() for t in distinct] + [None], dtype=object)
+        table[column] = texts[codes]  # code -1 (NaT) takes the last: None
+    return table
+
+
+def with_local_times(table: pd.DataFrame) -> pd.DataFrame:
+    """Timestamps as naive local wall clock (Excel has no time zones)."""
+    table = table.copy()
+    for column in _datetime_columns(table):
+        table[column] = table[column].dt.tz_localize(None)
+    return table
+
+
+def sheet_name(text: str, taken: set[str]) -> str:
+    """A valid, unique Excel sheet name (31 characters, none of []:*?/\\)."""
+    base = re.sub(r"[\[\]:*?/\\]", "_", text)[:31] or "sheet"
+    name, number = base, 2
+    while name.lower() in taken:
+        name = f"{base[: 31 - len(str(number)) - 1]}~{number}"
+        number += 1
+    taken.add(name.lower())
+    return name
+
+
+@dataclass(frozen=True)
+class Workbook:
+    """What an Excel file holds besides its table: its language (Korean headers and words by
+    default; English keeps the documented column names), a cover sheet of (label, value) rows, more
+    sheets (title -> table) and the store's context, whose display names join the ids."""
+
+    lang: str = "ko"
+    cover: list[tuple[str, str]] = field(default_factory=list)
+    sheets: dict[str, pd.DataFrame] = field(default_factory=dict)
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+def write_table(
+    table: pd.DataFrame,
+    path: Path,
+    fmt: Format,
+    summary: pd.DataFrame | None = None,
+    split_by: str = "camera",
+    timezone_name: str = "",
+    book: Workbook | None = None,
+) -> None:
+    """Write one table; Excel gets a cover, a ``summary`` sheet, ``book``'s sheets and one sheet per
+    ``split_by`` value. CSV is UTF-8 with a byte-order mark, so Excel opens Korean text right."""
+    output_file(path, "export")
+    if fmt is Format.xlsx:
+        _fits_excel(table, split_by, book or Workbook(), path)
+    try:
+        with replaced_whole(path) as partial:  # never a partial file, nor the previous one lost
+            if fmt is Format.csv:
+                inert_text(with_iso_times(table)).to_csv(partial, index=False, encoding="utf-8-sig")
+            elif fmt is Format.json:
+                with_iso_times(table).to_json(partial, orient="records", force_ascii=False, indent=1)
+            elif fmt is Format.parquet:
+                table.to_parquet(partial, index=False, engine="fastparquet")
+            else:
+                _write_excel(table, partial, summary, split_by, timezone_name, book or Workbook())
+    except OSError as error:
+        raise CrowdcountError(f"cannot write {path}: {error.strerror or error}") from None
+
+
+def write_parts(parts: Iterable[pd.DataFrame], path: Path, fmt: Format) -> int:
+    """Write a table given in parts (the interval table camera by camera: a year of 1-minute rows is
+    never held whole) as CSV, JSON or Parquet, as :func:`write_table` writes one; the rows written."""
+    if fmt is Format.xlsx:
+        raise ValueError("an Excel workbook is written whole: write_table")
+    output_file(path, "export")
+    rows = 0
+    try:
+        with replaced_whole(path) as partial:
+            if fmt is Format.parquet:
+                import fastparquet
+
+                for part in parts:
+                    fastparquet.write(str(partial), part, append=rows > 0)
+                    rows += len(part)
+                return rows
+            with partial.open(
+                "w", encoding="utf-8-sig" if fmt is Format.csv else "utf-8", newline=""
+            ) as file:
+                file.write("" if fmt is Format.csv else "[")
+                for part in parts:
+                    shown = with_iso_times(part)
+                    if fmt is Format.csv:
+                        inert_text(shown).to_csv(file, index=False, header=rows == 0)
+                    elif len(shown):
+                        records = shown.to_json(orient="records", force_ascii=False)[1:-1]
+                        file.write(("," if rows else "") + records)
+                    rows += len(part)
+                file.write("" if fmt is Format.csv else "]")
+    except OSError as error:
+        raise CrowdcountError(f"cannot write {path}: {error.strerror or error}") from None
+    return rows
+
+
+def _fits_excel(table: pd.DataFrame, split_by: str, book: Workbook, path: Path) -> None:
+    """A one-line error, before anything is written, when a sheet would pass Excel's row limit."""
+    parts = table[split_by].value_counts() if split_by in table.columns else pd.Series([len(table)])
+    biggest = max([int(parts.max()) if len(parts) else 0, *(len(sheet) for sheet in book.sheets.values())])
+    if biggest >= EXCEL_ROWS:
+        raise CrowdcountError(
+            f"{path}: a sheet would have {biggest:,} rows, more than Excel's {EXCEL_ROWS - 1:,}; "
+            "export CSV or Parquet, or choose a longer --interval"
+        )
+
+
+def inert_text(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with text a spreadsheet would run as a formula made inert (``spreadsheet_text``)."""
+    table = table.copy(deep=False)  # only the columns made inert are new
+    for column in table.columns:
+        values = table[column]
+        if not (pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)):
+            continue
+        if values.str.startswith(FORMULA_STARTS, na=False).any():
+            table[column] = values.map(spreadsheet_text)
+    return table
+
+
+EXCEL_ROWS = 1_048_576  # rows in an Excel sheet, its header row included
+DAY_SHEET = {"ko": "일별 합계", "en": "days"}
+TIME_NOTE = {"ko": "시각은 모두 현지 시각({zone})입니다", "en": "times are local wall clock, {zone}"}
+SHEET_TITLES = {
+    "ko": {"cover": "표지", "summary": "요약", "data": "데이터"},
+    "en": {"cover": "cover", "summary": "summary", "data": "data"},
+}
+
+
+def _write_excel(
+    table: pd.DataFrame,
+    path: Path,
+    summary: pd.DataFrame | None,
+    split_by: str,
+    timezone_name: str,
+    book: Workbook,
+) -> None:
+    """The workbook in openpyxl's write-only mode: rows go to disk as they are written (a year of
+    hourly rows held as cell objects took 2.3 GB)."""
+    from openpyxl import Workbook as ExcelBook
+
+    titles = SHEET_TITLES[book.lang]
+    taken: set[str] = set()
+    workbook = ExcelBook(write_only=True)
+
+    def put(frame: pd.DataFrame, title: str, header: bool = True) -> None:
+        shown = _for_people(frame, book) if header else frame
+        _write_sheet(workbook.create_sheet(sheet_name(title, taken)), with_local_times(shown), shown, header)
+
+    note = TIME_NOTE[book.lang].format(zone=timezone_name or "-")
+    put(pd.DataFrame([*book.cover, ("", note)]), titles["cover"], header=False)
+    put(summary if summary is not None else pd.DataFrame({"rows": [len(table)]}), titles["summary"])
+    for title, sheet in book.sheets.items():
+        put(sheet, title)
+    if split_by in table.columns and not table.empty:
+        for value, part in table.groupby(split_by, sort=True):
+            put(part, str(value))
+    else:
+        put(table, titles["data"])
+    workbook.save(path)
+
+
+def _write_sheet(sheet: Any, values: pd.DataFrame, shown: pd.DataFrame, header: bool) -> None:
+    """One sheet: frozen, filtered header row, widths that fit the text, number formats by column,
+    and text that looks like a formula stored as text (an export holds values, never formulas)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    columns = list(shown.columns)
+    for index, column in enumerate(columns, start=1):
+        texts = [str(column) if header else ""] + [str(v) for v in shown[column].head(500) if pd.notna(v)]
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(_width(t) for t in texts) + 2, 50)
+    if header:
+        sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = f"A1:{get_column_letter(max(len(columns), 1))}{len(values) + 1}"
+        sheet.append([str(column) for column in columns])
+    styles = [_number_format(str(column), shown[column]) for column in columns]
+    for row in values.itertuples(index=False, name=None):
+        cells = []
+        for value, style in zip(row, styles, strict=True):
+            cell = WriteOnlyCell(sheet, value=None if _missing(value) else _plain(value))
+            if cell.data_type == "f":
+                cell.data_type = "s"
+            if style is not None:
+                cell.number_format = style
+            cells.append(cell)
+        sheet.append(cells)
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value)
+
+
+def _plain(value: object) -> object:
+    """A cell value openpyxl takes: numpy and pandas scalars as Python ones."""
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _for_people(frame: pd.DataFrame, book: Workbook) -> pd.DataFrame:
+    """Display names beside the ids, and (in Korean) Korean headers and words."""
+    shown = frame.copy()
+    cameras, counters = book.context.get("cameras", {}), book.context.get("counters", {})
+    groups = book.context.get("groups", {})
+    if cameras and "camera" in shown.columns:
+        shown.insert(shown.columns.get_loc("camera") + 1, "camera_name", shown["camera"].map(cameras))
+    if counters and {"camera", "counter"} <= set(shown.columns):
+        keys = zip(shown["camera"], shown["counter"], strict=True)
+        names = [counters.get(counter_key(camera, counter)) for camera, counter in keys]
+        shown.insert(shown.columns.get_loc("counter") + 1, "counter_name", names)
+    if groups and "group" in shown.columns:
+        shown.insert(shown.columns.get_loc("group") + 1, "group_name", shown["group"].map(groups))
+    for column in ("dwell_median_s", "dwell_p90_s"):
+        if column in shown.columns:
+            shown[column] = shown[column].round(1)
+    if book.lang != "ko":
+        return shown
+    for column, words in EXPORT_VALUES_KO.items():
+        if column in shown.columns:
+            shown[column] = shown[column].map(lambda v, w=words: w.get(v, v))
+    return shown.rename(columns=EXPORT_HEADERS_KO)
+
+
+def _width(text: str) -> int:
+    """Columns a text takes in Excel: wide (Hangul, CJK) characters count twice."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+COVERAGE_HEADERS = {"coverage", EXPORT_HEADERS_KO["coverage"]}
+
+
+def _number_format(column: str, values: pd.Series) -> str | None:
+    if isinstance(values.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(values):
+        return "yyyy-mm-dd hh:mm"
+    if column in COVERAGE_HEADERS:
+        return "0%"
+    if pd.api.types.is_integer_dtype(values):
+        return "#,##0"
+    if pd.api.types.is_float_dtype(values):
+        return "#,##0.0"
+    return None
+
+
+COVER_LABELS = {
+    "ko": {
+        "site": "행사",
+        "period": "기간",
+        "department": "부서",
+        "author": "작성자",
+        "generated": "생성 시각",
+        "table": "내보낸 표",
+        "footage": "처리한 영상",
+        "model": "검출 모델",
+        "config": "설정 해시",
+        "accuracy": "정확도",
+        "unaudited": "이 현장: 검수 전, 표본 검수가 없어 오차 범위가 없습니다",
+        "recordings": "개 파일",
+        "hours": "시간",
+        "reviewed": "구간 검수",
+    },
+    "en": {
+        "site": "Site",
+        "period": "Period",
+        "department": "Department",
+        "author": "Author",
+        "generated": "Generated",
+        "table": "Table",
+        "footage": "Footage",
+        "model": "Detector model",
+        "config": "Config hash",
+        "accuracy": "Accuracy",
+        "unaudited": "this site: unaudited, no sample has been reviewed, so no error bar",
+        "recordings": "file(s)",
+        "hours": "h",
+        "reviewed": "windows reviewed",
+    },
+}
+
+
+def cover_rows(
+    history: History,
+    context: dict[str, Any],
+    audit_rows: list[dict[str, Any]],
+    lang: str,
+    table: str,
+    generated: datetime,
+) -> list[tuple[str, str]]:
+    """The cover sheet: what the file is, of what site and footage, made how, and how accurate."""
+    words = COVER_LABELS[lang]
+    zone = ZoneInfo(history.timezone)
+    spans = [s.footage for s in history.sources]
+    days = covered_days(history, context)
+    period = "-" if days is None else f"{days[0]:%Y-%m-%d} - {days[1]:%Y-%m-%d}"
+    hours = sum(s.seconds for s in spans) / 3600
+    accuracy = [
+        f"{row['camera']}/{row['counter']} {row['direction']}: {row['estimate']:,.0f} "
+        f"(95 % {row['low']:,.0f}-{row['high']:,.0f}), {row['reviewed']}/{row['windows']} {words['reviewed']}"
+        for row in audit_rows
+        if row["low"] is not None
+    ]
+    rows = [
+        (words["site"], context.get("name") or "-"),
+        (words["period"], period),
+        (words["department"], context.get("department") or "-"),
+        (words["author"], context.get("author") or "-"),
+        (words["generated"], f"{generated.astimezone(zone):%Y-%m-%d %H:%M}"),
+        (words["table"], table),
+        (words["footage"], f"{len(history.sources)} {words['recordings']}, {hours:,.2f} {words['hours']}"),
+        (words["model"], " / ".join(sorted({model_words(s.model, lang) for s in history.sources})) or "-"),
+        (words["config"], context.get("config_hash") or "-"),
+    ]
+    measured = labels_for(lang)["method_measured"]  # the report's line: what public footage showed
+    return rows + [(words["accuracy"], line) for line in [measured, *(accuracy or [words["unaudited"]])]]

@@ -1,0 +1,525 @@
+"""The self-contained HTML report: headline totals, peaks, plots, tables, coverage (en/ko)."""
+
+from __future__ import annotations
+
+import base64
+import io
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import jinja2
+import pandas as pd
+
+from crowdcount import __version__
+from crowdcount.audit import CounterAudit, audit_rows, store_audits
+from crowdcount.coverage import Span, merge
+from crowdcount.datatypes import AuditPlan, CountEvent, Gap, History, SourceRecord
+from crowdcount.handover.labels import (
+    day,
+    duration,
+    dwell_span,
+    gap_reason,
+    hour_span,
+    labels_for,
+    model_words,
+    moment,
+    number,
+)
+from crowdcount.handover.pdf import html_to_pdf
+from crowdcount.handover.plots import (
+    MAX_DAY_PANELS,
+    dwell_figure,
+    hangul_font,
+    heatmap_figure,
+    series_figure,
+    to_data_uri,
+)
+from crowdcount.paths import output_file, replaced_whole
+from crowdcount.store.events import EventStore
+from crowdcount.tables.aggregate import (
+    UNSEEN,
+    day_totals,
+    group_day_totals,
+    group_table,
+    interval_table,
+    peak_occupancy,
+)
+from crowdcount.tables.summary import covered_days, display_name, dwell_bins, headline, zone_days
+
+LINE_COLUMNS = ["in", "out", "net"]
+UNSEEN_MARKS = {"missing": "-", "closed": "·"}
+ZONE_COLUMNS = ["entries", "exits", "peak_occupancy"]
+COUNTERS_PER_TABLE = 3  # a wider interval table is split, so it fits an A4 page
+DAYS_PER_TABLE = 7  # the same for the gates x days table
+
+
+@dataclass
+class Plot:
+    title: str
+    image: str  # data URI
+
+
+Label = Callable[[str, str], str]  # (camera, counter) -> how the report names the counter
+
+
+def labeller(site: dict[str, Any], cameras: int) -> Label:
+    """Display names (ids where unnamed); the camera's only when there are several."""
+
+    def label(camera: str, counter: str) -> str:
+        name = display_name(site, camera, counter)
+        return name if cameras == 1 else f"{display_name(site, camera)} / {name}"
+
+    return label
+
+
+def _when(start: pd.Timestamp, freq_is_day: bool = False) -> str:
+    return start.strftime("%Y-%m-%d" if freq_is_day else "%Y-%m-%d %H:%M")
+
+
+def _clock(value: datetime, zone_name: str, pattern: str = "%H:%M:%S") -> str:
+    return value.astimezone(ZoneInfo(zone_name)).strftime(pattern)
+
+
+def _cell(value: object, status: str, lang: str) -> str:
+    if status in UNSEEN:
+        return UNSEEN_MARKS[status]
+    text = "" if pd.isna(value) else number(float(value), lang)  # type: ignore[arg-type]
+    return text + ("*" if status == "partial" else "")
+
+
+def count_table(
+    intervals: pd.DataFrame, words: dict[str, str], label: Label, by_day: bool, lang: str
+) -> list[dict[str, list]]:
+    """Interval x (counter, measure) cells, as tables of at most ``COUNTERS_PER_TABLE`` counters each
+    (a wide table made long, so a printed page cuts no column): '*' marks partial, '-' missing,
+    '·' closed; intervals closed everywhere are left out."""
+    counters = list(intervals.groupby(["camera", "counter", "type"], sort=False).groups)
+    keys = zip(intervals["camera"], intervals["counter"], intervals["interval_start"], strict=True)
+    indexed = dict(zip(keys, intervals.to_dict("records"), strict=True))  # one lookup a cell
+    starts = [
+        start
+        for start, part in intervals.groupby("interval_start", sort=True)
+        if not (part["status"] == "closed").all()
+    ]
+    tables: list[dict[str, list]] = []
+    for first in range(0, len(counters), COUNTERS_PER_TABLE):
+        shown = counters[first : first + COUNTERS_PER_TABLE]
+        columns = [
+            (camera, counter, measure)
+            for camera, counter, kind in shown
+            for measure in (LINE_COLUMNS if kind == "line" else ["entries", "exits"])
+        ]
+        header = [words["interval"], *(f"{label(c, n)} {words[m]}" for c, n, m in columns)]
+        rows = [
+            [_when(pd.Timestamp(start), by_day)]
+            + [_cell((row := indexed[(c, n, start)])[m], row["status"], lang) for c, n, m in columns]
+            for start in starts
+        ]
+        tables.append({"header": header, "rows": rows})
+    return tables
+
+
+def busiest_intervals(
+    intervals: pd.DataFrame, words: dict[str, str], site: dict[str, Any], lang: str
+) -> list[dict[str, str]]:
+    """Per counter, the interval with the most people (lines: in + out; zones: entries)."""
+    peaks = []
+    for (camera, counter, kind), rows in intervals.groupby(["camera", "counter", "type"], sort=False):
+        seen = rows[~rows["status"].isin(UNSEEN)]
+        volume = (seen["in"] + seen["out"]) if kind == "line" else seen["entries"]
+        if volume.dropna().empty:
+            continue
+        best = seen.loc[volume.astype(float).idxmax()]
+        peaks.append(
+            {
+                "camera": display_name(site, camera),
+                "counter": display_name(site, camera, counter),
+                "type": words[kind],
+                "interval": f"{_when(best['interval_start'])} - {best['interval_end']:%H:%M}",
+                "count": number(float(volume.max()), lang),
+            }
+        )
+    return peaks
+
+
+def hour_of_day_counts(hourly: pd.DataFrame, label: Label) -> pd.DataFrame:
+    """Counter x hour-of-day totals (lines: in + out; zones: entries) over intervals with footage."""
+    seen = hourly[~hourly["status"].isin(UNSEEN)].copy()
+    seen["volume"] = (seen["in"].fillna(0) + seen["out"].fillna(0)).where(
+        seen["type"] == "line", seen["entries"].fillna(0)
+    )
+    seen["hour"] = seen["interval_start"].map(lambda t: t.hour)
+    seen["label"] = [label(c, n) for c, n in zip(seen["camera"], seen["counter"], strict=True)]
+    table = seen.pivot_table(index="label", columns="hour", values="volume", aggfunc="sum", sort=False)
+    hours = range(min(table.columns), max(table.columns) + 1) if len(table.columns) else range(24)
+    return table.reindex(columns=hours).astype(float)  # the hours filmed, not 19 empty night columns
+
+
+def embedded_font_css(text: str) -> str:
+    """@font-face with NanumGothic cut down to the characters the page uses (WOFF, base64)."""
+    from fontTools import subset
+
+    logging.getLogger("fontTools.subset").setLevel(logging.ERROR)  # hinting tables it drops
+    options = subset.Options()
+    options.flavor = "woff"
+    font = subset.load_font(str(hangul_font()), options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text="".join(sorted(set(text))))
+    subsetter.subset(font)
+    buffer = io.BytesIO()
+    subset.save_font(font, buffer, options)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    source = f"url(data:font/woff;base64,{data}) format('woff')"
+    return f"@font-face {{ font-family: 'CrowdcountHangul'; src: {source}; }}"
+
+
+def build_report(
+    store: EventStore,
+    lang: str = "en",
+    interval: str = "15min",
+    tz: str | None = None,
+    generated: datetime | None = None,
+) -> str:
+    """Render the whole report as one HTML string (no external files or network)."""
+    words = labels_for(lang)
+    history = store.history()
+    zone_name = tz or history.timezone
+    events, counters, footage, sources = history.events, history.counters, history.footage, history.sources
+    gap_records = history.gaps
+    cameras = len({c.camera for c in counters})
+
+    def table(freq: str) -> pd.DataFrame:
+        return interval_table(history, freq, zone_name)
+
+    intervals, hourly, daily = table(interval), table("60min"), table("day")
+    zones = {(c.camera, c.counter) for c in counters if c.type == "zone"}
+    totals: dict[str, float] = {
+        "total_in": sum(e.kind == "cross" and e.direction == "in" for e in events),
+        "total_out": sum(e.kind == "cross" and e.direction == "out" for e in events),
+        "zone_entries": sum(e.kind == "enter" for e in events),
+        "peak_occupancy": max(
+            (peak_occupancy([e for e in events if (e.camera, e.counter) == key]) for key in zones), default=0
+        ),
+        "footage_hours": sum(s.seconds for _, s in footage) / 3600,
+        "cameras": cameras,
+    }
+    cards = {key: number(value, lang, 2 if key == "footage_hours" else 0) for key, value in totals.items()}
+    site = store.context()
+    label = labeller(site, cameras)
+
+    def days(value: date) -> str:
+        return day(value, lang)
+
+    open_days = daily[daily["status"] != "closed"]["interval_start"].nunique()
+    plotted, shown = (daily, "day") if open_days > MAX_DAY_PANELS else (intervals, interval)  # by period
+    series: list[Plot] = []
+    for (camera, counter, kind), rows in plotted.groupby(["camera", "counter", "type"], sort=False):
+        title = f"{label(camera, counter)} ({words[kind]}, {shown})"
+        columns = LINE_COLUMNS if kind == "line" else ZONE_COLUMNS
+        series.append(Plot(title, to_data_uri(series_figure(rows, columns, title, words, days))))
+    group_figures = [
+        Plot(named, to_data_uri(series_figure(rows, LINE_COLUMNS, f"{named} ({shown})", words, days)))
+        for group, rows in group_table(plotted).groupby("group", sort=False)
+        if rows["in"].notna().any() and (named := str(site.get("groups", {}).get(group, group)))
+    ]
+    by_hour = hour_of_day_counts(hourly, label)
+    filmed = {r.camera for r in sources}
+    audits = store_audits(store, history)
+    plan = store.audit_plan() if any(a.reviewed for a in audits) else None
+    context = {
+        "w": words,
+        "lang": lang,
+        "title": title_block(site, history, words, lang),
+        "lead": lead_figures(hourly, site, words, lang),
+        "gate_days": gate_day_table(daily, site, words, lang),
+        "zones": zone_section(daily, events, words, lang, label, zone_name),
+        "method": method_lines(history, site, words, bool(plan), lang),
+        "generated": (generated or datetime.now(ZoneInfo(zone_name))).strftime("%Y-%m-%d %H:%M %Z"),
+        "timezone": zone_name,
+        "headline": cards,
+        "has_data": bool(events) or bool(footage),
+        "peaks": busiest_intervals(intervals, words, site, lang),
+        "series": series,
+        "groups": group_figures,
+        # a long period's hourly rows (a year: some 5,000) belong in the Excel export, not a report
+        "hourly": count_table(hourly, words, label, by_day=False, lang=lang)
+        if open_days <= MAX_DAY_PANELS
+        else [],
+        "daily": count_table(daily, words, label, by_day=True, lang=lang),
+        "heatmap": to_data_uri(heatmap_figure(by_hour, words)) if len(by_hour) else None,
+        "coverage": coverage_lines(sources, footage, gap_records, zone_name, words, lang)
+        + [
+            f"{display_name(site, c)}: {words['no_footage']}"
+            for c in site.get("cameras", {})
+            if c not in filmed
+        ],
+        "audit": audit_section(audits, plan, words, zone_name) if plan else None,
+        "sources": [
+            {
+                "camera": r.camera,
+                "source": Path(r.source).name,
+                "start": _clock(r.start, zone_name, "%Y-%m-%d %H:%M:%S"),
+                "end": _clock(r.end, zone_name),
+                "frames": number(r.frames, lang),
+                "status": words.get(f"status_{r.status}", r.status),
+            }
+            for r in sources
+        ],
+    }
+    template = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined).from_string(
+        resources.files("crowdcount").joinpath("templates/report.html").read_text(encoding="utf-8")
+    )
+    page = template.render(**context, font_css="")
+    visible = page.split("<body", 1)[1]
+    return template.render(**context, font_css=embedded_font_css(_without_data(visible)))
+
+
+def title_block(site: dict[str, Any], history: History, words: dict[str, str], lang: str) -> dict[str, Any]:
+    """The report's title (the site's name, else the generic one) and its period, department, author."""
+    days = covered_days(history, site)
+    period = "" if days is None else _days(*days, lang)
+    who = [str(site[key]) for key in ("department", "author") if site.get(key)]
+    return {
+        "name": site.get("name") or words["title"],
+        "subtitle": words["title"] if site.get("name") else "",
+        "period": period,
+        "who": " · ".join(who),
+    }
+
+
+def _days(first: date, last: date, lang: str) -> str:
+    return day(first, lang) if first == last else f"{day(first, lang)} - {day(last, lang)}"
+
+
+def lead_figures(hourly: pd.DataFrame, site: dict[str, Any], words: dict[str, str], lang: str) -> list[dict]:
+    """The first figures: visitors through the headline group, the busiest hour and gate."""
+    found = headline(hourly, site)
+    unit = words["people_unit"]
+    group = site.get("groups", {}).get(found.group, found.group)
+    cards = [
+        {
+            "key": "visitors",
+            "name": words["visitors"].format(group=group) if found.group else words["crossings_in"],
+            "value": number(found.visitors, lang) + unit,
+        }
+    ]
+    if found.peak_start is not None and found.peak_end is not None:
+        cards.append(
+            {
+                "key": "peak_hour",
+                "name": words["peak_hour"],
+                "value": hour_span(found.peak_start, found.peak_end, lang),
+                "detail": number(found.peak_visitors, lang) + unit,
+            }
+        )
+    if found.busiest is not None:
+        cards.append(
+            {
+                "key": "busiest_gate",
+                "name": words["busiest_gate"],
+                "value": display_name(site, *found.busiest),
+                "detail": number(found.busiest_visitors, lang) + unit,
+            }
+        )
+    return cards
+
+
+def gate_day_table(daily: pd.DataFrame, site: dict[str, Any], words: dict[str, str], lang: str) -> list[dict]:
+    """Groups, then gates (and zones) as rows, days as columns, with totals: the long-form table, as
+    tables of at most ``DAYS_PER_TABLE`` days (the total in the last)."""
+    groups, gates = group_day_totals(daily), day_totals(daily)
+    totals = pd.concat([groups, gates], ignore_index=True)
+    days = [c for c in gates.columns if c not in ("camera", "counter", "measure", "total")]
+    group_names = site.get("groups", {})
+    names = [
+        [words["group"], str(group_names.get(r["counter"], r["counter"])), words[r["measure"]]]
+        for _, r in groups.iterrows()
+    ]
+    names += [
+        [display_name(site, r["camera"]), display_name(site, r["camera"], r["counter"]), words[r["measure"]]]
+        for _, r in gates.iterrows()
+    ]
+    tables = []
+    for first in range(0, max(len(days), 1), DAYS_PER_TABLE):
+        shown = days[first : first + DAYS_PER_TABLE]
+        last = first + DAYS_PER_TABLE >= len(days)
+        header = [
+            words["camera"],
+            words["counter"],
+            words["measure"],
+            *(day(date.fromisoformat(d), lang) for d in shown),
+            *([words["total"]] if last else []),
+        ]
+        rows = [
+            [
+                *name,
+                *(number(None if pd.isna(r[d]) else r[d], lang) for d in shown),
+                *([number(r["total"], lang)] if last else []),
+            ]
+            for name, (_, r) in zip(names, totals.iterrows(), strict=True)
+        ]
+        tables.append({"header": header, "rows": rows})
+    return tables
+
+
+def zone_section(
+    daily: pd.DataFrame,
+    events: list[CountEvent],
+    words: dict[str, str],
+    lang: str,
+    label: Label,
+    zone_name: str,
+) -> dict[str, Any] | None:
+    """Per zone and day, then the whole period: entries, exits, mean and peak occupancy with its time,
+    median and 90th-percentile dwell; and a chart of how long visits lasted. None without zone footage."""
+    table = zone_days(daily, events)
+    if table.empty:
+        return None
+    rows = []
+    for _, r in table.iterrows():
+        when = "-" if r["peak_at"] is None else _clock(r["peak_at"], zone_name, "%H:%M")
+        if r["day"] is None and r["peak_at"] is not None:  # the whole period's peak: its day too
+            when = moment(r["peak_at"].astimezone(ZoneInfo(zone_name)), lang)
+        rows.append(
+            [
+                label(r["camera"], r["counter"]),
+                words["period_total"] if r["day"] is None else day(r["day"], lang),
+                number(r["entries"], lang),
+                number(r["exits"], lang),
+                number(r["mean_occupancy"], lang, 1),
+                number(r["peak_occupancy"], lang),
+                when,
+                duration(r["dwell_median_s"], lang),
+                duration(r["dwell_p90_s"], lang),
+                number(r["visits"], lang),
+            ]
+        )
+    charts = []
+    for (camera, counter), _ in table.groupby(["camera", "counter"], sort=False):
+        dwell = [
+            e.dwell_s
+            for e in events
+            if (e.camera, e.counter) == (camera, counter) and e.kind == "exit" and e.dwell_s is not None
+        ]
+        if bins := dwell_bins(dwell):
+            charts.append(
+                (label(camera, counter), [(dwell_span(low, high, lang), n) for low, high, n in bins])
+            )
+    return {"rows": rows, "dwell": to_data_uri(dwell_figure(charts, words)) if charts else None}
+
+
+def method_lines(
+    history: History, site: dict[str, Any], words: dict[str, str], audited: bool, lang: str
+) -> list[str]:
+    """The methodology and limits: how counts are made, what they are, and how accurate."""
+    counting = site.get("counting") or {}
+    models = " / ".join(sorted({model_words(s.model, lang) for s in history.sources})) or "-"
+    return [
+        words["method_detect"].format(
+            models=models,
+            tracker=counting.get("tracker", "-"),
+            min_frames=counting.get("min_frames", "-"),
+            min_seconds=counting.get("min_seconds", 0),  # none before 2026-12-05
+            min_distance=counting.get("min_distance_px", "-"),
+        ),
+        words["method_crossings"],
+        words["method_coverage"],
+        words["method_measured"],
+        words["method_audited"] if audited else words["method_unaudited"],
+        words["method_config"].format(config=site.get("config_hash", "-"), version=__version__),
+    ]
+
+
+def audit_section(
+    audits: list[CounterAudit], plan: AuditPlan, words: dict[str, str], zone_name: str
+) -> dict[str, object]:
+    """The audit's table (a row per counter and direction) and the note saying what it rests on."""
+    rows = []
+    for row in audit_rows(audits):
+        exact = bool(row["rates_exact"])
+        interval = "-" if row["low"] is None else f"{row['low']:,.0f} - {row['high']:,.0f}"
+        rows.append(
+            [
+                row["camera"],
+                row["counter"],
+                words[str(row["direction"])],
+                f"{row['counted']:,}",
+                f"{row['estimate']:,.0f}" if row["estimate"] is not None else "-",
+                interval,
+                f"{row['reviewed']} / {row['windows']}",
+                _share(row["precision"], "" if exact else "≤ "),
+                _share(row["miss_rate"], "" if exact else "≥ "),
+            ]
+        )
+    reviews = [a.last_review for a in audits if a.last_review is not None]
+    note = words["audit_note"].format(
+        reviewed=sum(a.reviewed for a in audits),
+        sampled=len(plan.items),
+        seconds=f"{plan.seconds:g}",
+        planned=_clock(plan.made_at, zone_name, "%Y-%m-%d %H:%M"),
+        last=_clock(max(reviews), zone_name, "%Y-%m-%d %H:%M") if reviews else "-",
+    )
+    return {"rows": rows, "note": note, "bounds": not all(a.exact for a in audits)}
+
+
+def _share(value: object, prefix: str) -> str:
+    return "-" if value is None else f"{prefix}{100 * float(str(value)):.1f} %"
+
+
+def _without_data(html: str) -> str:
+    """Page text minus the base64 images, for choosing font glyphs."""
+    first, *rest = html.split("data:image/png;base64,")
+    return first + "".join(part.split('"', 1)[-1] for part in rest)
+
+
+def coverage_lines(
+    sources: list[SourceRecord],
+    footage: list[tuple[str, Span]],
+    all_gaps: list[Gap],
+    zone_name: str,
+    words: dict[str, str],
+    lang: str = "en",
+) -> list[str]:
+    """One line per camera: files, first and last covered moment, hours, gaps."""
+    lines = []
+    for camera in sorted({c for c, _ in footage}):
+        spans = merge(s for c, s in footage if c == camera)
+        files = sum(1 for r in sources if r.camera == camera)
+        gaps = [g for g in all_gaps if g.camera == camera]
+        gap_text = ", ".join(
+            f"{_clock(g.start, zone_name, '%m-%d %H:%M:%S')}-{_clock(g.end, zone_name)} "
+            f"({gap_reason(g.reason, lang)})"
+            for g in gaps
+        )
+        hours = sum(s.seconds for s in spans) / 3600
+        first, last = (_clock(t, zone_name, "%Y-%m-%d %H:%M:%S") for t in (spans[0].start, spans[-1].end))
+        lines.append(
+            f"{camera}: {files} {words['files']}, {words['from']} {first} {words['to']} {last} "
+            f"({hours:.2f} h); {words['gaps']}: {gap_text or words['none']}"
+        )
+    return lines
+
+
+def write_report(
+    db: str | Path,
+    out: Path,
+    lang: str = "en",
+    interval: str = "15min",
+    tz: str | None = None,
+    format: str = "html",
+) -> Path:
+    """Build the report from a store and write it to ``out``: one HTML file, or an A4 PDF of it."""
+    output_file(out, "report")
+    html = build_report(EventStore(db, create=False), lang, interval, tz)
+    with replaced_whole(out) as partial:  # never a partial report, nor the previous one lost
+        if format == "pdf":
+            html_to_pdf(html, partial)
+        else:
+            partial.write_text(html, encoding="utf-8")
+    return out

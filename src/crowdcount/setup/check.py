@@ -1,0 +1,172 @@
+"""``crowdcount check``: a sample of each camera's footage through the real pipeline, what it says
+of each line's and zone's placement (:mod:`crowdcount.setup.placement`), and a picture of it all."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import cv2
+import numpy as np
+import supervision as sv
+
+from crowdcount.batch.recording import Recording, count_frames, plan_camera
+from crowdcount.config import CameraConfig, SiteConfig
+from crowdcount.counting.engine import SourceCounter
+from crowdcount.counting.stillness import STILL_S, StillnessWatch
+from crowdcount.datatypes import CountEvent, Frame, FrameInfo
+from crowdcount.detect.base import Detector
+from crowdcount.detect.tiles import camera_detector
+from crowdcount.errors import CrowdcountError
+from crowdcount.geometry import anchor_points
+from crowdcount.setup.annotate import draw_counters, label, picture_scale, point
+from crowdcount.setup.editor import STREAM_TIMEOUT_S, camera_picture
+from crowdcount.setup.placement import (
+    Finding,
+    Sighting,
+    TrackLog,
+    edge_findings,
+    static_findings,
+    track_findings,
+)
+from crowdcount.sources.files import FrameReader, Prefetch
+from crowdcount.sources.streams import is_stream, open_capture
+from crowdcount.urls import redact_url
+
+TRACK_COLOURS = [
+    (180, 119, 31),
+    (14, 127, 255),
+    (44, 160, 44),
+    (189, 103, 148),
+    (75, 86, 140),
+    (194, 119, 227),
+]
+WARNING_COLOUR = (0, 0, 230)  # BGR red
+
+
+@dataclass
+class CameraCheck:
+    """One camera's check: its findings, the sampled tracks and events, and the picture."""
+
+    camera: str
+    findings: list[Finding]
+    log: TrackLog
+    events: list[CountEvent] = field(default_factory=list)
+    picture: np.ndarray | None = None
+
+
+def _first_readable(site: SiteConfig, camera: CameraConfig) -> Recording:
+    """The camera's first recording that opens, with its start time."""
+    recordings = plan_camera(site, camera)
+    readable = [r for r in recordings if r.error is None]
+    if not readable:
+        problems = "; ".join(r.error or "" for r in recordings)
+        raise CrowdcountError(f"camera {camera.id!r}: no readable recording to check ({problems})")
+    return readable[0]
+
+
+def _stream_frames(camera: CameraConfig, source: str, seconds: float, tz: object) -> Iterator[Frame]:
+    capture = open_capture(source, STREAM_TIMEOUT_S)
+    began = datetime.now(tz)  # type: ignore[arg-type]
+    try:
+        for index in itertools.count():
+            ok, image = capture.read()
+            if not ok or image is None:
+                if index == 0:
+                    raise CrowdcountError(f"camera {camera.id!r}: no frame from {redact_url(source)}")
+                return
+            now = datetime.now(tz)  # type: ignore[arg-type]
+            if (now - began).total_seconds() > seconds:
+                return
+            yield Frame(FrameInfo(camera.id, source, index, now), image)
+    finally:
+        capture.release()
+
+
+def check_camera(
+    site: SiteConfig, camera: CameraConfig, detector: Detector, seconds: float, imgsz: int | None = None
+) -> CameraCheck:
+    """Count ``seconds`` of the camera's footage (its first readable recording from the start, or a
+    stream as it comes) and look at where its lines and zones are."""
+    if not camera.source:
+        raise CrowdcountError(f"camera {camera.id!r} has no source; give a file, folder or stream URL")
+    settings = site.counting_for(camera)
+    if is_stream(camera.source):
+        height, width = camera_picture(camera.source).shape[:2]  # the editor's: one frame, or a clear error
+        engine = SourceCounter(camera, settings, 10.0, 1)
+        frames: Iterator[Frame] = _stream_frames(camera, camera.source, seconds, site.tz)
+    else:
+        recording = _first_readable(site, camera)
+        assert recording.info is not None and recording.fps and recording.start is not None
+        width, height, fps = recording.info.width, recording.info.height, recording.fps
+        engine = SourceCounter(camera, settings, fps, None)
+        reader = FrameReader(recording.path, camera.id, recording.start, fps, engine.stride_after_reading)
+        frames = itertools.takewhile(lambda f: f.info.index < seconds * fps, Prefetch(reader))
+    sized = camera_detector(detector, camera, width, height, imgsz)
+    log = TrackLog(width, height, seconds, getattr(sized, "imgsz", None))
+    watch = StillnessWatch(settings.anchor, still_s=min(STILL_S, max(seconds / 3, 10.0)))
+    picture: list[np.ndarray] = []  # the first frame read
+    began: list[datetime] = []  # the first frame's time
+
+    def collect(info: FrameInfo, tracks: sv.Detections) -> None:
+        began[:] = began or [info.timestamp]
+        at = (info.timestamp - began[0]).total_seconds()
+        watch.update(tracks, at)
+        if tracks.tracker_id is None or not len(tracks):
+            return
+        anchors = anchor_points(tracks.xyxy, settings.anchor)
+        for tid, (x, y), box in zip(tracks.tracker_id, anchors, tracks.xyxy, strict=True):
+            if tid >= 0:
+                log.add(int(tid), Sighting(at, float(x), float(y), float(box[3] - box[1])))
+
+    def keep_first(frame_stream: Iterator[Frame]) -> Iterator[Frame]:
+        for frame in frame_stream:
+            if not picture:
+                picture.append(frame.image.copy())
+            yield frame
+
+    result = count_frames(keep_first(frames), sized, engine, on_tracks=collect)
+    if began:
+        log.seconds = min(seconds, (result.last.timestamp - began[0]).total_seconds()) if result.last else 0.0
+    findings = edge_findings(camera, width, height) + track_findings(camera, log, result.events)
+    findings += static_findings(camera, watch.found())
+    check = CameraCheck(camera.id, findings, log, result.events)
+    if picture:
+        check.picture = draw_check(picture[0], camera, log, findings)
+    return check
+
+
+def draw_check(image: np.ndarray, camera: CameraConfig, log: TrackLog, findings: list[Finding]) -> np.ndarray:
+    """The frame with the sampled tracks (thin), the zones and lines, and a numbered red mark where
+    each finding applies (the number is the printed warning's)."""
+    canvas = image.copy()
+    thin = max(1, round(picture_scale(canvas)))
+    for k, seen in enumerate(log.tracks.values()):
+        points = np.array([[s.x, s.y] for s in seen], dtype=np.int32)
+        cv2.polylines(canvas, [points], False, TRACK_COLOURS[k % len(TRACK_COLOURS)], thin)
+    canvas = draw_counters(canvas, camera)
+    for number, finding in enumerate(findings, 1):
+        cv2.circle(
+            canvas, point(finding.where), round(18 * picture_scale(canvas)), WARNING_COLOUR, 2 * thin + 1
+        )
+        label(
+            canvas,
+            f"{number}: {finding.kind}",
+            np.array(finding.where) + 20 * picture_scale(canvas),
+            WARNING_COLOUR,
+        )
+    return canvas
+
+
+def write_picture(check: CameraCheck, folder: Path) -> Path | None:
+    """``folder/<camera>.png``, when a frame was read."""
+    if check.picture is None:
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{check.camera}.png"
+    if not cv2.imwrite(str(path), check.picture):
+        raise CrowdcountError(f"{path}: the picture could not be written; check the folder")
+    return path

@@ -1,0 +1,1 @@
+"""Where frames come from: video files and image sequences, a camera's archive, live streams."""

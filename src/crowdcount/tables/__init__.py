@@ -1,0 +1,1 @@
+"""Pure tables from the stored events: per-interval counts with coverage, the report's lead figures."""

@@ -1,0 +1,175 @@
+"""The figures a report leads with (pure): visitors through the headline group, the peak hour, the
+busiest gate, the days the report covers, display names; zones' occupancy and dwell per day."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+
+from crowdcount.datatypes import CountEvent, History, counter_key
+from crowdcount.tables.aggregate import dwell_stats, occupancy_steps, peak_in, zone_events_sorted
+
+
+@dataclass(frozen=True)
+class Headline:
+    """What the report's first lines say."""
+
+    visitors: int  # "in" crossings of the headline group's lines (every line's without a group)
+    group: str | None  # the headline group's id (None: no headline group configured)
+    peak_start: pd.Timestamp | None  # the hour most visitors came in, and how many
+    peak_end: pd.Timestamp | None
+    peak_visitors: int
+    busiest: tuple[str, str] | None  # (camera, line) of the gate most came in through, and how many
+    busiest_visitors: int
+
+
+def headline(hourly: pd.DataFrame, context: dict[str, Any]) -> Headline:
+    """From the hourly interval table: an entrance group's "in" crossings are visitors; without
+    ``headline_group`` every line's "in" is summed (then it is crossings, not visitors).
+
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"camera": ["c", "c", "c"], "counter": ["gate", "gate", "aisle"],
+    ...     "type": ["line"] * 3, "group": ["entrance", "entrance", None], "in": [5, 9, 40],
+    ...     "interval_start": pd.to_datetime(["2026-10-03 18:00", "2026-10-03 19:00", "2026-10-03 19:00"]),
+    ...     "interval_end": pd.to_datetime(["2026-10-03 19:00", "2026-10-03 20:00", "2026-10-03 20:00"])})
+    >>> found = headline(table, {"headline_group": "entrance"})
+    >>> found.visitors, f"{found.peak_start:%H:%M}", found.peak_visitors, found.busiest
+    (14, '19:00', 9, ('c', 'gate'))
+    """
+    group = context.get("headline_group")
+    lines = hourly[hourly["type"] == "line"]
+    if group is not None:
+        lines = lines[lines["group"] == group]
+    counted = lines[lines["in"].notna()]
+    visitors = int(counted["in"].sum())
+    per_hour = counted.groupby(["interval_start", "interval_end"])["in"].sum()
+    per_gate = counted.groupby(["camera", "counter"], sort=False)["in"].sum()
+    peak = per_hour.idxmax() if len(per_hour) and per_hour.max() > 0 else None
+    gate = per_gate.idxmax() if len(per_gate) and per_gate.max() > 0 else None
+    return Headline(
+        visitors,
+        group,
+        peak[0] if peak else None,
+        peak[1] if peak else None,
+        int(per_hour.max()) if peak else 0,
+        gate,
+        int(per_gate.max()) if gate else 0,
+    )
+
+
+def display_name(context: dict[str, Any], camera: str, counter: str | None = None) -> str:
+    """A camera's or counter's name as the config gives it, else its id."""
+    if counter is None:
+        return str(context.get("cameras", {}).get(camera, camera))
+    return str(context.get("counters", {}).get(counter_key(camera, counter), counter))
+
+
+def covered_days(history: History, context: dict[str, Any]) -> tuple[date, date] | None:
+    """The first and last day the counts are of: the config's ``site.period``, else the footage's
+    days in the site's timezone; None without either."""
+    if context.get("period"):
+        first, last = context["period"]
+        return date.fromisoformat(first), date.fromisoformat(last)
+    spans = [s.footage for s in history.sources]
+    if not spans:
+        return None
+    zone = ZoneInfo(history.timezone)
+    first, last = min(s.start for s in spans), max(s.end for s in spans)
+    return first.astimezone(zone).date(), last.astimezone(zone).date()
+
+
+ZONE_DAY_COLUMNS = [
+    "camera",
+    "counter",
+    "day",
+    "entries",
+    "exits",
+    "mean_occupancy",
+    "peak_occupancy",
+    "peak_at",
+    "dwell_median_s",
+    "dwell_p90_s",
+    "visits",
+]
+
+
+def zone_days(daily: pd.DataFrame, events: Sequence[CountEvent]) -> pd.DataFrame:
+    """Per zone and day with footage (``daily``: ``interval_table`` by day), then the whole period
+    (``day`` None): entries, exits, the time-weighted mean and the peak of the people inside, the
+    moment the peak was first reached, and the visits' dwell (median, 90th percentile, how many)."""
+    by_zone: dict[tuple[str, str], list[CountEvent]] = {}
+    for event in events:
+        if event.kind in ("enter", "exit"):
+            by_zone.setdefault((event.camera, event.counter), []).append(event)
+    rows: list[dict[str, object]] = []
+    zones = daily[(daily["type"] == "zone") & daily["entries"].notna()]
+    for (camera, counter), days in zones.groupby(["camera", "counter"], sort=False):
+        own = zone_events_sorted(by_zone.get((camera, counter), []))
+        times, levels = occupancy_steps(own)  # sorted once; each day is a slice of them
+        peaks = []
+        for _, row in days.iterrows():
+            start, end = row["interval_start"].to_pydatetime(), row["interval_end"].to_pydatetime()
+            peak, peak_at = peak_in(own, times, levels, start, end)
+            peaks.append((peak, peak_at))
+            first, last = np.searchsorted(times, [start.timestamp(), end.timestamp()], side="left")
+            that_day = own[first:last]
+            rows.append(
+                {
+                    "camera": camera,
+                    "counter": counter,
+                    "day": start.date(),
+                    "entries": row["entries"],
+                    "exits": row["exits"],
+                    "mean_occupancy": row["mean_occupancy"],
+                    "peak_occupancy": peak,
+                    "peak_at": peak_at,
+                    **_dwell(that_day),
+                }
+            )
+        seen = days["coverage"] * (days["interval_end"] - days["interval_start"]).dt.total_seconds()
+        mean = float((days["mean_occupancy"] * seen).sum() / seen.sum()) if seen.sum() else float("nan")
+        peak, peak_at = max(peaks, key=lambda p: p[0])  # the first day that reached the most
+        rows.append(
+            {
+                "camera": camera,
+                "counter": counter,
+                "day": None,
+                "entries": days["entries"].sum(),
+                "exits": days["exits"].sum(),
+                "mean_occupancy": mean,
+                "peak_occupancy": peak,
+                "peak_at": peak_at,
+                **_dwell(own),
+            }
+        )
+    return pd.DataFrame(rows, columns=ZONE_DAY_COLUMNS)
+
+
+def _dwell(events: Sequence[CountEvent]) -> dict[str, float | int]:
+    visits = sum(e.kind == "exit" and e.dwell_s is not None for e in events)
+    return {**dwell_stats(events), "visits": visits}
+
+
+DWELL_EDGES_S = (0, 10, 30, 60, 120, 300, 600, 900, 1800, 3600)  # under 10 s, 10-30 s, ..., 1 h or more
+
+
+def dwell_bins(dwell_s: Sequence[float]) -> list[tuple[float, float | None, int]]:
+    """How many visits lasted each span of ``DWELL_EDGES_S`` (the last open-ended), from the first
+    to the last span that has any.
+
+    >>> dwell_bins([4, 12, 15, 200])
+    [(0, 10, 1), (10, 30, 2), (30, 60, 0), (60, 120, 0), (120, 300, 1)]
+    """
+    edges: list[float | None] = [*DWELL_EDGES_S[1:], None]
+    bins: list[tuple[float, float | None, int]] = [
+        (low, high, sum(low <= d and (high is None or d < high) for d in dwell_s))
+        for low, high in zip(DWELL_EDGES_S, edges, strict=True)
+    ]
+    used = [k for k, (_, _, n) in enumerate(bins) if n]
+    return bins[used[0] : used[-1] + 1] if used else []
