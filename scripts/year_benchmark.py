@@ -33,24 +33,28 @@ CAMERAS = 10
 
 def build(db: Path, days: int) -> None:
     """The synthetic year: one recording per camera and day, lines and a zone, a gap a week."""
-    from crowdcount.datatypes import CounterInfo, CountEvent, Gap, SourceRecord
+    from crowdcount.datatypes import (
+        CameraDescription,
+        CounterInfo,
+        CountEvent,
+        Gap,
+        SiteDescription,
+        SourceRecord,
+    )
     from crowdcount.store.events import EventStore
 
     store = EventStore(db)
-    store.set_timezone("Asia/Seoul")
-    store.set_context({"name": "A year", "opening_hours": {"default": ["09:00", "23:00"]}})
+    context = {"name": "A year", "opening_hours": {"default": ["09:00", "23:00"]}}
     rng = random.Random(7)
     first = datetime(2025, 10, 1, 9, tzinfo=SEOUL)
     for c in range(CAMERAS):
         camera = f"gate-{c + 1:02d}"
-        store.set_counters(
-            camera,
-            [
-                CounterInfo(camera, "north", "line", "gates"),
-                CounterInfo(camera, "south", "line", "gates"),
-                CounterInfo(camera, "plaza", "zone"),
-            ],
+        counters = (
+            CounterInfo(camera, "north", "line", "gates"),
+            CounterInfo(camera, "south", "line", "gates"),
+            CounterInfo(camera, "plaza", "zone"),
         )
+        store.describe(SiteDescription("Asia/Seoul", context, (CameraDescription(camera, counters, {}),)))
         for day in range(days):
             start = first + timedelta(days=day)
             end = start + timedelta(hours=14)

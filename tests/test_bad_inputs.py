@@ -23,7 +23,7 @@ import numpy as np
 import pytest
 import yaml
 
-from crowdcount.datatypes import CounterInfo, CountEvent, SourceRecord
+from crowdcount.datatypes import CameraDescription, CounterInfo, CountEvent, SiteDescription, SourceRecord
 from crowdcount.store.events import EventStore
 from helpers import crowdcount, free_port
 
@@ -197,8 +197,8 @@ def onnx_model(path: Path, input_shape: list[int], output_shape: list[int]) -> P
 def made_store(path: Path) -> Path:
     """A crowdcount store with one recording and two crossings, written by the store itself."""
     store = EventStore(path)
-    store.set_counters("gate", [CounterInfo("gate", "door", "line")])
-    store.set_timezone("Asia/Seoul")
+    door = CounterInfo("gate", "door", "line")
+    store.describe(SiteDescription("Asia/Seoul", {}, (CameraDescription("gate", (door,), {}),)))
     record = SourceRecord(
         "gate", "clip.avi", "done", START, START + timedelta(seconds=9), 10.0, 90, 1, "test"
     )

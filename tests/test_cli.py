@@ -182,6 +182,6 @@ def test_the_cli_starts_without_the_heavy_libraries():
 
 def test_without_a_terminal_process_writes_progress_lines(processed_db):
     printed = (processed_db.parent / "process.log").read_text()  # the fixture's run, output to a pipe
-    lines = re.findall(r"^\d\d:\d\d:\d\d frames: ([\d,]+) of 795(, [\d.]+ fps)?", printed, re.M)
+    lines = re.findall(r"^\d\d:\d\d:\d\d vtest.avi: ([\d,]+) of 795(, [\d.]+ fps)?", printed, re.M)
     assert len(lines) >= 2, printed  # every 2 s, and where it ended
     assert lines[-1][0] == "795"  # the last line: the whole clip

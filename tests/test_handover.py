@@ -15,7 +15,7 @@ import openpyxl
 import pdfplumber
 import pytest
 
-from crowdcount.config import camera_geometry, counter_infos, parse_config, site_context
+from crowdcount.config import describe_site, parse_config
 from crowdcount.datatypes import CountEvent, SourceRecord
 from crowdcount.handover.labels import duration
 from crowdcount.store.events import EventStore
@@ -94,10 +94,7 @@ def festival(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = parse_config(SITE)
     db = tmp_path_factory.mktemp("festival") / "crowdcount.db"
     store = EventStore(db)
-    store.set_timezone("Asia/Seoul")
-    store.set_context(site_context(site))
-    for camera in site.cameras:
-        store.set_counters(camera.id, counter_infos(camera), camera_geometry(camera))
+    store.describe(describe_site(site, site.cameras))
     for night, start in enumerate(DAYS):
         spans = [(0, 4)] if night == 0 else [(0, 2), (3, 4)]  # hours after 18:00
         for a, b in spans:

@@ -15,7 +15,17 @@ import pytest
 from sqlalchemy import func, select
 
 from crowdcount.audit import audit_windows
-from crowdcount.datatypes import AuditPlan, CounterInfo, CountEvent, Gap, PlanItem, Review, SourceRecord
+from crowdcount.datatypes import (
+    AuditPlan,
+    CameraDescription,
+    CounterInfo,
+    CountEvent,
+    Gap,
+    PlanItem,
+    Review,
+    SiteDescription,
+    SourceRecord,
+)
 from crowdcount.errors import CrowdcountError
 from crowdcount.store.events import EventStore, events_table, sources_table
 from helpers import START
@@ -81,8 +91,8 @@ def test_gaps_counters_timezone_and_health_round_trip(target):
     store = EventStore(target)
     gap = Gap("cam", "a.mp4", START, START + timedelta(seconds=5), "corrupt segment: frames 3-9")
     store.replace_source(record("a.mp4"), [event("a.mp4", 1)], [gap])
-    store.set_counters("cam", [CounterInfo("cam", "gate", "line", "walkways")])
-    store.set_timezone("Asia/Seoul")
+    gate = CounterInfo("cam", "gate", "line", "walkways")
+    store.describe(SiteDescription("Asia/Seoul", {}, (CameraDescription("cam", (gate,), {}),)))
     store.set_health("cam", {"state": "up", "fps": 7.0})
     assert store.gaps() == [gap]
     assert store.counters() == [CounterInfo("cam", "gate", "line", "walkways")]
@@ -103,7 +113,8 @@ def test_an_unreachable_server_is_a_clear_error_without_the_password():
 def test_audit_plans_and_reviews_round_trip_and_a_new_plan_keeps_the_reviews(target):
     store = EventStore(target)
     store.replace_source(record("a.mp4"), [event("a.mp4", s) for s in (1, 4, 7)])
-    store.set_counters("cam", [CounterInfo("cam", "gate", "line")], {"lines": [], "zones": []})
+    gate = CameraDescription("cam", (CounterInfo("cam", "gate", "line"),), {"lines": [], "zones": []})
+    store.describe(SiteDescription("Asia/Seoul", {}, (gate,)))
     assert store.audit_plan() is None and store.reviews() == {}
     windows = audit_windows(store.history(), seconds=3)
     plan = AuditPlan(START, 3.0, 2, 5, "/plans/a", [PlanItem(w, f"{w.item_id}.webm", 0) for w in windows[:2]])

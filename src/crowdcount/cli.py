@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import math
 import sys
 import threading
-from datetime import UTC, datetime, timedelta
+from dataclasses import replace
+from datetime import datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
@@ -20,7 +20,7 @@ from rich.table import Table
 from crowdcount.datatypes import DEFAULT_SAMPLES, DEFAULT_WINDOW_S, CountEvent, FrameInfo
 from crowdcount.errors import CrowdcountError
 from crowdcount.formats import Format
-from crowdcount.paths import folder_to_be, output_file, output_folder, replaced_whole
+from crowdcount.paths import folder_to_be, output_file, output_folder
 from crowdcount.progress import LoggedProgress, every_s, live_status_line
 from crowdcount.urls import redact_url
 
@@ -140,12 +140,12 @@ def process(
     Processing the same file again replaces its events. Ctrl-C stops early and keeps
     what was counted so far (the file is marked 'interrupted').
     """
-    from crowdcount.batch.recording import count_recording, probe_recording
-    from crowdcount.config import camera_geometry, counter_infos, counting_hash, load_config, site_context
+    from crowdcount.batch.recording import probe_recording
+    from crowdcount.batch.runner import SiteRun
+    from crowdcount.config import load_config
     from crowdcount.detect.tiles import camera_detector
     from crowdcount.evaluate.mot import MotTrackWriter
-    from crowdcount.store.events import EventStore, StoreWriteError
-    from crowdcount.store.unsaved import Unsaved, keep
+    from crowdcount.store.events import EventStore
 
     site = load_config(config)
     video = video.resolve()
@@ -159,10 +159,8 @@ def process(
     track_log = MotTrackWriter(save_tracks) if save_tracks else None
     detector = options.detector.load()
     _load_kept(store)
-    # a store that refuses writes fails here, before counting
-    store.set_counters(cam.id, counter_infos(cam), camera_geometry(cam))
-    store.set_timezone(site.timezone)
-    store.set_context(site_context(site))
+    site_run = SiteRun(site, store, replace(options, force=True))
+    site_run.describe([cam])
     width, height = recording.info.width, recording.info.height
     as_run = camera_detector(detector, cam, width, height, options.detector.imgsz)  # what the file sees
     console.print(
@@ -172,26 +170,15 @@ def process(
         f"model {as_run.name} ({options.detector.model.how})"
     )
     with _progress() as progress:
-        frames = progress.add_task("frames", total=_frame_total(recording), rate="")
-        outcome = count_recording(
-            recording,
-            cam,
-            site.counting_for(cam),
-            detector,
-            options,
-            lambda info: _advance(progress, frames, info),
-            track_log.write if track_log else None,
+        outcome = site_run.count_one(
+            cam, recording, detector, FilesProgress(progress), track_log.write if track_log else None
         )
     if track_log is not None:
         track_log.close()
         console.print(f"tracks of {len(track_log.frames)} detected frames -> {track_log.path}")
     if outcome.record is None:
         raise CrowdcountError(f"video {video}: {outcome.reason}; nothing was counted")
-    record, refused, kept = outcome.record, None, None
-    try:
-        store.replace_source(record, outcome.events, outcome.gaps, counted_with=counting_hash(site, cam))
-    except StoreWriteError as error:
-        refused, kept = str(error), keep(store, Unsaved(record, outcome.events, outcome.gaps))
+    record = outcome.record
     note = " (interrupted: partial counts stored)" if outcome.status == "interrupted" else ""
     local = site.tz
     console.print(
@@ -206,8 +193,10 @@ def process(
         )
     _print_totals(cam, outcome.events)
     _warn_still(outcome, local)
-    if refused is not None:
-        _unsaved_error(store, refused, f"the {len(outcome.events)} events are kept in {kept}")
+    if site_run.store_failure is not None:
+        _unsaved_error(
+            store, site_run.store_failure, f"the {len(outcome.events)} events are {outcome.reason}"
+        )
     if outcome.status == "interrupted":
         raise typer.Exit(130)
 
@@ -313,6 +302,41 @@ def _progress() -> Progress:
     )
 
 
+class FilesProgress:
+    """A run's progress for people: a bar for the files (when there are several), and one for each
+    file being counted; a finished file's bar stays until the next file starts."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.files: TaskID | None = None
+        self.tasks: dict[str, TaskID] = {}
+        self.finished_tasks: list[TaskID] = []
+
+    def planned(self, files: int) -> None:
+        if files > 1:
+            self.files = self.progress.add_task("files", total=files, rate="")
+
+    def started(self, recording: Recording) -> None:
+        for task in self.finished_tasks:
+            self.progress.update(task, visible=False)
+        self.finished_tasks.clear()
+        self.tasks[str(recording.path)] = self.progress.add_task(
+            recording.path.name, total=_frame_total(recording), rate=""
+        )
+
+    def frame(self, info: FrameInfo) -> None:
+        _advance(self.progress, self.tasks[info.source], info)
+
+    def finished(self, outcome: FileOutcome) -> None:
+        if self.files is not None:
+            self.progress.advance(self.files)
+        if outcome.source in self.tasks:
+            self.finished_tasks.append(self.tasks.pop(outcome.source))
+
+    def note(self, text: str) -> None:
+        console.print(text)
+
+
 def _frame_total(recording: Recording) -> int | None:
     return recording.info.frame_count if recording.info and recording.info.frame_count else None
 
@@ -362,7 +386,6 @@ def run(
     own: after Ctrl-C or a kill, running again finishes the rest without double counting.
     Writes OUT/run-manifest.json. Exits 1 only if nothing could be processed.
     """
-    from crowdcount.batch.cluster import connect, count_on_ray, pack_model
     from crowdcount.batch.runner import SiteRun
     from crowdcount.config import load_config
     from crowdcount.store.events import EventStore
@@ -377,41 +400,9 @@ def run(
     store = EventStore(target)
     _load_kept(store)
     site_run = SiteRun(site, store, options)
-    todo = site_run.pending(site_run.plan(cameras))
-    detector_name = ""
     with _progress() as progress:
-        overall = progress.add_task("files", total=len(todo), rate="")
-        current = {"task": progress.add_task("", total=None, rate="", visible=False)}
-
-        def start_file(recording: Recording) -> None:
-            progress.update(current["task"], visible=False)
-            current["task"] = progress.add_task(recording.path.name, total=_frame_total(recording), rate="")
-
-        if ray is not None and todo:
-            shipped = pack_model(options.detector.model)
-            console.print(f"Ray ({ray}): {connect(ray)}, one task per file")
-            outcomes = count_on_ray(site_run, todo, shipped)
-            detector_name = f"{options.detector.model.reference} on Ray ({ray})"
-        elif workers > 1 and len(todo) > 1:
-            tasks = {
-                str(r.path): progress.add_task(r.path.name, total=_frame_total(r), rate="") for _, r in todo
-            }
-            outcomes = site_run.count_in_workers(
-                todo, lambda info: _advance(progress, tasks[info.source], info)
-            )
-            detector_name = f"{options.detector.model.reference} x{workers} workers"
-        else:
-            detector = options.detector.load()
-            detector_name = detector.name
-            outcomes = site_run.count_here(
-                todo, detector, start_file, lambda info: _advance(progress, current["task"], info)
-            )
-        for _ in outcomes:
-            progress.advance(overall)
-    manifest = site_run.manifest(config, detector_name)
-    manifest_path = out / "run-manifest.json"
-    with replaced_whole(manifest_path) as partial:
-        partial.write_text(json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8")
+        site_run.run(cameras, FilesProgress(progress), ray)
+    manifest_path, manifest = site_run.write_manifest(config, out)
     _print_run(site_run.outcomes, manifest)
     for outcome in site_run.outcomes:
         _warn_still(outcome, site.tz)
@@ -482,76 +473,11 @@ def export(
     per counter, and one sheet per camera (per group for --what groups), with display names,
     frozen headers, filters and date cells. CSV is UTF-8 with a byte-order mark.
     """
-    from crowdcount.audit import audit_rows, store_audits, with_estimates, with_group_estimates
-    from crowdcount.handover.export import (
-        DAY_SHEET,
-        SHEET_TITLES,
-        Workbook,
-        cover_rows,
-        write_parts,
-        write_table,
-    )
-    from crowdcount.store.events import EventStore
-    from crowdcount.tables.aggregate import (
-        counter_summary,
-        day_totals,
-        event_table,
-        group_table,
-        interval_table,
-        interval_tables,
-        parse_interval,
-    )
+    from crowdcount.handover.export import export_store
 
-    if lang not in SHEET_TITLES:
-        raise CrowdcountError(f"--lang {lang}: use ko or en")
-    store = EventStore(db, create=False)
-    zone = _timezone(tz or store.timezone())
-    parse_interval(interval)
-    output_file(out, "--out")
-    if camera is not None:
-        cameras = sorted({c.camera for c in store.counters()} | {s.camera for s in store.sources()})
-        if camera not in cameras:
-            raise CrowdcountError(
-                f"no camera {camera!r} in {db}; its cameras: {', '.join(cameras) or 'none'}"
-            )
-    history = store.history()
-    audits = store_audits(store, history)
-    context = store.context()
-    shown = what.value if what is What.events else f"{what.value}, {interval}"
-    book = Workbook(
-        lang,
-        cover_rows(history, context, audit_rows(audits), lang, shown, datetime.now(UTC)),
-        context=context,
-    )
-    if what is What.events:
-        table = event_table(store.events(camera=camera), zone)
-        table["source"] = [Path(source).name for source in table["source"]]  # not the server's paths
-        summary = table.groupby(["camera", "counter", "kind", "direction"]).size().reset_index(name="events")
-        write_table(table, out, format, summary, "camera", zone, book)
-    elif what is What.intervals and format is not Format.xlsx:  # written camera by camera
-        parts = (
-            with_estimates(part, audits)
-            for part in interval_tables(history, interval, zone)
-            if camera is None or part["camera"].iloc[0] == camera
-        )
-        console.print(f"{write_parts(parts, out, format)} {what.value} rows -> {out}")
-        return
-    else:
-        intervals = with_estimates(interval_table(history, interval, zone), audits)
-        if camera is not None:
-            intervals = intervals[intervals["camera"] == camera]
-        if what is What.intervals:
-            table, summary, split = intervals, with_estimates(counter_summary(intervals), audits), "camera"
-            daily = interval_table(history, "day", zone)
-            if camera is not None:
-                daily = daily[daily["camera"] == camera]
-            book.sheets[DAY_SHEET[lang]] = day_totals(daily)
-        else:
-            table, split = with_group_estimates(group_table(intervals), intervals), "group"
-            summary = table.groupby("group")[["in", "out", "net", "entries", "exits"]].sum(min_count=1)
-            summary = summary.reset_index()
-        write_table(table, out, format, summary, split, zone, book)
-    console.print(f"{len(table)} {what.value} rows -> {out}")
+    zone = _timezone(tz) if tz else None
+    rows = export_store(db, out, what.value, format, interval, zone, camera, lang)
+    console.print(f"{rows} {what.value} rows -> {out}")
 
 
 class ReportFormat(StrEnum):
@@ -588,11 +514,12 @@ def report(
 
 
 def _timezone(name: str) -> str:
+    from crowdcount.config import known_timezone
+
     try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise CrowdcountError(f"--tz {name}: unknown timezone; use an IANA name like Asia/Seoul") from None
-    return name
+        return known_timezone(name)
+    except ValueError as error:
+        raise CrowdcountError(f"--tz {name}: {error}") from None
 
 
 @app.command(
@@ -825,7 +752,7 @@ def live(
     backoff when a stream drops and records the outage as a gap. Events go to the same
     store as batch mode, every second. Ctrl-C stops: open zone visits are closed and stored.
     """
-    from crowdcount.config import alert_thresholds, camera_geometry, counter_infos, load_config, site_context
+    from crowdcount.config import alert_thresholds, describe_site, load_config
     from crowdcount.live.preview import PreviewBoard, preview_folder, remove_folder
     from crowdcount.live.processes import CameraProcesses
     from crowdcount.server.monitor import Monitor
@@ -845,10 +772,7 @@ def live(
     _check_listen(host, port, token, lang)
     options = _run_options(site, model, imgsz, 1, False)
     store = EventStore(db or out / "crowdcount.db")
-    store.set_timezone(site.timezone)
-    store.set_context(site_context(site))
-    for cam in cameras:
-        store.set_counters(cam.id, counter_infos(cam), camera_geometry(cam))
+    store.describe(describe_site(site, cameras))
     since = datetime.now(site.tz)
     console.print(f"counting {len(cameras)} camera(s) live -> {store.shown_url}")
     pictures = preview_folder()  # the cameras' annotated frames, only while watched; never kept

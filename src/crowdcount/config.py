@@ -25,7 +25,14 @@ from pydantic import (
     model_validator,
 )
 
-from crowdcount.datatypes import CounterInfo, Device, TrackerKind, counter_key
+from crowdcount.datatypes import (
+    CameraDescription,
+    CounterInfo,
+    Device,
+    SiteDescription,
+    TrackerKind,
+    counter_key,
+)
 from crowdcount.errors import CrowdcountError
 from crowdcount.geometry import Anchor, polygon_area, polygon_self_intersects
 
@@ -333,11 +340,7 @@ class SiteConfig(_Strict):
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown timezone {value!r}; use an IANA name like Asia/Seoul") from None
-        return value
+        return known_timezone(value)
 
     @model_validator(mode="after")
     def _unique_cameras(self) -> SiteConfig:
@@ -487,6 +490,26 @@ def camera_geometry(camera: CameraConfig) -> dict[str, Any]:
         "lines": [{"id": x.id, "points": x.points, "in_direction": x.in_direction} for x in camera.lines],
         "zones": [{"id": z.id, "polygon": z.polygon} for z in camera.zones],
     }
+
+
+def known_timezone(name: str) -> str:
+    """``name`` when it is an IANA timezone, else a ValueError saying what to give (the one check of
+    a timezone: the config's and the commands' ``--tz``)."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown timezone {name!r}; use an IANA name like Asia/Seoul") from None
+    return name
+
+
+def describe_site(site: SiteConfig, cameras: list[CameraConfig]) -> SiteDescription:
+    """What the store keeps of ``site`` and the ``cameras`` about to be counted (one call:
+    :meth:`crowdcount.store.events.EventStore.describe`)."""
+    return SiteDescription(
+        site.timezone,
+        site_context(site),
+        tuple(CameraDescription(c.id, tuple(counter_infos(c)), camera_geometry(c)) for c in cameras),
+    )
 
 
 def site_context(site: SiteConfig) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -78,6 +78,26 @@ class CounterInfo:
     counter: str
     type: CounterType
     group: str | None = None
+
+
+@dataclass(frozen=True)
+class CameraDescription:
+    """A camera's lines and zones as the store keeps them: for the tables (``counters``) and for
+    the audit's clips (``geometry``: points and polygons in image pixels)."""
+
+    camera: str
+    counters: tuple[CounterInfo, ...]
+    geometry: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SiteDescription:
+    """What the store keeps of a site besides its counts: its timezone, what reports say of it
+    (name, period, display names) and each counted camera's lines and zones."""
+
+    timezone: str
+    context: dict[str, Any]
+    cameras: tuple[CameraDescription, ...]
 
 
 @dataclass(frozen=True)

@@ -13,13 +13,12 @@ from __future__ import annotations
 import shutil
 import socket
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from crowdcount.batch.recording import FileOutcome, Recording, RunOptions, count_recording
-from crowdcount.batch.runner import SiteRun
 from crowdcount.config import CameraConfig, CountingSettings
 from crowdcount.detect.base import Detector
 from crowdcount.detect.files import model_sha256
@@ -132,17 +131,19 @@ def check_reachable(address: str, timeout_s: float = 5.0) -> None:
 
 
 def count_on_ray(
-    site_run: SiteRun, todo: list[tuple[CameraConfig, Recording]], model: ShippedModel
+    todo: list[tuple[CameraConfig, Recording, CountingSettings]],
+    options: RunOptions,
+    model: ShippedModel,
+    save: Callable[[FileOutcome], None],
 ) -> Iterator[FileOutcome]:
-    """Count ``todo`` as Ray tasks, one per file; commit each file as it comes back."""
+    """Count ``todo`` as Ray tasks, one per file; ``save`` each file as it comes back."""
     import ray
 
     task = ray.remote(num_cpus=1, max_retries=RETRIES)(count_file)
     model_ref = ray.put(model)
     submitted = {}
-    for camera, recording in todo:
-        settings = site_run.site.counting_for(camera)
-        submitted[task.remote(model_ref, site_run.options, recording, camera, settings)] = (camera, recording)
+    for camera, recording, settings in todo:
+        submitted[task.remote(model_ref, options, recording, camera, settings)] = (camera, recording)
     pending = list(submitted)
     try:
         while pending:
@@ -152,13 +153,13 @@ def count_on_ray(
                 outcome = ray.get(done[0])
             except ray.exceptions.RayError as error:
                 outcome = FileOutcome(camera.id, str(recording.path), "failed", _ray_failure(error))
-            site_run.save(outcome)
+            save(outcome)
             yield outcome
     except KeyboardInterrupt:
         for ref in pending:
             camera, recording = submitted[ref]
             stopped = "stopped by Ctrl-C before it finished; nothing stored, run again to count it"
-            site_run.save(FileOutcome(camera.id, str(recording.path), "interrupted", stopped))
+            save(FileOutcome(camera.id, str(recording.path), "interrupted", stopped))
     finally:
         for ref in pending:  # Ctrl-C or an error in the driver: stop what is still running
             ray.cancel(ref, force=True)

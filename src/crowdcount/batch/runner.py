@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import replace
 from datetime import datetime
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
+
+import supervision as sv
 
 from crowdcount import __version__
 from crowdcount.batch.recording import FileOutcome, Recording, RunOptions, count_recording, plan_camera
@@ -17,17 +20,16 @@ from crowdcount.config import (
     CameraConfig,
     CountingSettings,
     SiteConfig,
-    camera_geometry,
     config_hash,
-    counter_infos,
     counting_hash,
-    site_context,
+    describe_site,
 )
 from crowdcount.cores import usable_cores
 from crowdcount.datatypes import FrameInfo, Gap
 from crowdcount.detect.base import Detector
 from crowdcount.detect.files import model_sha256
 from crowdcount.errors import CrowdcountError
+from crowdcount.paths import replaced_whole
 from crowdcount.sources.archive import content_identity, holes_between
 from crowdcount.store.events import EventStore, StoreWriteError
 from crowdcount.store.unsaved import Unsaved, keep
@@ -37,6 +39,25 @@ BETWEEN_FILES = ""  # the gaps table's source for holes between a camera's recor
 
 STATUSES = ("done", "growing", "skipped", "failed", "interrupted", "unsaved")  # of a file in a run
 RECOUNTED = "counted again: the camera's lines, zones or counting changed since it was counted"
+
+
+class RunWatch(Protocol):
+    """What a run tells whoever watches it (the CLI's progress bars)."""
+
+    def planned(self, files: int) -> None:
+        """How many files are to be counted."""
+
+    def started(self, recording: Recording) -> None:
+        """A file's counting began."""
+
+    def frame(self, info: FrameInfo) -> None:
+        """A frame of a file was read or stepped over."""
+
+    def finished(self, outcome: FileOutcome) -> None:
+        """A file was counted and saved (or kept aside)."""
+
+    def note(self, text: str) -> None:
+        """Something to say about the run as a whole."""
 
 
 class SiteRun:
@@ -53,21 +74,72 @@ class SiteRun:
         self.counting_hashes = {camera.id: counting_hash(site, camera) for camera in site.cameras}
         self.recounted: dict[tuple[str, str], str] = {}  # (camera, source) -> why it is counted again
         self.store_failure: str | None = None  # why the store refused a write, once it has
+        self.detector_name = ""  # the detector as it ran, for the manifest
+
+    def run(self, cameras: list[CameraConfig], watch: RunWatch, ray: str | None = None) -> None:
+        """Count every pending recording of ``cameras``: as Ray tasks with ``ray`` (an address, or
+        "local"), in worker processes with ``options.workers`` > 1, else here, file after file."""
+        todo = self.pending(self.plan(cameras))
+        watch.planned(len(todo))
+        outcomes: Iterator[FileOutcome]
+        reference = self.options.detector.model.reference
+        if ray is not None and todo:
+            from crowdcount.batch.cluster import connect, count_on_ray, pack_model
+
+            shipped = pack_model(self.options.detector.model)
+            watch.note(f"Ray ({ray}): {connect(ray)}, one task per file")
+            work = [(camera, recording, self.site.counting_for(camera)) for camera, recording in todo]
+            outcomes = count_on_ray(work, self.options, shipped, self.save)
+            self.detector_name = f"{reference} on Ray ({ray})"
+        elif self.options.workers > 1 and len(todo) > 1:
+            for _, recording in todo:
+                watch.started(recording)
+            outcomes = self.count_in_workers(todo, watch.frame)
+            self.detector_name = f"{reference} x{self.options.workers} workers"
+        else:
+            detector = self.options.detector.load()
+            self.detector_name = detector.name
+            outcomes = self.count_here(todo, detector, watch.started, watch.frame)
+        for outcome in outcomes:
+            watch.finished(outcome)
+
+    def describe(self, cameras: list[CameraConfig]) -> None:
+        """Keep the site and these cameras' lines and zones in the store (a store that refuses
+        writes fails here, before anything is counted)."""
+        self.store.describe(describe_site(self.site, cameras))
+
+    def count_one(
+        self,
+        camera: CameraConfig,
+        recording: Recording,
+        detector: Detector,
+        watch: RunWatch,
+        on_tracks: Callable[[FrameInfo, sv.Detections], None] | None = None,
+    ) -> FileOutcome:
+        """Count one recording (``crowdcount process``; :meth:`describe` its camera first) and save it
+        as a run saves each file: the counts kept aside if the store refuses them."""
+        self.detector_name = detector.name
+        watch.planned(1)
+        watch.started(recording)
+        settings = self.site.counting_for(camera)
+        outcome = count_recording(recording, camera, settings, detector, self.options, watch.frame, on_tracks)
+        self.save(outcome)
+        watch.finished(self.outcomes[-1])
+        return self.outcomes[-1]
 
     def plan(self, cameras: list[CameraConfig]) -> list[tuple[CameraConfig, Recording]]:
         """Every recording to look at; cameras whose source fails are reported as outcomes."""
-        work = []
+        work, described = [], []
         for camera in cameras:
             try:
                 recordings = plan_camera(self.site, camera, self.options.fps)
             except CrowdcountError as error:
                 self.outcomes.append(FileOutcome(camera.id, camera.source or "", "failed", str(error)))
                 continue
-            self.store.set_counters(camera.id, counter_infos(camera), camera_geometry(camera))
-            self.store.set_timezone(self.site.timezone)
-            self.store.set_context(site_context(self.site))
+            described.append(camera)
             self._record_holes(camera, recordings)
             work += [(camera, r) for r in recordings]
+        self.describe(described)
         return work
 
     def _record_holes(self, camera: CameraConfig, recordings: list[Recording]) -> None:
@@ -207,7 +279,15 @@ class SiteRun:
                         self.save(outcome)
                         yield outcome
 
-    def manifest(self, config_path: Path, detector_name: str) -> dict[str, Any]:
+    def write_manifest(self, config_path: Path, folder: Path) -> tuple[Path, dict[str, Any]]:
+        """Write the run's manifest as ``folder/run-manifest.json`` (whole or not at all)."""
+        manifest = self.manifest(config_path)
+        path = folder / "run-manifest.json"
+        with replaced_whole(path) as partial:
+            partial.write_text(json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8")
+        return path, manifest
+
+    def manifest(self, config_path: Path) -> dict[str, Any]:
         """A machine-readable account of the run: code, model, config, files, frames, gaps, counts."""
         stored = {(r.camera, r.source): r for r in self.store.sources()}
         files: list[dict[str, Any]] = []
@@ -254,7 +334,7 @@ class SiteRun:
             "config": {"path": str(config_path.resolve()), "sha256": config_hash(self.site)},
             "model": {
                 "path": str(model),
-                "name": detector_name,
+                "name": self.detector_name,
                 "sha256": model_sha256(model) if model.exists() else None,
             },
             "options": {

@@ -7,9 +7,9 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -21,6 +21,17 @@ from crowdcount.errors import CrowdcountError
 from crowdcount.formats import FORMULA_STARTS, Format, spreadsheet_text
 from crowdcount.handover.labels import EXPORT_HEADERS_KO, EXPORT_VALUES_KO, labels_for, model_words
 from crowdcount.paths import output_file, replaced_whole
+from crowdcount.tables.aggregate import (
+    counter_summary,
+    day_totals,
+    event_summary,
+    event_table,
+    group_summary,
+    group_table,
+    interval_table,
+    interval_tables,
+    parse_interval,
+)
 from crowdcount.tables.summary import covered_days
 
 
@@ -349,3 +360,75 @@ def cover_rows(
     ]
     measured = labels_for(lang)["method_measured"]  # the report's line: what public footage showed
     return rows + [(words["accuracy"], line) for line in [measured, *(accuracy or [words["unaudited"]])]]
+
+
+ExportKind = Literal["events", "intervals", "groups"]
+
+
+def export_store(
+    db: str | Path,
+    out: Path,
+    what: ExportKind,
+    fmt: Format,
+    interval: str = "15min",
+    tz: str | None = None,
+    camera: str | None = None,
+    lang: str = "ko",
+) -> int:
+    """Write a store's events, interval table or group table to ``out`` in ``fmt``; the rows written.
+
+    Intervals are clock-aligned in ``tz`` (default: the site's); an Excel file is the handover
+    workbook (cover, summary, day totals, a sheet per camera or group). CSV, Parquet and JSON
+    intervals are written camera by camera, so a year of 1-minute rows is never held whole.
+    """
+    from crowdcount.audit import audit_rows, store_audits, with_estimates, with_group_estimates
+    from crowdcount.store.events import EventStore
+
+    if lang not in SHEET_TITLES:
+        raise CrowdcountError(f"--lang {lang}: use ko or en")
+    store = EventStore(db, create=False)
+    zone = tz or store.timezone()
+    parse_interval(interval)
+    output_file(out, "--out")
+    if camera is not None:
+        cameras = sorted({c.camera for c in store.counters()} | {s.camera for s in store.sources()})
+        if camera not in cameras:
+            raise CrowdcountError(
+                f"no camera {camera!r} in {db}; its cameras: {', '.join(cameras) or 'none'}"
+            )
+    history = store.history()
+    audits = store_audits(store, history)
+    context = store.context()
+    shown = what if what == "events" else f"{what}, {interval}"
+    book = Workbook(
+        lang,
+        cover_rows(history, context, audit_rows(audits), lang, shown, datetime.now(UTC)),
+        context=context,
+    )
+    if what == "events":
+        table = event_table(store.events(camera=camera), zone)
+        table["source"] = [Path(source).name for source in table["source"]]  # not the server's paths
+        write_table(table, out, fmt, event_summary(table), "camera", zone, book)
+        return len(table)
+    if what == "intervals" and fmt is not Format.xlsx:  # written camera by camera
+        parts = (
+            with_estimates(part, audits)
+            for part in interval_tables(history, interval, zone)
+            if camera is None or part["camera"].iloc[0] == camera
+        )
+        return write_parts(parts, out, fmt)
+    intervals = with_estimates(interval_table(history, interval, zone), audits)
+    if camera is not None:
+        intervals = intervals[intervals["camera"] == camera]
+    if what == "intervals":
+        daily = interval_table(history, "day", zone)
+        book.sheets[DAY_SHEET[lang]] = day_totals(
+            daily if camera is None else daily[daily["camera"] == camera]
+        )
+        write_table(
+            intervals, out, fmt, with_estimates(counter_summary(intervals), audits), "camera", zone, book
+        )
+        return len(intervals)
+    groups = with_group_estimates(group_table(intervals), intervals)
+    write_table(groups, out, fmt, group_summary(groups), "group", zone, book)
+    return len(groups)

@@ -41,6 +41,7 @@ from crowdcount.datatypes import (
     History,
     PlanItem,
     Review,
+    SiteDescription,
     SourceRecord,
     WindowKey,
 )
@@ -346,11 +347,7 @@ class EventStore:
             return connection.execute(query).scalar()
 
     def _set_site_value(self, key: str, value: str) -> None:
-        def put(connection: Connection) -> None:
-            connection.execute(delete(site_table).where(site_table.c.key == key))
-            connection.execute(insert(site_table), [{"key": key, "value": value}])
-
-        self._write(put)
+        self._write(lambda connection: _put_site_value(connection, key, value))
 
     def replace_source(
         self,
@@ -469,22 +466,23 @@ class EventStore:
 
         self._write(replace)
 
-    def set_counters(
-        self, camera: str, counters: Sequence[CounterInfo], geometry: dict[str, Any] | None = None
-    ) -> None:
-        """Replace the camera's list of lines and zones (with their groups) and, when given, their
-        geometry (``config.camera_geometry``: what audit clips draw)."""
+    def describe(self, site: SiteDescription) -> None:
+        """Keep what the store knows of a site besides its counts, in one transaction: its timezone,
+        its context (what reports say of it) and each described camera's lines and zones (their
+        groups for the tables, their geometry for audit clips)."""
 
-        def replace(connection: Connection) -> None:
-            connection.execute(delete(counters_table).where(counters_table.c.camera == camera))
-            if counters:
-                connection.execute(insert(counters_table), [asdict(c) for c in counters])
-            if geometry is not None:
-                key = f"geometry/{camera}"
-                connection.execute(delete(site_table).where(site_table.c.key == key))
-                connection.execute(insert(site_table), [{"key": key, "value": json.dumps(geometry)}])
+        def put(connection: Connection) -> None:
+            _put_site_value(connection, "timezone", site.timezone)
+            _put_site_value(connection, "context", json.dumps(site.context, ensure_ascii=False))
+            for camera in site.cameras:
+                _put_counters(connection, camera.camera, camera.counters)
+                _put_site_value(connection, f"geometry/{camera.camera}", json.dumps(camera.geometry))
 
-        self._write(replace)
+        self._write(put)
+
+    def set_counters(self, camera: str, counters: Sequence[CounterInfo]) -> None:
+        """Replace the camera's list of lines and zones (with their groups)."""
+        self._write(lambda connection: _put_counters(connection, camera, counters))
 
     def geometry(self, camera: str) -> dict[str, Any] | None:
         """The camera's lines and zones as last processed (None for a store made before it was kept)."""
@@ -598,14 +596,6 @@ class EventStore:
         query = select(counters_table).order_by(counters_table.c.camera, counters_table.c.type)
         with self.engine.connect() as connection:
             return [CounterInfo(**row._mapping) for row in connection.execute(query)]
-
-    def set_timezone(self, timezone_name: str) -> None:
-        """Remember the site's timezone for later tables and reports."""
-        self._set_site_value("timezone", timezone_name)
-
-    def set_context(self, context: dict[str, Any]) -> None:
-        """Remember what reports say of the site (``config.site_context``: name, period, display names)."""
-        self._set_site_value("context", json.dumps(context, ensure_ascii=False))
 
     def context(self) -> dict[str, Any]:
         """The site's context as last processed ({} for a store made before it was kept)."""
@@ -724,3 +714,14 @@ def _row_source(row: object) -> SourceRecord:
     values["start"] = datetime.fromisoformat(values["start"])
     values["end"] = datetime.fromisoformat(values["end"])
     return SourceRecord(**values)
+
+
+def _put_site_value(connection: Connection, key: str, value: str) -> None:
+    connection.execute(delete(site_table).where(site_table.c.key == key))
+    connection.execute(insert(site_table), [{"key": key, "value": value}])
+
+
+def _put_counters(connection: Connection, camera: str, counters: Sequence[CounterInfo]) -> None:
+    connection.execute(delete(counters_table).where(counters_table.c.camera == camera))
+    if counters:
+        connection.execute(insert(counters_table), [asdict(c) for c in counters])

@@ -545,3 +545,13 @@ def group_day_totals(daily: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=["camera", "counter", "measure", "total"])
     as_counters = groups.assign(camera="", counter=groups["group"], type=groups["group"].map(kinds))
     return day_totals(as_counters)
+
+
+def event_summary(events: pd.DataFrame) -> pd.DataFrame:
+    """How many events of each kind and direction each counter has (an event table's summary)."""
+    return events.groupby(["camera", "counter", "kind", "direction"]).size().reset_index(name="events")
+
+
+def group_summary(groups: pd.DataFrame) -> pd.DataFrame:
+    """Each group's totals over all its intervals (a group table's summary)."""
+    return groups.groupby("group")[["in", "out", "net", "entries", "exits"]].sum(min_count=1).reset_index()
