@@ -28,7 +28,7 @@ import paho.mqtt.client as mqtt
 import pytest
 import yaml
 
-from crowdcount.setup.annotate import LINE_COLOUR
+from crowdcount.drawing import LINE_COLOUR
 from crowdcount.store.events import EventStore
 from helpers import Hook, chromium_page, free_port, get_json, http_get, wait_until
 

@@ -14,6 +14,8 @@ CounterType = Literal["line", "zone"]
 EventKind = Literal["cross", "enter", "exit"]
 Direction = Literal["in", "out"]
 TrackerKind = Literal["bytetrack", "ocsort", "botsort"]
+# of a stored recording, or a live session (live; stopped at the end; ended: its process died)
+SourceStatus = Literal["done", "interrupted", "growing", "live", "stopped", "ended"]
 Device = Literal["auto", "cpu", "cuda", "tensorrt"]  # where the detector runs (detect.onnx_providers)
 
 
@@ -106,7 +108,7 @@ class SourceRecord:
 
     camera: str
     source: str
-    status: str  # done / interrupted / live / stopped
+    status: SourceStatus  # growing: still being written, counted again once it stops growing
     start: datetime
     end: datetime
     fps: float
@@ -156,7 +158,7 @@ class AuditWindow:
     item_id: str
     camera: str
     counter: str
-    kind: str  # line / zone
+    kind: CounterType
     source: str
     frame_start: int
     frame_end: int

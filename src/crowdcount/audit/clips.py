@@ -20,12 +20,12 @@ import cv2
 import numpy as np
 
 from crowdcount.datatypes import AuditWindow, PlanItem, SourceRecord
+from crowdcount.drawing import draw_counters
 from crowdcount.errors import CrowdcountError
 from crowdcount.sources.files import open_video
 
 LEAD_S = 1.0
 MAX_WIDTH = 1280  # wider footage is scaled down (a 1440x1080 camera becomes 1280x960)
-LINE_COLOUR, ZONE_COLOUR, ARROW_COLOUR = (0, 215, 255), (255, 170, 0), (60, 220, 60)  # BGR
 WINDOW_BANNER, OUTSIDE_BANNER = (40, 110, 40), (90, 90, 90)
 VP8_OPTIONS = {"deadline": "realtime", "cpu-used": "12", "crf": "12", "b": "3M", "threads": "2"}
 
@@ -107,17 +107,9 @@ def _draw(
     record: SourceRecord,
     timezone: str,
 ) -> None:
-    """The counter's line (with its "in" arrow) or zone, and the banner, drawn in place."""
-    thick = max(2, round(image.shape[0] / 300))
-    for line in geometry.get("lines", []):
-        if line["id"] == window.counter:
-            points = np.asarray(line["points"], dtype=float) * scale
-            cv2.polylines(image, [points.round().astype(np.int32)], False, LINE_COLOUR, thick, cv2.LINE_AA)
-            _in_arrow(image, points, np.asarray(line["in_direction"], dtype=float), thick)
-    for zone in geometry.get("zones", []):
-        if zone["id"] == window.counter:
-            polygon = (np.asarray(zone["polygon"], dtype=float) * scale).round().astype(np.int32)
-            cv2.polylines(image, [polygon], True, ZONE_COLOUR, thick, cv2.LINE_AA)
+    """The counter's line (with its "in" arrow) or zone (:mod:`crowdcount.drawing`), and the banner,
+    drawn in place."""
+    image[:] = draw_counters(image, geometry, only=window.counter, zoom=scale)
     inside = window.frame_start <= index <= window.frame_end
     where = "WINDOW" if inside else ("before window" if index < window.frame_start else "after window")
     clock = (record.start + timedelta(seconds=index / record.fps)).astimezone(ZoneInfo(timezone))
@@ -129,17 +121,4 @@ def _draw(
     cv2.rectangle(image, (0, 0), (image.shape[1], height), WINDOW_BANNER if inside else OUTSIDE_BANNER, -1)
     cv2.putText(
         image, text, (8, height - 10), cv2.FONT_HERSHEY_SIMPLEX, font, (255, 255, 255), 2, cv2.LINE_AA
-    )
-
-
-def _in_arrow(image: np.ndarray, points: np.ndarray, direction: np.ndarray, thick: int) -> None:
-    """An arrow from the middle of the line's longest segment the way that counts as "in"."""
-    segments = np.diff(points, axis=0)
-    k = int(np.argmax(np.hypot(segments[:, 0], segments[:, 1])))
-    middle = (points[k] + points[k + 1]) / 2
-    tip = middle + direction / max(float(np.hypot(*direction)), 1e-9) * image.shape[0] * 0.08
-    start, end = tuple(int(v) for v in middle.round()), tuple(int(v) for v in tip.round())
-    cv2.arrowedLine(image, start, end, ARROW_COLOUR, thick, cv2.LINE_AA, tipLength=0.3)
-    cv2.putText(
-        image, "in", end, cv2.FONT_HERSHEY_SIMPLEX, image.shape[0] / 700, ARROW_COLOUR, thick, cv2.LINE_AA
     )

@@ -25,7 +25,7 @@ from datetime import datetime
 import pandas as pd
 
 from crowdcount.audit.sample import audit_windows
-from crowdcount.datatypes import AuditPlan, AuditWindow, Direction, History, Review, WindowKey
+from crowdcount.datatypes import AuditPlan, AuditWindow, CounterType, Direction, History, Review, WindowKey
 
 CONFIDENCE = 0.95
 UNSEEN = 3.0  # the rule of three: m crossings reviewed without an error leave up to 3/m unseen (95 %)
@@ -91,7 +91,7 @@ class CounterAudit:
 
     camera: str
     counter: str
-    kind: str
+    kind: CounterType
     made_at: datetime
     last_review: datetime | None
     estimates: dict[Direction, Estimate]

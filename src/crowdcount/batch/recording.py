@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
+from typing import Literal
 
 import supervision as sv
 
@@ -34,6 +35,8 @@ from crowdcount.sources.archive import (
     recording_start,
 )
 from crowdcount.sources.files import FrameReader, Prefetch, VideoInfo, effective_fps, probe_video
+
+FileStatus = Literal["done", "growing", "skipped", "failed", "interrupted", "unsaved"]  # of a file in a run
 
 
 @dataclass(frozen=True)
@@ -63,8 +66,8 @@ class FileOutcome:
 
     camera: str
     source: str
-    status: str  # done / skipped / failed / interrupted / growing (still being written: counted again
-    # by the next run) / unsaved (the store refused it: in a side file)
+    status: FileStatus  # growing: still being written, counted again by the next run; unsaved: the
+    # store refused it, its counts are in a side file
     reason: str = ""
     record: SourceRecord | None = None
     events: list[CountEvent] = field(default_factory=list)
@@ -197,7 +200,7 @@ def count_recording(
                 reason,
             )
         )
-    status = "interrupted" if result.interrupted else "done"
+    status: Literal["done", "interrupted", "growing"] = "interrupted" if result.interrupted else "done"
     if status == "done" and (_stat(recording.path) != size_and_time or open_for_writing(recording.path)):
         status = "growing"  # not done: the next run counts it again, whole
         gaps = [g for g in gaps if not g.reason.startswith("truncated")]  # the rest is still to come

@@ -9,13 +9,20 @@ from dataclasses import replace
 from datetime import datetime
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, get_args
 from zoneinfo import ZoneInfo
 
 import supervision as sv
 
 from crowdcount import __version__
-from crowdcount.batch.recording import FileOutcome, Recording, RunOptions, count_recording, plan_camera
+from crowdcount.batch.recording import (
+    FileOutcome,
+    FileStatus,
+    Recording,
+    RunOptions,
+    count_recording,
+    plan_camera,
+)
 from crowdcount.config import (
     CameraConfig,
     CountingSettings,
@@ -37,7 +44,7 @@ from crowdcount.store.unsaved import Unsaved, keep
 BETWEEN_FILES = ""  # the gaps table's source for holes between a camera's recordings
 
 
-STATUSES = ("done", "growing", "skipped", "failed", "interrupted", "unsaved")  # of a file in a run
+STATUSES = get_args(FileStatus)
 RECOUNTED = "counted again: the camera's lines, zones or counting changed since it was counted"
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from crowdcount.config import CameraConfig, SiteConfig
 from crowdcount.counting.count import close_open_visits
 from crowdcount.counting.engine import SourceCounter
-from crowdcount.datatypes import CountEvent, FrameInfo, Gap, SourceRecord
+from crowdcount.datatypes import CountEvent, FrameInfo, Gap, SourceRecord, SourceStatus
 from crowdcount.detect.base import Detector
 from crowdcount.detect.load import DetectorSpec
 from crowdcount.detect.tiles import camera_detector
@@ -167,7 +167,7 @@ class CameraSession:
             return 0.0
         return (len(self._times) - 1) / max(self._times[-1] - self._times[0], 1e-6)
 
-    def flush(self, status: str) -> bool:
+    def flush(self, status: SourceStatus) -> bool:
         """Append new events and ended outages to the store, and publish health; whether the store
         took them (if not, they are kept for the next flush: nothing is dropped)."""
         self._gaps += self.reader.take_gaps()
@@ -181,7 +181,7 @@ class CameraSession:
             self.store.set_health(self.camera.id, self.health(status))
         return True
 
-    def _record(self, status: str) -> SourceRecord:
+    def _record(self, status: SourceStatus) -> SourceRecord:
         return SourceRecord(
             camera=self.camera.id,
             source=self.source,
@@ -194,7 +194,7 @@ class CameraSession:
             model=self.model_name,
         )
 
-    def health(self, status: str) -> dict[str, object]:
+    def health(self, status: SourceStatus) -> dict[str, object]:
         stream = self.reader.health
         return {
             "camera": self.camera.id,

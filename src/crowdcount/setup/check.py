@@ -14,15 +14,15 @@ import numpy as np
 import supervision as sv
 
 from crowdcount.batch.recording import Recording, count_frames, plan_camera
-from crowdcount.config import CameraConfig, SiteConfig
+from crowdcount.config import CameraConfig, SiteConfig, camera_geometry
 from crowdcount.counting.engine import SourceCounter
 from crowdcount.counting.stillness import STILL_S, StillnessWatch
 from crowdcount.datatypes import CountEvent, Frame, FrameInfo
 from crowdcount.detect.base import Detector
 from crowdcount.detect.tiles import camera_detector
+from crowdcount.drawing import draw_counters, label, picture_scale, point
 from crowdcount.errors import CrowdcountError
 from crowdcount.geometry import anchor_points
-from crowdcount.setup.annotate import draw_counters, label, picture_scale, point
 from crowdcount.setup.editor import STREAM_TIMEOUT_S, camera_picture
 from crowdcount.setup.placement import (
     Finding,
@@ -147,7 +147,7 @@ def draw_check(image: np.ndarray, camera: CameraConfig, log: TrackLog, findings:
     for k, seen in enumerate(log.tracks.values()):
         points = np.array([[s.x, s.y] for s in seen], dtype=np.int32)
         cv2.polylines(canvas, [points], False, TRACK_COLOURS[k % len(TRACK_COLOURS)], thin)
-    canvas = draw_counters(canvas, camera)
+    canvas = draw_counters(canvas, camera_geometry(camera))
     for number, finding in enumerate(findings, 1):
         cv2.circle(
             canvas, point(finding.where), round(18 * picture_scale(canvas)), WARNING_COLOUR, 2 * thin + 1

@@ -7,6 +7,7 @@ import math
 from collections import Counter as Tally
 from dataclasses import dataclass, field
 from itertools import pairwise
+from typing import Literal
 
 import numpy as np
 import shapely
@@ -23,6 +24,8 @@ ALONG_COSINE = 0.35  # motion at more than ~70 degrees from a line's crossing di
 FLICKER_S = 2.0  # a track crossing one line back within this is box jitter or a person waiting on it
 FLICKER_SHARE = 0.1  # warn when this share of a line's crossings (two at least) came back that fast
 MIN_SAMPLES = 5  # fewer observations than this say nothing
+
+FindingKind = Literal["edge", "young", "small", "along", "static", "flicker", "unused"]
 
 
 @dataclass
@@ -55,7 +58,7 @@ class Finding:
 
     camera: str
     counter: str | None
-    kind: str  # edge, young, small, along, static, flicker, unused
+    kind: FindingKind
     message: str
     where: tuple[float, float]
 
