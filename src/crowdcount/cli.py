@@ -83,18 +83,6 @@ CameraOption = Annotated[
 ]
 
 
-def _camera_for(site: SiteConfig, camera_id: str | None, video: Path | None = None) -> CameraConfig:
-    """The camera named, else the one whose source is this video, else the only one."""
-    if camera_id is None:
-        matches = [c for c in site.cameras if c.source and video and Path(c.source) == video.resolve()]
-        if len(matches) == 1:
-            return matches[0]
-        if len(site.cameras) > 1:
-            names = ", ".join(c.id for c in site.cameras)
-            raise CrowdcountError(f"the config has several cameras ({names}); pick one with --camera")
-    return site.camera(camera_id)
-
-
 def _print_table(title: str, frame: pd.DataFrame) -> None:
     import pandas as pd
 
@@ -142,14 +130,14 @@ def process(
     """
     from crowdcount.batch.recording import probe_recording
     from crowdcount.batch.runner import SiteRun
-    from crowdcount.config import load_config
+    from crowdcount.config import camera_for_video, load_config
     from crowdcount.detect.tiles import camera_detector
     from crowdcount.evaluate.mot import MotTrackWriter
     from crowdcount.store.events import EventStore
 
     site = load_config(config)
     video = video.resolve()
-    cam = _camera_for(site, camera, video)
+    cam = camera_for_video(site, video, camera)
     recording = probe_recording(site, cam, video, fps)
     if recording.error is not None:
         raise CrowdcountError(recording.error)
@@ -255,19 +243,12 @@ def _run_options(
     workers: int = 1,
     force: bool = False,
 ) -> RunOptions:
-    """Command-line knobs over the config's detector defaults."""
-    from crowdcount.batch.recording import RunOptions
-    from crowdcount.detect.load import DetectorSpec
-    from crowdcount.detect.models import resolve_model
+    """Command-line knobs over the config's detector defaults, the model's terms said."""
+    from crowdcount.batch.recording import run_options
 
-    spec = DetectorSpec(
-        resolve_model(model, site.detector.model, "--model"),
-        imgsz or site.detector.imgsz,
-        site.detector.confidence,
-        site.detector.device,
-    )
-    _say_terms(spec.model)
-    return RunOptions(spec, stride, roi, workers, force)
+    options = run_options(site, model, imgsz, stride, roi, workers, force)
+    _say_terms(options.detector.model)
+    return options
 
 
 def _say_terms(model: ModelChoice) -> None:
@@ -551,7 +532,7 @@ def evaluate(
     """
     import pandas as pd
 
-    from crowdcount.config import load_config
+    from crowdcount.config import camera_for_video, load_config
     from crowdcount.evaluate.mot import frames_detected
     from crowdcount.evaluate.truth import (
         compare_lines,
@@ -574,7 +555,7 @@ def evaluate(
         return
     site = load_config(config)
     store = EventStore(db, create=False)
-    cam = _camera_for(site, camera, video)
+    cam = camera_for_video(site, video, camera)
     if not cam.lines:
         raise CrowdcountError(f"camera {cam.id!r} has no lines to evaluate")
     records = [

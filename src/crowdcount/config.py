@@ -492,6 +492,18 @@ def camera_geometry(camera: CameraConfig) -> dict[str, Any]:
     }
 
 
+def camera_for_video(site: SiteConfig, video: Path | None, camera_id: str | None = None) -> CameraConfig:
+    """The camera named, else the one whose source is this video, else the site's only camera."""
+    if camera_id is None:
+        matches = [c for c in site.cameras if c.source and video and Path(c.source) == video.resolve()]
+        if len(matches) == 1:
+            return matches[0]
+        if len(site.cameras) > 1:
+            names = ", ".join(c.id for c in site.cameras)
+            raise CrowdcountError(f"the config has several cameras ({names}); pick one with --camera")
+    return site.camera(camera_id)
+
+
 def known_timezone(name: str) -> str:
     """``name`` when it is an IANA timezone, else a ValueError saying what to give (the one check of
     a timezone: the config's and the commands' ``--tz``)."""

@@ -115,6 +115,7 @@ class SourceRecord:
     frames: int  # frames detected
     stride: int  # frames from one detected frame to the next, on average
     model: str
+    version: str = ""  # the crowdcount that counted it ("": one from before versions were kept)
 
     @property
     def footage(self) -> Span:

@@ -15,7 +15,15 @@ from typing import Literal
 
 import supervision as sv
 
-from crowdcount.config import CameraConfig, CountingSettings, SiteConfig, check_in_frame
+from crowdcount import __version__
+from crowdcount.config import (
+    CameraConfig,
+    CountingSettings,
+    SiteConfig,
+    camera_for_video,
+    check_in_frame,
+    load_config,
+)
 from crowdcount.counting.engine import SourceCounter
 from crowdcount.counting.pacing import READ_AHEAD
 from crowdcount.counting.stillness import StillTrack
@@ -23,6 +31,7 @@ from crowdcount.coverage import Span
 from crowdcount.datatypes import CountEvent, Frame, FrameInfo, Gap, SourceRecord
 from crowdcount.detect.base import Detector
 from crowdcount.detect.load import DetectorSpec
+from crowdcount.detect.models import resolve_model
 from crowdcount.detect.pool import detect_in_order
 from crowdcount.detect.roi import RegionDetector, counter_region
 from crowdcount.detect.tiles import camera_detector
@@ -87,6 +96,46 @@ class RunOptions:
     workers: int = 1
     force: bool = False
     fps: float | None = None
+
+
+def run_options(
+    site: SiteConfig,
+    model: str | None = None,
+    imgsz: int | None = None,
+    stride: int | None = None,
+    roi: bool = False,
+    workers: int = 1,
+    force: bool = False,
+) -> RunOptions:
+    """How a site's files are counted: the given knobs (the CLI's options) over the config's
+    detector settings; ``model`` is a path or a registry name, else the config's, else the default."""
+    spec = DetectorSpec(
+        resolve_model(model, site.detector.model, "--model"),
+        imgsz or site.detector.imgsz,
+        site.detector.confidence,
+        site.detector.device,
+    )
+    return RunOptions(spec, stride, roi, workers, force)
+
+
+def count_video(
+    video: str | Path,
+    site: SiteConfig | str | Path,
+    camera: str | None = None,
+    model: str | None = None,
+    fps: float | None = None,
+) -> FileOutcome:
+    """Count one recording exactly as ``crowdcount process`` does, without storing it: the site's
+    config (or its YAML's path), the camera named or the one whose source the video is, the model
+    named, else the config's, else the embedded default. The outcome has the events and gaps."""
+    site = site if isinstance(site, SiteConfig) else load_config(site)
+    path = Path(video).resolve()
+    cam = camera_for_video(site, path, camera)
+    recording = probe_recording(site, cam, path, fps)
+    if recording.error is not None:
+        raise CrowdcountError(recording.error)
+    options = run_options(site, model)
+    return count_recording(recording, cam, site.counting_for(cam), options.detector.load(), options)
 
 
 def plan_camera(site: SiteConfig, camera: CameraConfig, fps: float | None = None) -> list[Recording]:
@@ -214,6 +263,7 @@ def count_recording(
         frames=result.frames,
         stride=mean_step(result.first, result.last, result.frames),
         model=detector.name,
+        version=__version__,
     )
     said = ([GROWING] if status == "growing" else []) + ([VARIABLE_RATE] if by_timestamps else [])
     reason = "; ".join([g.reason for g in gaps] + said)

@@ -118,7 +118,7 @@ LABELS: dict[str, dict[str, str]] = {
         "intervals above.",
         "method_unaudited": "This report's counts are unaudited: no sample of this site's footage was "
         "reviewed.",
-        "method_config": "Config hash {config}; crowdcount {version}.",
+        "method_config": "Config hash {config}; counted by crowdcount {version}.",
         "no_footage": "no footage",
         "status_done": "done",
         "status_interrupted": "interrupted",
@@ -290,7 +290,7 @@ LABELS: dict[str, dict[str, str]] = {
         "method_audited": "이 보고서의 수치는 검수되었습니다: 위의 보정치와 95% 신뢰구간을 보십시오.",
         "method_unaudited": "이 보고서의 수치는 검수되지 않았습니다: 이 현장 영상의 표본을 사람이 확인하지 "
         "않았습니다.",
-        "method_config": "설정 해시 {config}; crowdcount {version}.",
+        "method_config": "설정 해시 {config}; 집계한 crowdcount {version}.",
         "no_footage": "영상 없음",
         "status_done": "완료",
         "status_interrupted": "중단됨",

@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 import jinja2
 import pandas as pd
 
-from crowdcount import __version__
 from crowdcount.audit import CounterAudit, audit_rows, store_audits
 from crowdcount.coverage import Span, merge
 from crowdcount.datatypes import AuditPlan, CountEvent, Gap, History, SourceRecord
@@ -50,7 +49,7 @@ from crowdcount.tables.aggregate import (
     interval_table,
     peak_occupancy,
 )
-from crowdcount.tables.summary import covered_days, display_name, dwell_bins, headline, zone_days
+from crowdcount.tables.summary import counted_by, covered_days, display_name, dwell_bins, headline, zone_days
 
 LINE_COLUMNS = ["in", "out", "net"]
 UNSEEN_MARKS = {"missing": "-", "closed": "·"}
@@ -432,7 +431,7 @@ def method_lines(
         words["method_coverage"],
         words["method_measured"],
         words["method_audited"] if audited else words["method_unaudited"],
-        words["method_config"].format(config=site.get("config_hash", "-"), version=__version__),
+        words["method_config"].format(config=site.get("config_hash", "-"), version=counted_by(history)),
     ]
 
 

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from multiprocessing.synchronize import Event
 from pathlib import Path
 
+from crowdcount import __version__
 from crowdcount.config import CameraConfig, SiteConfig
 from crowdcount.counting.count import close_open_visits
 from crowdcount.counting.engine import SourceCounter
@@ -192,6 +193,7 @@ class CameraSession:
             frames=self.frames,
             stride=1,
             model=self.model_name,
+            version=__version__,
         )
 
     def health(self, status: SourceStatus) -> dict[str, object]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import time
@@ -172,6 +173,7 @@ SCHEMA_VERSION = "1"  # the site table's "schema" row; a store of another versio
 LOCK_WAIT_ENV = "CROWDCOUNT_LOCK_WAIT_S"  # how long a write waits for a store another program holds
 LOCK_WAIT_S = 60.0
 COUNTED_WITH = "counted_with:"  # site-table keys: camera/source -> the counting config's hash
+COUNTED_BY = "counted_by:"  # site-table keys: camera/source -> the crowdcount version that counted it
 
 
 class StoreWriteError(CrowdcountError):
@@ -638,9 +640,14 @@ class EventStore:
             return [_row_event(row._mapping) for row in connection.execute(query)]
 
     def sources(self) -> list[SourceRecord]:
-        """Every processed source, by camera and start time."""
+        """Every processed source, by camera and start time, with the version that counted it."""
+        versions = select(site_table).where(site_table.c.key.startswith(COUNTED_BY))
         with self.engine.connect() as connection:
-            sources = [_row_source(row._mapping) for row in connection.execute(select(sources_table))]
+            counted_by = {r.key.removeprefix(COUNTED_BY): r.value for r in connection.execute(versions)}
+            sources = [
+                dataclasses.replace(source, version=counted_by.get(f"{source.camera}/{source.source}", ""))
+                for source in (_row_source(row._mapping) for row in connection.execute(select(sources_table)))
+            ]
         return sorted(
             sources, key=lambda s: (s.camera, s.start)
         )  # as instants: the text's offsets may differ
@@ -653,6 +660,8 @@ def _write_source(
     key = and_(sources_table.c.camera == record.camera, sources_table.c.source == record.source)
     connection.execute(delete(sources_table).where(key))
     connection.execute(insert(sources_table), [_source_row(record)])
+    if record.version:
+        _put_site_value(connection, f"{COUNTED_BY}{record.camera}/{record.source}", record.version)
     if events:
         connection.execute(insert(events_table), [_event_row(e) for e in events])
     if gaps:
@@ -671,7 +680,9 @@ def _sqlite_wal(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _source_row(record: SourceRecord) -> dict[str, object]:
-    return asdict(record) | {
+    row = asdict(record)
+    del row["version"]  # kept in the site table: the sources table is as it always was
+    return row | {
         "start": record.start.isoformat(),
         "end": record.end.isoformat(),
         "processed_at": datetime.now(UTC).isoformat(timespec="seconds"),

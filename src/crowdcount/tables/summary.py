@@ -173,3 +173,22 @@ def dwell_bins(dwell_s: Sequence[float]) -> list[tuple[float, float | None, int]
     ]
     used = [k for k, (_, _, n) in enumerate(bins) if n]
     return bins[used[0] : used[-1] + 1] if used else []
+
+
+FIRST_VERSION = "0.1.0"  # every source stored before versions were kept was counted by it
+
+
+def counted_by(history: History) -> str:
+    """The crowdcount versions that counted a store's sources, oldest first ("-" for none).
+
+    >>> from crowdcount.datatypes import SourceRecord
+    >>> from datetime import datetime, timezone
+    >>> at = datetime(2026, 10, 3, tzinfo=timezone.utc)
+    >>> made = [SourceRecord("c", f"{v}.mp4", "done", at, at, 7, 1, 1, "m", v) for v in ("0.2.0", "")]
+    >>> counted_by(History([], [], made, [], "UTC"))
+    '0.1.0, 0.2.0'
+    """
+    versions = {source.version or FIRST_VERSION for source in history.sources}
+    return (
+        ", ".join(sorted(versions, key=lambda v: tuple(int(p) for p in v.split(".") if p.isdigit()))) or "-"
+    )
