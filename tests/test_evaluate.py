@@ -62,7 +62,7 @@ def test_saved_tracks_are_mot_rows_on_the_detected_frames_and_score_like_a_track
     assert all(len(r) == 10 and r[7:] == ["-1", "-1", "-1"] for r in rows)
     assert {int(r[0]) for r in rows} <= set(detected) and min(int(r[1]) for r in rows) >= 1
     metrics = tracking_metrics(pets_gt, tracks, detected)
-    # Measured 2026-12-01 (README, "Measured"): MOTA 0.66, IDF1 0.66, precision 0.79, recall 0.92.
+    # Measured 2026-12-01 (docs/measurements.md): MOTA 0.66, IDF1 0.66, precision 0.79, recall 0.92.
     assert metrics["recall"] > 0.85 and metrics["precision"] > 0.7 and 0.55 < metrics["IDF1"] <= 1
     result = crowdcount("evaluate", "--gt", pets_gt, "--tracks", tracks, env=os.environ | {"COLUMNS": "200"})
     assert result.returncode == 0 and "IDF1 %" in result.stdout, result.stderr

@@ -13,8 +13,7 @@ The public API, each name imported only when first used (``import crowdcount`` s
 from __future__ import annotations
 
 import os
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 # Before anything imports cv2: FFmpeg's and OpenCV's own messages ("moov atom not found",
 # stream URLs with their credentials) would bypass our one-line errors and redaction.
@@ -31,6 +30,7 @@ from crowdcount.datatypes import (
     SourceRecord,
 )
 from crowdcount.errors import CrowdcountError
+from crowdcount.faces import lazy_names
 
 if TYPE_CHECKING:
     from crowdcount.batch.recording import FileOutcome, count_video
@@ -86,7 +86,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    if name in _WHERE:
-        return getattr(import_module(f"{__name__}.{_WHERE[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_names(__name__, _WHERE)

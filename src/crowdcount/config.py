@@ -116,12 +116,12 @@ class CountingSettings(_Strict):
     anchor: Anchor = "bottom_center"
     min_frames: int = Field(2, ge=1, description="observations on the new side to confirm")
     min_distance_px: float = Field(4.0, ge=0, description="distance past the line to confirm")
-    # 1/7 s: what min_frames asked at the 7 fps it was set on, now at any detection rate (README)
+    # 1/7 s: what min_frames asked at the 7 fps it was set on, now at any detection rate (docs/counting.md)
     min_seconds: float = Field(0.14, ge=0, le=10, description="time on the new side to confirm")
     forget_after_frames: int = Field(
         90, ge=1, description="frames a track may be unseen before its state is dropped"
     )
-    tracker: TrackerKind = "ocsort"  # bytetrack, botsort: see README, "Tracking"
+    tracker: TrackerKind = "ocsort"  # bytetrack, botsort: see docs/counting.md, "Tracking"
     stitch_seconds: float = Field(
         2.0, ge=0, le=60, description="a lost track found again as a new one this soon keeps its id (0: off)"
     )
@@ -247,7 +247,7 @@ class CameraConfig(_Strict):
     smallest_person_px: float | None = Field(
         None, gt=4, le=10_000, description="height, in frame pixels, of the farthest person to count"
     )
-    far_tiles: FarTilesConfig | None = None  # detect the far band again in tiles (README, Config format)
+    far_tiles: FarTilesConfig | None = None  # detect the far band again in tiles (docs/config.md)
 
     @field_validator("start")
     @classmethod
@@ -392,7 +392,7 @@ def _one_line(error: ValidationError, source: str) -> str:
     location = tuple(first["loc"])
     message = str(first["msg"]).removeprefix("Value error, ")
     if first["type"] == "extra_forbidden":
-        message = "unknown key; check its spelling (see README, 'Config format')"
+        message = "unknown key; check its spelling (see docs/config.md)"
     elif first["type"] == "missing":
         message = "required field is missing"
     elif first["type"] == "string_pattern_mismatch":

@@ -1,5 +1,5 @@
 """The audit behind an error bar on every count: a random sample of windows of footage a person
-reviews, and the ratio estimate of the true count with its 95 % confidence interval (README, "Audit").
+reviews, and the ratio estimate of the true count with its 95 % confidence interval (docs/audit.md).
 
 Pure parts: :mod:`.sample` (windows, the seeded sample) and :mod:`.estimate` (the estimator, the
 corrected interval tables). :mod:`.clips` cuts each window's clip; :mod:`.plan` makes a plan

@@ -22,7 +22,8 @@ import supervision as sv
 
 AUTO_DETECTIONS_PER_SECOND = 7.0
 MIN_DETECTIONS_PER_SECOND = 3.0
-MAX_SHIFT_PER_DETECTION = 0.35  # box sizes a tracked person may move between two detections (README)
+# box sizes a tracked person may move between two detections (docs/counting.md)
+MAX_SHIFT_PER_DETECTION = 0.35
 MEMORY_S = 3.0  # tracks unseen this long are forgotten; trouble holds the evidence-free rate this long
 SPEED_SAMPLES = 3  # a track's speed: the median of its last few speeds
 LOST_TRACK_REACH = 2.0  # box sizes within which an unmatched detection is taken for the same person

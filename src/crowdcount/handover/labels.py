@@ -111,7 +111,7 @@ LABELS: dict[str, dict[str, str]] = {
         "(not zero), '·' outside the opening hours. Totals add only what was filmed.",
         "method_measured": "Measured accuracy on public footage (PETS 2009, 2026-12-02): the example's two "
         "lines "
-        "counted exactly, 5.3 % of crossings miscounted over a grid of 31 lines (README, 'Measured'). "
+        "counted exactly, 5.3 % of crossings miscounted over a grid of 31 lines (docs/measurements.md). "
         "Accuracy "
         "at this site is known only from an audit of its own footage.",
         "method_audited": "This report's counts were audited: see the corrected totals and their 95 % "
@@ -131,7 +131,7 @@ LABELS: dict[str, dict[str, str]] = {
         "(crowdcount audit plan starts an audit).",
         "audit_note": "{reviewed} of {sampled} sampled windows of {seconds} s reviewed (plan of {planned}, "
         "last review {last}). Corrected = counted x (true / counted over the reviewed windows); "
-        "the interval is 95 % (README, Audit).",
+        "the interval is 95 % (docs/audit.md).",
         "direction": "Direction",
         "counted": "Counted",
         "estimate": "Corrected",
@@ -285,7 +285,8 @@ LABELS: dict[str, dict[str, str]] = {
         "'·'는 운영 시간 외입니다. 합계에는 촬영된 부분만 들어갑니다.",
         "method_measured": "공개 영상에서 측정한 정확도 (PETS 2009, 2026-12-02): 예시 통과선 2개는 정답과 "
         "일치, "
-        "통과선 31개 격자에서 통과의 5.3%를 잘못 셈 (README 'Measured'). 이 현장의 정확도는 현장 영상의 표본 "
+        "통과선 31개 격자에서 통과의 5.3%를 잘못 셈 (docs/measurements.md). "
+        "이 현장의 정확도는 현장 영상의 표본 "
         "검수로만 알 수 있습니다.",
         "method_audited": "이 보고서의 수치는 검수되었습니다: 위의 보정치와 95% 신뢰구간을 보십시오.",
         "method_unaudited": "이 보고서의 수치는 검수되지 않았습니다: 이 현장 영상의 표본을 사람이 확인하지 "
@@ -303,7 +304,7 @@ LABELS: dict[str, dict[str, str]] = {
         "(crowdcount audit plan 으로 검수를 시작합니다).",
         "audit_note": "표본 {sampled}개 구간({seconds}초) 중 {reviewed}개 검수 "
         "(계획 {planned}, 마지막 검수 {last}). "
-        "보정치 = 센 수 x (검수 구간의 실제 수 / 센 수); 구간은 95% 신뢰구간입니다 (README, Audit).",
+        "보정치 = 센 수 x (검수 구간의 실제 수 / 센 수); 구간은 95% 신뢰구간입니다 (docs/audit.md).",
         "direction": "방향",
         "counted": "센 수",
         "estimate": "보정 추정치",
@@ -369,7 +370,7 @@ def labels_for(lang: str) -> dict[str, str]:
 
 
 # Excel handover files (export --format xlsx, Korean by default): column headers and cell words.
-# In English the headers are the documented column names (README, "Export columns").
+# In English the headers are the documented column names (docs/commands.md, "Export columns").
 EXPORT_HEADERS_KO = {
     "camera": "카메라",
     "camera_name": "카메라 이름",

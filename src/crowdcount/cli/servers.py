@@ -1,0 +1,192 @@
+"""Commands that place lines and serve pages: ``check``, ``setup``, ``live``, ``serve``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from crowdcount.cli.common import (
+    DEFAULT_OUT,
+    CamerasOption,
+    ConfigOption,
+    DbOption,
+    HostOption,
+    ImgszOption,
+    LangOption,
+    ModelOption,
+    PortOption,
+    StoreOption,
+    TokenOption,
+    app,
+    base_url,
+    check_listen,
+    console,
+    options_for,
+    serve_monitor,
+)
+from crowdcount.errors import CrowdcountError
+from crowdcount.paths import folder_to_be
+from crowdcount.urls import redact_url
+
+if TYPE_CHECKING:
+    pass
+
+
+@app.command(epilog="Example: crowdcount check --config examples/pets09.yaml --out out/check")
+def check(
+    config: ConfigOption,
+    camera: CamerasOption = None,
+    seconds: Annotated[
+        float, typer.Option(min=5, max=3600, help="Footage per camera: its first recording's first seconds.")
+    ] = 120,
+    out: Annotated[Path, typer.Option(help="Folder for <camera>.png.")] = DEFAULT_OUT / "check",
+    model: ModelOption = None,
+    imgsz: ImgszOption = None,
+) -> None:
+    """Check where the lines and zones are placed: count a sample of each camera's footage and print
+    one warning line per finding, with what to do (a line on the frame edge, people picked up at a
+    line, people too small at it, a line along the flow, a zone over something that never moves,
+    crossings that flicker, a line nobody crossed). Writes the frame with the lines, zones, sampled
+    tracks and numbered warnings. Exits 0 with warnings; non-zero only on errors."""
+    from crowdcount.config import load_config
+    from crowdcount.setup.check import check_camera, write_picture
+
+    site = load_config(config)
+    cameras = [site.camera(c) for c in camera] if camera else site.cameras
+    folder_to_be(out, "--out")
+    options = options_for(site, model, imgsz, None, False)
+    detector = options.detector.load()
+    for cam in cameras:
+        checked = check_camera(site, cam, detector, seconds, options.detector.imgsz)
+        lines = {line.id for line in cam.lines}
+        for number, finding in enumerate(checked.findings, 1):
+            kind = "line" if finding.counter in lines else "zone"
+            typer.echo(f"warning: [{number}] camera {cam.id} {kind} {finding.counter}: {finding.message}")
+        picture = write_picture(checked, out)
+        crossings = sum(e.kind == "cross" for e in checked.events)
+        typer.echo(
+            f"{cam.id}: {checked.log.seconds:.0f} s sampled, {len(checked.log.tracks)} tracks, "
+            f"{crossings} crossings, {len(checked.findings)} warning(s) -> {picture}"
+        )
+
+
+@app.command(epilog="Example: crowdcount setup --config examples/pets09.yaml --camera pets-view1")
+def setup(
+    config: ConfigOption,
+    camera: Annotated[
+        str | None, typer.Option(help="The camera the page opens (default: the first).")
+    ] = None,
+    host: HostOption = "127.0.0.1",
+    port: PortOption = 8080,
+    token: TokenOption = None,
+    lang: LangOption = "ko",
+) -> None:
+    """Draw a camera's lines and zones in the browser, on a frame of its source (file, folder or
+    stream): place and drag points, set each line's in-direction, names and groups, and save. The
+    config is checked as every command checks it before it is written, with its comments and order
+    kept (the previous version stays beside it as SITE.yaml.bak)."""
+    from crowdcount.server.app import create_editor_app
+    from crowdcount.server.serve import serve_app
+    from crowdcount.setup.editor import cameras_of, read_document
+
+    check_listen(host, port, token, lang)
+    document = read_document(config)  # a broken file stops here, not in the browser
+    if camera is not None and camera not in {c["id"] for c in cameras_of(document)}:
+        known = ", ".join(c["id"] for c in cameras_of(document))
+        raise CrowdcountError(f"--camera {camera}: not in {config}; cameras: {known}")
+    query = f"?camera={camera}" if camera else ""
+    console.print(f"editor {base_url(host, port)}/setup{query}   (Ctrl-C stops)")
+    serve_app(create_editor_app(config.resolve(), token, lang), host, port)
+
+
+@app.command(epilog="Example: crowdcount live --config festival-live.yaml --port 8000 --lang ko")
+def live(
+    config: ConfigOption,
+    camera: CamerasOption = None,
+    db: DbOption = None,
+    out: Annotated[Path, typer.Option(help="Output folder (database).")] = DEFAULT_OUT,
+    model: ModelOption = None,
+    imgsz: ImgszOption = None,
+    host: HostOption = "127.0.0.1",
+    port: PortOption = 8000,
+    token: TokenOption = None,
+    lang: LangOption = "en",
+    preview_blur: Annotated[
+        bool, typer.Option("--preview-blur", help="Blur people in the camera pictures the dashboard shows.")
+    ] = False,
+) -> None:
+    """Count live streams (rtsp://, http(s)://, webcam index) and serve the API and dashboard.
+
+    One process per camera reads the newest frame (no growing lag), reconnects with
+    backoff when a stream drops and records the outage as a gap. Events go to the same
+    store as batch mode, every second. Ctrl-C stops: open zone visits are closed and stored.
+    """
+    from crowdcount.config import alert_thresholds, describe_site, load_config
+    from crowdcount.live.preview import PreviewBoard, preview_folder, remove_folder
+    from crowdcount.live.processes import CameraProcesses
+    from crowdcount.server.monitor import Monitor
+    from crowdcount.server.outputs import outputs_for
+    from crowdcount.sources.streams import is_stream
+    from crowdcount.store.events import EventStore
+
+    site = load_config(config)
+    cameras = [site.camera(c) for c in camera] if camera else site.cameras
+    for cam in cameras:
+        if not cam.source or not is_stream(cam.source):
+            shown = redact_url(cam.source or "")
+            raise CrowdcountError(
+                f"camera {cam.id!r}: source {shown!r} is not a stream; give an rtsp://, http(s):// URL or a "
+                "webcam index (use 'crowdcount run' for recordings)"
+            )
+    check_listen(host, port, token, lang)
+    options = options_for(site, model, imgsz, 1, False)
+    store = EventStore(db or out / "crowdcount.db")
+    store.describe(describe_site(site, cameras))
+    since = datetime.now(site.tz)
+    console.print(f"counting {len(cameras)} camera(s) live -> {store.shown_url}")
+    pictures = preview_folder()  # the cameras' annotated frames, only while watched; never kept
+    where = str(store.path or store.url)  # a file's path as it is: '?' or '%' in its name stay its name
+    processes = CameraProcesses(site, cameras, where, options.detector, previews=pictures, blur=preview_blur)
+    processes.start()
+    try:
+        monitor = Monitor(
+            store, live=True, since=since, thresholds=alert_thresholds(site), outputs=outputs_for(site)
+        )
+        serve_monitor(monitor, host, port, token, lang, config=config, previews=PreviewBoard(pictures))
+    finally:
+        console.print("stopping cameras (storing what they counted)...")
+        processes.stop()
+        remove_folder(pictures)
+        console.print(f"stored -> {store.shown_url}")
+
+
+@app.command(epilog="Example: crowdcount serve --db out/crowdcount.db --config examples/pets09.yaml")
+def serve(
+    db: StoreOption,
+    config: Annotated[
+        Path | None, typer.Option("--config", "-c", help="Site YAML, for zone alert thresholds.")
+    ] = None,
+    host: HostOption = "127.0.0.1",
+    port: PortOption = 8000,
+    token: TokenOption = None,
+    lang: LangOption = "en",
+) -> None:
+    """Serve the live API and dashboard over a store (a finished batch run, or one being written)."""
+    from crowdcount.config import alert_thresholds, load_config
+    from crowdcount.server.monitor import Monitor
+    from crowdcount.server.outputs import outputs_for
+    from crowdcount.store.events import EventStore
+
+    check_listen(host, port, token, lang)
+    store = EventStore(db, create=False)
+    site = load_config(config) if config else None
+    monitor = Monitor(
+        store,
+        live=False,
+        thresholds=alert_thresholds(site) if site else None,
+        outputs=outputs_for(site),
+    )
+    serve_monitor(monitor, host, port, token, lang, config=config)
