@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -29,7 +28,6 @@ from crowdcount.cli.common import (
 )
 from crowdcount.errors import CrowdcountError
 from crowdcount.paths import folder_to_be
-from crowdcount.urls import redact_url
 
 if TYPE_CHECKING:
     pass
@@ -124,43 +122,22 @@ def live(
     backoff when a stream drops and records the outage as a gap. Events go to the same
     store as batch mode, every second. Ctrl-C stops: open zone visits are closed and stored.
     """
-    from crowdcount.config import alert_thresholds, describe_site, load_config
-    from crowdcount.live.preview import PreviewBoard, preview_folder, remove_folder
-    from crowdcount.live.processes import CameraProcesses
-    from crowdcount.server.monitor import Monitor
-    from crowdcount.server.outputs import outputs_for
-    from crowdcount.sources.streams import is_stream
+    from crowdcount.config import load_config
+    from crowdcount.server.live_site import counting_live, stream_cameras
     from crowdcount.store.events import EventStore
 
     site = load_config(config)
-    cameras = [site.camera(c) for c in camera] if camera else site.cameras
-    for cam in cameras:
-        if not cam.source or not is_stream(cam.source):
-            shown = redact_url(cam.source or "")
-            raise CrowdcountError(
-                f"camera {cam.id!r}: source {shown!r} is not a stream; give an rtsp://, http(s):// URL or a "
-                "webcam index (use 'crowdcount run' for recordings)"
-            )
+    cameras = stream_cameras(site, camera)
     check_listen(host, port, token, lang)
     options = options_for(site, model, imgsz, 1, False)
     store = EventStore(db or out / "crowdcount.db")
-    store.describe(describe_site(site, cameras))
-    since = datetime.now(site.tz)
     console.print(f"counting {len(cameras)} camera(s) live -> {store.shown_url}")
-    pictures = preview_folder()  # the cameras' annotated frames, only while watched; never kept
-    where = str(store.path or store.url)  # a file's path as it is: '?' or '%' in its name stay its name
-    processes = CameraProcesses(site, cameras, where, options.detector, previews=pictures, blur=preview_blur)
-    processes.start()
-    try:
-        monitor = Monitor(
-            store, live=True, since=since, thresholds=alert_thresholds(site), outputs=outputs_for(site)
-        )
-        serve_monitor(monitor, host, port, token, lang, config=config, previews=PreviewBoard(pictures))
-    finally:
-        console.print("stopping cameras (storing what they counted)...")
-        processes.stop()
-        remove_folder(pictures)
-        console.print(f"stored -> {store.shown_url}")
+    with counting_live(site, cameras, store, options.detector, preview_blur) as (monitor, previews):
+        try:
+            serve_monitor(monitor, host, port, token, lang, config=config, previews=previews)
+        finally:
+            console.print("stopping cameras (storing what they counted)...")
+    console.print(f"stored -> {store.shown_url}")
 
 
 @app.command(epilog="Example: crowdcount serve --db out/crowdcount.db --config examples/pets09.yaml")
