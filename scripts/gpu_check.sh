@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 SHARED=${CROWDCOUNT_SHARED:-../shared}
 STAGE=/tmp/crowdcount-gpu
 PART_MB=58
-# what the machine lacks to run tests/test_detect.py and scripts/bench.py (versions of .venv, if any)
+# what the machine lacks to run tests/detect/test_detect.py and scripts/bench.py (versions of .venv, if any)
 WHEELS=(onnxruntime-gpu supervision trackers defusedxml pyDeprecate pydantic pydantic-core annotated-types
         typing-inspection shapely SQLAlchemy)
 
@@ -60,7 +60,7 @@ run)
     export PYTHONPATH="$STAGE/site:$PWD/src" CROWDCOUNT_SHARED="$STAGE/shared" PYTHONUNBUFFERED=1
     python3 -c "import onnxruntime as o; print('onnxruntime', o.__version__, o.get_available_providers())"
     status=0
-    python3 -m pytest -q -p no:cacheprovider tests/test_detect.py -k "gpu or pool" || status=$?
+    python3 -m pytest -q -p no:cacheprovider tests/detect/test_detect.py -k "gpu or pool" || status=$?
     python3 scripts/bench.py --video "$STAGE/shared/footage/pets09_s2l1/vtest_1440x1080_25fps.mp4" --fps 25 \
         --scale 1.875 --only "decode only (OpenCV" "crowdcount default" "stride 4" --repeat 2 \
         --json "${OUT:-out}/bench_gpu.json" || status=$?

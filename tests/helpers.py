@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import signal
 import socket
@@ -18,10 +19,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import cv2
 import numpy as np
+import pytest
 import supervision as sv
+import yaml
 
+from crowdcount.config import parse_config
 from crowdcount.datatypes import CountEvent, FrameInfo
+from crowdcount.errors import CrowdcountError
 
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -34,6 +40,9 @@ CHROMIUM_FLAGS = [
 ]
 KST = timezone(timedelta(hours=9))
 START = datetime(2026, 10, 3, 10, 0, tzinfo=KST)
+
+
+ROOT = Path(__file__).resolve().parent.parent  # the project's folder
 
 
 def frame_info(index: int, fps: float = 10.0) -> FrameInfo:
@@ -163,3 +172,81 @@ class Hook(ThreadingHTTPServer):
 
     def json_bodies(self) -> list[Any]:
         return [json.loads(body) for body in self.bodies]
+
+
+def mjpeg_clip(video: Path, out: Path, frames: int) -> Path:
+    """The first ``frames`` frames of ``video`` as an MJPEG .avi (JPEG frames a server can pass on)."""
+    capture = cv2.VideoCapture(str(video))
+    writer = cv2.VideoWriter(str(out), cv2.VideoWriter.fourcc(*"MJPG"), 7, (768, 576))
+    for _ in range(frames):
+        ok, image = capture.read()
+        assert ok
+        writer.write(image)
+    writer.release()
+    capture.release()
+    return out
+
+
+def site_for(tmp_path: Path, source: str) -> Path:
+    config = yaml.safe_load((ROOT / "examples" / "pets09.yaml").read_text())
+    config["cameras"][0]["source"] = source
+    path = tmp_path / f"site-{len(list(tmp_path.glob('site-*')))}.yaml"
+    path.write_text(yaml.safe_dump(config))
+    return path
+
+
+def request(
+    base: str, method: str, path: str, headers: dict[str, str] | None = None, body: bytes | None = None
+) -> tuple[int, str]:
+    connection = http.client.HTTPConnection(base.removeprefix("http://"), timeout=60)
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, response.read().decode()
+    finally:
+        connection.close()
+
+
+def start_server(*args: object) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    command = [sys.executable, "-m", "crowdcount", "serve", *map(str, args), "--port", str(port)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    wait_until(lambda: process.poll() is not None or http_get(f"{base}/openapi.json")[0], 60, "the server")
+    assert process.poll() is None, process.stdout.read() if process.stdout else ""
+    return process, base
+
+
+EXAMPLE = """
+timezone: Asia/Seoul
+cameras:
+  - id: pets-view1
+    source: path/to/vtest.avi
+    start: "2009-03-01T10:00:00+09:00"   # wall-clock time of the first frame
+    fps: 7                               # optional: overrides the container's frame rate
+    lines:
+      - id: lamppost
+        points: [[430, 150], [430, 480]] # a polyline, two or more points, pixels
+        in_direction: [1, 0]             # motion along this image vector counts as "in"
+    zones:
+      - id: junction
+        polygon: [[100, 200], [700, 200], [700, 560], [100, 560]]
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "site.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def error_for(data: dict) -> str:
+    with pytest.raises(CrowdcountError) as caught:
+        parse_config(data, "site.yaml")
+    message = str(caught.value)
+    assert "\n" not in message
+    return message
+
+
+def example() -> dict:
+    return yaml.safe_load(EXAMPLE)

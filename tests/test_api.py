@@ -7,7 +7,7 @@ import sys
 
 import crowdcount
 from helpers import crowdcount as run_cli
-from test_engine import mjpeg_clip, site_for
+from helpers import mjpeg_clip, site_for
 
 
 def test_importing_crowdcount_loads_no_video_database_or_web_library():

@@ -11,7 +11,6 @@ import subprocess
 import sys
 import time
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 
@@ -19,9 +18,8 @@ from conftest import PETS_VIDEO
 from crowdcount.config import load_config
 from crowdcount.evaluate.truth import compare_lines, ground_truth_events, load_mot_tracks, miscounts
 from crowdcount.store.events import EventStore
-from helpers import crowdcount, sigint_as_in_a_terminal
+from helpers import ROOT, crowdcount, sigint_as_in_a_terminal
 
-ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "pets09.yaml"
 
 
@@ -48,7 +46,7 @@ def test_process_counts_pets_close_to_ground_truth_and_rerun_replaces(tmp_path, 
     truth = ground_truth_events(load_mot_tracks(pets_gt), camera, "bottom_center", record.start, 7.0)
     table = compare_lines(truth, events, ["lamppost", "west"])
     assert table[["gt_in", "gt_out"]].values.tolist()[0] == [14, 17]
-    # 45 crossings: one miscount is 6-17 % of a line's direction (tests/test_accuracy.py checks
+    # 45 crossings: one miscount is 6-17 % of a line's direction (tests/evaluate/test_accuracy.py checks
     # accuracy on ~600 crossings); at most 4 miscounts in all, at most a quarter on any one.
     assert miscounts(table)[0] <= 4 / 45, table.to_string()
     assert (table[["error_in_pct", "error_out_pct"]].abs() <= 25).all().all(), table.to_string()

@@ -10,8 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import crowdcount
-from test_engine import mjpeg_clip
+from helpers import crowdcount, mjpeg_clip
 
 FRAMES, FPS = 60, 0.5  # one frame every 2 s: two minutes of footage from 60 frames of the sample clip
 

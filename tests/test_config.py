@@ -13,40 +13,7 @@ from hypothesis import strategies as st
 
 from crowdcount.config import check_in_frame, load_config, parse_config, site_context
 from crowdcount.errors import CrowdcountError
-
-EXAMPLE = """
-timezone: Asia/Seoul
-cameras:
-  - id: pets-view1
-    source: path/to/vtest.avi
-    start: "2009-03-01T10:00:00+09:00"   # wall-clock time of the first frame
-    fps: 7                               # optional: overrides the container's frame rate
-    lines:
-      - id: lamppost
-        points: [[430, 150], [430, 480]] # a polyline, two or more points, pixels
-        in_direction: [1, 0]             # motion along this image vector counts as "in"
-    zones:
-      - id: junction
-        polygon: [[100, 200], [700, 200], [700, 560], [100, 560]]
-"""
-
-
-def write(tmp_path: Path, text: str) -> Path:
-    path = tmp_path / "site.yaml"
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def error_for(data: dict) -> str:
-    with pytest.raises(CrowdcountError) as caught:
-        parse_config(data, "site.yaml")
-    message = str(caught.value)
-    assert "\n" not in message
-    return message
-
-
-def example() -> dict:
-    return yaml.safe_load(EXAMPLE)
+from helpers import EXAMPLE, ROOT, error_for, example, write
 
 
 def test_the_documented_example_loads_with_sources_resolved_from_the_config_folder(tmp_path):
@@ -60,7 +27,7 @@ def test_the_documented_example_loads_with_sources_resolved_from_the_config_fold
 
 
 def test_the_shipped_example_config_loads():
-    site = load_config(Path(__file__).parent.parent / "examples" / "pets09.yaml")
+    site = load_config(ROOT / "examples" / "pets09.yaml")
     assert [line.id for line in site.cameras[0].lines] == ["lamppost", "west"]
 
 

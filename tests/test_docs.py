@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import re
 import shutil
-from pathlib import Path
 
 from ruamel.yaml import YAML
 
 from crowdcount.config import parse_config
+from helpers import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 API = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
 

@@ -31,10 +31,7 @@ from crowdcount.detect.load import DetectorSpec
 from crowdcount.detect.models import ModelChoice
 from crowdcount.store.events import EventStore
 from crowdcount.store.unsaved import Unsaved, keep, load, unsaved_folder
-from helpers import START, crowdcount
-from test_engine import mjpeg_clip
-
-ROOT = Path(__file__).resolve().parent.parent
+from helpers import ROOT, START, crowdcount, mjpeg_clip
 
 
 def site(tmp_path: Path, clip: Path) -> Path:

@@ -9,7 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "festival_analysis.ipynb"
+from helpers import ROOT
+
+NOTEBOOK = ROOT / "notebooks" / "festival_analysis.ipynb"
 
 
 def test_festival_notebook_executes_with_nbconvert(tmp_path, processed_db):

@@ -14,8 +14,7 @@ from zoneinfo import ZoneInfo
 
 from crowdcount.detect.cards import PERSON_0303
 from crowdcount.store.events import EventStore
-from helpers import crowdcount, event_keys
-from test_engine import mjpeg_clip, site_for
+from helpers import crowdcount, event_keys, mjpeg_clip, site_for
 
 SEOUL = ZoneInfo("Asia/Seoul")
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,19 +10,7 @@ from pathlib import Path
 import pytest
 
 from crowdcount.store.events import EventStore
-from helpers import crowdcount, free_port, get_json, http_get, wait_until
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def start_server(*args: object) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    command = [sys.executable, "-m", "crowdcount", "serve", *map(str, args), "--port", str(port)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    wait_until(lambda: process.poll() is not None or http_get(f"{base}/openapi.json")[0], 60, "the server")
-    assert process.poll() is None, process.stdout.read() if process.stdout else ""
-    return process, base
+from helpers import ROOT, crowdcount, free_port, get_json, http_get, start_server
 
 
 @pytest.fixture(scope="module")

@@ -29,9 +29,7 @@ from crowdcount.detect.yolox import YoloxOnnxDetector
 from crowdcount.errors import CrowdcountError
 from crowdcount.evaluate.truth import load_mot_tracks
 from crowdcount.store.events import EventStore
-from helpers import crowdcount
-
-ROOT = Path(__file__).resolve().parent.parent
+from helpers import ROOT, crowdcount
 
 
 def frames(video: Path, indices: list[int]) -> dict[int, np.ndarray]:

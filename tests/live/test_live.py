@@ -30,9 +30,8 @@ import yaml
 
 from crowdcount.drawing import LINE_COLOUR
 from crowdcount.store.events import EventStore
-from helpers import Hook, chromium_page, free_port, get_json, http_get, wait_until
+from helpers import ROOT, Hook, chromium_page, free_port, get_json, http_get, wait_until
 
-ROOT = Path(__file__).resolve().parent.parent
 SECRET = "pa55word"
 
 

@@ -9,8 +9,7 @@ import os
 from crowdcount.config import LineConfig, parse_config
 from crowdcount.evaluate.mot import frames_detected
 from crowdcount.evaluate.truth import compare_lines, ground_truth_events, load_mot_tracks, tracking_metrics
-from helpers import START, crowdcount, tracks_at
-from test_config import example
+from helpers import START, crowdcount, example, tracks_at
 
 
 def test_pets_ground_truth_gives_14_in_17_out_on_the_lamppost_line(pets_gt):

@@ -10,9 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_serve import start_server
 
-ROOT = Path(__file__).resolve().parent.parent
+from helpers import ROOT, request, start_server
 
 
 @pytest.fixture(scope="module")
@@ -27,18 +26,6 @@ def guarded(processed_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     yield base, config, process.pid
     process.terminate()
     process.wait(10)
-
-
-def request(
-    base: str, method: str, path: str, headers: dict[str, str] | None = None, body: bytes | None = None
-) -> tuple[int, str]:
-    connection = http.client.HTTPConnection(base.removeprefix("http://"), timeout=60)
-    try:
-        connection.request(method, path, body=body, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, response.read().decode()
-    finally:
-        connection.close()
 
 
 MUTE = "/api/alerts/pets-view1/junction/mute?minutes=1440"

@@ -14,9 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-import cv2
 import pytest
-import yaml
 
 from crowdcount.batch.recording import RunOptions, count_recording, probe_recording
 from crowdcount.config import load_config
@@ -25,31 +23,9 @@ from crowdcount.detect.load import DetectorSpec
 from crowdcount.detect.models import ModelChoice
 from crowdcount.live.camera import CameraSession
 from crowdcount.store.events import EventStore
-from helpers import frame_info, free_port, tracks_at, walk
+from helpers import ROOT, frame_info, free_port, mjpeg_clip, site_for, tracks_at, walk
 
-ROOT = Path(__file__).resolve().parent.parent
 FRAMES = 120  # 17 s of PETS at its 7 fps: people cross both lines and use the zone
-
-
-def mjpeg_clip(video: Path, out: Path, frames: int) -> Path:
-    """The first ``frames`` frames of ``video`` as an MJPEG .avi (JPEG frames a server can pass on)."""
-    capture = cv2.VideoCapture(str(video))
-    writer = cv2.VideoWriter(str(out), cv2.VideoWriter.fourcc(*"MJPG"), 7, (768, 576))
-    for _ in range(frames):
-        ok, image = capture.read()
-        assert ok
-        writer.write(image)
-    writer.release()
-    capture.release()
-    return out
-
-
-def site_for(tmp_path: Path, source: str) -> Path:
-    config = yaml.safe_load((ROOT / "examples" / "pets09.yaml").read_text())
-    config["cameras"][0]["source"] = source
-    path = tmp_path / f"site-{len(list(tmp_path.glob('site-*')))}.yaml"
-    path.write_text(yaml.safe_dump(config))
-    return path
 
 
 def keys(events: list) -> list[tuple]:

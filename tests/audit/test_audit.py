@@ -323,8 +323,7 @@ def test_a_new_plan_keeps_a_filled_in_sheet_and_refuses_its_answers(tmp_path, pr
 
 
 def test_the_review_page_refuses_an_answer_for_another_plan(audited):
-    from test_guard import request
-    from test_serve import start_server
+    from helpers import request, start_server
 
     process, base = start_server("--db", audited["db"])
     try:
