@@ -5,7 +5,7 @@
 
 Writes each config to a temporary folder and times ``crowdcount.config.load_config`` on it: a zone
 of 2,000 and of 20,000 corners (the self-intersection test), and 2,000 and 20,000 cameras (id
-checks, YAML parsing). Prints seconds per case; README, "Config format", quotes the numbers.
+checks, YAML parsing). Prints seconds per case; docs/config.md quotes the numbers.
 """
 
 from __future__ import annotations
