@@ -32,7 +32,8 @@ def test_default_detects_fewer_frames_and_counts_as_well_as_every_frame(pets_vid
     paced = count_on_grid(pets_video, load_mot_tracks(pets_gt), default_model)
     assert paced["crossings"] > 500
     assert paced["detected"] < 0.9 * paced["frames"]  # walkers here move about a box width a second
-    assert paced["miscounted"] < 0.08 and abs(paced["bias"]) < 0.03, paced  # measured: 5.3 %, -0.3 %
+    # measured 2026-12-07 (docs/measurements.md): 3.8 % miscounted, -0.2 % bias
+    assert paced["miscounted"] < 0.08 and abs(paced["bias"]) < 0.03, paced
 
 
 def test_when_people_move_twice_as_fast_the_default_detects_every_frame(twice_as_fast, default_model):

@@ -109,11 +109,10 @@ LABELS: dict[str, dict[str, str]] = {
         "method_coverage": "Coverage: '*' an interval whose open time was filmed only in part, '-' no "
         "footage "
         "(not zero), '·' outside the opening hours. Totals add only what was filmed.",
-        "method_measured": "Measured accuracy on public footage (PETS 2009, 2026-12-02): the example's two "
-        "lines "
-        "counted exactly, 5.3 % of crossings miscounted over a grid of 31 lines (docs/measurements.md). "
-        "Accuracy "
-        "at this site is known only from an audit of its own footage.",
+        "method_measured": "Measured accuracy of the default detector on public footage (PETS 2009, "
+        "2026-12-07): 3.8 % of about 600 crossings miscounted over a grid of 31 lines, the example's two "
+        "lines within one crossing of the truth (docs/measurements.md). Accuracy at this site is known "
+        "only from an audit of its own footage.",
         "method_audited": "This report's counts were audited: see the corrected totals and their 95 % "
         "intervals above.",
         "method_unaudited": "This report's counts are unaudited: no sample of this site's footage was "
@@ -283,11 +282,10 @@ LABELS: dict[str, dict[str, str]] = {
         "method_coverage": "영상 범위: '*'는 운영 시간 중 일부만 촬영된 구간, '-'는 영상이 없는 구간(0이 "
         "아님), "
         "'·'는 운영 시간 외입니다. 합계에는 촬영된 부분만 들어갑니다.",
-        "method_measured": "공개 영상에서 측정한 정확도 (PETS 2009, 2026-12-02): 예시 통과선 2개는 정답과 "
-        "일치, "
-        "통과선 31개 격자에서 통과의 5.3%를 잘못 셈 (docs/measurements.md). "
-        "이 현장의 정확도는 현장 영상의 표본 "
-        "검수로만 알 수 있습니다.",
+        "method_measured": "기본 검출기의 공개 영상 측정 정확도 (PETS 2009, 2026-12-07): "
+        "통과선 31개 격자에서 약 600회 통과 중 3.8%를 잘못 셈, 예시 통과선 2개는 정답과 1회 이내 "
+        "(docs/measurements.md). "
+        "이 현장의 정확도는 현장 영상의 표본 검수로만 알 수 있습니다.",
         "method_audited": "이 보고서의 수치는 검수되었습니다: 위의 보정치와 95% 신뢰구간을 보십시오.",
         "method_unaudited": "이 보고서의 수치는 검수되지 않았습니다: 이 현장 영상의 표본을 사람이 확인하지 "
         "않았습니다.",
