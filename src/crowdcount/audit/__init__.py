@@ -5,23 +5,50 @@ Pure parts: :mod:`.sample` (windows, the seeded sample) and :mod:`.estimate` (th
 corrected interval tables). :mod:`.clips` cuts each window's clip; :mod:`.plan` makes a plan
 (plan.csv, clips, the store's record), reads answers and gives a store's audits: what the CLI,
 server and report call.
+
+What other packages use from it is named here and imported only when first asked for.
 """
 
-from crowdcount.audit.estimate import (
-    CONFIDENCE,
-    CounterAudit,
-    Estimate,
-    audit_counters,
-    audit_rows,
-    estimate_columns,
-    ratio_estimate,
-    with_estimates,
-    with_group_estimates,
-)
-from crowdcount.audit.plan import PLAN_COLUMNS, make_plan, read_answers, store_audits
-from crowdcount.audit.sample import audit_windows, check_review, draw_sample
-from crowdcount.datatypes import DEFAULT_WINDOW_S, AuditPlan, AuditWindow, PlanItem, Review
+from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from crowdcount.datatypes import DEFAULT_WINDOW_S, AuditPlan, AuditWindow, PlanItem, Review
+from crowdcount.faces import lazy_names
+
+if TYPE_CHECKING:
+    from crowdcount.audit.estimate import (
+        CONFIDENCE,
+        CounterAudit,
+        Estimate,
+        audit_counters,
+        audit_rows,
+        estimate_columns,
+        ratio_estimate,
+        with_estimates,
+        with_group_estimates,
+    )
+    from crowdcount.audit.plan import PLAN_COLUMNS, make_plan, read_answers, store_audits
+    from crowdcount.audit.sample import audit_windows, check_review, draw_sample
+
+_WHERE = {
+    "CONFIDENCE": "estimate",
+    "CounterAudit": "estimate",
+    "Estimate": "estimate",
+    "PLAN_COLUMNS": "plan",
+    "audit_counters": "estimate",
+    "audit_rows": "estimate",
+    "audit_windows": "sample",
+    "check_review": "sample",
+    "draw_sample": "sample",
+    "estimate_columns": "estimate",
+    "make_plan": "plan",
+    "ratio_estimate": "estimate",
+    "read_answers": "plan",
+    "store_audits": "plan",
+    "with_estimates": "estimate",
+    "with_group_estimates": "estimate",
+}
 __all__ = [
     "CONFIDENCE",
     "DEFAULT_WINDOW_S",
@@ -45,3 +72,5 @@ __all__ = [
     "with_estimates",
     "with_group_estimates",
 ]
+
+__getattr__ = lazy_names(__name__, _WHERE)
