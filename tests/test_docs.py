@@ -20,6 +20,13 @@ def blocks(language: str, text: str = README) -> list[str]:
     return [re.sub(rf"^{indent}", "", body, flags=re.M) for indent, body in found]
 
 
+def test_the_config_page_example_is_a_valid_site_config():
+    """docs/config.md's reference, every field shown with a value, loads as it is written."""
+    (document,) = blocks("yaml", (ROOT / "docs" / "config.md").read_text(encoding="utf-8"))
+    site = parse_config(YAML(typ="safe").load(document), "docs/config.md")
+    assert site.site.headline_group in {line.group for camera in site.cameras for line in camera.lines}
+
+
 def test_the_quick_start_config_is_a_valid_site_config():
     (document,) = blocks("yaml")
     site = parse_config(YAML(typ="safe").load(document), "README.md")
