@@ -296,7 +296,7 @@ TokenOption = Annotated[
 ]
 
 
-LangOption = Annotated[str, typer.Option(help="Dashboard labels: en or ko (a page can switch).")]
+LangOption = Annotated[str, typer.Option(help="Page labels: ko (default) or en (a page can switch).")]
 
 
 def check_listen(host: str, port: int, token: str | None, lang: str) -> None:

@@ -111,7 +111,7 @@ def live(
     host: HostOption = "127.0.0.1",
     port: PortOption = 8000,
     token: TokenOption = None,
-    lang: LangOption = "en",
+    lang: LangOption = "ko",
     preview_blur: Annotated[
         bool, typer.Option("--preview-blur", help="Blur people in the camera pictures the dashboard shows.")
     ] = False,
@@ -149,7 +149,7 @@ def serve(
     host: HostOption = "127.0.0.1",
     port: PortOption = 8000,
     token: TokenOption = None,
-    lang: LangOption = "en",
+    lang: LangOption = "ko",
 ) -> None:
     """Serve the live API and dashboard over a store (a finished batch run, or one being written)."""
     from crowdcount.config import alert_thresholds, load_config

@@ -81,7 +81,7 @@ def create_editor_app(config: Path, token: str | None = None, lang: str = "ko") 
 def create_app(
     monitor: Monitor,
     token: str | None = None,
-    lang: str = "en",
+    lang: str = "ko",
     poll_s: float = 1.0,
     config: Path | None = None,
     previews: PreviewBoard | None = None,
