@@ -110,7 +110,7 @@ def test_excel_is_a_korean_handover_workbook(tmp_path, processed_db, expected):
     cover = dict(book["표지"].values)
     assert cover["기간"] == "2009-03-01 - 2009-03-01" and "검수 전" in cover["정확도"]
     accuracy = [value for key, value in book["표지"].values if key == "정확도"]
-    assert accuracy[0].startswith("기본 검출기의 공개 영상 측정 정확도 (PETS 2009")  # the measured numbers first
+    assert accuracy[0].startswith("기본 검출기의 공개 영상 측정 정확도 (PETS 2009")  # measured numbers first
     assert len(cover["설정 해시"]) == 16  # the config's hash, as the run manifest has it
     assert "person-detection-0303" in EventStore(processed_db, create=False).sources()[0].model
     assert cover["검출 모델"].startswith(
