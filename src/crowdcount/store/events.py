@@ -365,25 +365,21 @@ class EventStore:
         whether anything was."""
         event_key = and_(events_table.c.camera == record.camera, events_table.c.source == record.source)
         gap_key = and_(gaps_table.c.camera == record.camera, gaps_table.c.source == record.source)
-        hash_key = f"{COUNTED_WITH}{record.camera}/{record.source}"
 
         def replace(connection: Connection) -> None:
             connection.execute(delete(events_table).where(event_key))
             connection.execute(delete(gaps_table).where(gap_key))
             _write_source(connection, record, events, gaps)
             if counted_with:
-                connection.execute(delete(site_table).where(site_table.c.key == hash_key))
-                connection.execute(insert(site_table), [{"key": hash_key, "value": counted_with}])
+                _put_site_value(connection, _source_key(COUNTED_WITH, record), counted_with)
 
         return self._write_once(replace, once)
 
     def counted_with(self) -> dict[tuple[str, str], str]:
         """(camera, source) -> the hash of the counting config each file was counted with (files
         stored before crowdcount recorded it have none)."""
-        query = select(site_table).where(site_table.c.key.startswith(COUNTED_WITH))
         with self.engine.connect() as connection:
-            rows = connection.execute(query).all()
-        return {tuple(r.key.removeprefix(COUNTED_WITH).split("/", 1)): r.value for r in rows}
+            return _source_values(connection, COUNTED_WITH)
 
     def append_live(
         self, record: SourceRecord, events: Sequence[CountEvent], gaps: Sequence[Gap], once: str = ""
@@ -641,11 +637,10 @@ class EventStore:
 
     def sources(self) -> list[SourceRecord]:
         """Every processed source, by camera and start time, with the version that counted it."""
-        versions = select(site_table).where(site_table.c.key.startswith(COUNTED_BY))
         with self.engine.connect() as connection:
-            counted_by = {r.key.removeprefix(COUNTED_BY): r.value for r in connection.execute(versions)}
+            counted_by = _source_values(connection, COUNTED_BY)
             sources = [
-                dataclasses.replace(source, version=counted_by.get(f"{source.camera}/{source.source}", ""))
+                dataclasses.replace(source, version=counted_by.get((source.camera, source.source), ""))
                 for source in (_row_source(row._mapping) for row in connection.execute(select(sources_table)))
             ]
         return sorted(
@@ -661,7 +656,7 @@ def _write_source(
     connection.execute(delete(sources_table).where(key))
     connection.execute(insert(sources_table), [_source_row(record)])
     if record.version:
-        _put_site_value(connection, f"{COUNTED_BY}{record.camera}/{record.source}", record.version)
+        _put_site_value(connection, _source_key(COUNTED_BY, record), record.version)
     if events:
         connection.execute(insert(events_table), [_event_row(e) for e in events])
     if gaps:
@@ -730,6 +725,22 @@ def _row_source(row: object) -> SourceRecord:
 def _put_site_value(connection: Connection, key: str, value: str) -> None:
     connection.execute(delete(site_table).where(site_table.c.key == key))
     connection.execute(insert(site_table), [{"key": key, "value": value}])
+
+
+def _source_key(prefix: str, record: SourceRecord) -> str:
+    """The site-table key of a value kept per source (COUNTED_WITH, COUNTED_BY)."""
+    return f"{prefix}{record.camera}/{record.source}"
+
+
+def _source_values(connection: Connection, prefix: str) -> dict[tuple[str, str], str]:
+    """(camera, source) -> the value kept per source under ``prefix`` in the site table."""
+    rows = connection.execute(select(site_table).where(site_table.c.key.startswith(prefix))).all()
+    return {_camera_source(r.key.removeprefix(prefix)): r.value for r in rows}
+
+
+def _camera_source(key: str) -> tuple[str, str]:
+    camera, source = key.split("/", 1)
+    return camera, source
 
 
 def _put_counters(connection: Connection, camera: str, counters: Sequence[CounterInfo]) -> None:
