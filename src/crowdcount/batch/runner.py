@@ -45,7 +45,7 @@ BETWEEN_FILES = ""  # the gaps table's source for holes between a camera's recor
 
 
 STATUSES = get_args(FileStatus)
-RECOUNTED = "counted again: the camera's lines, zones or counting changed since it was counted"
+RECOUNTED = "counted again: the camera's lines, zones or counting changed"
 
 
 class RunWatch(Protocol):
@@ -79,7 +79,7 @@ class SiteRun:
         self.outcomes: list[FileOutcome] = []
         self.started = datetime.now(site.tz)
         self.counting_hashes = {camera.id: counting_hash(site, camera) for camera in site.cameras}
-        self.recounted: dict[tuple[str, str], str] = {}  # (camera, source) -> why it is counted again
+        self.recounted: set[tuple[str, str]] = set()  # (camera, source): counted again (RECOUNTED)
         self.store_failure: str | None = None  # why the store refused a write, once it has
         self.detector_name = ""  # the detector as it ran, for the manifest
 
@@ -195,9 +195,7 @@ class SiteRun:
             elif (camera.id, source) in done and not self.options.force:
                 self.outcomes.append(FileOutcome(camera.id, source, "skipped", "done in an earlier run"))
             elif (camera.id, source) in changed:
-                self.recounted[(camera.id, source)] = (
-                    "counted again: the camera's lines, zones or counting changed"
-                )
+                self.recounted.add((camera.id, source))
                 todo.append((camera, recording))
             elif copy_of is not None and copy_of != source and not self.options.force:
                 reason = f"the same recording as {copy_of}, done in an earlier run"
@@ -237,8 +235,9 @@ class SiteRun:
                 self.store_failure = str(error)
                 kept = keep(self.store, Unsaved(outcome.record, outcome.events, outcome.gaps))
                 outcome = replace(outcome, status="unsaved", reason=f"kept in {kept}")
-        why = self.recounted.get((outcome.camera, outcome.source))
-        self.outcomes.append(replace(outcome, reason=why) if why and not outcome.reason else outcome)
+        if (outcome.camera, outcome.source) in self.recounted and not outcome.reason:
+            outcome = replace(outcome, reason=RECOUNTED)
+        self.outcomes.append(outcome)
 
     def count_here(
         self,
