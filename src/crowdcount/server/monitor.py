@@ -123,9 +123,9 @@ class Monitor:
         if self.since is None:
             return self.events
         cutoff = min(self.since, start_of_day(now))
-        if cutoff != self._cutoff:
+        if cutoff != self._cutoff:  # a new day, or all events read again (the cutoff was reset)
             self._recent, self._cutoff = [e for e in self.events if e.timestamp >= cutoff], cutoff
-        elif new is not self.events:
+        else:
             self._recent += [e for e in new if e.timestamp >= cutoff]
         return self._recent
 
