@@ -232,15 +232,9 @@ def interval_table(
 
 def interval_rows(history: History, interval: str, camera: str | None = None) -> int:
     """How many rows :func:`interval_tables` would give (of one camera, or all), before computing any."""
-    spans = [span for _, span in history.footage]
-    if not spans:
-        return 0
-    seconds = (max(s.end for s in spans) - min(s.start for s in spans)).total_seconds()
-    step = (
-        86_400 if parse_interval(interval) == "1D" else pd.Timedelta(parse_interval(interval)).total_seconds()
-    )
-    counters = [c for c in history.counters if camera is None or c.camera == camera]
-    return int(np.ceil(seconds / step) + 1) * len(counters)
+    footage = merge(span for _, span in history.footage)
+    windows = max(len(_window_edges(footage, parse_interval(interval), ZoneInfo(history.timezone))) - 1, 0)
+    return windows * sum(camera is None or c.camera == camera for c in history.counters)
 
 
 def interval_tables(
