@@ -50,11 +50,12 @@ def draw_counters(
     zones = [z for z in geometry.get("zones", []) if only in (None, z["id"])]
     scale = picture_scale(image)
     thick = max(1, round(2 * scale))
-    overlay = image.copy()
     polygons = [(z["id"], (np.asarray(z["polygon"], float) * zoom).round().astype(np.int32)) for z in zones]
-    for _, polygon in polygons:
-        cv2.fillPoly(overlay, [polygon], ZONE_COLOUR)
-    canvas = cv2.addWeighted(overlay, 0.25, image, 0.75, 0)
+    canvas = image.copy()
+    if polygons:  # zones shaded; a picture of lines only is not blended
+        for _, polygon in polygons:
+            cv2.fillPoly(canvas, [polygon], ZONE_COLOUR)
+        canvas = cv2.addWeighted(canvas, 0.25, image, 0.75, 0)
     for name, polygon in polygons:
         cv2.polylines(canvas, [polygon], True, ZONE_COLOUR, thick, cv2.LINE_AA)
         label(canvas, " ".join(filter(None, [name, captions.get(name)])), polygon[0], ZONE_COLOUR)
