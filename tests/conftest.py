@@ -6,13 +6,16 @@ import os
 import socket
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+import synthetic
 from postgres import PostgresServer, postgres_bin
 
 from helpers import crowdcount, free_port, wait_until
@@ -214,5 +217,37 @@ def reference(tmp_path_factory: pytest.TempPathFactory, archive: Path, model: st
     """One uninterrupted local run of the archive, on two worker processes (do not modify)."""
     out = tmp_path_factory.mktemp("reference")
     result = crowdcount("run", "--config", archive, "--out", out, "--model", model, "--workers", 2)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@dataclass(frozen=True)
+class SyntheticSite:
+    """A site of synthetic recordings (tests/synthetic.py), the scripted detector's model and what
+    the site's lines should count, per (camera, direction)."""
+
+    config: Path
+    model: Path
+    crossings: list[synthetic.Crossing]
+
+    @property
+    def truth(self) -> Counter[tuple[str, str]]:
+        return Counter((c.camera, c.direction) for c in self.crossings)
+
+
+@pytest.fixture(scope="session")
+def synthetic_site(tmp_path_factory: pytest.TempPathFactory) -> SyntheticSite:
+    """Two cameras of synthetic recordings (no model or footage needed; do not modify)."""
+    folder = tmp_path_factory.mktemp("synthetic")
+    config, truth = synthetic.site(folder, synthetic.SITE)
+    return SyntheticSite(config, synthetic.markers_model(folder), truth)
+
+
+@pytest.fixture(scope="session")
+def synthetic_run(tmp_path_factory: pytest.TempPathFactory, synthetic_site: SyntheticSite) -> Path:
+    """One local run of the synthetic site on two worker processes (do not modify)."""
+    out = tmp_path_factory.mktemp("synthetic-run")
+    site = synthetic_site
+    result = crowdcount("run", "--config", site.config, "--out", out, "--model", site.model, "--workers", 2)
     assert result.returncode == 0, result.stderr
     return out

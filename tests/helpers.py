@@ -174,6 +174,34 @@ class Hook(ThreadingHTTPServer):
         return [json.loads(body) for body in self.bodies]
 
 
+class StreamServer:
+    """scripts/mjpeg_server.py playing a clip in real time; kill and start it like a camera. With
+    ``once``, the stream ends with the clip; with ``wait_for_client``, it plays from the first frame
+    when the first client connects."""
+
+    def __init__(
+        self, video: Path, port: int, fps: float = 7, once: bool = False, wait_for_client: bool = False
+    ) -> None:
+        self.video, self.port, self.fps = video, port, fps
+        self.flags = ["--once"] * once + ["--wait-for-client"] * wait_for_client
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/stream.mjpg"
+
+    def start(self) -> None:
+        script = str(ROOT / "scripts" / "mjpeg_server.py")
+        command = [sys.executable, script, str(self.video), "--port", str(self.port), "--fps", str(self.fps)]
+        self.process = subprocess.Popen([*command, *self.flags], stdout=subprocess.PIPE, text=True)
+        assert self.process.stdout is not None and "serving" in self.process.stdout.readline()
+
+    def kill(self) -> None:
+        assert self.process is not None
+        self.process.kill()
+        self.process.wait(10)
+
+
 def mjpeg_clip(video: Path, out: Path, frames: int) -> Path:
     """The first ``frames`` frames of ``video`` as an MJPEG .avi (JPEG frames a server can pass on)."""
     capture = cv2.VideoCapture(str(video))

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,19 @@ def manifest_of(out: Path) -> dict:
 
 def statuses(out: Path) -> dict[str, str]:
     return {Path(f["source"]).name: f["status"] for f in manifest_of(out)["files"]}
+
+
+def test_local_ray_counts_a_synthetic_site_as_scripted_and_as_the_local_runner(
+    tmp_path, synthetic_site, synthetic_run
+):
+    out, site = tmp_path / "out", synthetic_site
+    result = crowdcount("run", "--config", site.config, "--out", out, "--model", site.model, "--ray")
+    assert result.returncode == 0, result.stderr
+    assert "Ray (local): " in result.stdout
+    events = EventStore(out / "crowdcount.db", create=False).events()
+    assert Counter((e.camera, e.direction) for e in events) == site.truth
+    assert event_keys(out / "crowdcount.db") == event_keys(synthetic_run / "crowdcount.db")
+    assert statuses(out) == statuses(synthetic_run)
 
 
 def test_local_ray_gives_the_same_events_as_the_local_runner(tmp_path, archive, model, reference):

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
+from collections import Counter
+from dataclasses import astuple
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -17,6 +20,34 @@ from crowdcount.store.events import EventStore
 from helpers import crowdcount, event_keys, mjpeg_clip, site_for
 
 SEOUL = ZoneInfo("Asia/Seoul")
+
+
+def test_a_run_counts_every_scripted_crossing_at_its_time_and_a_rerun_redoes_nothing(
+    tmp_path, synthetic_site, synthetic_run
+):
+    store = EventStore(synthetic_run / "crowdcount.db", create=False)
+    events = store.events()
+    assert Counter((e.camera, e.direction) for e in events) == synthetic_site.truth
+    counted = sorted((e.camera, e.direction, e.timestamp) for e in events)
+    for (camera, direction, at), scripted in zip(
+        counted, sorted(synthetic_site.crossings, key=astuple), strict=True
+    ):
+        assert (camera, direction) == (scripted.camera, scripted.direction)
+        assert abs((at - scripted.time).total_seconds()) < 0.5, (at, scripted)
+    north = [s for s in store.sources() if s.camera == "north"]
+    (hole,) = store.gaps()  # between north's two recordings: from the end of the first one's last frame
+    assert (hole.camera, hole.start, hole.end) == (
+        "north",
+        north[0].end + timedelta(seconds=0.1),
+        north[1].start,
+    )
+
+    out = shutil.copytree(synthetic_run, tmp_path / "out")
+    site = synthetic_site
+    again = crowdcount("run", "--config", site.config, "--out", out, "--model", site.model)
+    assert again.returncode == 0, again.stderr
+    assert json.loads((out / "run-manifest.json").read_text())["totals"]["skipped"] == 3
+    assert event_keys(out / "crowdcount.db") == event_keys(synthetic_run / "crowdcount.db")
 
 
 def test_run_reports_bad_files_and_records_gaps(reference):

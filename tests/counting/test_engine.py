@@ -9,8 +9,6 @@ the same events (same counters, directions, track ids, frame indices).
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -23,7 +21,7 @@ from crowdcount.detect.load import DetectorSpec
 from crowdcount.detect.models import ModelChoice
 from crowdcount.live.camera import CameraSession
 from crowdcount.store.events import EventStore
-from helpers import ROOT, frame_info, free_port, mjpeg_clip, site_for, tracks_at, walk
+from helpers import ROOT, StreamServer, frame_info, free_port, mjpeg_clip, site_for, tracks_at, walk
 
 FRAMES = 120  # 17 s of PETS at its 7 fps: people cross both lines and use the zone
 
@@ -47,32 +45,16 @@ def test_a_recording_and_a_live_stream_of_the_same_frames_count_the_same(
     )
     assert batch.status == "done" and batch.record is not None and batch.record.frames == FRAMES
 
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            str(ROOT / "scripts" / "mjpeg_server.py"),
-            str(clip),
-            "--port",
-            str(port),
-            "--fps",
-            "7",
-            "--once",
-            "--wait-for-client",
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    server = StreamServer(clip, free_port(), once=True, wait_for_client=True)
+    server.start()
     try:
-        assert server.stdout is not None and "serving" in server.stdout.readline()
-        live_site = load_config(site_for(tmp_path, f"http://127.0.0.1:{port}/stream.mjpg"))
+        live_site = load_config(site_for(tmp_path, server.url))
         store = EventStore(tmp_path / "live.db")
         session = CameraSession(live_site, live_site.cameras[0], store, detector)
         deadline = time.monotonic() + 120
         session.run(lambda: session.frames >= FRAMES or time.monotonic() > deadline)
     finally:
         server.kill()
-        server.wait(10)
 
     assert session.frames == FRAMES and session.reader.health.dropped == 0, session.reader.health
     live_events = store.events()

@@ -14,6 +14,7 @@ import onnx
 import onnx.numpy_helper
 import pytest
 import supervision as sv
+import synthetic
 import yaml
 
 from conftest import EXAMPLE_CONFIG, need_shared
@@ -441,3 +442,23 @@ def test_the_pool_has_a_session_per_core_this_process_may_use_not_per_core_of_th
     made = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert made.returncode == 0, made.stderr
     assert made.stdout.strip() == "1"
+
+
+def test_the_scripted_detector_finds_each_block_of_a_synthetic_frame_where_it_was_drawn(tmp_path):
+    walkers = synthetic.walkers_for(ins=2, outs=1)
+    clip = synthetic.write_clip(tmp_path / "clip.avi", walkers, 60)
+    (image,) = frames(clip, [50]).values()
+    detector = load_detector(ModelChoice(str(synthetic.markers_model(tmp_path)), "test"))
+    found = detector.detect(image)
+    feet = found.get_anchors_coordinates(sv.Position.BOTTOM_CENTER).round().tolist()
+    drawn = [w for w in walkers if w.x_at(50) is not None]
+    assert len(found) == len(drawn) == 3 and set(found.class_id) == {0}
+    for x, y in feet:
+        assert any(abs(x - w.x_at(50)) <= 2 and abs(y - w.row) <= 2 for w in drawn), (x, y)
+
+
+def test_a_markers_file_that_is_not_json_is_a_one_line_error(tmp_path):
+    broken = tmp_path / "broken.markers"
+    broken.write_text("min_area: 150")
+    with pytest.raises(CrowdcountError, match=r"broken.markers: not a markers file \(JSON"):
+        load_detector(ModelChoice(str(broken), "test"))

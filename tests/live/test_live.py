@@ -30,35 +30,9 @@ import yaml
 
 from crowdcount.drawing import LINE_COLOUR
 from crowdcount.store.events import EventStore
-from helpers import ROOT, Hook, chromium_page, free_port, get_json, http_get, wait_until
+from helpers import ROOT, Hook, StreamServer, chromium_page, free_port, get_json, http_get, wait_until
 
 SECRET = "pa55word"
-
-
-class StreamServer:
-    """scripts/mjpeg_server.py playing a clip in real time; kill and start it like a camera."""
-
-    def __init__(self, video: Path, port: int) -> None:
-        self.video, self.port = video, port
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        command = [
-            sys.executable,
-            str(ROOT / "scripts" / "mjpeg_server.py"),
-            str(self.video),
-            "--port",
-            str(self.port),
-            "--fps",
-            "7",
-        ]
-        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-        assert self.process.stdout is not None and "serving" in self.process.stdout.readline()
-
-    def kill(self) -> None:
-        assert self.process is not None
-        self.process.kill()
-        self.process.wait(10)
 
 
 @dataclass

@@ -45,15 +45,17 @@ def hash_into(digest: Any, path: Path) -> None:
 
 def model_format(path: Path) -> str | None:
     """The one rule for what a model is, from its name alone (nothing is read): an ONNX file, an
-    Ultralytics ``.pt``, an OpenVINO IR ``.xml`` with its ``.bin``, an Ultralytics OpenVINO folder;
-    None for anything else."""
+    Ultralytics ``.pt``, an OpenVINO IR ``.xml`` with its ``.bin``, an Ultralytics OpenVINO folder,
+    the scripted detector's ``.markers`` file; None for anything else."""
     if path.is_dir():
         return "Ultralytics OpenVINO" if path.name.endswith("_openvino_model") else None
     if not path.is_file():
         return None
     if path.suffix == ".xml":
         return "OpenVINO IR" if path.with_suffix(".bin").is_file() else None
-    return {".onnx": "ONNX", ".pt": "Ultralytics .pt"}.get(path.suffix)
+    return {".onnx": "ONNX", ".pt": "Ultralytics .pt", ".markers": "markers (synthetic clips)"}.get(
+        path.suffix
+    )
 
 
 def is_model_file(path: Path) -> bool:

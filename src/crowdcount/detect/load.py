@@ -10,6 +10,7 @@ from crowdcount.cores import usable_cores
 from crowdcount.datatypes import Device
 from crowdcount.detect.base import Detector
 from crowdcount.detect.files import is_ultralytics_onnx
+from crowdcount.detect.markers import MARKERS_SUFFIX, MarkerDetector
 from crowdcount.detect.models import ModelChoice
 from crowdcount.detect.openvino import OpenVinoDetector
 from crowdcount.detect.pool import GPU_FEEDERS, DetectorPool
@@ -50,6 +51,8 @@ def load_detector(
     of GPU_FEEDERS threads sharing its one session.
     """
     path = Path(choice.reference)
+    if path.suffix == MARKERS_SUFFIX:
+        return MarkerDetector(path)
     if path.suffix == ".xml" and path.is_file():
         if device in ("cuda", "tensorrt"):
             raise CrowdcountError(
