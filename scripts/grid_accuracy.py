@@ -7,6 +7,7 @@ The example's two lines see 45 ground-truth crossings, so one miscount moves the
 
     python scripts/grid_accuracy.py [--speeds 1 2] [--strides 1 2 3] [--trackers bytetrack ocsort botsort]
     python scripts/grid_accuracy.py --speeds --cctv                 # only the clip as a 25 fps camera
+    python scripts/grid_accuracy.py --json out/grid.json            # also every row as JSON
 
 ``--cctv`` adds the clip as a 25 fps city camera shows the same walkers (each 7 fps frame repeated:
 people at their own speed, 3.6 times as many frames), paced and at ``--cctv-strides``; ``--walking
@@ -20,10 +21,12 @@ At the clip's own speed it also scores the tracks against the ground truth (MOTA
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -149,6 +152,9 @@ def main() -> None:
         choices=["bytetrack", "ocsort", "botsort"],
         help="trackers to compare in turn",
     )
+    parser.add_argument(
+        "--json", type=Path, default=None, help="also write every row here, for docs/measurements/"
+    )
     args = parser.parse_args()
     for path in (PETS / "vtest.avi", PETS / "gt" / "gt.txt", args.model):
         if not path.exists():
@@ -156,6 +162,7 @@ def main() -> None:
     from crowdcount.evaluate.truth import faster_clip, filmed_at, load_mot_tracks, tracks_between
 
     truth = load_mot_tracks(PETS / "gt" / "gt.txt")
+    rows: list[dict[str, Any]] = []
     print(
         f"{'speed':>5} {'tracker':9} {'case':16} {'detected':>9} {'frames/s':>8} {'miscounted':>10} "
         f"{'bias':>7} {'MOTA':>5} {'IDF1':>5} {'HOTA':>5}"
@@ -188,12 +195,41 @@ def main() -> None:
                         for k in ("MOTA", "IDF1", "HOTA")
                     )
                     rate = result["frames"] / result["seconds"]
+                    rows.append(
+                        {
+                            "clip": label.strip(),
+                            "video": video.name,
+                            "tracker": tracker,
+                            "case": case,
+                            "detected": result["detected"],
+                            "frames": result["frames"],
+                            "frames/s": round(rate, 1),
+                            "miscounted": result["miscounted"],
+                            "bias": result["bias"],
+                            "crossings": result["crossings"],
+                            **{k: result[k] for k in ("MOTA", "IDF1", "HOTA") if k in result},
+                        }
+                    )
                     print(
                         f"{label} {tracker:9} {case:16} {detected:>9} {rate:8.1f} "
                         f"{100 * result['miscounted']:9.1f}% {100 * result['bias']:+6.1f}% {identity}  "
                         f"({result['crossings']} crossings)",
                         flush=True,
                     )
+    if args.json:
+        sys.path.insert(0, str(ROOT / "scripts"))
+        from bench import cpu_description
+
+        report = {
+            "command": " ".join(["python scripts/grid_accuracy.py", *sys.argv[1:]]),
+            "model": args.model.name,
+            "measured": datetime.now().isoformat(timespec="seconds"),
+            "processor": cpu_description(),
+            "rows": rows,
+        }
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(report, indent=1))
+        print(f"-> {args.json}")
 
 
 if __name__ == "__main__":

@@ -1,10 +1,14 @@
-"""The README's examples run: its site YAML is a valid config, its Python reads a real store."""
+"""The docs hold: their examples run, their commands are real, their figures are generated."""
 
 from __future__ import annotations
 
 import re
+import shlex
 import shutil
+import subprocess
+import sys
 
+import pytest
 from ruamel.yaml import YAML
 
 from crowdcount.config import parse_config
@@ -68,3 +72,62 @@ def test_the_api_page_examples_run_as_written(processed_db, pets_video, tmp_path
             names,
         )
     assert len(names["corrected"]) > 0  # type: ignore[arg-type]
+
+
+def command_lines(text: str) -> list[str]:
+    """The ``crowdcount`` command lines of a page: in its shell blocks (continuations joined, comments
+    cut) and in its inline code (``crowdcount check --config SITE.yaml [--camera ID]``, brackets
+    dropped; a span offering several subcommands, ``plan|serve``, is left out)."""
+    lines = []
+    for block in blocks("bash", text) + blocks("sh", text):
+        for line in block.replace("\\\n", " ").splitlines():
+            words = shlex.split(line, comments=True)
+            starts = [
+                i + 1
+                for i, word in enumerate(words)
+                if (word == "crowdcount" or word.endswith("/crowdcount")) and (i == 0 or words[i - 1] != "cd")
+            ]
+            starts += [
+                i + 2 for i, word in enumerate(words[:-1]) if word == "-m" and words[i + 1] == "crowdcount"
+            ]
+            lines += [" ".join(words[i:]) for i in starts[:1]]
+    for span in re.findall(r"`crowdcount ([^`]+)`", text):
+        if "|" not in span.split("--")[0]:
+            lines.append(re.sub(r"[\[\]]|\.\.\.", " ", span))
+    return lines
+
+
+DOC_PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+
+
+@pytest.mark.parametrize("page", DOC_PAGES, ids=lambda p: p.name)
+def test_every_command_in_the_docs_names_a_real_command_and_its_real_options(page):
+    """A renamed command or option fails here, not in a reader's terminal."""
+    import typer
+
+    from crowdcount.cli import app
+
+    root = typer.main.get_command(app)
+    for line in command_lines(page.read_text(encoding="utf-8")):
+        words = line.split()
+        command = root
+        while hasattr(command, "commands") and words and not words[0].startswith("-"):
+            name = words.pop(0)
+            assert name in command.commands, f"{page.name}: 'crowdcount {line}': no command {name!r}"
+            command = command.commands[name]
+        known = {opt for param in command.params for opt in param.opts + param.secondary_opts} | {"--help"}
+        for word in words:
+            option = word.split("=", 1)[0]
+            if option.startswith("--"):
+                assert option in known, f"{page.name}: 'crowdcount {line}': {command.name} has no {option}"
+
+
+def test_the_measured_figures_in_the_docs_are_what_the_scripts_json_gives():
+    """docs/measurements.md and the measured blocks of docs/models.md are written from
+    docs/measurements/*.json by scripts/measurements_page.py, never typed."""
+    check = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "measurements_page.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
