@@ -43,6 +43,7 @@ START = datetime(2026, 10, 3, 10, 0, tzinfo=KST)
 
 
 ROOT = Path(__file__).resolve().parent.parent  # the project's folder
+SHORTFALL = 4  # what `run` exits with on the sample archive: a camera without footage, files that failed
 
 
 def frame_info(index: int, fps: float = 10.0) -> FrameInfo:

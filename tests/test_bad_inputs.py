@@ -130,12 +130,25 @@ CASES = [
     ),
     Case("mysql URL", "export --db mysql://u:pw@localhost/db --out {out}", "mysql is not supported", ("pw",)),
     Case("export of a foreign SQLite file", "export --db {foreign} --out {out}", "not a crowdcount store"),
-    Case("report of a foreign SQLite file", "report --db {foreign} --out {out}", "not a crowdcount store"),
+    Case(
+        "report of a foreign SQLite file",
+        "report --db {foreign} --out {folder}/r.html",
+        "not a crowdcount store",
+    ),
     Case("process into a store of another schema", "process {clip} -c {good} --db {other}", "lacks"),
     Case("export of a newer store", "export --db {newer} --out {out}", "schema 99"),
     Case("export of a damaged store", "export --db {junkdb} --out {out}", "file is not a database"),
     Case("export of an unknown camera", "export --db {db} --out {out} --camera nope", "its cameras: gate"),
     Case("export --format pdf", "export --db {db} --out {out} --format pdf", "'pdf' is not one of"),
+    Case(
+        "report named .docx", "report --db {db} --out {folder}/r.docx", ".docx is not a file type this writes"
+    ),
+    Case(
+        "export .xlsx as CSV",
+        "export --db {db} --out {folder}/t.xlsx --format csv",
+        "writes a .csv file, not .xlsx",
+    ),
+    Case("export without a suffix", "export --db {db} --out {folder}/table", "no suffix is not a file type"),
     Case("serve with a short token", "serve --db {db} --token x --port {port}", "too short"),
     Case("serve with a blank token", "serve --db {db} --token ' ' --port {port}", "too short"),
     Case(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 import numpy as np
@@ -135,6 +135,7 @@ class History:
     opening_hours: dict[str, list[str] | None] = field(
         default_factory=dict
     )  # the config's site.opening_hours
+    period: tuple[date, date] | None = None  # the config's site.period: the days every table spans
 
     @property
     def footage(self) -> list[tuple[str, Span]]:

@@ -231,6 +231,18 @@ def test_exports_and_the_report_show_the_intervals_and_without_an_audit_nothing_
         and 'id="unaudited"' not in audited_page
     )
     assert 'id="unaudited"' in plain_page and "검수되지 않았습니다" in plain_page
+    # page one leads with the audited estimate and its interval, the count beside it; or says there is none
+    lead = audited_page.split('id="lead-visitors"')[1].split("\n")[0]
+    figure = re.search(
+        r'class="value">([\d,]+)명(?: 이상)?<.*검수 보정치, 95% ([\d,]+)-([\d,]+) · 집계 ([\d,]+)명', lead
+    )
+    assert figure, lead
+    estimate, low, high, counted = (int(value.replace(",", "")) for value in figure.groups())
+    crossings = EventStore(audited["db"], create=False).events()
+    assert low <= estimate <= high and counted == sum(
+        e.kind == "cross" and e.direction == "in" for e in crossings
+    )
+    assert "검수 전: 보정치 없음" in plain_page.split('id="lead-visitors"')[1].split("\n")[0]
 
 
 def plan_of(windows: list[AuditWindow]) -> AuditPlan:

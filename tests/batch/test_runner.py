@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from crowdcount.detect.cards import PERSON_0303
 from crowdcount.store.events import EventStore
-from helpers import crowdcount, event_keys, mjpeg_clip, site_for
+from helpers import SHORTFALL, crowdcount, event_keys, mjpeg_clip, site_for
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
@@ -48,6 +48,16 @@ def test_a_run_counts_every_scripted_crossing_at_its_time_and_a_rerun_redoes_not
     assert again.returncode == 0, again.stderr
     assert json.loads((out / "run-manifest.json").read_text())["totals"]["skipped"] == 3
     assert event_keys(out / "crowdcount.db") == event_keys(synthetic_run / "crowdcount.db")
+
+
+def test_a_run_with_a_camera_without_footage_or_a_failed_file_tells_its_scheduler(reference):
+    """Exit 4 after storing the rest, naming what is missing; the table whole, without a terminal."""
+    log = (reference / "run.log").read_text()
+    assert "counted the rest, but camera gate-c has no footage counted; 3 file(s) failed" in log
+    lines = [line.split("\t") for line in log.splitlines()]
+    truncated = next(line for line in lines if line[1:2] == ["pets-a_20260503_100130.avi"])
+    assert truncated[:3] == ["pets-a", "pets-a_20260503_100130.avi", "done"]
+    assert truncated[-1].startswith("truncated: decoded") and "…" not in log
 
 
 def test_run_reports_bad_files_and_records_gaps(reference):
@@ -116,13 +126,13 @@ def test_kill_9_mid_run_then_rerun_gives_the_uninterrupted_result(tmp_path, arch
     process.wait(timeout=30)
     assert 1 <= done < 4, "the kill should land after the first file and before the last"
     resumed = crowdcount("run", "--config", archive, "--out", out, "--model", model)
-    assert resumed.returncode == 0, resumed.stderr
+    assert resumed.returncode == SHORTFALL, resumed.stderr
     statuses = [f["status"] for f in json.loads((out / "run-manifest.json").read_text())["files"]]
     assert statuses.count("skipped") >= 1 and statuses.count("done") + statuses.count("skipped") == 4
     assert event_keys(db) == event_keys(reference / "crowdcount.db")
 
     again = crowdcount("run", "--config", archive, "--out", out, "--model", model)
-    assert again.returncode == 0
+    assert again.returncode == SHORTFALL
     totals = json.loads((out / "run-manifest.json").read_text())["totals"]
     assert (totals["skipped"], totals["done"]) == (4, 0)
     assert event_keys(db) == event_keys(reference / "crowdcount.db")

@@ -122,22 +122,32 @@ def test_excel_is_a_korean_handover_workbook(tmp_path, processed_db, expected):
     assert "영상 없는 구간" in header and lamppost["카운터"] == "lamppost" and lamppost["유형"] == "통과선"
     assert lamppost["진입"] == expected[("lamppost", "in")]
     days = list(book["일별 합계"].values)
-    assert days[0] == ("카메라", "카메라 이름", "카운터", "카운터 이름", "항목", "2009-03-01", "합계")
-    assert (
-        "pets-view1",
-        "pets-view1",
-        "lamppost",
-        "lamppost",
-        "진입",
-        expected[("lamppost", "in")],
-        expected[("lamppost", "in")],
-    ) in days
+    header = (
+        "카메라",
+        "카메라 이름",
+        "카운터",
+        "카운터 이름",
+        "항목",
+        "2009-03-01",
+        "합계",
+        "개장 시간 중 촬영 비율",
+    )
+    assert days[0] == header
+    lamppost_in = next(row for row in days if row[2:5] == ("lamppost", "lamppost", "진입"))
+    counted = f"{expected[('lamppost', 'in')]}*"  # a day filmed for two minutes: marked, a lower bound
+    assert lamppost_in[5:7] == (counted, counted) and 0 < lamppost_in[7] < 0.01
+    share = next(row for row in book["일별 합계"].iter_rows(min_row=2) if row[2].value == "lamppost")[7]
+    assert share.number_format == "0.0%"
     sheet = book["pets-view1"]
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == sheet.dimensions
     columns = {cell.value: cell.column_letter for cell in sheet[1]}
     start = sheet[f"{columns['구간 시작']}2"]
     assert start.is_date and start.number_format == "yyyy-mm-dd hh:mm"
-    assert sheet[f"{columns['영상 포함률']}2"].number_format == "0%"
+    assert sheet[f"{columns['운영 시간 중 촬영 비율']}2"].number_format == "0.0%"
+    setup = sheet.page_setup  # printed: A4 landscape, the width of one page, the header on every page
+    assert (setup.orientation, setup.paperSize, setup.fitToWidth, setup.fitToHeight) == ("landscape", 9, 1, 0)
+    assert sheet.print_title_rows == "$1:$1" and sheet.oddFooter.center.text == "&P / &N"
+    assert sheet["A1"].font.bold
     assert {sheet[f"{columns['상태']}{row}"].value for row in range(2, sheet.max_row + 1)} == {"일부"}
     assert sheet.column_dimensions[columns["카운터 이름"]].width >= len("카운터 이름") * 2
 

@@ -1,6 +1,6 @@
-"""What reaches the city office: a two-evening, three-camera festival store with Korean names, a
-camera-hour without footage and a camera that filmed nothing, made into the Korean report and the
-Excel workbook, read back (issue #15)."""
+"""What reaches the city office: a two-evening, four-camera festival store with Korean names, a
+camera-hour without footage, a camera that filmed nothing and a gate whose recordings never arrived,
+made into the Korean report and the Excel workbook, read back (issues #15, #31)."""
 
 from __future__ import annotations
 
@@ -58,6 +58,11 @@ SITE = {
             "name": "광장 카메라",
             "zones": [{"id": "stage", "name": "무대 앞", "polygon": [[0, 0], [99, 0], [99, 99], [0, 99]]}],
         },
+        {
+            "id": "east",
+            "name": "동문 카메라",
+            "lines": [{"id": "gate", "name": "동문", **GATE}],
+        },  # no footage
     ],
 }
 
@@ -89,8 +94,8 @@ def queue_visits(start: datetime, night: int) -> list[CountEvent]:
 @pytest.fixture(scope="module")
 def festival(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """North: both evenings 18:00-22:00 but its second evening's 20:00 hour is lost (two files);
-    south: both evenings in ten-minute files; plaza: nothing. North's gate sees 120 + 90 in, south's
-    80 + 60; south's queue zone has 30 visits an evening."""
+    south: both evenings in ten-minute files; plaza and east's gate: nothing. North's gate sees
+    120 + 90 in, south's 80 + 60; south's queue zone has 30 visits an evening."""
     site = parse_config(SITE)
     db = tmp_path_factory.mktemp("festival") / "crowdcount.db"
     store = EventStore(db)
@@ -134,7 +139,22 @@ def test_the_korean_report_leads_with_visitors_and_lists_every_gate_and_the_empt
     assert '<html lang="ko">' in html and '<h1 id="title">2026 수원화성문화제</h1>' in html
     assert "10월 3일 (토) - 10월 4일 (일)" in html and "문화관광과 · 홍길동" in html
     lead = re.search(r'id="lead-visitors"><div class="value">([^<]+)<', html).group(1)
-    assert lead == f"{visitors:,}명" and "방문객 (출입구 진입)" in html
+    assert lead == f"{visitors:,}명 이상" and "방문객 (출입구 진입)" in html  # a lower bound: said so
+    notes = re.findall(r'<div class="warn">([^<]+)</div>', html.split('id="lead-visitors"')[1].split("\n")[0])
+    # the three gates' shares of the open hours filmed: north 7 of 8 hours, south all, east none
+    assert notes == [
+        "개장 시간의 62.5%만 촬영: 최소 인원",
+        "출입구 3곳 중 1곳 영상 없음: 동문",
+        "검수 전: 보정치 없음(crowdcount audit plan)",  # and no corrected figure: said so
+    ]
+    assert (
+        "가장 붐빈 시간 &middot; 84명 · 촬영 66.7%" in html
+    )  # the busiest hour, and how much of it was seen
+    filmed = re.search(r'id="filmed">([^<]+)<', html).group(1)
+    assert (
+        filmed
+        == "개장 시간 중 촬영 비율: 동문 카메라 0%, 북문 카메라 87.5%, 광장 카메라 0%, 남문 카메라 100%"
+    )
     gate_days = html.split('id="gate-days"')[1].split("</table>")[0]
     for name in ("북문", "남문", "중앙 통로", "무대 앞"):
         assert name in gate_days
@@ -142,8 +162,12 @@ def test_the_korean_report_leads_with_visitors_and_lists_every_gate_and_the_empt
         r"<tr><td>그룹</td><td>출입구</td><td>진입</td>((?:<td>[^<]*</td>)+)</tr>", gate_days
     )
     assert group_row == [
-        "<td>200</td><td>150</td><td>350</td>"
-    ]  # the headline group by day, its total the lead
+        "<td>200*</td><td>150*</td><td>350*</td><td>62.5%</td>"
+    ]  # the headline group by day, its total the lead: east saw nothing, north lost an hour
+    east = re.findall(
+        r"<tr><td>동문 카메라</td><td>동문</td><td>진입</td>((?:<td>[^<]*</td>)+)</tr>", gate_days
+    )
+    assert east == ["<td>-</td><td>-</td><td>-</td><td>0%</td>"]  # a row of '-', never left out
     assert "광장 카메라: 영상 없음" in html  # the camera that produced nothing is listed
     hourly = html.split("시간대별 진입 / 진출 / 순증")[1].split("<h2>")[0]
     assert "<td>-</td>" in hourly and "2026-10-04 20:00" in hourly  # north's lost hour: missing, not 0
@@ -172,14 +196,23 @@ def test_the_workbook_has_the_site_on_its_cover_and_gates_by_day(festival, tmp_p
     cover = dict(book["표지"].values)
     assert cover["행사"] == "2026 수원화성문화제" and cover["기간"] == "2026-10-03 - 2026-10-04"
     days = list(book["일별 합계"].values)
-    assert days[0][-3:] == ("2026-10-03", "2026-10-04", "합계")
+    assert days[0][-4:] == ("2026-10-03", "2026-10-04", "합계", "개장 시간 중 촬영 비율")
     rows = {(r[1], r[3], r[4]): r[5:] for r in days[1:]}
-    assert rows[("남문 카메라", "남문", "진입")] == (80, 60, 140)
+    assert rows[("남문 카메라", "남문", "진입")] == (80, 60, 140, 1)
+    assert rows[("북문 카메라", "북문", "진입")] == (120, "90*", "210*", 0.875)
+    assert rows[("동문 카메라", "동문", "진입")] == ("-", "-", "-", 0)
+    assert rows[("그룹", "출입구", "진입")] == ("200*", "150*", "350*", 0.625)
     assert ("광장 카메라", "무대 앞", "구역 진입") in rows
-    sheet = book["north"]
+    assert book.sheetnames[3:] == [
+        "동문 카메라",
+        "북문 카메라",
+        "광장 카메라",
+        "남문 카메라",
+    ]  # display names
+    sheet = book["북문 카메라"]
     status = next(cell.column_letter for cell in sheet[1] if cell.value == "상태")
     statuses = {c.value for c in sheet[status][1:]}
-    assert {"완전", "운영 시간 외", "영상 없음"} <= statuses
+    assert statuses == {"완전", "영상 없음"}  # the closed hours are left out of what is printed
     start = next(cell for cell in sheet[2] if sheet.cell(1, cell.column).value == "구간 시작")
     assert start.is_date and start.value == datetime(2026, 10, 3, 18, 0)  # the site's wall clock
     assert sheet.freeze_panes == "A2" and book["일별 합계"].freeze_panes == "A2"

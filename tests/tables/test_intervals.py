@@ -119,6 +119,30 @@ def test_hours_outside_the_opening_hours_are_closed_not_missing():
     assert counter_summary(table)["intervals_closed"].tolist() == [1]
 
 
+def test_the_declared_period_and_opening_hours_bound_the_table_not_the_footage():
+    """Two festival days open 10:00-12:00; one camera filmed 10:00-10:30 of day one, the other never."""
+    dark = CounterInfo("dark", "door", "line", "site")
+    made = History(
+        [cross(5)],
+        [GATE, dark],
+        [footage(0, 30)],
+        [],
+        "Asia/Seoul",
+        {"default": ["10:00", "12:00"]},
+        (T0.date(), T0.date() + timedelta(days=1)),
+    )
+    table = interval_table(made, "60min")
+    assert len(table) == 2 * 48  # both counters, every hour of both days
+    day_two = [r for r in rows(table) if r[0] in ("10:00", "11:00")][2:]
+    assert day_two == [("10:00", "missing", None), ("11:00", "missing", None)]  # open, never filmed
+    assert rows(table)[0] == ("00:00", "closed", None)
+    assert table.iloc[10]["coverage"] == pytest.approx(0.5) and table.iloc[10]["status"] == "partial"
+    assert pd.isna(table.iloc[0]["coverage"])  # closed: no open time to cover
+    door = table[table["camera"] == "dark"]
+    assert set(door["status"]) == {"closed", "missing"} and door["in"].isna().all()
+    assert table.iloc[10]["interval_start"].day == 3 and table.iloc[-1]["interval_end"].day == 5
+
+
 def test_empty_interval_with_footage_is_zero():
     table = interval_table(history([], [GATE], [footage(0, 60)]), "60min")
     assert rows(table) == [("10:00", "complete", 0)]

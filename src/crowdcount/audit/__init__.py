@@ -23,6 +23,7 @@ if TYPE_CHECKING:
         Estimate,
         audit_counters,
         audit_rows,
+        combined_estimate,
         estimate_columns,
         ratio_estimate,
         with_estimates,
@@ -48,6 +49,7 @@ _WHERE = {
     "store_audits": "plan",
     "with_estimates": "estimate",
     "with_group_estimates": "estimate",
+    "combined_estimate": "estimate",
 }
 __all__ = [
     "CONFIDENCE",
@@ -63,6 +65,7 @@ __all__ = [
     "audit_rows",
     "audit_windows",
     "check_review",
+    "combined_estimate",
     "draw_sample",
     "estimate_columns",
     "make_plan",

@@ -227,6 +227,50 @@ def with_group_estimates(groups: pd.DataFrame, intervals: pd.DataFrame) -> pd.Da
     return table
 
 
+@dataclass(frozen=True)
+class Combined:
+    """The audited total of several counters (a headline group's gates): the sum of their estimates,
+    the bounds' distances added in quadrature (counters are audited apart); ``unaudited`` names the
+    counters that counted something and have no review, in which case there is no estimate."""
+
+    counted: int
+    estimate: float | None
+    low: float | None
+    high: float | None
+    unaudited: tuple[tuple[str, str], ...]
+
+
+def combined_estimate(
+    audits: Sequence[CounterAudit], counted: dict[tuple[str, str], int], direction: Direction = "in"
+) -> Combined:
+    """The audited total of the counters ``counted`` (camera, counter -> what was counted).
+
+    >>> made = datetime(2026, 10, 3)
+    >>> def audit(counter, estimate, low, high):
+    ...     found = Estimate(20, estimate, low, high, 5, 20, 1.0)
+    ...     return CounterAudit("c", counter, "line", made, made, {"in": found, "out": found}, 1.0, 0.0, True)
+    >>> gates = {("c", "a"): 24, ("c", "b"): 9}
+    >>> both = combined_estimate([audit("a", 30, 27, 33), audit("b", 10, 6, 14)], gates)
+    >>> both.estimate, both.low, both.high, both.unaudited
+    (40.0, 35.0, 45.0, ())
+    >>> combined_estimate([audit("a", 30, 27, 33)], gates).unaudited
+    (('c', 'b'),)
+    """
+    by_counter = {(a.camera, a.counter): a for a in audits}
+    found = {key: by_counter[key].estimates[direction] for key in counted if key in by_counter}
+    reviewed = {key: f for key, f in found.items() if f.reviewed and not math.isnan(f.low)}
+    unaudited = tuple(key for key, n in counted.items() if n > 0 and key not in reviewed)
+    total = sum(counted.values())
+    if unaudited or not reviewed:
+        return Combined(total, None, None, None, unaudited)
+    estimate = float(sum(f.estimate for f in reviewed.values()))  # the others counted nothing
+    below = math.sqrt(sum((f.estimate - f.low) ** 2 for f in reviewed.values()))
+    above = math.sqrt(sum((f.high - f.estimate) ** 2 for f in reviewed.values()))
+    return Combined(
+        total, round(estimate, 1), round(max(estimate - below, 0.0), 1), round(estimate + above, 1), ()
+    )
+
+
 def audit_rows(audits: Sequence[CounterAudit]) -> list[dict[str, object]]:
     """One row per audited counter and direction (zones: entries, exits): what was counted, the
     corrected total and its interval, the sample, precision and miss rate (for tables and the API)."""

@@ -83,6 +83,16 @@ class SiteRun:
         self.store_failure: str | None = None  # why the store refused a write, once it has
         self.detector_name = ""  # the detector as it ran, for the manifest
 
+    def shortfall(self) -> list[str]:
+        """What a scheduled run must not pass over, in words: each camera with no footage counted (none
+        found, or every file failed) and the number of files that failed; empty when there is none."""
+        counted = {o.camera for o in self.outcomes if o.status in ("done", "skipped", "growing")}
+        silent = sorted({o.camera for o in self.outcomes} - counted)
+        failed = sum(o.status == "failed" for o in self.outcomes)
+        return [f"camera {camera} has no footage counted" for camera in silent] + (
+            [f"{failed} file(s) failed"] if failed else []
+        )
+
     def run(self, cameras: list[CameraConfig], watch: RunWatch, ray: str | None = None) -> None:
         """Count every pending recording of ``cameras``: as Ray tasks with ``ray`` (an address, or
         "local"), in worker processes with ``options.workers`` > 1, else here, file after file."""
@@ -135,18 +145,18 @@ class SiteRun:
         return self.outcomes[-1]
 
     def plan(self, cameras: list[CameraConfig]) -> list[tuple[CameraConfig, Recording]]:
-        """Every recording to look at; cameras whose source fails are reported as outcomes."""
-        work, described = [], []
+        """Every recording to look at; cameras whose source fails are reported as outcomes (and kept in
+        the store with the rest, so every table shows them without footage instead of leaving them out)."""
+        self.describe(cameras)
+        work = []
         for camera in cameras:
             try:
                 recordings = plan_camera(self.site, camera, self.options.fps)
             except CrowdcountError as error:
                 self.outcomes.append(FileOutcome(camera.id, camera.source or "", "failed", str(error)))
                 continue
-            described.append(camera)
             self._record_holes(camera, recordings)
             work += [(camera, r) for r in recordings]
-        self.describe(described)
         return work
 
     def _record_holes(self, camera: CameraConfig, recordings: list[Recording]) -> None:

@@ -59,5 +59,5 @@ def main() -> None:
 
 
 def _fail(message: str) -> NoReturn:
-    errors.print(f"crowdcount: error: {message}", markup=False, highlight=False, soft_wrap=True)
+    errors.print(f"crowdcount: error: {message}", markup=False)
     sys.exit(2)

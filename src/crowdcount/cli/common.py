@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import threading
+from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -14,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
 from crowdcount.datatypes import CountEvent, FrameInfo
 from crowdcount.errors import CrowdcountError
@@ -39,9 +41,10 @@ app = typer.Typer(
 
 
 console = Console()
+console.soft_wrap = not console.is_terminal  # in a log, a line is never broken at 80 columns
 
 
-errors = Console(stderr=True)
+errors = Console(stderr=True, soft_wrap=True, highlight=False)  # a message is one line, never wrapped
 
 
 DEFAULT_OUT = Path("crowdcount-out")
@@ -105,21 +108,34 @@ CameraOption = Annotated[
 def print_table(title: str, frame: pd.DataFrame) -> None:
     import pandas as pd
 
+    numeric = [pd.api.types.is_numeric_dtype(frame[column]) for column in frame.columns]
+    rows = [
+        [
+            "-" if isinstance(v, float) and math.isnan(v) else f"{v:.1f}" if isinstance(v, float) else str(v)
+            for v in row
+        ]
+        for row in frame.itertuples(index=False)
+    ]
+    show_table(
+        title,
+        [str(c) for c in frame.columns],
+        rows,
+        right=[c for c, n in zip(frame.columns, numeric, strict=True) if n],
+    )
+
+
+def show_table(title: str, columns: list[str], rows: list[list[str]], right: Sequence[object] = ()) -> None:
+    """A table, boxed in a terminal; as plain tab-separated lines, never cut, where the output goes to a
+    file or a scheduler's log (rich would squeeze it into 80 columns). Cells may carry rich colours."""
+    if not console.is_terminal:  # written as it is: rich would expand the tabs
+        lines = ["\t".join(Text.from_markup(cell).plain for cell in line) for line in (columns, *rows)]
+        console.file.write("\n".join([title, *lines, ""]))
+        return
     table = Table(title=title, title_justify="left")
-    for column in frame.columns:
-        numeric = pd.api.types.is_numeric_dtype(frame[column])
-        table.add_column(str(column), justify="right" if numeric else "left")
-    for row in frame.itertuples(index=False):
-        table.add_row(
-            *(
-                "-"
-                if isinstance(v, float) and math.isnan(v)
-                else f"{v:.1f}"
-                if isinstance(v, float)
-                else str(v)
-                for v in row
-            )
-        )
+    for column in columns:
+        table.add_column(column, justify="right" if column in right else "left")
+    for row in rows:
+        table.add_row(*row)
     console.print(table)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
+from rich.markup import escape
 
 from crowdcount.cli.common import (
     DEFAULT_OUT,
@@ -29,6 +29,7 @@ from crowdcount.cli.common import (
     options_for,
     print_totals,
     progress_bars,
+    show_table,
     stored,
     unsaved_error,
     warn_damaged,
@@ -150,7 +151,8 @@ def run(
     Files are taken in time order per camera; holes and overlaps between them, truncated
     files, corrupt segments and unreadable files become gaps. Each file is committed on its
     own: after Ctrl-C or a kill, running again finishes the rest without double counting.
-    Writes OUT/run-manifest.json. Exits 1 only if nothing could be processed.
+    Writes OUT/run-manifest.json. Exits 0 when every camera's files were counted; 4 when, after
+    storing all it could, a camera had no footage or a file failed; 1 when nothing could be counted.
     """
     from crowdcount.batch.runner import SiteRun
     from crowdcount.config import load_config
@@ -185,26 +187,36 @@ def run(
             store.remove()  # a refused input leaves no empty store behind
         errors.print("crowdcount: error: no recording could be processed (see the table above)")
         raise typer.Exit(1)
+    if shortfall := site_run.shortfall():
+        errors.print(
+            f"crowdcount: error: counted the rest, but {'; '.join(shortfall)} (see the table above)",
+            markup=False,
+        )
+        raise typer.Exit(SHORTFALL_EXIT)
+
+
+SHORTFALL_EXIT = 4  # `run` stored all it could, but a camera had no footage or a file failed
 
 
 def _print_run(outcomes: list[FileOutcome], manifest: dict) -> None:
     by_source = {(f["camera"], f["source"]): f for f in manifest["files"]}
-    table = Table(title="Files", title_justify="left")
-    for column in ("camera", "file", "status", "start", "frames", "events", "reason"):
-        table.add_column(column, justify="right" if column in ("frames", "events") else "left")
     colours = {"done": "green", "growing": "yellow", "skipped": "cyan", "interrupted": "yellow"}
+    rows = []
     for outcome in sorted(outcomes, key=lambda o: (o.camera, o.source)):
         entry = by_source[(outcome.camera, outcome.source)]
-        table.add_row(
-            outcome.camera,
-            Path(outcome.source).name,
-            f"[{colours.get(outcome.status, 'red')}]{outcome.status}[/]",
-            (entry["start"] or "")[:19],
-            str(entry["frames"]),
-            str(entry["events"]),
-            outcome.reason,
+        rows.append(
+            [
+                outcome.camera,
+                Path(outcome.source).name,
+                f"[{colours.get(outcome.status, 'red')}]{outcome.status}[/]",
+                (entry["start"] or "")[:19],
+                str(entry["frames"]),
+                str(entry["events"]),
+                escape(outcome.reason),
+            ]
         )
-    console.print(table)
+    columns = ["camera", "file", "status", "start", "frames", "events", "reason"]
+    show_table("Files", columns, rows, right=["frames", "events"])
 
 
 @app.command("import", epilog="Example: crowdcount import --db out/crowdcount.db")

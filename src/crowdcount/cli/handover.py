@@ -33,7 +33,9 @@ def export(
     what: Annotated[
         What, typer.Option(help="events: one row per event; intervals: per counter and interval; groups.")
     ] = What.events,
-    format: Annotated[Format, typer.Option(help="File format.")] = Format.csv,
+    format: Annotated[
+        Format | None, typer.Option(help="csv, xlsx, parquet or json; default: from --out's suffix.")
+    ] = None,
     interval: Annotated[str, typer.Option(help="1min, 5min, 15min, 30min, 60min (1h) or day.")] = "15min",
     tz: Annotated[str | None, typer.Option(help="Timezone of the intervals (default: the site's).")] = None,
     camera: CameraOption = None,
@@ -49,10 +51,12 @@ def export(
     per counter, and one sheet per camera (per group for --what groups), with display names,
     frozen headers, filters and date cells. CSV is UTF-8 with a byte-order mark.
     """
+    from crowdcount.formats import TABLE_SUFFIXES, format_for
     from crowdcount.handover.export import export_store
 
+    chosen = Format(format_for(out, format, TABLE_SUFFIXES))
     zone = timezone_named(tz) if tz else None
-    rows = export_store(db, out, what.value, format, interval, zone, camera, lang)
+    rows = export_store(db, out, what.value, chosen, interval, zone, camera, lang)
     console.print(f"{rows} {what.value} rows -> {out}")
 
 
@@ -77,6 +81,7 @@ def report(
     intervals, hourly profiles per day, zone occupancy and dwell, in/out/net per hour and per day,
     method and limits, data coverage and the files (an appendix).
     """
+    from crowdcount.formats import REPORT_SUFFIXES, format_for
     from crowdcount.handover.labels import labels_for
     from crowdcount.handover.report import write_report
     from crowdcount.tables.aggregate import parse_interval
@@ -84,8 +89,8 @@ def report(
     labels_for(lang)
     parse_interval(interval)
     output_file(out, "--out")
-    chosen = format or (ReportFormat.pdf if out.suffix.lower() == ".pdf" else ReportFormat.html)
-    path = write_report(db, out, lang, interval, timezone_named(tz) if tz else None, chosen.value)
+    chosen = format_for(out, format, REPORT_SUFFIXES)
+    path = write_report(db, out, lang, interval, timezone_named(tz) if tz else None, chosen)
     console.print(f"report -> {path}")
 
 

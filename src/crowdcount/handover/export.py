@@ -23,16 +23,16 @@ from crowdcount.handover.labels import EXPORT_HEADERS_KO, EXPORT_VALUES_KO, labe
 from crowdcount.paths import output_file, replaced_whole
 from crowdcount.tables.aggregate import (
     counter_summary,
-    day_totals,
     event_summary,
     event_table,
+    filmed,
     group_summary,
     group_table,
     interval_table,
     interval_tables,
     parse_interval,
 )
-from crowdcount.tables.summary import covered_days
+from crowdcount.tables.summary import covered_days, gate_days
 
 
 def _datetime_columns(table: pd.DataFrame) -> list[str]:
@@ -91,26 +91,22 @@ def write_table(
 ) -> None:
     """Write one table; Excel gets a cover, a ``summary`` sheet, ``book``'s sheets and one sheet per
     ``split_by`` value. CSV is UTF-8 with a byte-order mark, so Excel opens Korean text right."""
+    if fmt is not Format.xlsx:
+        write_parts([table], path, fmt)
+        return
     output_file(path, "export")
-    if fmt is Format.xlsx:
-        _fits_excel(table, split_by, book or Workbook(), path)
+    _fits_excel(table, split_by, book or Workbook(), path)
     try:
         with replaced_whole(path) as partial:  # never a partial file, nor the previous one lost
-            if fmt is Format.csv:
-                inert_text(with_iso_times(table)).to_csv(partial, index=False, encoding="utf-8-sig")
-            elif fmt is Format.json:
-                with_iso_times(table).to_json(partial, orient="records", force_ascii=False, indent=1)
-            elif fmt is Format.parquet:
-                table.to_parquet(partial, index=False, engine="fastparquet")
-            else:
-                _write_excel(table, partial, summary, split_by, timezone_name, book or Workbook())
+            _write_excel(table, partial, summary, split_by, timezone_name, book or Workbook())
     except OSError as error:
         raise CrowdcountError(f"cannot write {path}: {error.strerror or error}") from None
 
 
 def write_parts(parts: Iterable[pd.DataFrame], path: Path, fmt: Format) -> int:
     """Write a table given in parts (the interval table camera by camera: a year of 1-minute rows is
-    never held whole) as CSV, JSON or Parquet, as :func:`write_table` writes one; the rows written."""
+    never held whole) as CSV, JSON or Parquet, never a partial file; the rows written. CSV is UTF-8
+    with a byte-order mark, so Excel opens Korean text right."""
     if fmt is Format.xlsx:
         raise ValueError("an Excel workbook is written whole: write_table")
     output_file(path, "export")
@@ -190,21 +186,45 @@ def _write_excel(
     taken: set[str] = set()
     workbook = ExcelBook(write_only=True)
 
+    site = str(book.context.get("name") or "")
+
     def put(frame: pd.DataFrame, title: str, header: bool = True) -> None:
         shown = _for_people(frame, book) if header else frame
-        _write_sheet(workbook.create_sheet(sheet_name(title, taken)), with_local_times(shown), shown, header)
+        sheet = workbook.create_sheet(sheet_name(title, taken))
+        _print_setup(sheet, site, header)
+        _write_sheet(sheet, with_local_times(shown), shown, header)
 
     note = TIME_NOTE[book.lang].format(zone=timezone_name or "-")
-    put(pd.DataFrame([*book.cover, ("", note)]), titles["cover"], header=False)
+    put(pd.DataFrame([*book.cover, ("", note), ("", MARKS_NOTE[book.lang])]), titles["cover"], header=False)
     put(summary if summary is not None else pd.DataFrame({"rows": [len(table)]}), titles["summary"])
     for title, sheet in book.sheets.items():
         put(sheet, title)
+    if "status" in table.columns:  # the hours the site is closed are left out of what is printed
+        table = table[table["status"] != "closed"]
+    names = book.context.get("cameras" if split_by == "camera" else "groups", {})
     if split_by in table.columns and not table.empty:
         for value, part in table.groupby(split_by, sort=True):
-            put(part, str(value))
+            put(part, str(names.get(value) or value))
     else:
         put(table, titles["data"])
     workbook.save(path)
+
+
+def _print_setup(sheet: Any, site: str, header: bool) -> None:
+    """What an office prints and files: A4 landscape, every column on the page's width, the header
+    row repeated on every page, the site and sheet at the top of each and page N of M at the foot."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = "9"  # A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages down as it takes
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    if header:
+        sheet.print_title_rows = "1:1"
+    sheet.oddHeader.left.text = site.replace("&", "&&")
+    sheet.oddHeader.right.text = "&A"  # the sheet's name
+    sheet.oddFooter.center.text = "&P / &N"
 
 
 def _write_sheet(sheet: Any, values: pd.DataFrame, shown: pd.DataFrame, header: bool) -> None:
@@ -219,7 +239,7 @@ def _write_sheet(sheet: Any, values: pd.DataFrame, shown: pd.DataFrame, header: 
     if header:
         sheet.freeze_panes = "A2"
         sheet.auto_filter.ref = f"A1:{get_column_letter(max(len(columns), 1))}{len(values) + 1}"
-        sheet.append([str(column) for column in columns])
+        sheet.append([_header_cell(sheet, str(column)) for column in columns])
     styles = [_number_format(str(column), shown[column]) for column in columns]
     for row in values.itertuples(index=False, name=None):
         cells = []
@@ -231,6 +251,18 @@ def _write_sheet(sheet: Any, values: pd.DataFrame, shown: pd.DataFrame, header: 
                 cell.number_format = style
             cells.append(cell)
         sheet.append(cells)
+
+
+def _header_cell(sheet: Any, text: str) -> Any:
+    """A header cell: bold on a grey band, a rule beneath."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Border, Font, PatternFill, Side
+
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.font = Font(bold=True)
+    cell.fill = PatternFill("solid", start_color="E6E6E6")
+    cell.border = Border(bottom=Side(style="thin"))
+    return cell
 
 
 def _missing(value: object) -> bool:
@@ -251,9 +283,9 @@ def _for_people(frame: pd.DataFrame, book: Workbook) -> pd.DataFrame:
     shown = frame.copy()
     cameras, counters = book.context.get("cameras", {}), book.context.get("counters", {})
     groups = book.context.get("groups", {})
-    if cameras and "camera" in shown.columns:
+    if cameras and "camera" in shown.columns and "camera_name" not in shown.columns:
         shown.insert(shown.columns.get_loc("camera") + 1, "camera_name", shown["camera"].map(cameras))
-    if counters and {"camera", "counter"} <= set(shown.columns):
+    if counters and {"camera", "counter"} <= set(shown.columns) and "counter_name" not in shown.columns:
         keys = zip(shown["camera"], shown["counter"], strict=True)
         names = [counters.get(counter_key(camera, counter)) for camera, counter in keys]
         shown.insert(shown.columns.get_loc("counter") + 1, "counter_name", names)
@@ -275,14 +307,41 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-COVERAGE_HEADERS = {"coverage", EXPORT_HEADERS_KO["coverage"]}
+COVERAGE_HEADERS = {"coverage", "filmed", EXPORT_HEADERS_KO["coverage"], EXPORT_HEADERS_KO["filmed"]}
+MARKS = {"partial": "{value}*", "missing": "-", "closed": "·"}  # as the report marks its day table
+MARKS_NOTE = {
+    "ko": "일별 합계: * 일부만 촬영된 날(최소 인원), - 영상 없음(0이 아니라 누락), · 휴장",
+    "en": "days: * partly filmed (a lower bound), - no footage (missing, not 0), · closed",
+}
+
+
+def day_sheet(days: pd.DataFrame, context: dict[str, Any], lang: str) -> pd.DataFrame:
+    """:func:`crowdcount.tables.summary.gate_days` as the workbook's day sheet: a complete day's
+    count as a number, a partly filmed one with ``*``, ``-`` where nothing was filmed; groups named."""
+    if days.empty:
+        return days
+    shown = days[[c for c in days.columns if not c.startswith("status ")]].copy()
+    for column in [c for c in shown.columns if c[:4].isdigit()] + ["total"]:
+        shown[column] = [
+            value if status == "complete" else MARKS[status].format(value=f"{value:,}")
+            for value, status in zip(days[column], days[f"status {column}"], strict=True)
+        ]
+    groups, names = shown["camera"] == "", context.get("counters", {})
+    keys = zip(shown["camera"], shown["counter"], strict=True)
+    shown.insert(1, "camera_name", shown["camera"].map(context.get("cameras", {})))
+    shown.insert(3, "counter_name", [names.get(counter_key(camera, counter)) for camera, counter in keys])
+    shown.loc[groups, "camera_name"] = labels_for(lang)["group"]
+    shown.loc[groups, "counter_name"] = shown.loc[groups, "counter"].map(
+        lambda g: context.get("groups", {}).get(g, g)
+    )
+    return shown
 
 
 def _number_format(column: str, values: pd.Series) -> str | None:
     if isinstance(values.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(values):
         return "yyyy-mm-dd hh:mm"
     if column in COVERAGE_HEADERS:
-        return "0%"
+        return "0.0%"
     if pd.api.types.is_integer_dtype(values):
         return "#,##0"
     if pd.api.types.is_float_dtype(values):
@@ -422,9 +481,8 @@ def export_store(
         intervals = intervals[intervals["camera"] == camera]
     if what == "intervals":
         daily = interval_table(history, "day", zone)
-        book.sheets[DAY_SHEET[lang]] = day_totals(
-            daily if camera is None else daily[daily["camera"] == camera]
-        )
+        days = gate_days(daily if camera is None else daily[daily["camera"] == camera], filmed(history, zone))
+        book.sheets[DAY_SHEET[lang]] = day_sheet(days, context, lang)
         write_table(
             intervals, out, fmt, with_estimates(counter_summary(intervals), audits), "camera", zone, book
         )

@@ -94,6 +94,15 @@ LABELS: dict[str, dict[str, str]] = {
         "crossings_in": "Crossings in (all lines; set site.headline_group for visitors)",
         "peak_hour": "Busiest hour",
         "busiest_gate": "Busiest gate",
+        "lower_bound": "at least {value}",
+        "lead_audited": "audited, 95 % {low}-{high}; counted {counted}",
+        "lead_unaudited": "unaudited: no corrected figure yet (crowdcount audit plan)",
+        "filmed_share": "{share} of the opening hours filmed: a lower bound",
+        "filmed_all": "all of the opening hours filmed",
+        "filmed_share_days": "{share} of the days filmed (no site.opening_hours set): a lower bound",
+        "gates_dark": "{dark} of {gates} gates without footage: {names}",
+        "filmed_short": "{share} filmed",
+        "filmed_per_gate": "Share of the opening hours filmed",
         "people_unit": "",
         "gate_days": "Totals per gate and day",
         "measure": "Measure",
@@ -268,6 +277,15 @@ LABELS: dict[str, dict[str, str]] = {
         "crossings_in": "통과 진입 (모든 통과선; 방문객 수는 site.headline_group 설정)",
         "peak_hour": "가장 붐빈 시간",
         "busiest_gate": "가장 붐빈 출입구",
+        "lower_bound": "{value} 이상",
+        "lead_audited": "검수 보정치, 95% {low}-{high} · 집계 {counted}",
+        "lead_unaudited": "검수 전: 보정치 없음(crowdcount audit plan)",
+        "filmed_share": "개장 시간의 {share}만 촬영: 최소 인원",
+        "filmed_all": "개장 시간 전체 촬영",
+        "filmed_share_days": "해당 날짜 시간의 {share}만 촬영(site.opening_hours 미설정): 최소 인원",
+        "gates_dark": "출입구 {gates}곳 중 {dark}곳 영상 없음: {names}",
+        "filmed_short": "촬영 {share}",
+        "filmed_per_gate": "개장 시간 중 촬영 비율",
         "people_unit": "명",
         "gate_days": "출입구·카운터별 일별 합계",
         "measure": "항목",
@@ -386,7 +404,8 @@ EXPORT_HEADERS_KO = {
     "interval_start": "구간 시작",
     "interval_end": "구간 끝",
     "status": "상태",
-    "coverage": "영상 포함률",
+    "coverage": "운영 시간 중 촬영 비율",
+    "filmed": "개장 시간 중 촬영 비율",
     "in": "진입",
     "out": "진출",
     "net": "순증",
@@ -426,6 +445,21 @@ def number(value: float | None, lang: str, digits: int = 0) -> str:
         return "-"
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
     return str(format_decimal(value, format=pattern, locale=LOCALES[lang]))
+
+
+def share(value: float | None) -> str:
+    """A share as a percentage with one decimal, never a misleading 0 %: ``<0.1%`` for a sliver.
+
+    >>> share(0.0123), share(0.0003), share(0.0), share(1.0), share(None)
+    ('1.2%', '<0.1%', '0%', '100%', '-')
+    """
+    if value is None or value != value:
+        return "-"
+    if value <= 0:
+        return "0%"
+    if value < 0.001:
+        return "<0.1%"
+    return "100%" if value >= 0.9995 else f"{100 * value:.1f}%"
 
 
 def day(value: date, lang: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import io
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from importlib import resources
@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import jinja2
 import pandas as pd
 
-from crowdcount.audit import CounterAudit, audit_rows, store_audits
+from crowdcount.audit import CounterAudit, audit_rows, combined_estimate, store_audits
 from crowdcount.coverage import Span, merge
 from crowdcount.datatypes import AuditPlan, CountEvent, Gap, History, SourceRecord
 from crowdcount.handover.labels import (
@@ -29,6 +29,7 @@ from crowdcount.handover.labels import (
     model_words,
     moment,
     number,
+    share,
 )
 from crowdcount.handover.pdf import html_to_pdf
 from crowdcount.handover.plots import (
@@ -43,13 +44,21 @@ from crowdcount.paths import output_file, replaced_whole
 from crowdcount.store.events import EventStore
 from crowdcount.tables.aggregate import (
     UNSEEN,
-    day_totals,
-    group_day_totals,
+    Filmed,
+    filmed,
     group_table,
     interval_table,
     peak_occupancy,
 )
-from crowdcount.tables.summary import counted_by, covered_days, display_name, dwell_bins, headline, zone_days
+from crowdcount.tables.summary import (
+    counted_by,
+    covered_days,
+    display_name,
+    dwell_bins,
+    gate_days,
+    headline,
+    zone_days,
+)
 
 LINE_COLUMNS = ["in", "out", "net"]
 UNSEEN_MARKS = {"missing": "-", "closed": "·"}
@@ -197,6 +206,7 @@ def build_report(
         return interval_table(history, freq, zone_name)
 
     intervals, hourly, daily = table(interval), table("60min"), table("day")
+    seen = filmed(history, zone_name)
     zones = {(c.camera, c.counter) for c in counters if c.type == "zone"}
     totals: dict[str, float] = {
         "total_in": sum(e.kind == "cross" and e.direction == "in" for e in events),
@@ -228,15 +238,16 @@ def build_report(
         if rows["in"].notna().any() and (named := str(site.get("groups", {}).get(group, group)))
     ]
     by_hour = hour_of_day_counts(hourly, label)
-    filmed = {r.camera for r in sources}
+    with_footage = {r.camera for r in sources}
     audits = store_audits(store, history)
     plan = store.audit_plan() if any(a.reviewed for a in audits) else None
     context = {
         "w": words,
         "lang": lang,
         "title": title_block(site, history, words, lang),
-        "lead": lead_figures(hourly, site, words, lang),
-        "gate_days": gate_day_table(daily, site, words, lang),
+        "lead": lead_figures(hourly, site, words, lang, seen, audits),
+        "filmed": filmed_lines(seen, site, words),
+        "gate_days": gate_day_table(daily, site, words, lang, seen),
         "zones": zone_section(daily, events, words, lang, label, zone_name),
         "method": method_lines(history, site, words, bool(plan), lang),
         "generated": (generated or datetime.now(ZoneInfo(zone_name))).strftime("%Y-%m-%d %H:%M %Z"),
@@ -256,7 +267,7 @@ def build_report(
         + [
             f"{display_name(site, c)}: {words['no_footage']}"
             for c in site.get("cameras", {})
-            if c not in filmed
+            if c not in with_footage
         ],
         "audit": audit_section(audits, plan, words, zone_name) if plan else None,
         "sources": [
@@ -296,56 +307,86 @@ def _days(first: date, last: date, lang: str) -> str:
     return day(first, lang) if first == last else f"{day(first, lang)} - {day(last, lang)}"
 
 
-def lead_figures(hourly: pd.DataFrame, site: dict[str, Any], words: dict[str, str], lang: str) -> list[dict]:
-    """The first figures: visitors through the headline group, the busiest hour and gate."""
-    found = headline(hourly, site)
+def lead_figures(
+    hourly: pd.DataFrame,
+    site: dict[str, Any],
+    words: dict[str, str],
+    lang: str,
+    seen: Mapping[str, Filmed],
+    audits: Sequence[CounterAudit] = (),
+) -> list[dict]:
+    """The first figures: visitors through the headline group (the audited estimate with its 95 %
+    interval beside the count, or a note that it is unaudited; a lower bound, said so, where open time
+    went unfilmed; the gates without footage named), the busiest hour (with how much of it was filmed)
+    and gate."""
+    found = headline(hourly, site, seen)
     unit = words["people_unit"]
     group = site.get("groups", {}).get(found.group, found.group)
+    gates = hourly[hourly["in"].notna()].groupby(["camera", "counter"])["in"].sum()
+    audited = combined_estimate(audits, {gate: int(gates.get(gate, 0)) for gate in found.gates})
+    visitors = number(found.visitors if audited.estimate is None else audited.estimate, lang) + unit
+    partly = words["filmed_share" if site.get("opening_hours") else "filmed_share_days"]
+    notes = [partly.format(share=share(found.filmed_share)) if found.lower_bound else words["filmed_all"]]
+    if found.dark:
+        names = ", ".join(display_name(site, *gate) for gate in found.dark)
+        notes.append(words["gates_dark"].format(dark=len(found.dark), gates=len(found.gates), names=names))
+    if audited.estimate is None:
+        notes.append(words["lead_unaudited"])
+        detail = ""
+    else:
+        low, high = (number(audited.low, lang), number(audited.high, lang))
+        detail = words["lead_audited"].format(low=low, high=high, counted=number(found.visitors, lang) + unit)
     cards = [
         {
             "key": "visitors",
             "name": words["visitors"].format(group=group) if found.group else words["crossings_in"],
-            "value": number(found.visitors, lang) + unit,
+            "value": words["lower_bound"].format(value=visitors) if found.lower_bound else visitors,
+            "detail": detail,
+            "notes": notes,
         }
     ]
     if found.peak_start is not None and found.peak_end is not None:
+        filmed_peak = words["filmed_short"].format(share=share(found.peak_coverage))
         cards.append(
             {
                 "key": "peak_hour",
                 "name": words["peak_hour"],
                 "value": hour_span(found.peak_start, found.peak_end, lang),
-                "detail": number(found.peak_visitors, lang) + unit,
+                "detail": f"{number(found.peak_visitors, lang)}{unit} · {filmed_peak}",
             }
         )
     if found.busiest is not None:
+        filmed_gate = words["filmed_short"].format(share=share(seen[found.busiest[0]].share))
         cards.append(
             {
                 "key": "busiest_gate",
                 "name": words["busiest_gate"],
                 "value": display_name(site, *found.busiest),
-                "detail": number(found.busiest_visitors, lang) + unit,
+                "detail": f"{number(found.busiest_visitors, lang)}{unit} · {filmed_gate}",
             }
         )
     return cards
 
 
-def gate_day_table(daily: pd.DataFrame, site: dict[str, Any], words: dict[str, str], lang: str) -> list[dict]:
-    """Groups, then gates (and zones) as rows, days as columns, with totals: the long-form table, as
-    tables of at most ``DAYS_PER_TABLE`` days (the total in the last)."""
-    groups, gates = group_day_totals(daily), day_totals(daily)
-    totals = pd.concat([groups, gates], ignore_index=True)
-    days = [c for c in gates.columns if c not in ("camera", "counter", "measure", "total")]
+def filmed_lines(seen: Mapping[str, Filmed], site: dict[str, Any], words: dict[str, str]) -> str:
+    """Page one's line of how much of the opening hours each camera filmed."""
+    each = ", ".join(f"{display_name(site, camera)} {share(f.share)}" for camera, f in seen.items())
+    return f"{words['filmed_per_gate']}: {each}" if each else ""
+
+
+def gate_day_table(
+    daily: pd.DataFrame, site: dict[str, Any], words: dict[str, str], lang: str, seen: Mapping[str, Filmed]
+) -> list[dict]:
+    """:func:`gate_days` as the report shows it, as tables of at most ``DAYS_PER_TABLE`` days (the
+    total and the share filmed in the last): a day partly filmed marked ``*``, one not filmed ``-``,
+    a closed one ``·``."""
+    totals = gate_days(daily, seen)
+    if totals.empty:
+        return []
+    days = [c for c in totals.columns if c[:4].isdigit()]
     group_names = site.get("groups", {})
-    names = [
-        [words["group"], str(group_names.get(r["counter"], r["counter"])), words[r["measure"]]]
-        for _, r in groups.iterrows()
-    ]
-    names += [
-        [display_name(site, r["camera"]), display_name(site, r["camera"], r["counter"]), words[r["measure"]]]
-        for _, r in gates.iterrows()
-    ]
     tables = []
-    for first in range(0, max(len(days), 1), DAYS_PER_TABLE):
+    for first in range(0, len(days), DAYS_PER_TABLE):
         shown = days[first : first + DAYS_PER_TABLE]
         last = first + DAYS_PER_TABLE >= len(days)
         header = [
@@ -353,16 +394,22 @@ def gate_day_table(daily: pd.DataFrame, site: dict[str, Any], words: dict[str, s
             words["counter"],
             words["measure"],
             *(day(date.fromisoformat(d), lang) for d in shown),
-            *([words["total"]] if last else []),
+            *([words["total"], words["filmed_per_gate"]] if last else []),
         ]
-        rows = [
-            [
-                *name,
-                *(number(None if pd.isna(r[d]) else r[d], lang) for d in shown),
-                *([number(r["total"], lang)] if last else []),
-            ]
-            for name, (_, r) in zip(names, totals.iterrows(), strict=True)
-        ]
+        rows = []
+        for _, r in totals.iterrows():
+            if r["camera"] == "":
+                name = [words["group"], str(group_names.get(r["counter"], r["counter"]))]
+            else:
+                name = [display_name(site, r["camera"]), display_name(site, r["camera"], r["counter"])]
+            rows.append(
+                [
+                    *name,
+                    words[r["measure"]],
+                    *(_cell(r[d], r[f"status {d}"], lang) for d in shown),
+                    *([_cell(r["total"], r["status total"], lang), share(r["filmed"])] if last else []),
+                ]
+            )
         tables.append({"header": header, "rows": rows})
     return tables
 

@@ -8,7 +8,7 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -621,9 +621,15 @@ class EventStore:
         return sorted(gaps, key=lambda g: (g.camera, g.start))  # as instants: the text's offsets may differ
 
     def history(self) -> History:
-        """Events, counters, sources, gaps, timezone, opening hours: what tables and reports are made of."""
-        opening = self.context().get("opening_hours") or {}
-        return History(self.events(), self.counters(), self.sources(), self.gaps(), self.timezone(), opening)
+        """Events, counters, sources, gaps, timezone, opening hours and period: what tables and reports
+        are made of."""
+        context = self.context()
+        opening = context.get("opening_hours") or {}
+        days = context.get("period")
+        period = (date.fromisoformat(days[0]), date.fromisoformat(days[1])) if days else None
+        return History(
+            self.events(), self.counters(), self.sources(), self.gaps(), self.timezone(), opening, period
+        )
 
     def events(self, camera: str | None = None, source: str | None = None) -> list[CountEvent]:
         """Stored events in time order, optionally of one camera and/or source."""

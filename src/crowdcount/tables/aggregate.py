@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, fields
+from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
-from crowdcount.coverage import Span, closed_spans, merge, subtract
+from crowdcount.coverage import Span, closed_spans, covered_seconds, merge, subtract
 from crowdcount.datatypes import CounterInfo, CountEvent, History
 from crowdcount.errors import CrowdcountError
 
@@ -232,8 +232,8 @@ def interval_table(
 
 def interval_rows(history: History, interval: str, camera: str | None = None) -> int:
     """How many rows :func:`interval_tables` would give (of one camera, or all), before computing any."""
-    footage = merge(span for _, span in history.footage)
-    windows = max(len(_window_edges(footage, parse_interval(interval), ZoneInfo(history.timezone))) - 1, 0)
+    zone = ZoneInfo(history.timezone)
+    windows = max(len(_window_edges(_table_range(history, zone), parse_interval(interval), zone)) - 1, 0)
     return windows * sum(camera is None or c.camera == camera for c in history.counters)
 
 
@@ -243,10 +243,13 @@ def interval_tables(
     """The interval table camera by camera (what a year of 1-minute rows is written from without
     holding it all): one row per counter and clock-aligned interval, with a coverage status.
 
-    The history's sources give the processed recording time and its gaps the stretches inside
-    it the camera did not see. An interval with no footage is ``missing`` and its values are NA
-    (never 0), or ``closed`` when the site's opening hours leave no open moment in it; one whose
-    open time is partly seen is ``partial``. Computed on arrays of instants (epoch seconds): every
+    The intervals span the declared period (every day of it, local midnight to midnight) and any
+    footage outside it: a day or hour of the period without footage is there, ``missing``. The
+    history's sources give the processed recording time and its gaps the stretches inside it the
+    camera did not see. An interval with no footage is ``missing`` and its values are NA (never 0),
+    or ``closed`` when the site's opening hours leave no open moment in it; one whose open time is
+    partly seen is ``partial``. ``coverage`` is the share of the interval's open time seen (empty
+    for a closed interval). Computed on arrays of instants (epoch seconds): every
     count, coverage and occupancy figure of an interval comes from cumulative sums at its edges.
     """
     zone = ZoneInfo(tz or history.timezone) if not isinstance(tz, ZoneInfo) else tz
@@ -262,7 +265,7 @@ def interval_tables(
     for camera, span in history.gap_spans:
         holes.setdefault(camera, []).append(span)
     # one site-wide range, so a camera without footage in an interval shows it missing
-    edges = _window_edges(merge(span for spans in seen.values() for span in spans), freq, zone)
+    edges = _window_edges(_table_range(history, zone), freq, zone)
     if len(edges) < 2:
         return
     starts, ends = edges[:-1], edges[1:]
@@ -273,7 +276,8 @@ def interval_tables(
     for camera in sorted({c.camera for c in history.counters if only is None or c.camera == only}):
         covered = subtract(seen.get(camera, []), holes.get(camera, []))
         seen_s = _covered(covered, starts, ends)
-        status = _statuses(seen_s, open_s, _covered(subtract(covered, closed), starts, ends))
+        seen_open_s = _covered(subtract(covered, closed), starts, ends)
+        status = _statuses(seen_s, open_s, seen_open_s)
         unseen = status.isin(UNSEEN).to_numpy()
         infos = [c for c in history.counters if c.camera == camera]
         values = [
@@ -282,7 +286,8 @@ def interval_tables(
             else _zone_columns(by_counter.get((camera, c.counter), []), starts, ends, covered)
             for c in infos
         ]
-        coverage = np.round(seen_s / (ends - starts), 4)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            coverage = np.round(np.where(open_s > 0, seen_open_s / open_s, np.nan), 4)
         yield _camera_part(infos, values, (starts, ends), zone, status, coverage, unseen)
 
 
@@ -330,6 +335,73 @@ def _typed(table: pd.DataFrame, tz: ZoneInfo | str | None) -> pd.DataFrame:
         for column in ("interval_start", "interval_end"):
             table[column] = pd.to_datetime(table[column], utc=True).dt.tz_convert(str(tz))
     return table
+
+
+@dataclass(frozen=True)
+class Filmed:
+    """How much of the site's open time one camera filmed: the open seconds it saw, of how many."""
+
+    seen_s: float
+    open_s: float
+
+    @property
+    def share(self) -> float:
+        """Seen over open (1.0 where nothing was open)."""
+        return self.seen_s / self.open_s if self.open_s > 0 else 1.0
+
+
+def filmed(history: History, tz: ZoneInfo | str | None = None) -> dict[str, Filmed]:
+    """Per camera of the history's counters: the open time it filmed, of the open time of the days the
+    tables span (the declared period's, and any other day with footage; whole days where no opening
+    hours are declared), its gaps left out. A camera with no footage filmed none of it.
+
+    >>> from crowdcount.datatypes import CounterInfo, SourceRecord
+    >>> from datetime import datetime, date
+    >>> day = datetime(2026, 10, 3, 10, tzinfo=ZoneInfo("Asia/Seoul"))
+    >>> record = SourceRecord("a", "a.mp4", "done", day, day + timedelta(minutes=30), 1, 1800, 1, "")
+    >>> made = History([], [CounterInfo("a", "x", "line"), CounterInfo("b", "y", "line")], [record], [],
+    ...     "Asia/Seoul", {"default": ["10:00", "12:00"]}, (date(2026, 10, 3), date(2026, 10, 4)))
+    >>> {camera: round(f.share, 3) for camera, f in filmed(made).items()}
+    {'a': 0.125, 'b': 0.0}
+    """
+    zone = ZoneInfo(tz or history.timezone) if not isinstance(tz, ZoneInfo) else tz
+    spans = _table_range(history, zone)
+    cameras = sorted({c.camera for c in history.counters})
+    if not spans:
+        return {camera: Filmed(0.0, 0.0) for camera in cameras}
+    first = spans[0].start.astimezone(zone).date()
+    last = (max(s.end for s in spans) - timedelta(microseconds=1)).astimezone(zone).date()
+    whole = Span(
+        datetime.combine(first, time(), zone), datetime.combine(last + timedelta(days=1), time(), zone)
+    )
+    closed = closed_spans(history.opening_hours, first, last, zone)
+    open_spans = subtract([whole], closed)
+    seen: dict[str, list[Span]] = {}
+    for camera, span in history.footage:
+        seen.setdefault(camera, []).append(span)
+    holes: dict[str, list[Span]] = {}
+    for camera, span in history.gap_spans:
+        holes.setdefault(camera, []).append(span)
+    result = {}
+    for camera in cameras:
+        watched = subtract(seen.get(camera, []), holes.get(camera, []))
+        seen_s = sum(covered_seconds(watched, window) for window in open_spans)
+        result[camera] = Filmed(seen_s, sum(s.seconds for s in open_spans))
+    return result
+
+
+def _table_range(history: History, zone: ZoneInfo) -> list[Span]:
+    """What the tables span: every source's footage and the declared period's days (in ``zone``)."""
+    spans = [span for _, span in history.footage]
+    if history.period is not None:
+        first, last = history.period
+        spans.append(
+            Span(
+                datetime.combine(first, time(), zone),
+                datetime.combine(last + timedelta(days=1), time(), zone),
+            )
+        )
+    return merge(spans)
 
 
 def _local_date(epoch_s: float, zone: ZoneInfo) -> date:

@@ -3,7 +3,7 @@ busiest gate, the days the report covers, display names; zones' occupancy and dw
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -13,7 +13,16 @@ import numpy as np
 import pandas as pd
 
 from crowdcount.datatypes import CountEvent, History, counter_key
-from crowdcount.tables.aggregate import dwell_stats, occupancy_steps, peak_in, zone_events_sorted
+from crowdcount.tables.aggregate import (
+    Filmed,
+    day_totals,
+    dwell_stats,
+    group_day_totals,
+    group_table,
+    occupancy_steps,
+    peak_in,
+    zone_events_sorted,
+)
 
 
 @dataclass(frozen=True)
@@ -27,11 +36,27 @@ class Headline:
     peak_visitors: int
     busiest: tuple[str, str] | None  # (camera, line) of the gate most came in through, and how many
     busiest_visitors: int
+    gates: tuple[tuple[str, str], ...] = ()  # (camera, line) of every gate of the headline figure
+    dark: tuple[tuple[str, str], ...] = ()  # the gates whose camera filmed none of the open time
+    filmed_share: float = 1.0  # the share of the gates' open time filmed (each gate weighs the same)
+    peak_coverage: float | None = None  # the share of the busiest hour the gates filmed
+
+    @property
+    def lower_bound(self) -> bool:
+        """Whether some open time went unfilmed, so the visitors counted are fewer than came."""
+        return self.filmed_share < COMPLETE_SHARE
 
 
-def headline(hourly: pd.DataFrame, context: dict[str, Any]) -> Headline:
+COMPLETE_SHARE = 0.9995  # filmed this share of the open time or more: the figure is the whole count
+
+
+def headline(
+    hourly: pd.DataFrame, context: dict[str, Any], filmed: Mapping[str, Filmed] | None = None
+) -> Headline:
     """From the hourly interval table: an entrance group's "in" crossings are visitors; without
-    ``headline_group`` every line's "in" is summed (then it is crossings, not visitors).
+    ``headline_group`` every line's "in" is summed (then it is crossings, not visitors). With
+    ``filmed`` (:func:`crowdcount.tables.aggregate.filmed`), how much of the gates' open time was
+    filmed and which gates have no footage at all.
 
     >>> import pandas as pd
     >>> table = pd.DataFrame({"camera": ["c", "c", "c"], "counter": ["gate", "gate", "aisle"],
@@ -41,6 +66,10 @@ def headline(hourly: pd.DataFrame, context: dict[str, Any]) -> Headline:
     >>> found = headline(table, {"headline_group": "entrance"})
     >>> found.visitors, f"{found.peak_start:%H:%M}", found.peak_visitors, found.busiest
     (14, '19:00', 9, ('c', 'gate'))
+    >>> from crowdcount.tables.aggregate import Filmed
+    >>> seen = headline(table, {"headline_group": "entrance"}, {"c": Filmed(900, 3600)})
+    >>> seen.filmed_share, seen.lower_bound, seen.dark
+    (0.25, True, ())
     """
     group = context.get("headline_group")
     lines = hourly[hourly["type"] == "line"]
@@ -52,6 +81,13 @@ def headline(hourly: pd.DataFrame, context: dict[str, Any]) -> Headline:
     per_gate = counted.groupby(["camera", "counter"], sort=False)["in"].sum()
     peak = per_hour.idxmax() if len(per_hour) and per_hour.max() > 0 else None
     gate = per_gate.idxmax() if len(per_gate) and per_gate.max() > 0 else None
+    gates = tuple(dict.fromkeys(zip(lines["camera"], lines["counter"], strict=True)))
+    shares = {g: filmed[g[0]].share if filmed and g[0] in filmed else 1.0 for g in gates}
+    dark = tuple(g for g in gates if filmed and g[0] in filmed and filmed[g[0]].seen_s <= 0)
+    at_peak = lines[lines["interval_start"] == peak[0]] if peak else lines.iloc[:0]
+    peak_coverage = (
+        float(at_peak["coverage"].fillna(0).mean()) if "coverage" in at_peak and len(at_peak) else None
+    )
     return Headline(
         visitors,
         group,
@@ -60,7 +96,42 @@ def headline(hourly: pd.DataFrame, context: dict[str, Any]) -> Headline:
         int(per_hour.max()) if peak else 0,
         gate,
         int(per_gate.max()) if gate else 0,
+        gates,
+        dark,
+        float(np.mean(list(shares.values()))) if shares else 1.0,
+        peak_coverage,
     )
+
+
+def gate_days(daily: pd.DataFrame, seen: Mapping[str, Filmed]) -> pd.DataFrame:
+    """Groups (``camera`` empty), then gates and zones: a row per counter and measure, a column per
+    day and ``total`` (NA where nothing was filmed), ``status DAY`` and ``status total`` (complete,
+    partial, missing or closed; a total is complete only when every day was), and ``filmed``: the
+    share of the opening hours its cameras filmed (a group's: its cameras', each weighing the same).
+    What the report's and the workbook's day tables show, marks and all."""
+    table = pd.concat([group_day_totals(daily), day_totals(daily)], ignore_index=True)
+    if table.empty:
+        return table
+    days = [c for c in table.columns if c not in ("camera", "counter", "measure", "total")]
+    statuses = {
+        (r.camera, r.counter, r.interval_start.date().isoformat()): r.status for r in daily.itertuples()
+    }
+    groups = group_table(daily)
+    statuses |= {("", g.group, g.interval_start.date().isoformat()): g.status for g in groups.itertuples()}
+    members = daily.groupby("group")["camera"].unique().to_dict()
+    for d in days:
+        table[f"status {d}"] = [
+            statuses.get((c, k, d), "missing") for c, k in zip(table["camera"], table["counter"], strict=True)
+        ]
+    marks = table[[f"status {d}" for d in days]]
+    whole = marks.isin(["complete", "closed"]).all(axis=1)
+    table["status total"] = np.where(table["total"].isna(), "missing", np.where(whole, "complete", "partial"))
+    shares = []
+    for camera, counter in zip(table["camera"], table["counter"], strict=True):
+        cameras = [c for c in (members.get(counter, []) if camera == "" else [camera]) if c in seen]
+        shares.append(round(float(np.mean([seen[c].share for c in cameras])), 4) if cameras else np.nan)
+    table["filmed"] = shares
+    return table
 
 
 def display_name(context: dict[str, Any], camera: str, counter: str | None = None) -> str:
