@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from babel.dates import format_date, format_datetime
@@ -53,6 +54,7 @@ LABELS: dict[str, dict[str, str]] = {
         "hour": "hour of day",
         "coverage": "Data coverage",
         "files": "file(s)",
+        "hours_unit": "h",
         "from": "from",
         "to": "to",
         "gaps": "gaps",
@@ -236,6 +238,7 @@ LABELS: dict[str, dict[str, str]] = {
         "hour": "시",
         "coverage": "데이터 범위",
         "files": "개 파일",
+        "hours_unit": "시간",
         "from": "시작",
         "to": "종료",
         "gaps": "누락 구간",
@@ -478,23 +481,32 @@ def moment(value: datetime, lang: str) -> str:
     return str(format_datetime(value, pattern, locale=LOCALES[lang]))
 
 
-GAP_REASONS_KO = {  # the start of a gap's reason (recording, runner, live stream) -> Korean
-    "corrupt segment": "손상 구간",
-    "truncated": "잘린 파일",
-    "no recording between files": "파일 사이 녹화 없음",
-    "overlaps": "다른 파일과 겹침",
-    "unreadable": "읽을 수 없는 파일",
-    "stream down": "스트림 끊김",
-}
+GAP_REASONS_KO = [  # a gap's reason (recording, runner, live stream) -> Korean, its numbers kept
+    (r"corrupt segment: frames (\d+)-(\d+)", r"손상 구간: 프레임 \1-\2"),
+    (r"truncated: decoded (\d+) of (\d+) frames", r"잘린 파일: 프레임 \2개 중 \1개만 읽힘"),
+    (r"no recording between files", "파일 사이 녹화 없음"),
+    (r"overlaps (.+)", r"\1 파일과 겹침"),
+    (r"unreadable: video (.+) is empty \(0 bytes\)", r"읽을 수 없는 파일: \1 (빈 파일)"),
+    (
+        r"unreadable: video (.+) cannot be read \(not a video, or an unsupported codec\)",
+        r"읽을 수 없는 파일: \1 (영상이 아니거나 지원하지 않는 코덱)",
+    ),
+    (r"unreadable: (.+)", r"읽을 수 없는 파일: \1"),
+    (r"stream down: (.+)", r"스트림 끊김: \1"),
+]
 
 
 def gap_reason(reason: str, lang: str) -> str:
-    """A gap's reason in the language: its known start translated, the details kept."""
+    """A gap's reason in the language (Korean: the whole reason, its numbers and names kept).
+
+    >>> gap_reason("truncated: decoded 200 of 265 frames", "ko"), gap_reason("overlaps a.mp4", "ko")
+    ('잘린 파일: 프레임 265개 중 200개만 읽힘', 'a.mp4 파일과 겹침')
+    """
     if lang != "ko":
         return reason
-    for start, words in GAP_REASONS_KO.items():
-        if reason.startswith(start):
-            return words + reason[len(start) :]
+    for pattern, words in GAP_REASONS_KO:
+        if re.fullmatch(pattern, reason, flags=re.S):
+            return re.sub(pattern, words, reason, count=1, flags=re.S)
     return reason
 
 

@@ -263,7 +263,7 @@ def build_report(
         else [],
         "daily": count_table(daily, words, label, by_day=True, lang=lang),
         "heatmap": to_data_uri(heatmap_figure(by_hour, words)) if len(by_hour) else None,
-        "coverage": coverage_lines(sources, footage, gap_records, zone_name, words, lang)
+        "coverage": coverage_lines(sources, footage, gap_records, zone_name, words, lang, site)
         + [
             f"{display_name(site, c)}: {words['no_footage']}"
             for c in site.get("cameras", {})
@@ -272,7 +272,7 @@ def build_report(
         "audit": audit_section(audits, plan, words, zone_name) if plan else None,
         "sources": [
             {
-                "camera": r.camera,
+                "camera": display_name(site, r.camera),
                 "source": Path(r.source).name,
                 "start": _clock(r.start, zone_name, "%Y-%m-%d %H:%M:%S"),
                 "end": _clock(r.end, zone_name),
@@ -531,8 +531,9 @@ def coverage_lines(
     zone_name: str,
     words: dict[str, str],
     lang: str = "en",
+    site: dict[str, Any] | None = None,
 ) -> list[str]:
-    """One line per camera: files, first and last covered moment, hours, gaps."""
+    """One line per camera (its display name): files, first and last covered moment, hours, gaps."""
     lines = []
     for camera in sorted({c for c, _ in footage}):
         spans = merge(s for c, s in footage if c == camera)
@@ -546,8 +547,9 @@ def coverage_lines(
         hours = sum(s.seconds for s in spans) / 3600
         first, last = (_clock(t, zone_name, "%Y-%m-%d %H:%M:%S") for t in (spans[0].start, spans[-1].end))
         lines.append(
-            f"{camera}: {files} {words['files']}, {words['from']} {first} {words['to']} {last} "
-            f"({hours:.2f} h); {words['gaps']}: {gap_text or words['none']}"
+            f"{display_name(site or {}, camera)}: {files} {words['files']}, {words['from']} {first} "
+            f"{words['to']} {last} ({number(hours, lang, 2)} {words['hours_unit']}); "
+            f"{words['gaps']}: {gap_text or words['none']}"
         )
     return lines
 

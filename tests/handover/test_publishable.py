@@ -1,0 +1,100 @@
+"""What a city publishes, from a real run of the sample archive (issue #31): a two-day festival with
+three gates, one whose recordings never arrived, and a few minutes of the opening hours on video. The
+PDF's page one, the gate tables, the workbook and the CSV all say how much was filmed, name the gate
+without footage and say the counts are unaudited."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pdfplumber
+import pytest
+import yaml
+
+from helpers import SHORTFALL, crowdcount
+
+NAMES = {"pets-a": ("북문", "북문 가로등"), "pets-b": ("서문", "서문 통로"), "gate-c": ("남문", "남문 입구")}
+
+
+@pytest.fixture(scope="module")
+def festival(archive: Path, model: str) -> Path:
+    """The sample archive counted as a festival of 3 and 4 May, open 10:00-12:00 (a store; do not
+    modify): pets-a and pets-b filmed a few minutes of the first morning, gate-c nothing."""
+    site = yaml.safe_load(archive.read_text())
+    site["site"] = {
+        "name": "2026 샘플 축제",
+        "period": ["2026-05-03", "2026-05-04"],
+        "headline_group": "walkways",
+        "groups": {"walkways": "출입구"},
+        "opening_hours": {"default": ["10:00", "12:00"]},
+    }
+    for camera in site["cameras"]:
+        camera["name"], line_name = NAMES[camera["id"]]
+        camera["lines"][0].update(name=line_name, group="walkways")
+    config = archive.parent / "festival.yaml"
+    config.write_text(yaml.safe_dump(site, allow_unicode=True), encoding="utf-8")
+    out = archive.parent / "festival"
+    made = crowdcount("run", "--config", config, "--out", out, "--model", model, "--workers", 2)
+    assert made.returncode == SHORTFALL, made.stderr  # gate-c has no footage: the scheduler is told
+    return out / "crowdcount.db"
+
+
+def test_page_one_of_the_pdf_says_how_much_was_filmed_and_which_gate_has_no_footage(
+    festival, tmp_path, chromium
+):
+    made = crowdcount("report", "--db", festival, "--out", tmp_path / "report.pdf")
+    assert made.returncode == 0, made.stderr
+    with pdfplumber.open(tmp_path / "report.pdf") as pdf:
+        first = pdf.pages[0].extract_text()
+        everything = "\n".join(page.extract_text() for page in pdf.pages)
+    assert "명 이상" in first and "만 촬영: 최소 인원" in first  # a lower bound, said so
+    assert "출입구 3곳 중 1곳 영상 없음: 남문 입구" in first
+    assert "검수 전: 보정치 없음" in first  # unaudited, said where the figure is
+    assert "개장 시간 중 촬영 비율: 남문 0%, 북문 0.7%, 서문 0.2%" in first  # each camera's share
+    assert "decoded" not in everything and "cannot be read" not in everything  # gap reasons in Korean, whole
+    assert "북문: 3 개 파일" in everything and "pets-a:" not in everything  # display names, never ids
+
+
+def test_the_gate_tables_workbook_and_csv_keep_the_dark_gate_and_the_unfilmed_day(festival, tmp_path):
+    html = tmp_path / "report.html"
+    assert crowdcount("report", "--db", festival, "--out", html).returncode == 0
+    page = html.read_text(encoding="utf-8")
+    for reason in (
+        "파일 사이 녹화 없음",
+        "잘린 파일: 프레임 265개 중 200개만 읽힘",
+        "(영상이 아니거나",
+    ):
+        assert reason in page
+    gate_days = page.split('id="gate-days"')[1].split("</table>")[0]
+    assert (
+        "<td>남문</td><td>남문 입구</td><td>진입</td><td>-</td><td>-</td><td>-</td><td>0%</td>" in gate_days
+    )
+
+    book_path = tmp_path / "hourly.xlsx"
+    made = crowdcount(
+        "export", "--db", festival, "--what", "intervals", "--interval", "60min", "--out", book_path
+    )
+    assert made.returncode == 0, made.stderr
+    book = openpyxl.load_workbook(book_path)
+    assert book.sheetnames[3:] == ["남문", "북문", "서문"]
+    days = {(row[1], row[4]): row[5:] for row in book["일별 합계"].values}
+    assert days[("남문", "진입")] == ("-", "-", "-", 0)
+    north = days[("북문", "진입")]
+    assert str(north[0]).endswith("*") and north[1] == "-" and 0 < north[3] < 0.05  # a few minutes filmed
+    for name in ("남문", "북문", "서문"):
+        rows = list(book[name].values)[1:]
+        assert "운영 시간 외" not in {row[9] for row in rows}
+        assert len(rows) == 4 * len({row[2] for row in rows})  # 2 open hours x 2 days a counter, no night
+
+    csv = tmp_path / "hourly.csv"
+    made = crowdcount("export", "--db", festival, "--what", "intervals", "--interval", "60min", "--out", csv)
+    assert made.returncode == 0, made.stderr
+    table = pd.read_csv(csv)
+    open_hours = table[table["status"] != "closed"]
+    assert set(open_hours["camera"]) == {"pets-a", "pets-b", "gate-c"}
+    assert len(open_hours) == 4 * table.groupby(["camera", "counter"]).ngroups
+    second_day = open_hours[open_hours["interval_start"].str.startswith("2026-05-04")]
+    assert set(second_day["status"]) == {"missing"} and second_day["in"].isna().all()
+    assert (open_hours.loc[open_hours["camera"] == "gate-c", "coverage"] == 0).all()
