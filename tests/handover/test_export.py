@@ -225,3 +225,22 @@ def test_an_export_that_fills_the_disk_keeps_the_previous_file_whole(processed_d
     assert len(result.stderr.strip().splitlines()) == 1
     assert out.read_bytes() == before  # the previous export, whole
     assert sorted(p.name for p in small_disk.iterdir()) == ["counts.csv", "filler"]  # nothing partial
+
+
+def test_a_csv_for_people_has_korean_headers_and_separate_date_and_hour_columns(tmp_path, processed_db):
+    out = tmp_path / "hourly.csv"
+    export(processed_db, out, "--what", "intervals", "--interval", "60min", "--korean-headers", "--date-hour")
+    table = pd.read_csv(out, encoding="utf-8-sig")
+    columns = list(table.columns)
+    assert columns[:4] == ["카메라", "카메라 이름", "카운터", "카운터 이름"]
+    start = columns.index("구간 시작")
+    assert columns[start : start + 3] == ["구간 시작", "날짜", "시"]
+    first = table.iloc[0]
+    assert (first["날짜"], first["시"]) == ("2009-03-01", 10) and first["구간 시작"].startswith(
+        "2009-03-01T10:00"
+    )
+    assert set(table["상태"]) <= {"완전", "일부", "영상 없음", "운영 시간 외"}
+    assert set(table["유형"]) <= {"통과선", "구역"}
+    plain = tmp_path / "plain.csv"
+    export(processed_db, plain, "--what", "intervals", "--interval", "60min")
+    assert "camera" in pd.read_csv(plain).columns  # without the option: the documented column names

@@ -42,6 +42,12 @@ def export(
     lang: Annotated[
         str, typer.Option(help="Excel: ko (Korean headers and words) or en (the column names).")
     ] = "ko",
+    korean_headers: Annotated[
+        bool, typer.Option(help="CSV, JSON, Parquet: Korean headers, words and display names, as in Excel.")
+    ] = False,
+    date_hour: Annotated[
+        bool, typer.Option(help="Add separate local date and hour columns beside each interval's start.")
+    ] = False,
 ) -> None:
     """Export stored counts (the columns: docs/commands.md, 'Export columns').
 
@@ -56,7 +62,9 @@ def export(
 
     chosen = Format(format_for(out, format, TABLE_SUFFIXES))
     zone = timezone_named(tz) if tz else None
-    rows = export_store(db, out, what.value, chosen, interval, zone, camera, lang)
+    rows = export_store(
+        db, out, what.value, chosen, interval, zone, camera, lang, korean=korean_headers, date_hour=date_hour
+    )
     console.print(f"{rows} {what.value} rows -> {out}")
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -46,6 +46,19 @@ def with_iso_times(table: pd.DataFrame) -> pd.DataFrame:
         codes, distinct = pd.factorize(table[column])
         texts = np.array([t.isoformat() for t in distinct] + [None], dtype=object)
         table[column] = texts[codes]  # code -1 (NaT) takes the last: None
+    return table
+
+
+def with_date_hour(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with ``date`` (``2026-10-03``) and ``hour`` (0-23) of each row's local time (its
+    interval's start, or its event's moment) beside that time, for a spreadsheet's pivot."""
+    column = "interval_start" if "interval_start" in table.columns else "timestamp"
+    if column not in table.columns:
+        return table
+    table = table.copy(deep=False)
+    at = table.columns.get_loc(column) + 1
+    table.insert(at, "date", table[column].dt.strftime("%Y-%m-%d"))
+    table.insert(at + 1, "hour", table[column].dt.hour.astype("Int64"))
     return table
 
 
@@ -433,8 +446,12 @@ def export_store(
     tz: str | None = None,
     camera: str | None = None,
     lang: str = "ko",
+    korean: bool = False,
+    date_hour: bool = False,
 ) -> int:
     """Write a store's events, interval table or group table to ``out`` in ``fmt``; the rows written.
+    ``korean``: CSV, JSON and Parquet with Korean headers, words and display names (Excel has them
+    with ``lang`` ko); ``date_hour``: separate local date and hour columns beside each time.
 
     Intervals are clock-aligned in ``tz`` (default: the site's); an Excel file is the handover
     workbook (cover, summary, day totals, a sheet per camera or group). CSV, Parquet and JSON
@@ -464,14 +481,19 @@ def export_store(
         cover_rows(history, context, audit_rows(audits), lang, shown, datetime.now(UTC)),
         context=context,
     )
+
+    def shaped(table: pd.DataFrame) -> pd.DataFrame:
+        dated = with_date_hour(table) if date_hour else table
+        return _for_people(dated, replace(book, lang="ko")) if korean and fmt is not Format.xlsx else dated
+
     if what == "events":
         table = event_table(store.events(camera=camera), zone)
         table["source"] = [Path(source).name for source in table["source"]]  # not the server's paths
-        write_table(table, out, fmt, event_summary(table), "camera", zone, book)
+        write_table(shaped(table), out, fmt, event_summary(table), "camera", zone, book)
         return len(table)
     if what == "intervals" and fmt is not Format.xlsx:  # written camera by camera
         parts = (
-            with_estimates(part, audits)
+            shaped(with_estimates(part, audits))
             for part in interval_tables(history, interval, zone)
             if camera is None or part["camera"].iloc[0] == camera
         )
@@ -483,10 +505,9 @@ def export_store(
         daily = interval_table(history, "day", zone)
         days = gate_days(daily if camera is None else daily[daily["camera"] == camera], filmed(history, zone))
         book.sheets[DAY_SHEET[lang]] = day_sheet(days, context, lang)
-        write_table(
-            intervals, out, fmt, with_estimates(counter_summary(intervals), audits), "camera", zone, book
-        )
+        summary = with_estimates(counter_summary(intervals), audits)
+        write_table(shaped(intervals), out, fmt, summary, "camera", zone, book)
         return len(intervals)
     groups = with_group_estimates(group_table(intervals), intervals)
-    write_table(groups, out, fmt, group_summary(groups), "group", zone, book)
+    write_table(shaped(groups), out, fmt, group_summary(groups), "group", zone, book)
     return len(groups)

@@ -406,6 +406,8 @@ EXPORT_HEADERS_KO = {
     "group_name": "그룹 이름",
     "interval_start": "구간 시작",
     "interval_end": "구간 끝",
+    "date": "날짜",
+    "hour": "시",
     "status": "상태",
     "coverage": "운영 시간 중 촬영 비율",
     "filmed": "개장 시간 중 촬영 비율",
