@@ -243,6 +243,19 @@ def test_exports_and_the_report_show_the_intervals_and_without_an_audit_nothing_
         e.kind == "cross" and e.direction == "in" for e in crossings
     )
     assert "검수 전: 보정치 없음" in plain_page.split('id="lead-visitors"')[1].split("\n")[0]
+    # the gate tables give each total's corrected figure beside it, or say it is unaudited
+    gate_days = audited_page.split('id="gate-days"')[1].split("</table>")[0]
+    assert (
+        "<th>검수 보정치 (95%)</th>" in gate_days
+        and "검수 보정치" not in plain_page.split('id="gate-days"')[1]
+    )
+    lamppost = re.search(
+        r"<td>lamppost</td><td>진입</td>(?:<td>[^<]*</td>)+?<td>(\d+) \((\d+)-(\d+)\)</td></tr>", gate_days
+    )
+    assert lamppost and int(lamppost[2]) <= int(lamppost[1]) <= int(lamppost[3]), gate_days
+    assert re.search(
+        r"<td>junction</td><td>구역 진입</td>(?:<td>[^<]*</td>)+?<td>검수 전</td></tr>", gate_days
+    )
 
 
 def plan_of(windows: list[AuditWindow]) -> AuditPlan:

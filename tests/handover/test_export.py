@@ -119,14 +119,14 @@ def test_excel_is_a_korean_handover_workbook(tmp_path, processed_db, expected):
     assert ".xml" not in cover["검출 모델"] and "@" not in cover["검출 모델"]  # plain words, not file names
     rows = list(book["요약"].values)
     header, lamppost = rows[0], dict(zip(rows[0], rows[1], strict=True))
-    assert "영상 없는 구간" in header and lamppost["카운터"] == "lamppost" and lamppost["유형"] == "통과선"
+    assert "영상 없는 구간" in header and lamppost["측정 지점"] == "lamppost" and lamppost["유형"] == "통과선"
     assert lamppost["진입"] == expected[("lamppost", "in")]
     days = list(book["일별 합계"].values)
     header = (
         "카메라",
         "카메라 이름",
-        "카운터",
-        "카운터 이름",
+        "측정 지점",
+        "측정 지점 이름",
         "항목",
         "2009-03-01",
         "합계",
@@ -149,7 +149,7 @@ def test_excel_is_a_korean_handover_workbook(tmp_path, processed_db, expected):
     assert sheet.print_title_rows == "$1:$1" and sheet.oddFooter.center.text == "&P / &N"
     assert sheet["A1"].font.bold
     assert {sheet[f"{columns['상태']}{row}"].value for row in range(2, sheet.max_row + 1)} == {"일부"}
-    assert sheet.column_dimensions[columns["카운터 이름"]].width >= len("카운터 이름") * 2
+    assert sheet.column_dimensions[columns["측정 지점 이름"]].width >= len("측정 지점 이름") * 2
 
 
 def test_excel_in_english_keeps_the_documented_column_names(tmp_path, processed_db):
@@ -232,7 +232,7 @@ def test_a_csv_for_people_has_korean_headers_and_separate_date_and_hour_columns(
     export(processed_db, out, "--what", "intervals", "--interval", "60min", "--korean-headers", "--date-hour")
     table = pd.read_csv(out, encoding="utf-8-sig")
     columns = list(table.columns)
-    assert columns[:4] == ["카메라", "카메라 이름", "카운터", "카운터 이름"]
+    assert columns[:4] == ["카메라", "카메라 이름", "측정 지점", "측정 지점 이름"]
     start = columns.index("구간 시작")
     assert columns[start : start + 3] == ["구간 시작", "날짜", "시"]
     first = table.iloc[0]

@@ -19,6 +19,7 @@ from crowdcount.faces import lazy_names
 if TYPE_CHECKING:
     from crowdcount.audit.estimate import (
         CONFIDENCE,
+        Combined,
         CounterAudit,
         Estimate,
         audit_counters,
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
         combined_estimate,
         estimate_columns,
         ratio_estimate,
+        row_estimates,
         with_estimates,
         with_group_estimates,
     )
@@ -50,6 +52,8 @@ _WHERE = {
     "with_estimates": "estimate",
     "with_group_estimates": "estimate",
     "combined_estimate": "estimate",
+    "Combined": "estimate",
+    "row_estimates": "estimate",
 }
 __all__ = [
     "CONFIDENCE",
@@ -57,6 +61,7 @@ __all__ = [
     "PLAN_COLUMNS",
     "AuditPlan",
     "AuditWindow",
+    "Combined",
     "CounterAudit",
     "Estimate",
     "PlanItem",
@@ -71,6 +76,7 @@ __all__ = [
     "make_plan",
     "ratio_estimate",
     "read_answers",
+    "row_estimates",
     "store_audits",
     "with_estimates",
     "with_group_estimates",

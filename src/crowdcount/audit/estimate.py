@@ -271,6 +271,27 @@ def combined_estimate(
     )
 
 
+MEASURE_DIRECTIONS: dict[str, Direction] = {"in": "in", "out": "out", "entries": "in", "exits": "out"}
+
+
+def row_estimates(
+    rows: Sequence[tuple[str, str, str, int]],
+    groups: dict[str, list[tuple[str, str]]],
+    audits: Sequence[CounterAudit],
+) -> list[Combined]:
+    """The audited total of each (camera, counter, measure, counted) row of a gates x days table: a
+    counter's own, a group's (``camera`` empty, ``counter`` the group) its members' combined
+    (:func:`combined_estimate`, from the members' rows of the same measure)."""
+    counted = {(camera, counter, measure): n for camera, counter, measure, n in rows}
+    found = []
+    for camera, counter, measure, _ in rows:
+        direction = MEASURE_DIRECTIONS[measure]
+        members = groups.get(counter, []) if camera == "" else [(camera, counter)]
+        parts = {member: counted.get((*member, measure), 0) for member in members}
+        found.append(combined_estimate(audits, parts, direction))
+    return found
+
+
 def audit_rows(audits: Sequence[CounterAudit]) -> list[dict[str, object]]:
     """One row per audited counter and direction (zones: entries, exits): what was counted, the
     corrected total and its interval, the sample, precision and miss rate (for tables and the API)."""

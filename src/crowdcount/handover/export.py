@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -32,7 +32,10 @@ from crowdcount.tables.aggregate import (
     interval_tables,
     parse_interval,
 )
-from crowdcount.tables.summary import covered_days, gate_days
+from crowdcount.tables.summary import covered_days, gate_days, group_members
+
+if TYPE_CHECKING:
+    from crowdcount.audit import Combined
 
 
 def _datetime_columns(table: pd.DataFrame) -> list[str]:
@@ -328,9 +331,12 @@ MARKS_NOTE = {
 }
 
 
-def day_sheet(days: pd.DataFrame, context: dict[str, Any], lang: str) -> pd.DataFrame:
+def day_sheet(
+    days: pd.DataFrame, context: dict[str, Any], lang: str, estimates: Sequence[Combined] = ()
+) -> pd.DataFrame:
     """:func:`crowdcount.tables.summary.gate_days` as the workbook's day sheet: a complete day's
-    count as a number, a partly filmed one with ``*``, ``-`` where nothing was filmed; groups named."""
+    count as a number, a partly filmed one with ``*``, ``-`` where nothing was filmed; groups named;
+    with ``estimates`` (one per row), the audited total and its 95 % bounds beside each total."""
     if days.empty:
         return days
     shown = days[[c for c in days.columns if not c.startswith("status ")]].copy()
@@ -343,6 +349,9 @@ def day_sheet(days: pd.DataFrame, context: dict[str, Any], lang: str) -> pd.Data
     keys = zip(shown["camera"], shown["counter"], strict=True)
     shown.insert(1, "camera_name", shown["camera"].map(context.get("cameras", {})))
     shown.insert(3, "counter_name", [names.get(counter_key(camera, counter)) for camera, counter in keys])
+    if estimates:
+        for name, part in (("estimate", "estimate"), ("estimate_low", "low"), ("estimate_high", "high")):
+            shown[name] = [getattr(found, part) for found in estimates]
     shown.loc[groups, "camera_name"] = labels_for(lang)["group"]
     shown.loc[groups, "counter_name"] = shown.loc[groups, "counter"].map(
         lambda g: context.get("groups", {}).get(g, g)
@@ -457,7 +466,7 @@ def export_store(
     workbook (cover, summary, day totals, a sheet per camera or group). CSV, Parquet and JSON
     intervals are written camera by camera, so a year of 1-minute rows is never held whole.
     """
-    from crowdcount.audit import audit_rows, store_audits, with_estimates, with_group_estimates
+    from crowdcount.audit import audit_rows, row_estimates, store_audits, with_estimates, with_group_estimates
     from crowdcount.store.events import EventStore
 
     if lang not in SHEET_TITLES:
@@ -503,8 +512,16 @@ def export_store(
         intervals = intervals[intervals["camera"] == camera]
     if what == "intervals":
         daily = interval_table(history, "day", zone)
-        days = gate_days(daily if camera is None else daily[daily["camera"] == camera], filmed(history, zone))
-        book.sheets[DAY_SHEET[lang]] = day_sheet(days, context, lang)
+        shown_days = daily if camera is None else daily[daily["camera"] == camera]
+        days = gate_days(shown_days, filmed(history, zone))
+        estimates = []
+        if any(a.reviewed for a in audits) and not days.empty:
+            counted = [
+                (r.camera, r.counter, r.measure, 0 if pd.isna(r.total) else int(r.total))
+                for r in days.itertuples()
+            ]
+            estimates = row_estimates(counted, group_members(shown_days), audits)
+        book.sheets[DAY_SHEET[lang]] = day_sheet(days, context, lang, estimates)
         summary = with_estimates(counter_summary(intervals), audits)
         write_table(shaped(intervals), out, fmt, summary, "camera", zone, book)
         return len(intervals)

@@ -97,6 +97,8 @@ LABELS: dict[str, dict[str, str]] = {
         "peak_hour": "Busiest hour",
         "busiest_gate": "Busiest gate",
         "lower_bound": "at least {value}",
+        "audited_total": "Audited total (95 %)",
+        "not_audited": "unaudited",
         "lead_audited": "audited, 95 % {low}-{high}; counted {counted}",
         "lead_unaudited": "unaudited: no corrected figure yet (crowdcount audit plan)",
         "filmed_share": "{share} of the opening hours filmed: a lower bound",
@@ -120,6 +122,8 @@ LABELS: dict[str, dict[str, str]] = {
         "method_coverage": "Coverage: '*' an interval whose open time was filmed only in part, '-' no "
         "footage "
         "(not zero), '·' outside the opening hours. Totals add only what was filmed.",
+        "method_unfilmed": "Not filmed: {missing} of the cameras' {open} hours of opening time ({each} "
+        "hours); nothing is counted for them, and the totals are lower bounds by as much.",
         "method_measured": "Measured accuracy of the default detector on public footage (PETS 2009, "
         "2026-12-07): 3.8 % of about 600 crossings miscounted over a grid of 31 lines, the example's two "
         "lines within one crossing of the truth (docs/measurements.md). Accuracy at this site is known "
@@ -208,16 +212,16 @@ LABELS: dict[str, dict[str, str]] = {
         "peak_occupancy": "최대 체류 인원",
         "footage_hours": "처리한 영상(시간)",
         "cameras": "카메라 수",
-        "peaks": "카운터별 최다 구간",
+        "peaks": "측정 지점별 최다 구간",
         "camera": "카메라",
-        "counter": "카운터",
+        "counter": "측정 지점",
         "type": "유형",
         "group": "그룹",
         "interval": "구간",
         "count": "인원",
         "line": "통과선",
         "zone": "구역",
-        "series": "카운터별 시계열",
+        "series": "측정 지점별 시계열",
         "groups": "그룹별 시계열",
         "in": "진입",
         "out": "진출",
@@ -233,7 +237,7 @@ LABELS: dict[str, dict[str, str]] = {
             "기간이 일주일을 넘어 시간대별 표는 생략했습니다. 엑셀·CSV 내보내기에 있습니다."
         ),
         "daily": "일별 진입 / 진출 / 순증",
-        "heatmap": "시간대·카운터별 인원",
+        "heatmap": "시간대·측정 지점별 인원",
         "heatmap_note": "통과선: 진입 + 진출, 구역: 진입",
         "hour": "시",
         "coverage": "데이터 범위",
@@ -281,6 +285,8 @@ LABELS: dict[str, dict[str, str]] = {
         "peak_hour": "가장 붐빈 시간",
         "busiest_gate": "가장 붐빈 출입구",
         "lower_bound": "{value} 이상",
+        "audited_total": "검수 보정치 (95%)",
+        "not_audited": "검수 전",
         "lead_audited": "검수 보정치, 95% {low}-{high} · 집계 {counted}",
         "lead_unaudited": "검수 전: 보정치 없음(crowdcount audit plan)",
         "filmed_share": "개장 시간의 {share}만 촬영: 최소 인원",
@@ -290,7 +296,7 @@ LABELS: dict[str, dict[str, str]] = {
         "filmed_short": "촬영 {share}",
         "filmed_per_gate": "개장 시간 중 촬영 비율",
         "people_unit": "명",
-        "gate_days": "출입구·카운터별 일별 합계",
+        "gate_days": "출입구·측정 지점별 일별 합계",
         "measure": "항목",
         "total": "합계",
         "method": "산출 방법 및 한계",
@@ -303,6 +309,9 @@ LABELS: dict[str, dict[str, str]] = {
         "method_coverage": "영상 범위: '*'는 운영 시간 중 일부만 촬영된 구간, '-'는 영상이 없는 구간(0이 "
         "아님), "
         "'·'는 운영 시간 외입니다. 합계에는 촬영된 부분만 들어갑니다.",
+        "method_unfilmed": "촬영되지 않은 시간: 카메라들의 개장 시간 {open}시간 중 "
+        "{missing}시간({each}시간). "
+        "이 시간의 통행은 세지 않았으므로 합계는 그만큼 실제보다 적을 수 있습니다.",
         "method_measured": "기본 검출기의 공개 영상 측정 정확도 (PETS 2009, 2026-12-07): "
         "통과선 31개 격자에서 약 600회 통과 중 3.8%를 잘못 셈, 예시 통과선 2개는 정답과 1회 이내 "
         "(docs/measurements.md). "
@@ -393,8 +402,8 @@ def labels_for(lang: str) -> dict[str, str]:
 EXPORT_HEADERS_KO = {
     "camera": "카메라",
     "camera_name": "카메라 이름",
-    "counter": "카운터",
-    "counter_name": "카운터 이름",
+    "counter": "측정 지점",
+    "counter_name": "측정 지점 이름",
     "kind": "종류",
     "direction": "방향",
     "track_id": "추적 번호",
@@ -411,6 +420,9 @@ EXPORT_HEADERS_KO = {
     "status": "상태",
     "coverage": "운영 시간 중 촬영 비율",
     "filmed": "개장 시간 중 촬영 비율",
+    "estimate": "검수 보정치",
+    "estimate_low": "보정치 하한(95%)",
+    "estimate_high": "보정치 상한(95%)",
     "in": "진입",
     "out": "진출",
     "net": "순증",
@@ -421,7 +433,7 @@ EXPORT_HEADERS_KO = {
     "dwell_median_s": "체류 시간 중앙값(초)",
     "dwell_p90_s": "체류 시간 90%(초)",
     "cameras": "카메라 수",
-    "counters": "카운터 수",
+    "counters": "측정 지점 수",
     "events": "이벤트 수",
     "measure": "항목",
     "total": "합계",

@@ -16,7 +16,14 @@ from zoneinfo import ZoneInfo
 import jinja2
 import pandas as pd
 
-from crowdcount.audit import CounterAudit, audit_rows, combined_estimate, store_audits
+from crowdcount.audit import (
+    Combined,
+    CounterAudit,
+    audit_rows,
+    combined_estimate,
+    row_estimates,
+    store_audits,
+)
 from crowdcount.coverage import Span, merge
 from crowdcount.datatypes import AuditPlan, CountEvent, Gap, History, SourceRecord
 from crowdcount.handover.labels import (
@@ -56,6 +63,7 @@ from crowdcount.tables.summary import (
     display_name,
     dwell_bins,
     gate_days,
+    group_members,
     headline,
     zone_days,
 )
@@ -247,9 +255,9 @@ def build_report(
         "title": title_block(site, history, words, lang),
         "lead": lead_figures(hourly, site, words, lang, seen, audits),
         "filmed": filmed_lines(seen, site, words),
-        "gate_days": gate_day_table(daily, site, words, lang, seen),
+        "gate_days": gate_day_table(daily, site, words, lang, seen, audits),
         "zones": zone_section(daily, events, words, lang, label, zone_name),
-        "method": method_lines(history, site, words, bool(plan), lang),
+        "method": method_lines(history, site, words, bool(plan), lang, seen),
         "generated": (generated or datetime.now(ZoneInfo(zone_name))).strftime("%Y-%m-%d %H:%M %Z"),
         "timezone": zone_name,
         "headline": cards,
@@ -375,14 +383,25 @@ def filmed_lines(seen: Mapping[str, Filmed], site: dict[str, Any], words: dict[s
 
 
 def gate_day_table(
-    daily: pd.DataFrame, site: dict[str, Any], words: dict[str, str], lang: str, seen: Mapping[str, Filmed]
+    daily: pd.DataFrame,
+    site: dict[str, Any],
+    words: dict[str, str],
+    lang: str,
+    seen: Mapping[str, Filmed],
+    audits: Sequence[CounterAudit] = (),
 ) -> list[dict]:
     """:func:`gate_days` as the report shows it, as tables of at most ``DAYS_PER_TABLE`` days (the
     total and the share filmed in the last): a day partly filmed marked ``*``, one not filmed ``-``,
-    a closed one ``·``."""
+    a closed one ``·``; once something is audited, each total's corrected figure and 95 % interval
+    beside it (``검수 전`` where its counter is not audited)."""
     totals = gate_days(daily, seen)
     if totals.empty:
         return []
+    audited = any(a.reviewed for a in audits)
+    rows_counted = [
+        (r.camera, r.counter, r.measure, 0 if pd.isna(r.total) else int(r.total)) for r in totals.itertuples()
+    ]
+    estimates = row_estimates(rows_counted, group_members(daily), audits) if audited else []
     days = [c for c in totals.columns if c[:4].isdigit()]
     group_names = site.get("groups", {})
     tables = []
@@ -395,9 +414,10 @@ def gate_day_table(
             words["measure"],
             *(day(date.fromisoformat(d), lang) for d in shown),
             *([words["total"], words["filmed_per_gate"]] if last else []),
+            *([words["audited_total"]] if last and audited else []),
         ]
         rows = []
-        for _, r in totals.iterrows():
+        for k, (_, r) in enumerate(totals.iterrows()):
             if r["camera"] == "":
                 name = [words["group"], str(group_names.get(r["counter"], r["counter"]))]
             else:
@@ -408,10 +428,18 @@ def gate_day_table(
                     words[r["measure"]],
                     *(_cell(r[d], r[f"status {d}"], lang) for d in shown),
                     *([_cell(r["total"], r["status total"], lang), share(r["filmed"])] if last else []),
+                    *([estimate_cell(estimates[k], words, lang)] if last and audited else []),
                 ]
             )
         tables.append({"header": header, "rows": rows})
     return tables
+
+
+def estimate_cell(found: Combined, words: dict[str, str], lang: str) -> str:
+    """An audited total with its 95 % interval (``31 (16-45)``), or why there is none."""
+    if found.estimate is None:
+        return words["not_audited"] if found.unaudited else "-"
+    return f"{number(found.estimate, lang)} ({number(found.low, lang)}-{number(found.high, lang)})"
 
 
 def zone_section(
@@ -461,9 +489,15 @@ def zone_section(
 
 
 def method_lines(
-    history: History, site: dict[str, Any], words: dict[str, str], audited: bool, lang: str
+    history: History,
+    site: dict[str, Any],
+    words: dict[str, str],
+    audited: bool,
+    lang: str,
+    seen: Mapping[str, Filmed] | None = None,
 ) -> list[str]:
-    """The methodology and limits: how counts are made, what they are, and how accurate."""
+    """The methodology and limits: how counts are made, what they are, what was not filmed, and how
+    accurate."""
     counting = site.get("counting") or {}
     models = " / ".join(sorted({model_words(s.model, lang) for s in history.sources})) or "-"
     return [
@@ -476,10 +510,21 @@ def method_lines(
         ),
         words["method_crossings"],
         words["method_coverage"],
+        *([unfilmed_line(seen, site, words)] if seen else []),
         words["method_measured"],
         words["method_audited"] if audited else words["method_unaudited"],
         words["method_config"].format(config=site.get("config_hash", "-"), version=counted_by(history)),
     ]
+
+
+def unfilmed_line(seen: Mapping[str, Filmed], site: dict[str, Any], words: dict[str, str]) -> str:
+    """What was not filmed: the hours of opening time without footage, in all and per camera."""
+    missing = {camera: (f.open_s - f.seen_s) / 3600 for camera, f in seen.items()}
+    each = ", ".join(f"{display_name(site, camera)} {hours:,.1f}" for camera, hours in missing.items())
+    total = sum(f.open_s for f in seen.values()) / 3600
+    return words["method_unfilmed"].format(
+        missing=f"{sum(missing.values()):,.1f}", open=f"{total:,.1f}", each=each
+    )
 
 
 def audit_section(

@@ -134,6 +134,15 @@ def gate_days(daily: pd.DataFrame, seen: Mapping[str, Filmed]) -> pd.DataFrame:
     return table
 
 
+def group_members(daily: pd.DataFrame) -> dict[str, list[tuple[str, str]]]:
+    """Each group's (camera, counter) members, as the interval table has them."""
+    grouped = daily[daily["group"].notna()].drop_duplicates(["group", "camera", "counter"])
+    return {
+        str(group): list(zip(part["camera"], part["counter"], strict=True))
+        for group, part in grouped.groupby("group", sort=False)
+    }
+
+
 def display_name(context: dict[str, Any], camera: str, counter: str | None = None) -> str:
     """A camera's or counter's name as the config gives it, else its id."""
     if counter is None:
