@@ -132,7 +132,11 @@ def test_excel_is_a_korean_handover_workbook(tmp_path, processed_db, expected):
         "합계",
         "개장 시간 중 촬영 비율",
     )
-    assert days[0] == header
+    assert days[0][:8] == header and days[0][8:] == (
+        "개장 시간 전체 추정",
+        "추정 하한(95%)",
+        "추정 상한(95%)",
+    )
     lamppost_in = next(row for row in days if row[2:5] == ("lamppost", "lamppost", "진입"))
     counted = f"{expected[('lamppost', 'in')]}*"  # a day filmed for two minutes: marked, a lower bound
     assert lamppost_in[5:7] == (counted, counted) and 0 < lamppost_in[7] < 0.01

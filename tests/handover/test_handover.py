@@ -145,6 +145,7 @@ def test_the_korean_report_leads_with_visitors_and_lists_every_gate_and_the_empt
     assert notes == [
         "개장 시간의 62.5%만 촬영: 최소 인원",
         "출입구 3곳 중 1곳 영상 없음: 동문",
+        "개장 시간 전체 추정 불가: 온전히 촬영된 시간이 없는 출입구가 있음",  # east: nothing to go on
         "검수 전: 보정치 없음(crowdcount audit plan)",  # and no corrected figure: said so
     ]
     assert (
@@ -162,12 +163,19 @@ def test_the_korean_report_leads_with_visitors_and_lists_every_gate_and_the_empt
         r"<tr><td>그룹</td><td>출입구</td><td>진입</td>((?:<td>[^<]*</td>)+)</tr>", gate_days
     )
     assert group_row == [
-        "<td>200*</td><td>150*</td><td>350*</td><td>62.5%</td>"
+        "<td>200*</td><td>150*</td><td>350*</td><td>62.5%</td><td>추정 불가</td>"
     ]  # the headline group by day, its total the lead: east saw nothing, north lost an hour
+    # north's lost hour, estimated from the same hour of the first evening (when its gate saw no one)
+    assert (
+        "<td>북문</td><td>진입</td><td>120</td><td>90*</td><td>210*</td><td>87.5%</td><td>210 (210-212)</td>"
+        in gate_days
+    )
     east = re.findall(
         r"<tr><td>동문 카메라</td><td>동문</td><td>진입</td>((?:<td>[^<]*</td>)+)</tr>", gate_days
     )
-    assert east == ["<td>-</td><td>-</td><td>-</td><td>0%</td>"]  # a row of '-', never left out
+    assert east == [
+        "<td>-</td><td>-</td><td>-</td><td>0%</td><td>추정 불가</td>"
+    ]  # a row of '-', never left out
     assert "광장 카메라: 영상 없음" in html  # the camera that produced nothing is listed
     hourly = html.split("시간대별 진입 / 진출 / 순증")[1].split("<h2>")[0]
     assert "<td>-</td>" in hourly and "2026-10-04 20:00" in hourly  # north's lost hour: missing, not 0
@@ -196,12 +204,13 @@ def test_the_workbook_has_the_site_on_its_cover_and_gates_by_day(festival, tmp_p
     cover = dict(book["표지"].values)
     assert cover["행사"] == "2026 수원화성문화제" and cover["기간"] == "2026-10-03 - 2026-10-04"
     days = list(book["일별 합계"].values)
-    assert days[0][-4:] == ("2026-10-03", "2026-10-04", "합계", "개장 시간 중 촬영 비율")
+    assert days[0][5:9] == ("2026-10-03", "2026-10-04", "합계", "개장 시간 중 촬영 비율")
     rows = {(r[1], r[3], r[4]): r[5:] for r in days[1:]}
-    assert rows[("남문 카메라", "남문", "진입")] == (80, 60, 140, 1)
-    assert rows[("북문 카메라", "북문", "진입")] == (120, "90*", "210*", 0.875)
-    assert rows[("동문 카메라", "동문", "진입")] == ("-", "-", "-", 0)
-    assert rows[("그룹", "출입구", "진입")] == ("200*", "150*", "350*", 0.625)
+    assert days[0][-3:] == ("개장 시간 전체 추정", "추정 하한(95%)", "추정 상한(95%)")
+    assert rows[("남문 카메라", "남문", "진입")] == (80, 60, 140, 1, 140, 140, 140)
+    assert rows[("북문 카메라", "북문", "진입")] == (120, "90*", "210*", 0.875, 210, 210, 212)
+    assert rows[("동문 카메라", "동문", "진입")] == ("-", "-", "-", 0, None, None, None)
+    assert rows[("그룹", "출입구", "진입")] == ("200*", "150*", "350*", 0.625, None, None, None)
     assert ("광장 카메라", "무대 앞", "구역 진입") in rows
     assert book.sheetnames[3:] == [
         "동문 카메라",

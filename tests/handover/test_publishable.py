@@ -79,7 +79,7 @@ def test_the_gate_tables_workbook_and_csv_keep_the_dark_gate_and_the_unfilmed_da
     assert made.returncode == 0, made.stderr
     book = openpyxl.load_workbook(book_path)
     assert book.sheetnames[3:] == ["남문", "북문", "서문"]
-    days = {(row[1], row[4]): row[5:] for row in book["일별 합계"].values}
+    days = {(row[1], row[4]): row[5:9] for row in book["일별 합계"].values}  # days, total, share filmed
     assert days[("남문", "진입")] == ("-", "-", "-", 0)
     north = days[("북문", "진입")]
     assert str(north[0]).endswith("*") and north[1] == "-" and 0 < north[3] < 0.05  # a few minutes filmed

@@ -32,6 +32,7 @@ from crowdcount.tables.aggregate import (
     interval_tables,
     parse_interval,
 )
+from crowdcount.tables.factored import Factored, factored_totals, group_factored
 from crowdcount.tables.summary import covered_days, gate_days, group_members
 
 if TYPE_CHECKING:
@@ -332,11 +333,16 @@ MARKS_NOTE = {
 
 
 def day_sheet(
-    days: pd.DataFrame, context: dict[str, Any], lang: str, estimates: Sequence[Combined] = ()
+    days: pd.DataFrame,
+    context: dict[str, Any],
+    lang: str,
+    estimates: Sequence[Combined] = (),
+    factored: Sequence[Factored] = (),
 ) -> pd.DataFrame:
     """:func:`crowdcount.tables.summary.gate_days` as the workbook's day sheet: a complete day's
     count as a number, a partly filmed one with ``*``, ``-`` where nothing was filmed; groups named;
-    with ``estimates`` (one per row), the audited total and its 95 % bounds beside each total."""
+    with ``estimates`` (one per row), the audited total and its 95 % bounds beside each total; with
+    ``factored`` (one per row), the estimated total over all open hours and its bounds."""
     if days.empty:
         return days
     shown = days[[c for c in days.columns if not c.startswith("status ")]].copy()
@@ -349,9 +355,10 @@ def day_sheet(
     keys = zip(shown["camera"], shown["counter"], strict=True)
     shown.insert(1, "camera_name", shown["camera"].map(context.get("cameras", {})))
     shown.insert(3, "counter_name", [names.get(counter_key(camera, counter)) for camera, counter in keys])
-    if estimates:
-        for name, part in (("estimate", "estimate"), ("estimate_low", "low"), ("estimate_high", "high")):
-            shown[name] = [getattr(found, part) for found in estimates]
+    for prefix, found in (("estimate", estimates), ("factored", factored)):
+        for name, part in ((prefix, "estimate"), (f"{prefix}_low", "low"), (f"{prefix}_high", "high")):
+            if found:
+                shown[name] = [getattr(one, part) for one in found]
     shown.loc[groups, "camera_name"] = labels_for(lang)["group"]
     shown.loc[groups, "counter_name"] = shown.loc[groups, "counter"].map(
         lambda g: context.get("groups", {}).get(g, g)
@@ -521,7 +528,18 @@ def export_store(
                 for r in days.itertuples()
             ]
             estimates = row_estimates(counted, group_members(shown_days), audits)
-        book.sheets[DAY_SHEET[lang]] = day_sheet(days, context, lang, estimates)
+        factored = []
+        by_measure = {m: factored_totals(interval_table(history, "60min", zone), m) for m in ("in", "out")}
+        if any(f.hours_estimated for found in by_measure.values() for f in found.values()):
+            members = group_members(shown_days)
+            factored = [
+                group_factored(
+                    by_measure.get(r.measure, {}),
+                    members.get(r.counter, []) if r.camera == "" else [(r.camera, r.counter)],
+                )
+                for r in days.itertuples()
+            ]
+        book.sheets[DAY_SHEET[lang]] = day_sheet(days, context, lang, estimates, factored)
         summary = with_estimates(counter_summary(intervals), audits)
         write_table(shaped(intervals), out, fmt, summary, "camera", zone, book)
         return len(intervals)

@@ -98,6 +98,11 @@ LABELS: dict[str, dict[str, str]] = {
         "busiest_gate": "Busiest gate",
         "lower_bound": "at least {value}",
         "audited_total": "Audited total (95 %)",
+        "factored_total": "All open hours, estimated (95 %)",
+        "factored_none": "cannot be estimated",
+        "lead_factored": "all opening hours, estimated: {value} (95 % {low}-{high}), "
+        "{hours} unfilmed hours filled in",
+        "lead_factored_none": "all opening hours cannot be estimated: a gate has no hour filmed whole",
         "not_audited": "unaudited",
         "lead_audited": "audited, 95 % {low}-{high}; counted {counted}",
         "lead_unaudited": "unaudited: no corrected figure yet (crowdcount audit plan)",
@@ -124,6 +129,12 @@ LABELS: dict[str, dict[str, str]] = {
         "(not zero), '·' outside the opening hours. Totals add only what was filmed.",
         "method_unfilmed": "Not filmed: {missing} of the cameras' {open} hours of opening time ({each} "
         "hours); nothing is counted for them, and the totals are lower bounds by as much.",
+        "method_factored": "Estimated totals over all opening hours (always beside the counts, never mixed "
+        "into them): an hour filmed for half its open time or more is its count divided by the share filmed; "
+        "an hour filmed less is the mean of the same hour on other days filmed whole, else the other gates' "
+        "count in it times this gate's share of them; the 95 % interval adds the estimated hours' variances "
+        "(the spread of that hour across days, at least a Poisson count's). A gate with no hour filmed whole "
+        "cannot be estimated.",
         "method_measured": "Measured accuracy of the default detector on public footage (PETS 2009, "
         "2026-12-07): 3.8 % of about 600 crossings miscounted over a grid of 31 lines, the example's two "
         "lines within one crossing of the truth (docs/measurements.md). Accuracy at this site is known "
@@ -286,6 +297,10 @@ LABELS: dict[str, dict[str, str]] = {
         "busiest_gate": "가장 붐빈 출입구",
         "lower_bound": "{value} 이상",
         "audited_total": "검수 보정치 (95%)",
+        "factored_total": "개장 시간 전체 추정 (95%)",
+        "factored_none": "추정 불가",
+        "lead_factored": "개장 시간 전체 추정 {value} (95% {low}-{high}): 촬영되지 않은 {hours}시간을 추정",
+        "lead_factored_none": "개장 시간 전체 추정 불가: 온전히 촬영된 시간이 없는 출입구가 있음",
         "not_audited": "검수 전",
         "lead_audited": "검수 보정치, 95% {low}-{high} · 집계 {counted}",
         "lead_unaudited": "검수 전: 보정치 없음(crowdcount audit plan)",
@@ -312,6 +327,11 @@ LABELS: dict[str, dict[str, str]] = {
         "method_unfilmed": "촬영되지 않은 시간: 카메라들의 개장 시간 {open}시간 중 "
         "{missing}시간({each}시간). "
         "이 시간의 통행은 세지 않았으므로 합계는 그만큼 실제보다 적을 수 있습니다.",
+        "method_factored": "개장 시간 전체 추정치(집계와 섞지 않고 항상 옆에 표시): 개장 시간의 절반 이상 "
+        "촬영된 시간은 집계를 촬영 비율로 나누고, 그보다 적게 촬영된 시간은 온전히 촬영된 다른 날 같은 "
+        "시간대의 평균, 그것도 없으면 그 시간 다른 출입구의 집계에 이 출입구의 비중을 곱해 추정합니다. "
+        "95% 구간은 추정한 시간들의 분산(날짜 간 같은 시간대의 편차, 최소한 포아송 분산)을 더해 구합니다. "
+        "온전히 촬영된 시간이 하나도 없는 출입구는 추정할 수 없습니다.",
         "method_measured": "기본 검출기의 공개 영상 측정 정확도 (PETS 2009, 2026-12-07): "
         "통과선 31개 격자에서 약 600회 통과 중 3.8%를 잘못 셈, 예시 통과선 2개는 정답과 1회 이내 "
         "(docs/measurements.md). "
@@ -423,6 +443,9 @@ EXPORT_HEADERS_KO = {
     "estimate": "검수 보정치",
     "estimate_low": "보정치 하한(95%)",
     "estimate_high": "보정치 상한(95%)",
+    "factored": "개장 시간 전체 추정",
+    "factored_low": "추정 하한(95%)",
+    "factored_high": "추정 상한(95%)",
     "in": "진입",
     "out": "진출",
     "net": "순증",

@@ -57,6 +57,7 @@ from crowdcount.tables.aggregate import (
     interval_table,
     peak_occupancy,
 )
+from crowdcount.tables.factored import Factored, factored_totals, group_factored
 from crowdcount.tables.summary import (
     counted_by,
     covered_days,
@@ -255,7 +256,7 @@ def build_report(
         "title": title_block(site, history, words, lang),
         "lead": lead_figures(hourly, site, words, lang, seen, audits),
         "filmed": filmed_lines(seen, site, words),
-        "gate_days": gate_day_table(daily, site, words, lang, seen, audits),
+        "gate_days": gate_day_table(daily, hourly, site, words, lang, seen, audits),
         "zones": zone_section(daily, events, words, lang, label, zone_name),
         "method": method_lines(history, site, words, bool(plan), lang, seen),
         "generated": (generated or datetime.now(ZoneInfo(zone_name))).strftime("%Y-%m-%d %H:%M %Z"),
@@ -338,6 +339,19 @@ def lead_figures(
     if found.dark:
         names = ", ".join(display_name(site, *gate) for gate in found.dark)
         notes.append(words["gates_dark"].format(dark=len(found.dark), gates=len(found.gates), names=names))
+    if found.lower_bound:
+        whole = group_factored(factored_totals(hourly, "in"), found.gates)
+        if whole.estimate is None:
+            notes.append(words["lead_factored_none"])
+        else:
+            notes.append(
+                words["lead_factored"].format(
+                    value=number(whole.estimate, lang) + unit,
+                    low=number(whole.low, lang),
+                    high=number(whole.high, lang),
+                    hours=whole.hours_estimated,
+                )
+            )
     if audited.estimate is None:
         notes.append(words["lead_unaudited"])
         detail = ""
@@ -384,6 +398,7 @@ def filmed_lines(seen: Mapping[str, Filmed], site: dict[str, Any], words: dict[s
 
 def gate_day_table(
     daily: pd.DataFrame,
+    hourly: pd.DataFrame,
     site: dict[str, Any],
     words: dict[str, str],
     lang: str,
@@ -393,11 +408,15 @@ def gate_day_table(
     """:func:`gate_days` as the report shows it, as tables of at most ``DAYS_PER_TABLE`` days (the
     total and the share filmed in the last): a day partly filmed marked ``*``, one not filmed ``-``,
     a closed one ``·``; once something is audited, each total's corrected figure and 95 % interval
-    beside it (``검수 전`` where its counter is not audited)."""
+    beside it (``검수 전`` where its counter is not audited); where open hours went unfilmed, each
+    line's estimated total over all of them (:mod:`crowdcount.tables.factored`) beside that."""
     totals = gate_days(daily, seen)
     if totals.empty:
         return []
     audited = any(a.reviewed for a in audits)
+    factored = {m: factored_totals(hourly, m) for m in ("in", "out")}
+    members = group_members(daily)
+    estimated = any(f.hours_estimated for by_line in factored.values() for f in by_line.values())
     rows_counted = [
         (r.camera, r.counter, r.measure, 0 if pd.isna(r.total) else int(r.total)) for r in totals.itertuples()
     ]
@@ -415,6 +434,7 @@ def gate_day_table(
             *(day(date.fromisoformat(d), lang) for d in shown),
             *([words["total"], words["filmed_per_gate"]] if last else []),
             *([words["audited_total"]] if last and audited else []),
+            *([words["factored_total"]] if last and estimated else []),
         ]
         rows = []
         for k, (_, r) in enumerate(totals.iterrows()):
@@ -429,10 +449,30 @@ def gate_day_table(
                     *(_cell(r[d], r[f"status {d}"], lang) for d in shown),
                     *([_cell(r["total"], r["status total"], lang), share(r["filmed"])] if last else []),
                     *([estimate_cell(estimates[k], words, lang)] if last and audited else []),
+                    *([factored_cell(r, factored, members, words, lang)] if last and estimated else []),
                 ]
             )
         tables.append({"header": header, "rows": rows})
     return tables
+
+
+def factored_cell(
+    row: pd.Series,
+    factored: dict[str, dict[tuple[str, str], Factored]],
+    members: dict[str, list[tuple[str, str]]],
+    words: dict[str, str],
+    lang: str,
+) -> str:
+    """A line's (or group's) estimated total over all open hours with its 95 % interval (``-`` for
+    zones; ``추정 불가`` where no hour was filmed whole to estimate from)."""
+    by_line = factored.get(row["measure"])
+    if by_line is None:
+        return "-"
+    lines = members.get(row["counter"], []) if row["camera"] == "" else [(row["camera"], row["counter"])]
+    found = group_factored(by_line, lines)
+    if found.estimate is None:
+        return words["factored_none"]
+    return f"{number(found.estimate, lang)} ({number(found.low, lang)}-{number(found.high, lang)})"
 
 
 def estimate_cell(found: Combined, words: dict[str, str], lang: str) -> str:
@@ -510,7 +550,7 @@ def method_lines(
         ),
         words["method_crossings"],
         words["method_coverage"],
-        *([unfilmed_line(seen, site, words)] if seen else []),
+        *([unfilmed_line(seen, site, words), words["method_factored"]] if seen else []),
         words["method_measured"],
         words["method_audited"] if audited else words["method_unaudited"],
         words["method_config"].format(config=site.get("config_hash", "-"), version=counted_by(history)),
