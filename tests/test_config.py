@@ -267,3 +267,13 @@ def test_an_id_typed_as_jamo_or_as_syllables_is_one_id():
     twins = [{"id": "café", **line}, {"id": "cafe\u0301", **line}]
     with pytest.raises(CrowdcountError, match="id 'café' is used twice"):
         parse_config({"cameras": [{"id": "gate", "lines": twins}]})
+
+
+def test_a_position_needs_both_lat_and_lon():
+    camera = {
+        "id": "c",
+        "lat": 37.5,
+        "lines": [{"id": "l", "points": [[0, 0], [0, 9]], "in_direction": [1, 0]}],
+    }
+    with pytest.raises(CrowdcountError, match="give both lat and lon"):
+        parse_config({"cameras": [camera]})

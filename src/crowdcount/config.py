@@ -110,6 +110,19 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class _Located(_Strict):
+    """Where a camera or counter is on the map (WGS84), for the public-data-portal export."""
+
+    lat: float | None = Field(None, ge=-90, le=90, description="latitude, WGS84 degrees")
+    lon: float | None = Field(None, ge=-180, le=180, description="longitude, WGS84 degrees")
+
+    @model_validator(mode="after")
+    def _both_or_neither(self) -> _Located:
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("give both lat and lon (WGS84 degrees), or neither")
+        return self
+
+
 class CountingSettings(_Strict):
     """How a movement must look before it counts (hysteresis) and which box point moves."""
 
@@ -137,7 +150,7 @@ class DetectorSettings(_Strict):
     device: Device = "auto"
 
 
-class LineConfig(_Strict):
+class LineConfig(_Located):
     """A counting line: a polyline and the image direction that counts as "in"."""
 
     id: Identifier
@@ -168,7 +181,7 @@ class LineConfig(_Strict):
         return np.asarray(self.points, dtype=float)
 
 
-class ZoneConfig(_Strict):
+class ZoneConfig(_Located):
     """A counting zone: a simple polygon."""
 
     id: Identifier
@@ -235,7 +248,7 @@ def check_polygon(vertices: np.ndarray) -> None:
         raise ValueError("polygon has no area (points are collinear or repeated)")
 
 
-class CameraConfig(_Strict):
+class CameraConfig(_Located):
     """One camera: where its video comes from, when it starts, what to count."""
 
     id: Identifier
@@ -304,6 +317,8 @@ class SiteInfo(_Strict):
     department: DisplayName | None = None
     author: DisplayName | None = None
     headline_group: str | None = None  # the group of entrances: its "in" crossings are the visitors
+    provider: DisplayName | None = None  # 제공기관명: the body that publishes the counts (portal export)
+    provider_code: str | None = Field(None, pattern=r"^[0-9A-Za-z]{1,20}$", description="제공기관코드")
     groups: dict[str, DisplayName] = {}  # group id -> the name reports show
     opening_hours: dict[str, tuple[ClockTime, ClockTime] | None] = Field(
         {}, description="'default' or a day (YYYY-MM-DD) -> [open, close], or null for closed all day"
@@ -543,6 +558,13 @@ def site_context(site: SiteConfig) -> dict[str, Any]:
             for camera in site.cameras
             for counter_id, name in [(c.id, c.name) for c in camera.lines]
             + [(z.id, z.name) for z in camera.zones]
+        },
+        "coordinates": {  # a counter's own position, else its camera's
+            counter_key(camera.id, counter_id): [lat, lon] if lat is not None else [camera.lat, camera.lon]
+            for camera in site.cameras
+            for counter_id, lat, lon in [(c.id, c.lat, c.lon) for c in camera.lines]
+            + [(z.id, z.lat, z.lon) for z in camera.zones]
+            if lat is not None or camera.lat is not None
         },
     }
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import openpyxl
+import pandas as pd
 import pdfplumber
 import pytest
 
@@ -35,11 +36,15 @@ SITE = {
         "headline_group": "entrances",
         "groups": {"entrances": "출입구"},
         "opening_hours": {"default": ["18:00", "22:00"]},
+        "provider": "수원시 문화관광과",
+        "provider_code": "3740000",
     },
     "cameras": [
         {
             "id": "north",
             "name": "북문 카메라",
+            "lat": 37.2871,
+            "lon": 127.0185,
             "lines": [
                 {"id": "gate", "name": "북문", **GATE},
                 {"id": "aisle", "name": "중앙 통로", "points": [[50, 0], [50, 99]], "in_direction": [1, 0]},
@@ -296,3 +301,29 @@ def test_a_pdf_without_a_chromium_is_one_line_naming_what_to_install(festival, t
     assert made.returncode == 2 and len(made.stderr.strip().splitlines()) == 1, made.stderr
     assert "CROWDCOUNT_CHROMIUM" in made.stderr and "Traceback" not in made.stderr
     assert not (tmp_path / "r.pdf").exists()
+
+
+def test_the_public_data_portal_file_has_korean_columns_coordinates_and_its_metadata(festival, tmp_path):
+    out = tmp_path / "유동인구.csv"
+    made = crowdcount("export", "--db", festival, "--what", "portal", "--interval", "60min", "--out", out)
+    assert made.returncode == 0, made.stderr
+    table = pd.read_csv(out, encoding="utf-8-sig", dtype={"제공기관코드": str})
+    assert list(table.columns[-3:]) == ["데이터기준일자", "제공기관코드", "제공기관명"]  # the portal's own
+    north = table[table["측정지점ID"] == "north/gate"]
+    assert (
+        set(north["측정지점명"]) == {"북문"}
+        and set(north["위도"]) == {37.2871}
+        and set(north["경도"]) == {127.0185}
+    )
+    assert len(north) == 8 and set(north["측정시작시각"]) == {
+        "18:00",
+        "19:00",
+        "20:00",
+        "21:00",
+    }  # open hours only
+    lost = north[(north["측정일자"] == "2026-10-04") & (north["측정시작시각"] == "20:00")].iloc[0]
+    assert lost["자료상태"] == "영상 없음" and pd.isna(lost["진입인원수"]) and lost["촬영비율"] == 0
+    assert set(table["제공기관코드"]) == {"3740000"} and set(table["제공기관명"]) == {"수원시 문화관광과"}
+    assert table.loc[table["측정지점ID"] == "east/gate", "위도"].isna().all()  # no position given: empty
+    metadata = dict(pd.read_csv(tmp_path / "유동인구-metadata.csv", encoding="utf-8-sig").values)
+    assert metadata["개인정보"].startswith("개인정보 없음") and metadata["행 수"] == str(len(table))

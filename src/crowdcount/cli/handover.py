@@ -21,6 +21,7 @@ class What(StrEnum):
     events = "events"
     intervals = "intervals"
     groups = "groups"
+    portal = "portal"
 
 
 @app.command(
@@ -31,7 +32,11 @@ def export(
     db: StoreOption,
     out: Annotated[Path, typer.Option(help="File to write.")],
     what: Annotated[
-        What, typer.Option(help="events: one row per event; intervals: per counter and interval; groups.")
+        What,
+        typer.Option(
+            help="events: one row per event; intervals: per counter and interval; groups; portal: the "
+            "public data portal's layout (with NAME-metadata.csv beside it)."
+        ),
     ] = What.events,
     format: Annotated[
         Format | None, typer.Option(help="csv, xlsx, parquet or json; default: from --out's suffix.")

@@ -366,6 +366,30 @@ def day_sheet(
     return shown
 
 
+def _write_portal(
+    history: History,
+    context: dict[str, Any],
+    out: Path,
+    fmt: Format,
+    interval: str,
+    zone: str,
+    camera: str | None,
+) -> int:
+    """The public-data-portal file (``handover.portal``) and, beside it, its metadata as
+    ``NAME-metadata.csv``; the rows written."""
+    from crowdcount.handover.portal import portal_metadata, portal_table
+
+    today = datetime.now(ZoneInfo(zone)).date()
+    intervals = interval_table(history, interval, zone)
+    if camera is not None:
+        intervals = intervals[intervals["camera"] == camera]
+    table = portal_table(intervals, context, today)
+    write_table(table, out, fmt, split_by="")
+    metadata = out.with_name(f"{out.stem}-metadata.csv")
+    write_table(portal_metadata(context, len(table), interval, today), metadata, Format.csv)
+    return len(table)
+
+
 def _number_format(column: str, values: pd.Series) -> str | None:
     if isinstance(values.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(values):
         return "yyyy-mm-dd hh:mm"
@@ -450,7 +474,7 @@ def cover_rows(
     return rows + [(words["accuracy"], line) for line in [measured, *(accuracy or [words["unaudited"]])]]
 
 
-ExportKind = Literal["events", "intervals", "groups"]
+ExportKind = Literal["events", "intervals", "groups", "portal"]
 
 
 def export_store(
@@ -507,6 +531,8 @@ def export_store(
         table["source"] = [Path(source).name for source in table["source"]]  # not the server's paths
         write_table(shaped(table), out, fmt, event_summary(table), "camera", zone, book)
         return len(table)
+    if what == "portal":
+        return _write_portal(history, context, out, fmt, interval, zone, camera)
     if what == "intervals" and fmt is not Format.xlsx:  # written camera by camera
         parts = (
             shaped(with_estimates(part, audits))
