@@ -21,7 +21,7 @@ from crowdcount.datatypes import CountEvent, SourceRecord
 from crowdcount.handover.labels import duration
 from crowdcount.store.events import EventStore
 from crowdcount.tables.aggregate import peak_occupancy
-from helpers import crowdcount
+from helpers import crowdcount, get_json, start_server
 
 KST = timezone(timedelta(hours=9))
 DAYS = (datetime(2026, 10, 3, 18, tzinfo=KST), datetime(2026, 10, 4, 18, tzinfo=KST))
@@ -327,3 +327,20 @@ def test_the_public_data_portal_file_has_korean_columns_coordinates_and_its_meta
     assert table.loc[table["측정지점ID"] == "east/gate", "위도"].isna().all()  # no position given: empty
     metadata = dict(pd.read_csv(tmp_path / "유동인구-metadata.csv", encoding="utf-8-sig").values)
     assert metadata["개인정보"].startswith("개인정보 없음") and metadata["행 수"] == str(len(table))
+
+
+def test_the_api_summary_says_what_page_one_says(festival):
+    """``/api/summary`` is made from the same figures as the report's lead cards."""
+    process, base = start_server("--db", festival)
+    try:
+        summary = get_json(f"{base}/api/summary")
+    finally:
+        process.terminate()
+        process.wait(10)
+    assert summary["group_name"] == "출입구" and summary["visitors_counted"] == 350 and summary["lower_bound"]
+    assert (
+        summary["filmed_share"] == 0.625 and summary["audited"] is None and summary["all_open_hours"] is None
+    )
+    assert [g["name"] for g in summary["gates_without_footage"]] == ["동문"]
+    assert not summary["all_open_hours_estimable"] and summary["peak_hour"]["visitors"] == 84
+    assert summary["filmed_per_camera"]["north"] == {"name": "북문 카메라", "share": 0.875}

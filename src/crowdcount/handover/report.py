@@ -20,7 +20,6 @@ from crowdcount.audit import (
     Combined,
     CounterAudit,
     audit_rows,
-    combined_estimate,
     row_estimates,
     store_audits,
 )
@@ -38,6 +37,7 @@ from crowdcount.handover.labels import (
     number,
     share,
 )
+from crowdcount.handover.page_one import PageOne, page_one
 from crowdcount.handover.pdf import html_to_pdf
 from crowdcount.handover.plots import (
     MAX_DAY_PANELS,
@@ -52,7 +52,6 @@ from crowdcount.store.events import EventStore
 from crowdcount.tables.aggregate import (
     UNSEEN,
     Filmed,
-    filmed,
     group_table,
     interval_table,
     peak_occupancy,
@@ -65,7 +64,6 @@ from crowdcount.tables.summary import (
     dwell_bins,
     gate_days,
     group_members,
-    headline,
     zone_days,
 )
 
@@ -215,7 +213,6 @@ def build_report(
         return interval_table(history, freq, zone_name)
 
     intervals, hourly, daily = table(interval), table("60min"), table("day")
-    seen = filmed(history, zone_name)
     zones = {(c.camera, c.counter) for c in counters if c.type == "zone"}
     totals: dict[str, float] = {
         "total_in": sum(e.kind == "cross" and e.direction == "in" for e in events),
@@ -229,6 +226,9 @@ def build_report(
     }
     cards = {key: number(value, lang, 2 if key == "footage_hours" else 0) for key, value in totals.items()}
     site = store.context()
+    audits = store_audits(store, history)
+    page = page_one(history, site, audits, hourly, zone_name)
+    seen = page.filmed
     label = labeller(site, cameras)
 
     def days(value: date) -> str:
@@ -248,13 +248,12 @@ def build_report(
     ]
     by_hour = hour_of_day_counts(hourly, label)
     with_footage = {r.camera for r in sources}
-    audits = store_audits(store, history)
     plan = store.audit_plan() if any(a.reviewed for a in audits) else None
     context = {
         "w": words,
         "lang": lang,
         "title": title_block(site, history, words, lang),
-        "lead": lead_figures(hourly, site, words, lang, seen, audits),
+        "lead": lead_figures(page, site, words, lang),
         "filmed": filmed_lines(seen, site, words),
         "gate_days": gate_day_table(daily, hourly, site, words, lang, seen, audits),
         "zones": zone_section(daily, events, words, lang, label, zone_name),
@@ -294,8 +293,8 @@ def build_report(
     template = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined).from_string(
         resources.files("crowdcount").joinpath("templates/report.html").read_text(encoding="utf-8")
     )
-    page = template.render(**context, font_css="")
-    visible = page.split("<body", 1)[1]
+    draft = template.render(**context, font_css="")
+    visible = draft.split("<body", 1)[1]
     return template.render(**context, font_css=embedded_font_css(_without_data(visible)))
 
 
@@ -316,42 +315,31 @@ def _days(first: date, last: date, lang: str) -> str:
     return day(first, lang) if first == last else f"{day(first, lang)} - {day(last, lang)}"
 
 
-def lead_figures(
-    hourly: pd.DataFrame,
-    site: dict[str, Any],
-    words: dict[str, str],
-    lang: str,
-    seen: Mapping[str, Filmed],
-    audits: Sequence[CounterAudit] = (),
-) -> list[dict]:
-    """The first figures: visitors through the headline group (the audited estimate with its 95 %
-    interval beside the count, or a note that it is unaudited; a lower bound, said so, where open time
-    went unfilmed; the gates without footage named), the busiest hour (with how much of it was filmed)
-    and gate."""
-    found = headline(hourly, site, seen)
+def lead_figures(page: PageOne, site: dict[str, Any], words: dict[str, str], lang: str) -> list[dict]:
+    """The first figures (:mod:`.page_one`): visitors through the headline group (the audited
+    estimate with its 95 % interval beside the count, or a note that it is unaudited; a lower bound,
+    said so, where open time went unfilmed, with the estimate over all open hours; the gates without
+    footage named), the busiest hour (with how much of it was filmed) and gate."""
+    found, audited, whole, seen = page.headline, page.audited, page.whole, page.filmed
     unit = words["people_unit"]
     group = site.get("groups", {}).get(found.group, found.group)
-    gates = hourly[hourly["in"].notna()].groupby(["camera", "counter"])["in"].sum()
-    audited = combined_estimate(audits, {gate: int(gates.get(gate, 0)) for gate in found.gates})
     visitors = number(found.visitors if audited.estimate is None else audited.estimate, lang) + unit
     partly = words["filmed_share" if site.get("opening_hours") else "filmed_share_days"]
     notes = [partly.format(share=share(found.filmed_share)) if found.lower_bound else words["filmed_all"]]
     if found.dark:
         names = ", ".join(display_name(site, *gate) for gate in found.dark)
         notes.append(words["gates_dark"].format(dark=len(found.dark), gates=len(found.gates), names=names))
-    if found.lower_bound:
-        whole = group_factored(factored_totals(hourly, "in"), found.gates)
-        if whole.estimate is None:
-            notes.append(words["lead_factored_none"])
-        else:
-            notes.append(
-                words["lead_factored"].format(
-                    value=number(whole.estimate, lang) + unit,
-                    low=number(whole.low, lang),
-                    high=number(whole.high, lang),
-                    hours=whole.hours_estimated,
-                )
+    if whole is not None and whole.estimate is None:
+        notes.append(words["lead_factored_none"])
+    elif whole is not None:
+        notes.append(
+            words["lead_factored"].format(
+                value=number(whole.estimate, lang) + unit,
+                low=number(whole.low, lang),
+                high=number(whole.high, lang),
+                hours=whole.hours_estimated,
             )
+        )
     if audited.estimate is None:
         notes.append(words["lead_unaudited"])
         detail = ""

@@ -167,6 +167,14 @@ def create_app(
         except CrowdcountError as error:  # too many rows at once: say how to ask
             raise HTTPException(413, str(error)) from None
 
+    @api.get(
+        "/api/summary",
+        summary="Page one of the report: visitors (a lower bound where unfilmed), share filmed, gates "
+        "without footage, the audited figure and the estimate over all open hours",
+    )
+    def summary() -> dict[str, Any]:
+        return monitor.summary()
+
     def board(camera: str) -> PreviewBoard:
         known_camera(camera)
         if previews is None:

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from crowdcount.audit import store_audits, with_estimates
-from crowdcount.datatypes import CounterInfo, CountEvent, Gap, History, counter_key
+from crowdcount.datatypes import CounterInfo, CountEvent, Gap, counter_key
 from crowdcount.errors import CrowdcountError
 from crowdcount.handover.export import with_iso_times
 from crowdcount.server.outputs import Output
@@ -163,8 +163,7 @@ class Monitor:
         with self._lock:
             events = list(self.events)
         stored = self.store
-        opening = stored.context().get("opening_hours") or {}
-        history = History(events, stored.counters(), stored.sources(), stored.gaps(), str(self.tz), opening)
+        history = replace(stored.history(events), timezone=str(self.tz))
         rows = interval_rows(history, interval, camera)
         if rows > MAX_API_ROWS:
             raise CrowdcountError(
@@ -178,6 +177,17 @@ class Monitor:
             table = table[table["counter"] == counter]
         records: list[dict[str, Any]] = json.loads(with_iso_times(table).to_json(orient="records"))
         return records
+
+    def summary(self) -> dict[str, Any]:
+        """Page one of the report as data (``handover.page_one``): visitors counted, how much was
+        filmed, the gates without footage, the audited figure and the estimate over all open hours."""
+        from crowdcount.handover.page_one import as_json, page_one
+
+        with self._lock:
+            events = list(self.events)
+        history = replace(self.store.history(events), timezone=str(self.tz))
+        context = self.store.context()
+        return as_json(page_one(history, context, store_audits(self.store, history)), context)
 
     def _series(self, now: datetime, cameras: list[dict[str, Any]]) -> dict[str, Any]:
         """People inside each zone over the window; None where its camera saw nothing (before this

@@ -620,15 +620,21 @@ class EventStore:
         ]
         return sorted(gaps, key=lambda g: (g.camera, g.start))  # as instants: the text's offsets may differ
 
-    def history(self) -> History:
-        """Events, counters, sources, gaps, timezone, opening hours and period: what tables and reports
-        are made of."""
+    def history(self, events: list[CountEvent] | None = None) -> History:
+        """Events (``events`` where given: a live server's, already read), counters, sources, gaps,
+        timezone, opening hours and period: what tables and reports are made of."""
         context = self.context()
         opening = context.get("opening_hours") or {}
         days = context.get("period")
         period = (date.fromisoformat(days[0]), date.fromisoformat(days[1])) if days else None
         return History(
-            self.events(), self.counters(), self.sources(), self.gaps(), self.timezone(), opening, period
+            self.events() if events is None else events,
+            self.counters(),
+            self.sources(),
+            self.gaps(),
+            self.timezone(),
+            opening,
+            period,
         )
 
     def events(self, camera: str | None = None, source: str | None = None) -> list[CountEvent]:
