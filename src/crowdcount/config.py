@@ -309,6 +309,13 @@ class MqttSettings(_Strict):
     qos: int = Field(1, ge=0, le=2)
 
 
+class ProgrammeItem(_Strict):
+    """A programme event (a parade at 14:00), marked on the report's plots."""
+
+    at: datetime  # site wall clock (or with its offset)
+    name: DisplayName
+
+
 class SiteInfo(_Strict):
     """Who and what the counts are for: the report's title block, its headline and opening hours."""
 
@@ -323,6 +330,7 @@ class SiteInfo(_Strict):
     opening_hours: dict[str, tuple[ClockTime, ClockTime] | None] = Field(
         {}, description="'default' or a day (YYYY-MM-DD) -> [open, close], or null for closed all day"
     )
+    programme: list[ProgrammeItem] = []  # events marked on the plots (and on a comparison's)
 
     @model_validator(mode="after")
     def _days_in_order(self) -> SiteInfo:

@@ -344,3 +344,44 @@ def test_the_api_summary_says_what_page_one_says(festival):
     assert [g["name"] for g in summary["gates_without_footage"]] == ["동문"]
     assert not summary["all_open_hours_estimable"] and summary["peak_hour"]["visitors"] == 84
     assert summary["filmed_per_camera"]["north"] == {"name": "북문 카메라", "share": 0.875}
+
+
+def test_report_compare_aligns_last_year_by_festival_day_and_hour(festival, tmp_path):
+    """Last year's festival (2025-10-02 and 03) against this one: north's gate saw 48 in its first
+    hour then, 60 now; south's gate has no footage last year."""
+    last = dict(
+        SITE, site=dict(SITE["site"], name="2025 수원화성문화제", period=["2025-10-02", "2025-10-03"])
+    )
+    site = parse_config(last)
+    store = EventStore(tmp_path / "2025.db")
+    store.describe(describe_site(site, site.cameras))
+    start = datetime(2025, 10, 2, 18, tzinfo=KST)
+    events = crossings("north", "gate", start, [k * 1.25 for k in range(48)], "north_2025.mp4")
+    store.replace_source(
+        SourceRecord(
+            "north",
+            "north_2025.mp4",
+            "done",
+            start,
+            start + timedelta(hours=4, seconds=-1),
+            1.0,
+            14400,
+            1,
+            "m",
+        ),
+        events,
+    )
+    store.engine.dispose()
+    made = crowdcount(
+        "report", "--db", festival, "--out", tmp_path / "r.html", "--compare", tmp_path / "2025.db"
+    )
+    assert made.returncode == 0, made.stderr
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    section = html.split('<h2 id="compare">')[1].split("<h2>")[0]
+    assert section.startswith("2025 수원화성문화제과(와) 비교")
+    rows = [re.findall(r"<td>([^<]*)</td>", row) for row in re.findall(r"<tr>(<td>.*?)</tr>", section)]
+    north = [r for r in rows if r[0] == "북문"]
+    assert north[0] == ["북문", "1일차", "18:00", "60", "48", "+25.0%", "100%", "100%"]
+    south = [r for r in rows if r[0] == "남문"][0]
+    assert south[3:6] == ["24", "-", "-"]  # no footage last year: no change to give
+    assert len([r for r in rows if r[0] == "출입구"]) == 8  # the group: 2 days x 4 open hours

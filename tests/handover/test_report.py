@@ -5,12 +5,14 @@ from __future__ import annotations
 import base64
 import io
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
+import pandas as pd
 from PIL import Image
 
 from crowdcount.datatypes import CounterInfo, CountEvent, SourceRecord
+from crowdcount.handover.labels import labels_for
 from crowdcount.handover.report import build_report
 from crowdcount.store.events import EventStore
 from helpers import START, chromium_page, crowdcount
@@ -92,3 +94,24 @@ def test_report_renders_its_plots_in_headless_chromium(tmp_path, processed_db, c
     picture = Image.open(shot).convert("L")
     shades = sum(1 for count in picture.histogram() if count)
     assert picture.height > 2000 and shades > 50  # plots and text, not a blank page
+
+
+def test_programme_events_are_marked_on_the_plots_they_fall_in():
+    from crowdcount.handover.plots import MARK_COLOUR, series_figure
+
+    starts = pd.date_range("2026-10-03 18:00", periods=4, freq="60min", tz="Asia/Seoul")
+    rows = pd.DataFrame(
+        {
+            "interval_start": starts,
+            "interval_end": starts + pd.Timedelta(minutes=60),
+            "status": "complete",
+            "in": [5, 9, 7, 3],
+            "out": [1, 2, 3, 4],
+            "net": [4, 7, 4, -1],
+        }
+    )
+    marks = [(datetime(2026, 10, 3, 19, 30), "퍼레이드"), (datetime(2026, 10, 4, 19, 30), "다른 날")]
+    figure = series_figure(rows, ["in", "out", "net"], "북문", labels_for("ko"), marks=marks)
+    axes = figure.axes[0]
+    assert [t.get_text() for t in axes.texts] == ["퍼레이드"]  # the other day's event is not on this day
+    assert any(line.get_color() == MARK_COLOUR and line.get_linestyle() == "--" for line in axes.lines)

@@ -89,6 +89,13 @@ def report(
         ReportFormat | None,
         typer.Option(help="html or pdf (A4, page numbers; needs Chromium); default: from --out's suffix."),
     ] = None,
+    compare: Annotated[
+        str | None,
+        typer.Option(
+            metavar="OTHER_DB",
+            help="Another festival's (or day's) store: compared by festival day and hour, with the change.",
+        ),
+    ] = None,
 ) -> None:
     """Write the report: title, headline figures, audit, totals per gate and day, the busiest
     intervals, hourly profiles per day, zone occupancy and dwell, in/out/net per hour and per day,
@@ -103,7 +110,7 @@ def report(
     parse_interval(interval)
     output_file(out, "--out")
     chosen = format_for(out, format, REPORT_SUFFIXES)
-    path = write_report(db, out, lang, interval, timezone_named(tz) if tz else None, chosen)
+    path = write_report(db, out, lang, interval, timezone_named(tz) if tz else None, chosen, compare)
     console.print(f"report -> {path}")
 
 

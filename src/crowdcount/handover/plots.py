@@ -5,8 +5,8 @@ from __future__ import annotations
 import base64
 import importlib.util
 import io
-from collections.abc import Callable
-from datetime import date
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -59,17 +59,22 @@ SECONDARY = {"peak_occupancy", "mean_occupancy"}  # people inside: on their own 
 LINE_STYLES = {"in": ("-", 2.6), "out": ("-", 1.6), "net": ("--", 1.2)}  # in under, net dashed on top
 
 
+MARK_COLOUR = "#7b3294"  # the programme's events on the plots
+
+
 def series_figure(
     rows: pd.DataFrame,
     columns: list[str],
     title: str,
     words: dict[str, str],
     day_names: Callable[[date], str] = date.isoformat,
+    marks: Sequence[tuple[datetime, str]] = (),
 ) -> Figure:
     """Counts per interval, one small panel per day (sharing the count axis), each spanning only the
     day's intervals from the first to the last that is not closed: no axis across closed nights.
     Missing intervals are shaded and break the line, partial ones are hollow dots; occupancy has an
-    axis of its own; times are written as numbers (no month names)."""
+    axis of its own; times are written as numbers (no month names). ``marks`` (site wall clock, a
+    name: the programme) are dashed lines with their names, on the panels whose time they fall in."""
     hangul_font()
     local = rows.assign(_day=rows["interval_start"].map(lambda t: t.date()))
     days = [part for _, part in local.groupby("_day", sort=True) if (part["status"] != "closed").any()]
@@ -84,6 +89,7 @@ def series_figure(
     for index, (axes, part) in enumerate(zip(panels, days, strict=True)):
         right = axes.twinx() if secondary else None
         handles = _draw_day(axes, right, part, columns, words, "%m-%d" if whole else "%H:%M")
+        _draw_marks(axes, part, marks)
         first, last = part["interval_start"].iloc[0].date(), part["interval_start"].iloc[-1].date()
         axes.set_title(day_names(first) + (f" - {day_names(last)}" if whole else ""), fontsize=9)
         if right is not None and index < len(days) - 1:
@@ -100,6 +106,26 @@ def series_figure(
         frameon=False,
     )
     return figure
+
+
+def _draw_marks(axes: Any, part: pd.DataFrame, marks: Sequence[tuple[datetime, str]]) -> None:
+    """The programme's events that fall in this panel: a dashed line and the event's name."""
+    if not len(part):
+        return
+    first = part["interval_start"].iloc[0].tz_localize(None)
+    last = part["interval_end"].iloc[-1].tz_localize(None)
+    for at, name in marks:
+        if first <= pd.Timestamp(at) <= last:
+            axes.axvline(at, color=MARK_COLOUR, linestyle="--", linewidth=1)
+            axes.annotate(
+                name,
+                (at, 1.0),
+                xycoords=("data", "axes fraction"),
+                fontsize=7,
+                color=MARK_COLOUR,
+                xytext=(2, -10),
+                textcoords="offset points",
+            )
 
 
 def _open_part(part: pd.DataFrame) -> pd.DataFrame:

@@ -56,6 +56,7 @@ from crowdcount.tables.aggregate import (
     interval_table,
     peak_occupancy,
 )
+from crowdcount.tables.compare import aligned
 from crowdcount.tables.factored import Factored, factored_totals, group_factored
 from crowdcount.tables.summary import (
     counted_by,
@@ -200,8 +201,10 @@ def build_report(
     interval: str = "15min",
     tz: str | None = None,
     generated: datetime | None = None,
+    compare: EventStore | None = None,
 ) -> str:
-    """Render the whole report as one HTML string (no external files or network)."""
+    """Render the whole report as one HTML string (no external files or network); with ``compare``,
+    another store's festival beside this one (:func:`comparison`)."""
     words = labels_for(lang)
     history = store.history()
     zone_name = tz or history.timezone
@@ -229,6 +232,7 @@ def build_report(
     audits = store_audits(store, history)
     page = page_one(history, site, audits, hourly, zone_name)
     seen = page.filmed
+    marks = programme_marks(site, zone_name)
     label = labeller(site, cameras)
 
     def days(value: date) -> str:
@@ -240,9 +244,9 @@ def build_report(
     for (camera, counter, kind), rows in plotted.groupby(["camera", "counter", "type"], sort=False):
         title = f"{label(camera, counter)} ({words[kind]}, {shown})"
         columns = LINE_COLUMNS if kind == "line" else ZONE_COLUMNS
-        series.append(Plot(title, to_data_uri(series_figure(rows, columns, title, words, days))))
+        series.append(Plot(title, to_data_uri(series_figure(rows, columns, title, words, days, marks))))
     group_figures = [
-        Plot(named, to_data_uri(series_figure(rows, LINE_COLUMNS, f"{named} ({shown})", words, days)))
+        Plot(named, to_data_uri(series_figure(rows, LINE_COLUMNS, f"{named} ({shown})", words, days, marks)))
         for group, rows in group_table(plotted).groupby("group", sort=False)
         if rows["in"].notna().any() and (named := str(site.get("groups", {}).get(group, group)))
     ]
@@ -256,6 +260,7 @@ def build_report(
         "lead": lead_figures(page, site, words, lang),
         "filmed": filmed_lines(seen, site, words),
         "gate_days": gate_day_table(daily, hourly, site, words, lang, seen, audits),
+        "compare": comparison(history, hourly, site, compare, words, lang, zone_name) if compare else None,
         "zones": zone_section(daily, events, words, lang, label, zone_name),
         "method": method_lines(history, site, words, bool(plan), lang, seen),
         "generated": (generated or datetime.now(ZoneInfo(zone_name))).strftime("%Y-%m-%d %H:%M %Z"),
@@ -296,6 +301,76 @@ def build_report(
     draft = template.render(**context, font_css="")
     visible = draft.split("<body", 1)[1]
     return template.render(**context, font_css=embedded_font_css(_without_data(visible)))
+
+
+def comparison(
+    history: History,
+    hourly: pd.DataFrame,
+    site: dict[str, Any],
+    other: EventStore,
+    words: dict[str, str],
+    lang: str,
+    zone_name: str,
+) -> dict[str, Any]:
+    """This festival and ``other`` by festival day and hour (:func:`aligned`): per group, then per
+    gate (matched by camera and line id), each side's count (``*`` partly filmed, ``-`` not filmed),
+    the change in percent and how much of each hour each side filmed."""
+    theirs = other.history()
+    their_site = other.context()
+    their_hourly = interval_table(theirs, "60min", zone_name)
+    firsts = [covered_days(h, c) for h, c in ((history, site), (theirs, their_site))]
+    if firsts[0] is None or firsts[1] is None:
+        return {"name": their_site.get("name") or str(other.shown_url), "tables": []}
+    first_this, first_other = firsts[0][0], firsts[1][0]
+
+    def rows(table: pd.DataFrame, name: Callable[[pd.Series], list[str]]) -> list[list[str]]:
+        return [
+            [
+                *name(r),
+                words["day_n"].format(n=r["day"]),
+                r["hour"],
+                _cell(r["count_this"], r["status_this"], lang),
+                _cell(r["count_other"], r["status_other"], lang),
+                "-" if pd.isna(r["change"]) else f"{r['change']:+.1f}%",
+                share(r["coverage_this"]),
+                share(r["coverage_other"]),
+            ]
+            for _, r in table.iterrows()
+        ]
+
+    groups = aligned(group_table(hourly), group_table(their_hourly), first_this, first_other, ["group"])
+    names = site.get("groups", {})
+    lines = hourly[hourly["type"] == "line"]
+    gates = aligned(
+        lines, their_hourly[their_hourly["type"] == "line"], first_this, first_other, ["camera", "counter"]
+    )
+    header = [words["festival_day"], words["clock_hour"], words["this_festival"], words["other_festival"]]
+    header += [words["change"]]
+    header += [words["filmed_this"], words["filmed_other"]]
+    return {
+        "name": their_site.get("name") or str(other.shown_url),
+        "tables": [
+            {
+                "header": [words["group"], *header],
+                "rows": rows(groups, lambda r: [str(names.get(r["group"], r["group"]))]),
+            },
+            {
+                "header": [words["counter"], *header],
+                "rows": rows(gates, lambda r: [display_name(site, r["camera"], r["counter"])]),
+            },
+        ],
+    }
+
+
+def programme_marks(site: dict[str, Any], zone_name: str) -> list[tuple[datetime, str]]:
+    """The programme's events (``site.programme``) on the site's wall clock, for the plots."""
+    marks = []
+    for item in site.get("programme") or []:
+        at = datetime.fromisoformat(item["at"])
+        if at.tzinfo is not None:
+            at = at.astimezone(ZoneInfo(zone_name)).replace(tzinfo=None)
+        marks.append((at, str(item["name"])))
+    return marks
 
 
 def title_block(site: dict[str, Any], history: History, words: dict[str, str], lang: str) -> dict[str, Any]:
@@ -634,10 +709,13 @@ def write_report(
     interval: str = "15min",
     tz: str | None = None,
     format: str = "html",
+    compare: str | Path | None = None,
 ) -> Path:
-    """Build the report from a store and write it to ``out``: one HTML file, or an A4 PDF of it."""
+    """Build the report from a store and write it to ``out``: one HTML file, or an A4 PDF of it;
+    with ``compare`` (another festival's or day's store), a comparison section."""
     output_file(out, "report")
-    html = build_report(EventStore(db, create=False), lang, interval, tz)
+    other = EventStore(compare, create=False) if compare is not None else None
+    html = build_report(EventStore(db, create=False), lang, interval, tz, compare=other)
     with replaced_whole(out) as partial:  # never a partial report, nor the previous one lost
         if format == "pdf":
             html_to_pdf(html, partial)
