@@ -382,6 +382,6 @@ def test_report_compare_aligns_last_year_by_festival_day_and_hour(festival, tmp_
     rows = [re.findall(r"<td>([^<]*)</td>", row) for row in re.findall(r"<tr>(<td>.*?)</tr>", section)]
     north = [r for r in rows if r[0] == "북문"]
     assert north[0] == ["북문", "1일차", "18:00", "60", "48", "+25.0%", "100%", "100%"]
-    south = [r for r in rows if r[0] == "남문"][0]
+    south = next(r for r in rows if r[0] == "남문")
     assert south[3:6] == ["24", "-", "-"]  # no footage last year: no change to give
     assert len([r for r in rows if r[0] == "출입구"]) == 8  # the group: 2 days x 4 open hours
