@@ -222,7 +222,24 @@ def choice() -> list[str]:
     return out
 
 
-BLOCKS: dict[str, Callable[[], list[str]]] = {"choice": choice}
+CALIBRATE = "python scripts/calibrate_card.py"
+
+
+def calibration() -> list[str]:
+    """``calibrate_card.py``'s lines, as it prints them, from its JSON."""
+    lines = [f"`{CALIBRATE}` (writes `out/calibrate_card.json`):", "", "```"]
+    for row in read("calibrate_card.json"):
+        counted = " ".join(f"{line} {value}" for line, value in row["lines"].items())
+        lines.append(
+            f"raw {row['raw score counted as 0.5']:.2f} -> 0.5  input {row['input']:4d}  "
+            f"grid {100 * row['grid miscounted']:.1f} % ({100 * row['grid bias']:+.1f} %)  "
+            f"IDF1 {100 * row['IDF1']:.1f}  MOTA {100 * row['MOTA']:.1f}  {counted}  "
+            f"{row['detected']} detected"
+        )
+    return [*lines, "```"]
+
+
+BLOCKS: dict[str, Callable[[], list[str]]] = {"choice": choice, "calibration": calibration}
 BLOCK = re.compile(r"(<!-- measured: (?P<name>[\w-]+) -->).*?(<!-- /measured -->)", re.S)
 
 
