@@ -1,6 +1,6 @@
 # Two commands for a new user:
 #   make demo   set up .venv (the light install), count people in the PETS 2009 sample clip, export, report
-#   make test   set up .venv with every extra (and Debian's chromium, postgresql and mosquitto), lint,
+#   make test   set up .venv with every extra (and Debian's chromium, postgresql, mosquitto, LibreOffice Calc), lint,
 #               type-check and run the tests
 PYTHON ?= python3
 VENV   := .venv

@@ -95,6 +95,17 @@ def chromium() -> Path:
     return CHROMIUM
 
 
+SOFFICE = Path("/usr/bin/soffice")
+
+
+@pytest.fixture
+def soffice() -> Path:
+    """Debian's LibreOffice (Calc) to print a workbook as an office would: required in CI, else skipped."""
+    if not SOFFICE.exists():
+        _need_system_package(str(SOFFICE), "install Debian's libreoffice-calc-nogui to print the workbook")
+    return SOFFICE
+
+
 MOSQUITTO = Path("/usr/sbin/mosquitto")
 
 

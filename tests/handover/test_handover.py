@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -385,3 +386,25 @@ def test_report_compare_aligns_last_year_by_festival_day_and_hour(festival, tmp_
     south = next(r for r in rows if r[0] == "남문")
     assert south[3:6] == ["24", "-", "-"]  # no footage last year: no change to give
     assert len([r for r in rows if r[0] == "출입구"]) == 8  # the group: 2 days x 4 open hours
+
+
+def test_libreoffice_prints_every_sheet_of_the_workbook_on_one_a4_landscape_page_wide(
+    festival, tmp_path, soffice
+):
+    """Printed as an office prints it: each sheet's columns fit the page's width (a sheet of 20 columns
+    would otherwise run over two or three pages across), A4 landscape."""
+    book = tmp_path / "hourly.xlsx"
+    made = crowdcount("export", "--db", festival, "--what", "intervals", "--interval", "60min", "--out", book)
+    assert made.returncode == 0, made.stderr
+    printed = subprocess.run(
+        [str(soffice), "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(book)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "HOME": str(tmp_path)},  # LibreOffice's profile, not the user's
+    )
+    assert printed.returncode == 0, printed.stderr
+    sheets = openpyxl.load_workbook(book).sheetnames
+    with pdfplumber.open(tmp_path / "hourly.pdf") as pdf:
+        sizes = [(round(page.width), round(page.height)) for page in pdf.pages]
+    assert sizes == [(842, 595)] * len(sheets)  # one A4 landscape page a sheet: every column on it
