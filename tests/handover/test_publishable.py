@@ -5,6 +5,7 @@ without footage and say the counts are unaudited."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import openpyxl
@@ -98,3 +99,22 @@ def test_the_gate_tables_workbook_and_csv_keep_the_dark_gate_and_the_unfilmed_da
     second_day = open_hours[open_hours["interval_start"].str.startswith("2026-05-04")]
     assert set(second_day["status"]) == {"missing"} and second_day["in"].isna().all()
     assert (open_hours.loc[open_hours["camera"] == "gate-c", "coverage"] == 0).all()
+
+
+def test_compare_and_the_portal_export_work_on_the_sample_archive(festival, reference, tmp_path):
+    """The festival against the plain run of the same archive (its own footage: every change 0 %), and
+    the portal's file of it."""
+    html = tmp_path / "compare.html"
+    made = crowdcount("report", "--db", festival, "--out", html, "--compare", reference / "crowdcount.db")
+    assert made.returncode == 0, made.stderr
+    section = html.read_text(encoding="utf-8").split('<h2 id="compare">')[1].split("<h2>")[0]
+    rows = [re.findall(r"<td>([^<]*)</td>", row) for row in re.findall(r"<tr>(<td>.*?)</tr>", section)]
+    north = next(r for r in rows if r[0] == "북문 가로등")
+    assert north[1:3] == ["1일차", "10:00"] and north[3] == north[4] and north[5] == "+0.0%"
+    portal = tmp_path / "유동인구.csv"
+    made = crowdcount("export", "--db", festival, "--what", "portal", "--interval", "60min", "--out", portal)
+    assert made.returncode == 0, made.stderr
+    table = pd.read_csv(portal, encoding="utf-8-sig")
+    assert set(table["측정지점명"]) >= {"북문 가로등", "서문 통로", "남문 입구"}
+    assert set(table.loc[table["측정지점명"] == "남문 입구", "자료상태"]) == {"영상 없음"}
+    assert (tmp_path / "유동인구-metadata.csv").exists()

@@ -148,7 +148,8 @@ LABELS: dict[str, dict[str, str]] = {
         "cannot be estimated.",
         "method_measured": "Measured accuracy of the default detector on public footage (PETS 2009, "
         "2026-12-07): 3.8 % of about 600 crossings miscounted over a grid of 31 lines, the example's two "
-        "lines within one crossing of the truth (docs/measurements.md). Accuracy at this site is known "
+        "lines within one crossing of the truth (measured on a public research clip; the figures and how "
+        "to repeat them are in crowdcount's documentation, 'Measurements'). Accuracy at this site is known "
         "only from an audit of its own footage.",
         "method_audited": "This report's counts were audited: see the corrected totals and their 95 % "
         "intervals above.",
@@ -356,7 +357,7 @@ LABELS: dict[str, dict[str, str]] = {
         "온전히 촬영된 시간이 하나도 없는 출입구는 추정할 수 없습니다.",
         "method_measured": "기본 검출기의 공개 영상 측정 정확도 (PETS 2009, 2026-12-07): "
         "통과선 31개 격자에서 약 600회 통과 중 3.8%를 잘못 셈, 예시 통과선 2개는 정답과 1회 이내 "
-        "(docs/measurements.md). "
+        "(공개 연구용 영상에서 측정; 수치와 재현 방법은 crowdcount 문서의 '측정' 쪽). "
         "이 현장의 정확도는 현장 영상의 표본 검수로만 알 수 있습니다.",
         "method_audited": "이 보고서의 수치는 검수되었습니다: 위의 보정치와 95% 신뢰구간을 보십시오.",
         "method_unaudited": "이 보고서의 수치는 검수되지 않았습니다: 이 현장 영상의 표본을 사람이 확인하지 "

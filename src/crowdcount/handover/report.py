@@ -688,7 +688,7 @@ def coverage_lines(
         files = sum(1 for r in sources if r.camera == camera)
         gaps = [g for g in all_gaps if g.camera == camera]
         gap_text = ", ".join(
-            f"{_clock(g.start, zone_name, '%m-%d %H:%M:%S')}-{_clock(g.end, zone_name)} "
+            f"{_clock(g.start, zone_name, '%m-%d %H:%M:%S')}-{_gap_end(g, zone_name)} "
             f"({gap_reason(g.reason, lang)})"
             for g in gaps
         )
@@ -700,6 +700,13 @@ def coverage_lines(
             f"{words['gaps']}: {gap_text or words['none']}"
         )
     return lines
+
+
+def _gap_end(gap: Gap, zone_name: str) -> str:
+    """A gap's end: its time, with its date where it ends on another day (an overnight gap)."""
+    zone = ZoneInfo(zone_name)
+    other_day = gap.end.astimezone(zone).date() != gap.start.astimezone(zone).date()
+    return _clock(gap.end, zone_name, "%m-%d %H:%M:%S" if other_day else "%H:%M:%S")
 
 
 def write_report(
