@@ -221,10 +221,24 @@ def _write_excel(
     names = book.context.get("cameras" if split_by == "camera" else "groups", {})
     if split_by in table.columns and not table.empty:
         for value, part in table.groupby(split_by, sort=True):
-            put(part, str(names.get(value) or value))
+            put(_kinds_only(part), str(names.get(value) or value))
     else:
         put(table, titles["data"])
     workbook.save(path)
+
+
+ZONE_ONLY = ("entries", "exits", "mean_occupancy", "peak_occupancy", "dwell_median_s", "dwell_p90_s")
+LINE_ONLY = ("in", "out", "net")
+
+
+def _kinds_only(part: pd.DataFrame) -> pd.DataFrame:
+    """A camera's sheet without the zones' columns when it has no zone (and the lines' when it has no
+    line): fewer columns, a larger print on the page's width."""
+    if "type" not in part.columns:
+        return part
+    kinds = set(part["type"])
+    unused = [*(ZONE_ONLY if "zone" not in kinds else ()), *(LINE_ONLY if "line" not in kinds else ())]
+    return part.drop(columns=[c for c in part.columns if c in unused or c.rsplit("_", 1)[0] in unused])
 
 
 def _print_setup(sheet: Any, site: str, header: bool) -> None:
