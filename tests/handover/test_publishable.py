@@ -5,7 +5,9 @@ without footage and say the counts are unaudited."""
 
 from __future__ import annotations
 
+import csv
 import re
+import shutil
 from pathlib import Path
 
 import openpyxl
@@ -118,3 +120,53 @@ def test_compare_and_the_portal_export_work_on_the_sample_archive(festival, refe
     assert set(table["측정지점명"]) >= {"북문 가로등", "서문 통로", "남문 입구"}
     assert set(table.loc[table["측정지점명"] == "남문 입구", "자료상태"]) == {"영상 없음"}
     assert (tmp_path / "유동인구-metadata.csv").exists()
+
+
+@pytest.fixture(scope="module")
+def audited_festival(festival: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The festival with an audit: windows of both filmed gates reviewed, the reviewer finding every
+    count right (a copy of the store; do not modify)."""
+    folder = tmp_path_factory.mktemp("audited-festival")
+    db = folder / "crowdcount.db"
+    shutil.copy(festival, db)
+    counters = ["--counter", "lamppost", "--counter", "west"]
+    sample = ["--samples", 4, "--seconds", 5, "--seed", 1]
+    planned = crowdcount("audit", "plan", "--db", db, *counters, *sample, "--out", folder / "plan")
+    assert planned.returncode == 0, planned.stderr
+    with (folder / "plan" / "plan.csv").open(encoding="utf-8-sig") as file:
+        plan = list(csv.DictReader(file))
+    with (folder / "plan" / "answers.csv").open(encoding="utf-8-sig") as file:
+        plan_id = next(csv.DictReader(file))["plan"]
+    answers = folder / "answers.csv"
+    with answers.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(["item_id", "true_in", "true_out", "plan"])
+        writer.writerows([row["item_id"], row["counted_in"], row["counted_out"], plan_id] for row in plan)
+    imported = crowdcount("audit", "import", "--db", db, "--answers", answers)
+    assert imported.returncode == 0, imported.stderr
+    return db
+
+
+def test_an_audit_reaches_page_one_the_gate_tables_and_the_workbook(audited_festival, tmp_path, chromium):
+    made = crowdcount("report", "--db", audited_festival, "--out", tmp_path / "report.pdf")
+    assert made.returncode == 0, made.stderr
+    with pdfplumber.open(tmp_path / "report.pdf") as pdf:
+        first = pdf.pages[0].extract_text()
+    assert "검수 보정치, 95%" in first and "집계 10명" in first and "검수 전: 보정치 없음" not in first
+    html = tmp_path / "report.html"
+    assert crowdcount("report", "--db", audited_festival, "--out", html).returncode == 0
+    gate_days = html.read_text(encoding="utf-8").split('id="gate-days"')[1].split("</table>")[0]
+    assert "<th>검수 보정치 (95%)</th>" in gate_days
+    assert re.search(
+        r"<td>북문 가로등</td><td>진입</td>(?:<td>[^<]*</td>)+?<td>\d+ \(\d+-\d+\)</td>", gate_days
+    )
+    book = tmp_path / "hourly.xlsx"
+    made = crowdcount(
+        "export", "--db", audited_festival, "--what", "intervals", "--interval", "60min", "--out", book
+    )
+    assert made.returncode == 0, made.stderr
+    header, *days = openpyxl.load_workbook(book)["일별 합계"].values
+    north = next(
+        dict(zip(header, row, strict=True)) for row in days if row[3] == "북문 가로등" and row[4] == "진입"
+    )
+    assert north["보정치 하한(95%)"] <= north["검수 보정치"] <= north["보정치 상한(95%)"]
