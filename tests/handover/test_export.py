@@ -15,7 +15,7 @@ from conftest import fill
 from crowdcount.datatypes import CounterInfo, CountEvent, SourceRecord
 from crowdcount.errors import CrowdcountError
 from crowdcount.formats import Format
-from crowdcount.handover.export import EXCEL_ROWS, write_table
+from crowdcount.handover.export import EXCEL_ROWS, SHARE_FORMAT, write_table
 from crowdcount.store.events import EventStore
 from helpers import START, crowdcount
 
@@ -141,13 +141,13 @@ def test_excel_is_a_korean_handover_workbook(tmp_path, processed_db, expected):
     counted = f"{expected[('lamppost', 'in')]}*"  # a day filmed for two minutes: marked, a lower bound
     assert lamppost_in[5:7] == (counted, counted) and 0 < lamppost_in[7] < 0.01
     share = next(row for row in book["일별 합계"].iter_rows(min_row=2) if row[2].value == "lamppost")[7]
-    assert share.number_format == "0.0%"
+    assert share.number_format == SHARE_FORMAT
     sheet = book["pets-view1"]
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == sheet.dimensions
     columns = {cell.value: cell.column_letter for cell in sheet[1]}
     start = sheet[f"{columns['구간 시작']}2"]
     assert start.is_date and start.number_format == "yyyy-mm-dd hh:mm"
-    assert sheet[f"{columns['운영 시간 중 촬영 비율']}2"].number_format == "0.0%"
+    assert sheet[f"{columns['운영 시간 중 촬영 비율']}2"].number_format == SHARE_FORMAT
     setup = sheet.page_setup  # printed: A4 landscape, the width of one page, the header on every page
     assert (setup.orientation, setup.paperSize, setup.fitToWidth, setup.fitToHeight) == ("landscape", 9, 1, 0)
     assert sheet.print_title_rows == "$1:$1" and sheet.oddFooter.center.text == "&P / &N"

@@ -338,6 +338,7 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+SHARE_FORMAT = '[=0]"0%";[<0.001]"<0.1%";0.0%'  # a sliver filmed is never shown as 0 %
 COVERAGE_HEADERS = {"coverage", "filmed", EXPORT_HEADERS_KO["coverage"], EXPORT_HEADERS_KO["filmed"]}
 MARKS = {"partial": "{value}*", "missing": "-", "closed": "·"}  # as the report marks its day table
 MARKS_NOTE = {
@@ -408,7 +409,7 @@ def _number_format(column: str, values: pd.Series) -> str | None:
     if isinstance(values.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(values):
         return "yyyy-mm-dd hh:mm"
     if column in COVERAGE_HEADERS:
-        return "0.0%"
+        return SHARE_FORMAT
     if pd.api.types.is_integer_dtype(values):
         return "#,##0"
     if pd.api.types.is_float_dtype(values):
