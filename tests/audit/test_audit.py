@@ -250,11 +250,14 @@ def test_exports_and_the_report_show_the_intervals_and_without_an_audit_nothing_
         and "검수 보정치" not in plain_page.split('id="gate-days"')[1]
     )
     lamppost = re.search(
-        r"<td>lamppost</td><td>진입</td>(?:<td>[^<]*</td>)+?<td>(\d+) \((\d+)-(\d+)\)</td></tr>", gate_days
+        r"<td>lamppost</td><td>진입</td><td>\d+\*</td><td>\d+\*</td><td>[^<]+</td>"  # day, total, filmed
+        r"<td>(\d+) \((\d+)-(\d+)\)</td>",
+        gate_days,
     )
     assert lamppost and int(lamppost[2]) <= int(lamppost[1]) <= int(lamppost[3]), gate_days
     assert re.search(
-        r"<td>junction</td><td>구역 진입</td>(?:<td>[^<]*</td>)+?<td>검수 전</td></tr>", gate_days
+        r"<td>junction</td><td>구역 진입</td><td>[^<]+</td><td>[^<]+</td><td>[^<]+</td><td>검수 전</td>",
+        gate_days,
     )
 
 

@@ -32,8 +32,8 @@ from crowdcount.tables.aggregate import (
     interval_tables,
     parse_interval,
 )
-from crowdcount.tables.factored import Factored, factored_totals, group_factored
-from crowdcount.tables.summary import covered_days, gate_days, group_members
+from crowdcount.tables.factored import Factored
+from crowdcount.tables.summary import covered_days, gate_days
 
 if TYPE_CHECKING:
     from crowdcount.audit import Combined
@@ -352,7 +352,7 @@ def day_sheet(
     context: dict[str, Any],
     lang: str,
     estimates: Sequence[Combined] = (),
-    factored: Sequence[Factored] = (),
+    factored: Sequence[Factored | None] = (),
 ) -> pd.DataFrame:
     """:func:`crowdcount.tables.summary.gate_days` as the workbook's day sheet: a complete day's
     count as a number, a partly filmed one with ``*``, ``-`` where nothing was filmed; groups named;
@@ -373,7 +373,7 @@ def day_sheet(
     for prefix, found in (("estimate", estimates), ("factored", factored)):
         for name, part in ((prefix, "estimate"), (f"{prefix}_low", "low"), (f"{prefix}_high", "high")):
             if found:
-                shown[name] = [getattr(one, part) for one in found]
+                shown[name] = [None if one is None else getattr(one, part) for one in found]
     shown.loc[groups, "camera_name"] = labels_for(lang)["group"]
     shown.loc[groups, "counter_name"] = shown.loc[groups, "counter"].map(
         lambda g: context.get("groups", {}).get(g, g)
@@ -512,7 +512,8 @@ def export_store(
     workbook (cover, summary, day totals, a sheet per camera or group). CSV, Parquet and JSON
     intervals are written camera by camera, so a year of 1-minute rows is never held whole.
     """
-    from crowdcount.audit import audit_rows, row_estimates, store_audits, with_estimates, with_group_estimates
+    from crowdcount.audit import audit_rows, store_audits, with_estimates, with_group_estimates
+    from crowdcount.handover.page_one import row_figures
     from crowdcount.store.events import EventStore
 
     if lang not in SHEET_TITLES:
@@ -562,25 +563,8 @@ def export_store(
         daily = interval_table(history, "day", zone)
         shown_days = daily if camera is None else daily[daily["camera"] == camera]
         days = gate_days(shown_days, filmed(history, zone))
-        estimates = []
-        if any(a.reviewed for a in audits) and not days.empty:
-            counted = [
-                (r.camera, r.counter, r.measure, 0 if pd.isna(r.total) else int(r.total))
-                for r in days.itertuples()
-            ]
-            estimates = row_estimates(counted, group_members(shown_days), audits)
-        factored = []
-        by_measure = {m: factored_totals(interval_table(history, "60min", zone), m) for m in ("in", "out")}
-        if any(f.hours_estimated for found in by_measure.values() for f in found.values()):
-            members = group_members(shown_days)
-            factored = [
-                group_factored(
-                    by_measure.get(r.measure, {}),
-                    members.get(r.counter, []) if r.camera == "" else [(r.camera, r.counter)],
-                )
-                for r in days.itertuples()
-            ]
-        book.sheets[DAY_SHEET[lang]] = day_sheet(days, context, lang, estimates, factored)
+        figures = row_figures(days, shown_days, interval_table(history, "60min", zone), audits)
+        book.sheets[DAY_SHEET[lang]] = day_sheet(days, context, lang, figures.audited, figures.whole)
         summary = with_estimates(counter_summary(intervals), audits)
         write_table(shaped(intervals), out, fmt, summary, "camera", zone, book)
         return len(intervals)

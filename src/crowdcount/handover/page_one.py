@@ -1,7 +1,8 @@
 """What page one says, as data: the visitors counted through the headline group, how much of their
 opening hours was filmed and which gates filmed nothing, the audited figure with its 95 % interval,
 and the estimate over all open hours. The report's lead cards and the API's ``/api/summary`` are both
-made from it, so they cannot say different things."""
+made from it, so they cannot say different things; and the same two estimates for each row of the
+gates x days table, for the report and the workbook (:func:`row_figures`)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,11 @@ from typing import Any
 
 import pandas as pd
 
-from crowdcount.audit import Combined, CounterAudit, combined_estimate
+from crowdcount.audit import Combined, CounterAudit, combined_estimate, row_estimates
 from crowdcount.datatypes import History
 from crowdcount.tables.aggregate import Filmed, filmed, interval_table
 from crowdcount.tables.factored import Factored, factored_totals, group_factored
-from crowdcount.tables.summary import Headline, display_name, headline
+from crowdcount.tables.summary import Headline, display_name, group_members, headline
 
 
 @dataclass(frozen=True)
@@ -82,3 +83,39 @@ def as_json(page: PageOne, site: dict[str, Any]) -> dict[str, Any]:
             for camera, f in page.filmed.items()
         },
     }
+
+
+@dataclass(frozen=True)
+class RowFigures:
+    """Beside each row of a gates x days table (:func:`crowdcount.tables.summary.gate_days`): its
+    audited total (empty until something is audited) and its estimate over all open hours (empty
+    where no open hour went unfilmed; None in a zone's row)."""
+
+    audited: list[Combined]
+    whole: list[Factored | None]
+
+
+def row_figures(
+    days: pd.DataFrame, daily: pd.DataFrame, hourly: pd.DataFrame, audits: Sequence[CounterAudit]
+) -> RowFigures:
+    """The audited and all-hours estimates of each row of ``days`` (groups from ``daily``'s members,
+    the hours from ``hourly``)."""
+    if days.empty:
+        return RowFigures([], [])
+    members = group_members(daily)
+    counted = [
+        (r.camera, r.counter, r.measure, 0 if pd.isna(r.total) else int(r.total)) for r in days.itertuples()
+    ]
+    audited = row_estimates(counted, members, audits) if any(a.reviewed for a in audits) else []
+    by_measure = {measure: factored_totals(hourly, measure) for measure in ("in", "out")}
+    if not any(f.hours_estimated for found in by_measure.values() for f in found.values()):
+        return RowFigures(audited, [])
+    whole: list[Factored | None] = [
+        None
+        if r.measure not in by_measure
+        else group_factored(
+            by_measure[r.measure], members.get(r.counter, []) if r.camera == "" else [(r.camera, r.counter)]
+        )
+        for r in days.itertuples()
+    ]
+    return RowFigures(audited, whole)

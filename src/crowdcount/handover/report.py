@@ -20,7 +20,6 @@ from crowdcount.audit import (
     Combined,
     CounterAudit,
     audit_rows,
-    row_estimates,
     store_audits,
 )
 from crowdcount.coverage import Span, merge
@@ -37,7 +36,7 @@ from crowdcount.handover.labels import (
     number,
     share,
 )
-from crowdcount.handover.page_one import PageOne, page_one
+from crowdcount.handover.page_one import PageOne, page_one, row_figures
 from crowdcount.handover.pdf import html_to_pdf
 from crowdcount.handover.plots import (
     MAX_DAY_PANELS,
@@ -57,14 +56,13 @@ from crowdcount.tables.aggregate import (
     peak_occupancy,
 )
 from crowdcount.tables.compare import aligned
-from crowdcount.tables.factored import Factored, factored_totals, group_factored
+from crowdcount.tables.factored import Factored
 from crowdcount.tables.summary import (
     counted_by,
     covered_days,
     display_name,
     dwell_bins,
     gate_days,
-    group_members,
     zone_days,
 )
 
@@ -476,14 +474,8 @@ def gate_day_table(
     totals = gate_days(daily, seen)
     if totals.empty:
         return []
-    audited = any(a.reviewed for a in audits)
-    factored = {m: factored_totals(hourly, m) for m in ("in", "out")}
-    members = group_members(daily)
-    estimated = any(f.hours_estimated for by_line in factored.values() for f in by_line.values())
-    rows_counted = [
-        (r.camera, r.counter, r.measure, 0 if pd.isna(r.total) else int(r.total)) for r in totals.itertuples()
-    ]
-    estimates = row_estimates(rows_counted, group_members(daily), audits) if audited else []
+    figures = row_figures(totals, daily, hourly, audits)
+    audited, estimated = bool(figures.audited), bool(figures.whole)
     days = [c for c in totals.columns if c[:4].isdigit()]
     group_names = site.get("groups", {})
     tables = []
@@ -511,28 +503,19 @@ def gate_day_table(
                     words[r["measure"]],
                     *(_cell(r[d], r[f"status {d}"], lang) for d in shown),
                     *([_cell(r["total"], r["status total"], lang), share(r["filmed"])] if last else []),
-                    *([estimate_cell(estimates[k], words, lang)] if last and audited else []),
-                    *([factored_cell(r, factored, members, words, lang)] if last and estimated else []),
+                    *([estimate_cell(figures.audited[k], words, lang)] if last and audited else []),
+                    *([whole_cell(figures.whole[k], words, lang)] if last and estimated else []),
                 ]
             )
         tables.append({"header": header, "rows": rows})
     return tables
 
 
-def factored_cell(
-    row: pd.Series,
-    factored: dict[str, dict[tuple[str, str], Factored]],
-    members: dict[str, list[tuple[str, str]]],
-    words: dict[str, str],
-    lang: str,
-) -> str:
-    """A line's (or group's) estimated total over all open hours with its 95 % interval (``-`` for
-    zones; ``추정 불가`` where no hour was filmed whole to estimate from)."""
-    by_line = factored.get(row["measure"])
-    if by_line is None:
+def whole_cell(found: Factored | None, words: dict[str, str], lang: str) -> str:
+    """A line's (or group's) estimated total over all open hours with its 95 % interval (``-`` for a
+    zone; ``추정 불가`` where no hour was filmed whole to estimate from)."""
+    if found is None:
         return "-"
-    lines = members.get(row["counter"], []) if row["camera"] == "" else [(row["camera"], row["counter"])]
-    found = group_factored(by_line, lines)
     if found.estimate is None:
         return words["factored_none"]
     return f"{number(found.estimate, lang)} ({number(found.low, lang)}-{number(found.high, lang)})"
