@@ -183,3 +183,37 @@ def test_without_a_terminal_process_writes_progress_lines(processed_db):
     lines = re.findall(r"^\d\d:\d\d:\d\d vtest.avi: ([\d,]+) of 795(, [\d.]+ fps)?", printed, re.M)
     assert len(lines) >= 2, printed  # every 2 s, and where it ended
     assert lines[-1][0] == "795"  # the last line: the whole clip
+
+
+def test_version_prints_the_single_sourced_version():
+    from crowdcount import __version__
+
+    result = crowdcount("--version")
+    assert result.returncode == 0 and result.stdout.strip() == f"crowdcount {__version__}"
+
+
+def test_every_registered_command_has_help_and_every_option_says_what_it_does():
+    """Walks the commands as registered (groups too), so a new command or option without help fails."""
+    import typer
+    from typer.testing import CliRunner
+
+    from crowdcount.cli import app
+
+    def walk(command, path):  # type: ignore[no-untyped-def]
+        yield path, command
+        for name, sub in getattr(command, "commands", {}).items():
+            yield from walk(sub, [*path, name])
+
+    runner = CliRunner(env={"COLUMNS": "400"})  # one line an option: its help is found whole
+    commands = list(walk(typer.main.get_command(app), []))
+    assert len(commands) > 12
+    for path, command in commands:
+        shown = runner.invoke(app, [*path, "--help"])
+        assert shown.exit_code == 0, (path, shown.output)
+        assert (command.help or "").strip(), f"crowdcount {' '.join(path)} has no help text"
+        rendered = " ".join(shown.output.split())
+        for param in command.params:
+            if param.param_type_name == "option" and param.name not in ("help",):
+                assert (param.help or "").strip(), f"crowdcount {' '.join(path)} {param.opts[0]} has no help"
+                for token in re.findall(r"\\?(\[[^\]]*\])", param.help):  # rich markup would eat [words]
+                    assert token in rendered, f"crowdcount {' '.join(path)} {param.opts[0]}: {token} is lost"

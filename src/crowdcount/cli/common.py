@@ -40,6 +40,24 @@ app = typer.Typer(
 )
 
 
+def _say_version(asked: bool) -> None:
+    if asked:
+        from crowdcount import __version__
+
+        typer.echo(f"crowdcount {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", is_eager=True, callback=_say_version, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """Count people crossing lines and using zones in CCTV video."""
+
+
 console = Console()
 console.soft_wrap = not console.is_terminal  # in a log, a line is never broken at 80 columns
 

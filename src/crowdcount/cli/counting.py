@@ -142,7 +142,8 @@ def run(
         typer.Option(
             metavar="[ADDRESS]",
             help="Count each file as a Ray task: alone, on a local Ray instance; with an address "
-            "(auto, or HEAD_IP:6379), on that cluster. Needs crowdcount[cluster].",
+            "(auto, or HEAD_IP:6379), on that cluster. Needs the cluster extra: "
+            "pip install 'crowdcount\\[cluster]'.",
         ),
     ] = None,
 ) -> None:
