@@ -258,12 +258,7 @@ def interval_tables(
     by_counter: dict[tuple[str, str], list[CountEvent]] = {}
     for event in history.events:
         by_counter.setdefault((event.camera, event.counter), []).append(event)
-    seen: dict[str, list[Span]] = {}
-    for camera, span in history.footage:
-        seen.setdefault(camera, []).append(span)
-    holes: dict[str, list[Span]] = {}
-    for camera, span in history.gap_spans:
-        holes.setdefault(camera, []).append(span)
+    watched = _watched(history)
     # one site-wide range, so a camera without footage in an interval shows it missing
     edges = _window_edges(_table_range(history, zone), freq, zone)
     if len(edges) < 2:
@@ -274,7 +269,7 @@ def interval_tables(
     )
     open_s = (ends - starts) - _covered(closed, starts, ends)
     for camera in sorted({c.camera for c in history.counters if only is None or c.camera == only}):
-        covered = subtract(seen.get(camera, []), holes.get(camera, []))
+        covered = watched.get(camera, [])
         seen_s = _covered(covered, starts, ends)
         seen_open_s = _covered(subtract(covered, closed), starts, ends)
         status = _statuses(seen_s, open_s, seen_open_s)
@@ -376,18 +371,23 @@ def filmed(history: History, tz: ZoneInfo | str | None = None) -> dict[str, Film
     )
     closed = closed_spans(history.opening_hours, first, last, zone)
     open_spans = subtract([whole], closed)
+    watched = _watched(history)
+    result = {}
+    for camera in cameras:
+        seen_s = sum(covered_seconds(watched.get(camera, []), window) for window in open_spans)
+        result[camera] = Filmed(seen_s, sum(s.seconds for s in open_spans))
+    return result
+
+
+def _watched(history: History) -> dict[str, list[Span]]:
+    """Per camera, the time it saw: its sources' footage without its gaps (merged spans)."""
     seen: dict[str, list[Span]] = {}
     for camera, span in history.footage:
         seen.setdefault(camera, []).append(span)
     holes: dict[str, list[Span]] = {}
     for camera, span in history.gap_spans:
         holes.setdefault(camera, []).append(span)
-    result = {}
-    for camera in cameras:
-        watched = subtract(seen.get(camera, []), holes.get(camera, []))
-        seen_s = sum(covered_seconds(watched, window) for window in open_spans)
-        result[camera] = Filmed(seen_s, sum(s.seconds for s in open_spans))
-    return result
+    return {camera: subtract(spans, holes.get(camera, [])) for camera, spans in seen.items()}
 
 
 def _table_range(history: History, zone: ZoneInfo) -> list[Span]:
