@@ -16,7 +16,7 @@ from crowdcount.audit import Combined, CounterAudit, combined_estimate, row_esti
 from crowdcount.datatypes import History
 from crowdcount.tables.aggregate import Filmed, filmed, interval_table
 from crowdcount.tables.factored import Factored, factored_totals, group_factored
-from crowdcount.tables.summary import Headline, display_name, group_members, headline
+from crowdcount.tables.summary import Headline, display_name, group_members, headline, row_lines
 
 
 @dataclass(frozen=True)
@@ -113,9 +113,7 @@ def row_figures(
     whole: list[Factored | None] = [
         None
         if r.measure not in by_measure
-        else group_factored(
-            by_measure[r.measure], members.get(r.counter, []) if r.camera == "" else [(r.camera, r.counter)]
-        )
+        else group_factored(by_measure[r.measure], row_lines(r.camera, r.counter, members))
         for r in days.itertuples()
     ]
     return RowFigures(audited, whole)

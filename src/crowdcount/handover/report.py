@@ -516,15 +516,18 @@ def whole_cell(found: Factored | None, words: dict[str, str], lang: str) -> str:
     zone; ``추정 불가`` where no hour was filmed whole to estimate from)."""
     if found is None:
         return "-"
-    if found.estimate is None:
-        return words["factored_none"]
-    return f"{number(found.estimate, lang)} ({number(found.low, lang)}-{number(found.high, lang)})"
+    return words["factored_none"] if found.estimate is None else _with_interval(found, lang)
 
 
 def estimate_cell(found: Combined, words: dict[str, str], lang: str) -> str:
     """An audited total with its 95 % interval (``31 (16-45)``), or why there is none."""
     if found.estimate is None:
         return words["not_audited"] if found.unaudited else "-"
+    return _with_interval(found, lang)
+
+
+def _with_interval(found: Combined | Factored, lang: str) -> str:
+    """An estimate and its 95 % interval: ``31 (16-45)``."""
     return f"{number(found.estimate, lang)} ({number(found.low, lang)}-{number(found.high, lang)})"
 
 

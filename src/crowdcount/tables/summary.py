@@ -118,7 +118,7 @@ def gate_days(daily: pd.DataFrame, seen: Mapping[str, Filmed]) -> pd.DataFrame:
     }
     groups = group_table(daily)
     statuses |= {("", g.group, g.interval_start.date().isoformat()): g.status for g in groups.itertuples()}
-    members = daily.groupby("group")["camera"].unique().to_dict()
+    members = group_members(daily)
     for d in days:
         table[f"status {d}"] = [
             statuses.get((c, k, d), "missing") for c, k in zip(table["camera"], table["counter"], strict=True)
@@ -128,7 +128,7 @@ def gate_days(daily: pd.DataFrame, seen: Mapping[str, Filmed]) -> pd.DataFrame:
     table["status total"] = np.where(table["total"].isna(), "missing", np.where(whole, "complete", "partial"))
     shares = []
     for camera, counter in zip(table["camera"], table["counter"], strict=True):
-        cameras = [c for c in (members.get(counter, []) if camera == "" else [camera]) if c in seen]
+        cameras = [c for c in dict.fromkeys(c for c, _ in row_lines(camera, counter, members)) if c in seen]
         shares.append(round(float(np.mean([seen[c].share for c in cameras])), 4) if cameras else np.nan)
     table["filmed"] = shares
     return table
@@ -141,6 +141,14 @@ def group_members(daily: pd.DataFrame) -> dict[str, list[tuple[str, str]]]:
         str(group): list(zip(part["camera"], part["counter"], strict=True))
         for group, part in grouped.groupby("group", sort=False)
     }
+
+
+def row_lines(
+    camera: str, counter: str, members: Mapping[str, list[tuple[str, str]]]
+) -> list[tuple[str, str]]:
+    """The (camera, counter) pairs a row of :func:`gate_days` stands for: a group's members (its
+    ``camera`` empty, ``counter`` the group), else its own."""
+    return list(members.get(counter, [])) if camera == "" else [(camera, counter)]
 
 
 def display_name(context: dict[str, Any], camera: str, counter: str | None = None) -> str:
