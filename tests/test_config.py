@@ -113,7 +113,7 @@ def test_the_site_block_and_display_names_load_and_are_kept_for_reports():
         ({"period": ["2026-10-05", "2026-10-03"]}, "give the first day first"),
         ({"opening_hours": {"someday": ["10:00", "12:00"]}}, "'someday' is neither 'default' nor a day"),
         ({"opening_hours": {"default": ["22:00", "18:00"]}}, "closes at 18:00, before it opens at 22:00"),
-        ({"opening_hours": {"default": ["25:00", "26:00"]}}, "site.opening_hours.default"),
+        ({"opening_hours": {"default": ["25:00", "23:00"]}}, "site.opening_hours.default[0]: '25:00': write a time"),
     ],
 )
 def test_a_bad_site_block_names_the_field(change, says):
@@ -219,7 +219,9 @@ def load_text(text: str) -> None:
         try:
             load_config(path)
         except CrowdcountError as error:
-            assert "\n" not in str(error)
+            first, *rest = str(error).split("\n")
+            assert all(line.startswith(f"  {path}: ") for line in rest), str(error)
+            assert "should match pattern" not in str(error)
 
 
 def with_source(source: str) -> dict:
@@ -240,6 +242,29 @@ def test_no_config_document_makes_load_config_raise_another_error(document):
 @given(st.text(max_size=80) | st.binary(max_size=40).map(lambda b: b.decode("latin-1")))
 def test_no_config_text_makes_load_config_raise_another_error(text):
     load_text(text)
+
+
+def test_every_problem_of_a_config_is_listed_with_its_line_and_field_in_words(tmp_path):
+    path = write(
+        tmp_path,
+        "site:\n  opening_hours:\n    default: ['25:00', '18:00']\n  provider_code: 'A 1'\n"
+        "alerts:\n  webhook: ftp://x\n"
+        "cameras:\n  - id: gate 1\n    source: clip.mp4\n    linez: []\n    lines:\n"
+        "      - {id: a, points: [[0, 0], [10, 10]], in_direction: [1, 0, 3]}\n"
+        "  - source: other.mp4\n",
+    )
+    with pytest.raises(CrowdcountError) as caught:
+        load_config(path)
+    assert str(caught.value).split("\n") == [
+        f"{path} has 7 problems; fix each:",
+        f"  {path}: line 3: site.opening_hours.default[0]: '25:00': write a time of day as HH:MM, 00:00 to 24:00",
+        f"  {path}: line 4: site.provider_code: 'A 1': up to 20 letters and digits",
+        f"  {path}: line 6: alerts.webhook: 'ftp://x': give an http:// or https:// URL",
+        f"  {path}: line 8: cameras[0].id: 'gate 1': use letters, digits, '_', '-' and '.' only (no spaces)",
+        f"  {path}: line 10: cameras[0].linez: unknown key; check its spelling (see docs/config.md)",
+        f"  {path}: line 12: cameras[0].lines[0].in_direction: takes at most 2 items, has 3",
+        f"  {path}: line 13: cameras[1].id: required field is missing",
+    ]
 
 
 def test_the_config_is_read_as_yaml_1_2_as_the_editor_writes_it(tmp_path):

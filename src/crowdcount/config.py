@@ -101,9 +101,30 @@ def _nfc(value: Any) -> Any:
     return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
 
 
-Identifier = Annotated[str, BeforeValidator(_nfc), Field(min_length=1, pattern=r"^[\w.\-]+$")]
+PATTERN_WORDS: dict[str, str] = {}  # a field's pattern -> what its error says instead of the pattern
+
+
+def _pattern(regex: str, words: str) -> str:
+    """A field's pattern, with the words an error says when a value does not match it."""
+    PATTERN_WORDS[regex] = words
+    return regex
+
+
+Identifier = Annotated[
+    str,
+    BeforeValidator(_nfc),
+    Field(
+        min_length=1,
+        pattern=_pattern(r"^[\w.\-]+$", "use letters, digits, '_', '-' and '.' only (no spaces)"),
+    ),
+]
 DisplayName = Annotated[str, BeforeValidator(_nfc), Field(min_length=1, max_length=100)]
-ClockTime = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")]  # HH:MM, 24:00 = midnight
+ClockTime = Annotated[  # HH:MM, 24:00 = midnight
+    str,
+    Field(
+        pattern=_pattern(r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$", "write a time of day as HH:MM, 00:00 to 24:00")
+    ),
+]
 
 
 class _Strict(BaseModel):
@@ -298,14 +319,27 @@ class CameraConfig(_Located):
 class AlertSettings(_Strict):
     """Where live occupancy alerts go besides the dashboard."""
 
-    webhook: str | None = Field(None, pattern=r"^https?://", description="URL that gets a JSON POST")
+    webhook: str | None = Field(
+        None,
+        pattern=_pattern(r"^https?://", "give an http:// or https:// URL"),
+        description="URL that gets a JSON POST",
+    )
 
 
 class MqttSettings(_Strict):
     """An MQTT broker that ``live`` publishes counts, occupancy, camera health and alerts to."""
 
-    url: str = Field(pattern=r"^mqtts?://[^/]+$", description="mqtt://user:password@host:1883 (mqtts: TLS)")
-    topic: str = Field("crowdcount", pattern=r"^[^#+]+$", description="the topics' prefix")
+    url: str = Field(
+        pattern=_pattern(
+            r"^mqtts?://[^/]+$", "give the broker as mqtt://host:1883 (mqtts:// for TLS), no path"
+        ),
+        description="mqtt://user:password@host:1883 (mqtts: TLS)",
+    )
+    topic: str = Field(
+        "crowdcount",
+        pattern=_pattern(r"^[^#+]+$", "a topic prefix cannot hold '#' or '+'"),
+        description="the topics' prefix",
+    )
     qos: int = Field(1, ge=0, le=2)
 
 
@@ -325,7 +359,11 @@ class SiteInfo(_Strict):
     author: DisplayName | None = None
     headline_group: str | None = None  # the group of entrances: its "in" crossings are the visitors
     provider: DisplayName | None = None  # 제공기관명: the body that publishes the counts (portal export)
-    provider_code: str | None = Field(None, pattern=r"^[0-9A-Za-z]{1,20}$", description="제공기관코드")
+    provider_code: str | None = Field(
+        None,
+        pattern=_pattern(r"^[0-9A-Za-z]{1,20}$", "up to 20 letters and digits"),
+        description="제공기관코드",
+    )
     groups: dict[str, DisplayName] = {}  # group id -> the name reports show
     opening_hours: dict[str, tuple[ClockTime, ClockTime] | None] = Field(
         {}, description="'default' or a day (YYYY-MM-DD) -> [open, close], or null for closed all day"
@@ -409,31 +447,110 @@ def _field_path(location: tuple[Any, ...]) -> str:
     return path or "(top level)"
 
 
-def _one_line(error: ValidationError, source: str) -> str:
-    problems = error.errors()
-    first = problems[0]
-    location = tuple(first["loc"])
-    message = str(first["msg"]).removeprefix("Value error, ")
-    if first["type"] == "extra_forbidden":
-        message = "unknown key; check its spelling (see docs/config.md)"
-    elif first["type"] == "missing":
-        message = "required field is missing"
-    elif first["type"] == "string_pattern_mismatch":
-        message = f"{first['input']!r}: use letters, digits, '_', '-' and '.' only (no spaces)"
-    elif first["type"] == "string_type":
-        message = f"{first['input']!r} is not text; write it in quotes"
-    more = f" (and {len(problems) - 1} more problem{'s' * (len(problems) > 2)})" if len(problems) > 1 else ""
-    return f"{source}: {_field_path(location)}: {message}{more}"
+def _in_document(location: tuple[Any, ...], data: Any) -> tuple[tuple[Any, ...], list[Any]]:
+    """A pydantic error location as a path through the document (the union branches and validator
+    names pydantic puts in it left out), with the nodes it passes, for their line numbers."""
+    path: list[Any] = []
+    nodes = [data]
+    for index, part in enumerate(location):
+        node = nodes[-1]
+        if _holds(node, part):
+            path.append(part)
+            nodes.append(node[part])
+        elif index == len(location) - 1 and isinstance(node, dict) and isinstance(part, str):
+            path.append(part)  # a missing key: its mapping's line
+    return tuple(path), nodes
 
 
-def parse_config(data: Any, source: str = "config") -> SiteConfig:
-    """Validate already-parsed YAML data; raise :class:`CrowdcountError` with one line."""
+def _holds(node: Any, part: Any) -> bool:
+    if isinstance(node, dict):
+        return part in node
+    return isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+
+
+def _line(path: tuple[Any, ...], nodes: list[Any]) -> int | None:
+    """The 1-based line of the deepest node on the path that a round-trip YAML load placed."""
+    for depth in range(min(len(path), len(nodes) - 1), -1, -1):
+        parent = nodes[depth - 1] if depth else None
+        try:
+            if depth and getattr(parent, "lc", None) is not None:
+                step = path[depth - 1]
+                where = parent.lc.item(step) if isinstance(step, int) else parent.lc.key(step)
+                return int(where[0]) + 1
+            if depth == 0 and getattr(nodes[0], "lc", None) is not None:
+                return int(nodes[0].lc.line) + 1
+        except (KeyError, IndexError, TypeError, AttributeError):
+            continue
+    return None
+
+
+def _words(problem: Any) -> str:
+    """A pydantic problem in words: never a library's pattern text."""
+    kind, value = problem["type"], problem.get("input")
+    if kind == "extra_forbidden":
+        return "unknown key; check its spelling (see docs/config.md)"
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "string_pattern_mismatch":
+        words = PATTERN_WORDS.get(problem.get("ctx", {}).get("pattern"), "not in the expected form")
+        return f"{value!r}: {words}"
+    if kind == "string_type":
+        return f"{value!r} is not text; write it in quotes"
+    context = problem.get("ctx", {})
+    if kind == "too_short":
+        return f"needs at least {context.get('min_length')} items, has {context.get('actual_length')}"
+    if kind == "too_long":
+        return f"takes at most {context.get('max_length')} items, has {context.get('actual_length')}"
+    return str(problem["msg"]).removeprefix("Value error, ").replace("Input should be", "should be")
+
+
+def _problems(error: ValidationError, data: Any, located: Any) -> list[tuple[int | None, str]]:
+    """Every problem once, each as (line, 'field: what is wrong'), in the order of the file."""
+    seen: dict[str, tuple[int | None, str]] = {}
+    for problem in error.errors():
+        path, _ = _in_document(tuple(problem["loc"]), data)
+        field = _field_path(path)
+        if field not in seen:
+            _, nodes = _in_document(path, located) if located is not None else ((), [])
+            seen[field] = (_line(path, nodes) if nodes else None, f"{field}: {_words(problem)}")
+    return sorted(seen.values(), key=lambda item: item[0] or 0)
+
+
+def _problem_lines(error: ValidationError, data: Any, source: str, located: Any) -> str:
+    """One line per problem, naming the file, the line and the field (several: a line that counts them
+    first)."""
+    lines = [
+        f"{source}: {f'line {line}: ' if line else ''}{what}"
+        for line, what in _problems(error, data, located)
+    ]
+    if len(lines) == 1:
+        return lines[0]
+    return "\n  ".join([f"{source} has {len(lines)} problems; fix each:", *lines])
+
+
+def parse_config(data: Any, source: str = "config", text: str | None = None) -> SiteConfig:
+    """Validate already-parsed YAML data; raise :class:`CrowdcountError` naming every problem's field
+    (and its line, from ``text`` or a round-trip-loaded ``data``)."""
     if not isinstance(data, dict):
         raise CrowdcountError(f"{source}: expected a mapping with 'cameras:' at the top level")
     try:
         return SiteConfig.model_validate(data)
     except ValidationError as error:
-        raise CrowdcountError(_one_line(error, source)) from None
+        located = data if hasattr(data, "lc") else _round_trip(text)
+        raise CrowdcountError(_problem_lines(error, data, source, located)) from None
+
+
+def _round_trip(text: str | None) -> Any:
+    """``text`` loaded with line numbers (ruamel's round trip), else None."""
+    if text is None:
+        return None
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        return YAML().load(text)
+    except (YAMLError, ValueError):
+        return None
 
 
 def read_yaml(path: Path, loader: Any = None) -> Any:
@@ -465,7 +582,7 @@ def load_config(path: str | Path) -> SiteConfig:
     path = Path(path)
     if not path.is_file():
         raise CrowdcountError(f"config file {path} not found; give the path of an existing site YAML file")
-    config = parse_config(read_yaml(path), str(path))
+    config = parse_config(read_yaml(path), str(path), path.read_text(encoding="utf-8"))
     cameras = []
     for index, camera in enumerate(config.cameras):
         try:
