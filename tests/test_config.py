@@ -113,7 +113,7 @@ def test_the_site_block_and_display_names_load_and_are_kept_for_reports():
         ({"period": ["2026-10-05", "2026-10-03"]}, "give the first day first"),
         ({"opening_hours": {"someday": ["10:00", "12:00"]}}, "'someday' is neither 'default' nor a day"),
         ({"opening_hours": {"default": ["22:00", "18:00"]}}, "closes at 18:00, before it opens at 22:00"),
-        ({"opening_hours": {"default": ["25:00", "23:00"]}}, "site.opening_hours.default[0]: '25:00': write a time"),
+        ({"opening_hours": {"default": ["25:00", "23:00"]}}, "default[0]: '25:00': write a time"),
     ],
 )
 def test_a_bad_site_block_names_the_field(change, says):
@@ -219,7 +219,7 @@ def load_text(text: str) -> None:
         try:
             load_config(path)
         except CrowdcountError as error:
-            first, *rest = str(error).split("\n")
+            _, *rest = str(error).split("\n")
             assert all(line.startswith(f"  {path}: ") for line in rest), str(error)
             assert "should match pattern" not in str(error)
 
@@ -253,11 +253,12 @@ def test_every_problem_of_a_config_is_listed_with_its_line_and_field_in_words(tm
         "      - {id: a, points: [[0, 0], [10, 10]], in_direction: [1, 0, 3]}\n"
         "  - source: other.mp4\n",
     )
+    hours = "write a time of day as HH:MM, 00:00 to 24:00"
     with pytest.raises(CrowdcountError) as caught:
         load_config(path)
     assert str(caught.value).split("\n") == [
         f"{path} has 7 problems; fix each:",
-        f"  {path}: line 3: site.opening_hours.default[0]: '25:00': write a time of day as HH:MM, 00:00 to 24:00",
+        f"  {path}: line 3: site.opening_hours.default[0]: '25:00': {hours}",
         f"  {path}: line 4: site.provider_code: 'A 1': up to 20 letters and digits",
         f"  {path}: line 6: alerts.webhook: 'ftp://x': give an http:// or https:// URL",
         f"  {path}: line 8: cameras[0].id: 'gate 1': use letters, digits, '_', '-' and '.' only (no spaces)",
