@@ -470,16 +470,11 @@ def _holds(node: Any, part: Any) -> bool:
 
 def _line(path: tuple[Any, ...], nodes: list[Any]) -> int | None:
     """The 1-based line of the deepest node on the path that a round-trip YAML load placed."""
-    for depth in range(min(len(path), len(nodes) - 1), -1, -1):
-        parent = nodes[depth - 1] if depth else None
+    for depth in range(min(len(path), len(nodes) - 1), 0, -1):
+        lines, step = getattr(nodes[depth - 1], "lc", None), path[depth - 1]
         try:
-            if depth and getattr(parent, "lc", None) is not None:
-                step = path[depth - 1]
-                where = parent.lc.item(step) if isinstance(step, int) else parent.lc.key(step)
-                return int(where[0]) + 1
-            if depth == 0 and getattr(nodes[0], "lc", None) is not None:
-                return int(nodes[0].lc.line) + 1
-        except (KeyError, IndexError, TypeError, AttributeError):
+            return int((lines.item(step) if isinstance(step, int) else lines.key(step))[0]) + 1
+        except (KeyError, IndexError, TypeError, AttributeError):  # not placed (None: no round trip)
             continue
     return None
 
