@@ -471,7 +471,8 @@ def _holds(node: Any, part: Any) -> bool:
 def _line(path: tuple[Any, ...], nodes: list[Any]) -> int | None:
     """The 1-based line of the deepest node on the path that a round-trip YAML load placed."""
     for depth in range(min(len(path), len(nodes) - 1), 0, -1):
-        lines, step = getattr(nodes[depth - 1], "lc", None), path[depth - 1]
+        lines: Any = getattr(nodes[depth - 1], "lc", None)
+        step = path[depth - 1]
         try:
             return int((lines.item(step) if isinstance(step, int) else lines.key(step))[0]) + 1
         except (KeyError, IndexError, TypeError, AttributeError):  # not placed (None: no round trip)
