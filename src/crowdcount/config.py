@@ -442,6 +442,8 @@ def _field_path(location: tuple[Any, ...]) -> str:
     for part in location:
         if isinstance(part, int):
             path += f"[{part}]"
+        elif not str(part).isprintable() or not str(part).strip():  # a key of line breaks: shown as written
+            path += f"[{str(part)!r}]"
         else:
             path += f".{part}" if path else str(part)
     return path or "(top level)"
