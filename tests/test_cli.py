@@ -137,7 +137,7 @@ def test_bad_config(tmp_path, pets_video, clean_env):
     bad = tmp_path / "bad.yaml"
     bad.write_text(EXAMPLE.read_text().replace("in_direction: [1, 0]  ", "in_direction: [0, 1]  ", 1))
     result = crowdcount("process", pets_video, "--config", bad, env=clean_env)
-    assert_one_line_error(result, "bad.yaml: cameras[0].lines[0]", "must point across the line")
+    assert_one_line_error(result, "bad.yaml: line 10: cameras[0].lines[0]", "must point across the line")
 
 
 def test_missing_model(tmp_path, pets_video, clean_env):

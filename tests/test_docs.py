@@ -31,13 +31,6 @@ def test_the_config_page_example_is_a_valid_site_config():
     assert site.site.headline_group in {line.group for camera in site.cameras for line in camera.lines}
 
 
-def test_the_quick_start_config_is_a_valid_site_config():
-    (document,) = blocks("yaml")
-    site = parse_config(YAML(typ="safe").load(document), "README.md")
-    assert [camera.id for camera in site.cameras] == ["gate-north"]
-    assert site.cameras[0].lines[0].group == "출입구"
-
-
 def test_the_python_example_counts_and_reads_a_store_as_written(processed_db, pets_video, monkeypatch):
     """Run from the project's folder, as a reader would, with the store ``make demo`` writes."""
     (example,) = blocks("python")

@@ -307,8 +307,6 @@ class CameraConfig(_Located):
 
     @model_validator(mode="after")
     def _counters(self) -> CameraConfig:
-        if not self.lines and not self.zones:
-            raise ValueError("camera has no lines and no zones; add at least one")
         ids = Counter([c.id for c in self.lines] + [c.id for c in self.zones])
         duplicates = sorted(i for i, n in ids.items() if n > 1)
         if duplicates:
@@ -415,6 +413,18 @@ class SiteConfig(_Strict):
             known = ", ".join(sorted(line_groups)) or "none"
             raise ValueError(f"site.headline_group {headline!r} is no line's group; line groups: {known}")
         return self
+
+    def cameras_to_count(self, ids: list[str] | None = None) -> tuple[list[CameraConfig], list[str]]:
+        """The cameras named (all, without ``ids``) that have a line or a zone, and the ids of those
+        that have none yet (drafts, their lines drawn later); refused in one line when none has one."""
+        cameras = [self.camera(c) for c in ids] if ids else self.cameras
+        drafts = [c.id for c in cameras if not c.lines and not c.zones]
+        if len(drafts) == len(cameras):
+            raise CrowdcountError(
+                f"nothing to count: camera {', '.join(drafts)} has no line or zone yet; "
+                "draw them with 'crowdcount setup --config SITE.yaml'"
+            )
+        return [c for c in cameras if c.id not in drafts], drafts
 
     @property
     def tz(self) -> ZoneInfo:

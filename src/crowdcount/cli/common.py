@@ -170,6 +170,19 @@ def warn_still(outcome: FileOutcome, tz: ZoneInfo) -> None:
         )
 
 
+def cameras_to_count(site: SiteConfig, ids: list[str] | None, config: Path) -> list[CameraConfig]:
+    """The cameras named (all, without ``ids``) that have something to count; the drafts without a line
+    or zone named in a warning (the run goes on without them)."""
+    cameras, drafts = site.cameras_to_count(ids)
+    if drafts:
+        console.print(
+            f"[yellow]warning[/] nothing to count yet on camera {', '.join(drafts)} (no line or zone): "
+            f"left out; draw them with 'crowdcount setup --config {config}'",
+            highlight=False,
+        )
+    return cameras
+
+
 def load_kept(store: EventStore) -> None:
     """Store the counts an earlier run kept aside because the store refused them."""
     from crowdcount.store.unsaved import load, pending

@@ -23,6 +23,7 @@ from crowdcount.cli.common import (
     StoreOption,
     StrideOption,
     app,
+    cameras_to_count,
     console,
     errors,
     load_kept,
@@ -76,6 +77,7 @@ def process(
     site = load_config(config)
     video = video.resolve()
     cam = camera_for_video(site, video, camera)
+    site.cameras_to_count([cam.id])  # a draft without lines: refused before any work
     recording = probe_recording(site, cam, video, fps)
     if recording.error is not None:
         raise CrowdcountError(recording.error)
@@ -161,7 +163,7 @@ def run(
     from crowdcount.store.unsaved import unsaved_folder
 
     site = load_config(config)
-    cameras = [site.camera(c) for c in camera] if camera else site.cameras
+    cameras = cameras_to_count(site, camera, config)
     output_folder(out, "--out")
     options = options_for(site, model, imgsz, stride, roi, workers, force)
     target = db or out / "crowdcount.db"

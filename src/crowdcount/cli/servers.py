@@ -21,16 +21,48 @@ from crowdcount.cli.common import (
     TokenOption,
     app,
     base_url,
+    cameras_to_count,
     check_listen,
     console,
     options_for,
     serve_monitor,
+    timezone_named,
 )
 from crowdcount.errors import CrowdcountError
 from crowdcount.paths import folder_to_be
 
 if TYPE_CHECKING:
     pass
+
+
+@app.command(epilog="Example: crowdcount init /mnt/festival-2026 --out site.yaml")
+def init(
+    folder: Annotated[
+        Path, typer.Argument(help="The folder of recordings: a sub-folder per camera, or files.")
+    ],
+    out: Annotated[Path, typer.Option(help="The site YAML to write (never over an existing file).")] = Path(
+        "site.yaml"
+    ),
+    tz: Annotated[str, typer.Option("--tz", help="The site's timezone (IANA name).")] = "Asia/Seoul",
+) -> None:
+    """Write a commented site YAML from a folder of recordings: a camera per sub-folder (else per
+    file-name prefix, else per file), start times from file names or containers, the period and opening
+    hours guessed from the footage and marked 'check'. Cameras start without lines: draw them with
+    'crowdcount setup'."""
+    from crowdcount.setup.starter import filmed_words, write_starter
+
+    site = write_starter(folder, out, timezone_named(tz))
+    for guess, filmed in site.cameras:
+        console.print(f"camera {guess.id}: {filmed_words(guess, filmed)}", highlight=False, markup=False)
+        for problem in filmed.unreadable:
+            console.print(f"[yellow]warning[/] camera {guess.id}: {problem}", highlight=False)
+    if site.period:
+        console.print(f"period (guessed): {site.period[0]} to {site.period[1]}", highlight=False)
+    if site.hours:
+        console.print(f"opening hours (guessed): {site.hours[0]}-{site.hours[1]}", highlight=False)
+    console.print(
+        f"-> {out}: check what is marked 'check', then: crowdcount setup --config {out}", markup=False
+    )
 
 
 @app.command(epilog="Example: crowdcount check --config examples/pets09.yaml --out out/check")
@@ -127,7 +159,7 @@ def live(
     from crowdcount.store.events import EventStore
 
     site = load_config(config)
-    cameras = stream_cameras(site, camera)
+    cameras = stream_cameras(site, [c.id for c in cameras_to_count(site, camera, config)])
     check_listen(host, port, token, lang)
     options = options_for(site, model, imgsz, 1, False)
     store = EventStore(db or out / "crowdcount.db")

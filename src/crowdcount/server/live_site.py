@@ -20,8 +20,9 @@ from crowdcount.urls import redact_url
 
 
 def stream_cameras(site: SiteConfig, ids: list[str] | None = None) -> list[CameraConfig]:
-    """The cameras named (all, without ``ids``), each refused in one line unless its source is a stream."""
-    cameras = [site.camera(c) for c in ids] if ids else site.cameras
+    """The cameras named (all, without ``ids``) that have a line or zone, each refused in one line unless
+    its source is a stream."""
+    cameras, _ = site.cameras_to_count(ids)
     for camera in cameras:
         if not camera.source or not is_stream(camera.source):
             shown = redact_url(camera.source or "")
