@@ -117,8 +117,9 @@ def cameras_in(folder: Path, config_folder: Path) -> list[CameraGuess]:
 
 def _camera(label: str, source: str, files: list[Path]) -> CameraGuess:
     """A camera of ``files``, with the file-name pattern that times every one of them, if any."""
-    blocks = {time_block(f.name)[1] if time_block(f.name) else None for f in files}
-    pattern = f"*{blocks.pop()}*" if len(blocks) == 1 and None not in blocks else None
+    blocks = {found[1] if (found := time_block(f.name)) else None for f in files}
+    only = blocks.pop() if len(blocks) == 1 else None
+    pattern = f"*{only}*" if only else None
     return CameraGuess(camera_id(label), label, source, sorted(files), pattern)
 
 
