@@ -632,11 +632,19 @@ def counter_infos(camera: CameraConfig) -> list[CounterInfo]:
     return lines + [CounterInfo(camera.id, zone.id, "zone", zone.group) for zone in camera.zones]
 
 
+def _display_name(counter: LineConfig | ZoneConfig) -> dict[str, str]:
+    return {"name": counter.name} if counter.name else {}
+
+
 def camera_geometry(camera: CameraConfig) -> dict[str, Any]:
-    """The camera's lines and zones in image pixels, as the store keeps them for audit clips."""
+    """The camera's lines and zones in image pixels, with their display names, as the store keeps them
+    for the pictures (audit clips, previews, ``check``)."""
     return {
-        "lines": [{"id": x.id, "points": x.points, "in_direction": x.in_direction} for x in camera.lines],
-        "zones": [{"id": z.id, "polygon": z.polygon} for z in camera.zones],
+        "lines": [
+            {"id": x.id, **_display_name(x), "points": x.points, "in_direction": x.in_direction}
+            for x in camera.lines
+        ],
+        "zones": [{"id": z.id, **_display_name(z), "polygon": z.polygon} for z in camera.zones],
     }
 
 

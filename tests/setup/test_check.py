@@ -4,12 +4,15 @@ frame edge and a line nobody crosses, and its picture marks them (issue #16); ea
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import cv2
 import numpy as np
 import pytest
 import supervision as sv
+import synthetic
+import yaml
 
 from crowdcount.config import parse_config
 from crowdcount.counting.stillness import StillTrack
@@ -45,7 +48,17 @@ def test_check_finds_the_edge_line_and_the_line_nobody_crosses_on_pets(tmp_path,
     config = tmp_path / "site.yaml"
     config.write_text(SITE.format(video=pets_video))
     made = crowdcount(
-        "check", "--config", config, "--seconds", 60, "--out", tmp_path / "check", "--model", default_model
+        "check",
+        "--config",
+        config,
+        "--seconds",
+        60,
+        "--out",
+        tmp_path / "check",
+        "--model",
+        default_model,
+        "--lang",
+        "en",
     )
     assert made.returncode == 0, made.stderr  # warnings are not errors
     warnings = [line for line in made.stdout.splitlines() if line.startswith("warning:")]
@@ -54,6 +67,7 @@ def test_check_finds_the_edge_line_and_the_line_nobody_crosses_on_pets(tmp_path,
     assert any(unused in w for w in warnings)
     assert all(" line edge: " in w or " line roof: " in w for w in warnings), made.stdout  # lamppost: fine
     assert "pets: 60 s sampled" in made.stdout and f"{len(warnings)} warning(s)" in made.stdout
+    assert "line lamppost: in " in made.stdout and "zone junction: entered " in made.stdout
     picture = cv2.imread(str(tmp_path / "check" / "pets.png"))
     assert picture.shape == (576, 768, 3)
     red = np.all(picture == WARNING_COLOUR, axis=2)
@@ -129,7 +143,7 @@ def test_a_line_on_the_frame_edge_and_a_zone_over_something_still_are_found():
     sign = StillTrack(7, (480.0, 180.0, 500.0, 240.0), 0.0, 90.0)
     found = static_findings(CAMERA, [sign])
     assert kinds(found) == [("plaza", "static")] and "[[478, 174], [502, 174], [502, 246], [478, 246]]" in (
-        found[0].message
+        found[0].message()
     )
 
 
@@ -149,3 +163,41 @@ def test_the_preview_blurs_people_only_and_draws_their_ids():
     assert blurred[inside].std() < 0.5 * plain[inside].std()  # the person cannot be made out
     assert np.array_equal(blurred[400:500, 600:700], plain[400:500, 600:700])  # the rest untouched
     assert not np.array_equal(plain[80:100, 100:160], image[80:100, 100:160])  # "#7" above the box
+
+
+def test_check_speaks_korean_draws_display_names_and_keeps_the_paths(tmp_path):
+    """On a synthetic clip (no model needed): per-line in/out and per-zone entries in the summary and on
+    the picture, Hangul display names drawn, a zone on the frame's edge found, the paths people took
+    written for the editor; and a camera without lines sampled for its paths."""
+    config, truth = synthetic.site(tmp_path, [synthetic.Recording("north", synthetic.DAY, ins=3, outs=2)])
+    site = yaml.safe_load(config.read_text())
+    north = site["cameras"][0]
+    north["name"] = "북문 카메라"
+    north["lines"][0]["name"] = "북문"
+    north["zones"] = [
+        {"id": "left", "name": "왼쪽 광장", "polygon": [[0, 20], [120, 20], [120, 230], [0, 230]]}
+    ]
+    site["cameras"].append({**north, "id": "draft", "name": None, "lines": [], "zones": []})
+    site["cameras"][1].pop("name")
+    config.write_text(yaml.safe_dump(site, allow_unicode=True))
+    model = synthetic.markers_model(tmp_path)
+    made = crowdcount(
+        "check", "--config", config, "--out", tmp_path / "check", "--model", model, "--seconds", 30
+    )
+    assert made.returncode == 0, made.stderr
+    said = made.stdout.splitlines()
+    assert said[0].startswith(
+        "경고: [1] 카메라 북문 카메라 (north) 구역 왼쪽 광장 (left): 화면 왼쪽 가장자리에"
+    )
+    summary = next(line for line in said if line.startswith("north: 표본"))
+    ins = sum(c.direction == "in" for c in truth)
+    assert f"통과선 북문 (middle): 진입 {ins} · 진출 {len(truth) - ins}" in summary
+    assert "구역 왼쪽 광장 (left): 들어옴 " in summary and "경고 1건" in summary
+    assert any(line.startswith("draft: 표본") and "통과선·구역 없음" in line for line in said)
+    paths = json.loads((tmp_path / "check" / "draft.paths.json").read_text())
+    assert len(paths["paths"]) == len(truth) and (paths["width"], paths["height"]) == (320, 240)
+    assert all(abs(p[0][0] - p[-1][0]) > 200 for p in paths["paths"])  # each walker across the picture
+    picture = cv2.imread(str(tmp_path / "check" / "north.png"))
+    plain = cv2.imread(str(tmp_path / "check" / "draft.png"))
+    label_band = (slice(0, 12), slice(160, 320))  # the line's name and counts, above its first point
+    assert not np.array_equal(picture[label_band], plain[label_band])

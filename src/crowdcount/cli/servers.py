@@ -72,35 +72,34 @@ def check(
     seconds: Annotated[
         float, typer.Option(min=5, max=3600, help="Footage per camera: its first recording's first seconds.")
     ] = 120,
-    out: Annotated[Path, typer.Option(help="Folder for <camera>.png.")] = DEFAULT_OUT / "check",
+    out: Annotated[Path, typer.Option(help="Folder for <camera>.png and <camera>.paths.json.")] = DEFAULT_OUT
+    / "check",
     model: ModelOption = None,
     imgsz: ImgszOption = None,
+    lang: Annotated[str, typer.Option(help="Messages and the picture's words: ko (default) or en.")] = "ko",
 ) -> None:
     """Check where the lines and zones are placed: count a sample of each camera's footage and print
-    one warning line per finding, with what to do (a line on the frame edge, people picked up at a
-    line, people too small at it, a line along the flow, a zone over something that never moves,
-    crossings that flicker, a line nobody crossed). Writes the frame with the lines, zones, sampled
-    tracks and numbered warnings. Exits 0 with warnings; non-zero only on errors."""
+    one warning line per finding, with what to do (a line or zone on the frame edge, people picked up at
+    a line, people too small at it, a line along the flow, a zone over something that never moves,
+    crossings that flicker, a line nobody crossed), and each line's in/out and zone's entries/exits in
+    the sample. Writes the frame with the lines and zones (display names), sampled tracks and numbered
+    warnings, and the paths people took, which the editor ('crowdcount setup') draws under the lines.
+    A camera without lines yet is sampled for its paths. Exits 0 with warnings; non-zero only on errors."""
     from crowdcount.config import load_config
-    from crowdcount.setup.check import check_camera, write_picture
+    from crowdcount.handover.labels import labels_for
+    from crowdcount.setup.check import check_camera, check_lines, write_paths, write_picture
 
+    labels_for(lang)  # an unknown language: one line, before any work
     site = load_config(config)
     cameras = [site.camera(c) for c in camera] if camera else site.cameras
     folder_to_be(out, "--out")
     options = options_for(site, model, imgsz, None, False)
     detector = options.detector.load()
     for cam in cameras:
-        checked = check_camera(site, cam, detector, seconds, options.detector.imgsz)
-        lines = {line.id for line in cam.lines}
-        for number, finding in enumerate(checked.findings, 1):
-            kind = "line" if finding.counter in lines else "zone"
-            typer.echo(f"warning: [{number}] camera {cam.id} {kind} {finding.counter}: {finding.message}")
-        picture = write_picture(checked, out)
-        crossings = sum(e.kind == "cross" for e in checked.events)
-        typer.echo(
-            f"{cam.id}: {checked.log.seconds:.0f} s sampled, {len(checked.log.tracks)} tracks, "
-            f"{crossings} crossings, {len(checked.findings)} warning(s) -> {picture}"
-        )
+        checked = check_camera(site, cam, detector, seconds, options.detector.imgsz, lang)
+        picture, paths = write_picture(checked, out), write_paths(checked, out)
+        typer.echo("\n".join(check_lines(cam, checked, lang)))
+        typer.echo(f"  -> {picture}, {paths}")
 
 
 @app.command(epilog="Example: crowdcount setup --config examples/pets09.yaml --camera pets-view1")

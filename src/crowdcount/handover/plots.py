@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import importlib.util
 import io
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
@@ -18,7 +17,7 @@ import pandas as pd
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
-from crowdcount.errors import CrowdcountError
+from crowdcount.fonts import hangul_font_path
 
 COLOURS = {
     "in": "#1f77b4",
@@ -32,14 +31,8 @@ COLOURS = {
 
 @cache
 def hangul_font() -> Path:
-    """NanumGothic (SIL OFL) shipped by koreanize-matplotlib, registered with matplotlib.
-
-    The package is not imported (importing it restyles matplotlib globally); only its font is used.
-    """
-    spec = importlib.util.find_spec("koreanize_matplotlib")
-    if spec is None or not spec.submodule_search_locations:
-        raise CrowdcountError("the Hangul font package is missing; run: pip install koreanize-matplotlib")
-    path = Path(spec.submodule_search_locations[0]) / "fonts" / "NanumGothic.ttf"
+    """NanumGothic (``fonts.hangul_font_path``), registered with matplotlib."""
+    path = hangul_font_path()
     font_manager.fontManager.addfont(str(path))
     family = font_manager.FontProperties(fname=str(path)).get_name()
     matplotlib.rcParams["font.family"] = [family, "DejaVu Sans"]

@@ -24,6 +24,7 @@ from crowdcount.audit import (
 )
 from crowdcount.coverage import Span, merge
 from crowdcount.datatypes import AuditPlan, CountEvent, Gap, History, SourceRecord
+from crowdcount.fonts import hangul_font_path
 from crowdcount.handover.labels import (
     day,
     duration,
@@ -41,7 +42,6 @@ from crowdcount.handover.pdf import html_to_pdf
 from crowdcount.handover.plots import (
     MAX_DAY_PANELS,
     dwell_figure,
-    hangul_font,
     heatmap_figure,
     series_figure,
     to_data_uri,
@@ -182,7 +182,7 @@ def embedded_font_css(text: str) -> str:
     logging.getLogger("fontTools.subset").setLevel(logging.ERROR)  # hinting tables it drops
     options = subset.Options()
     options.flavor = "woff"
-    font = subset.load_font(str(hangul_font()), options)
+    font = subset.load_font(str(hangul_font_path()), options)
     subsetter = subset.Subsetter(options)
     subsetter.populate(text="".join(sorted(set(text))))
     subsetter.subset(font)

@@ -4,6 +4,9 @@ of each line's and zone's placement (:mod:`crowdcount.setup.placement`), and a p
 from __future__ import annotations
 
 import itertools
+import json
+import math
+from collections import Counter as Tally
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,8 +26,10 @@ from crowdcount.detect.tiles import camera_detector
 from crowdcount.drawing import draw_counters, label, picture_scale, point
 from crowdcount.errors import CrowdcountError
 from crowdcount.geometry import anchor_points
+from crowdcount.paths import replaced_whole
 from crowdcount.setup.editor import STREAM_TIMEOUT_S, camera_picture
 from crowdcount.setup.placement import (
+    KIND_WORDS,
     Finding,
     Sighting,
     TrackLog,
@@ -45,6 +50,79 @@ TRACK_COLOURS = [
     (194, 119, 227),
 ]
 WARNING_COLOUR = (0, 0, 230)  # BGR red
+
+
+CHECK_WORDS = {
+    "en": {
+        "line": "line",
+        "zone": "zone",
+        "line_counts": "in {ins} · out {outs}",
+        "zone_counts": "entered {enter} · left {exit}",
+        "warning": "warning: [{number}] camera {camera} {counter}: {message}",
+        "sampled": "{camera}: {seconds:.0f} s sampled, {tracks} tracks",
+        "warnings": "{count} warning(s)",
+        "draft": "no line or zone yet: draw them with 'crowdcount setup', over the paths people took",
+    },
+    "ko": {
+        "line": "통과선",
+        "zone": "구역",
+        "line_counts": "진입 {ins} · 진출 {outs}",
+        "zone_counts": "들어옴 {enter} · 나감 {exit}",
+        "warning": "경고: [{number}] 카메라 {camera} {counter}: {message}",
+        "sampled": "{camera}: 표본 {seconds:.0f}초, 추적 {tracks}건",
+        "warnings": "경고 {count}건",
+        "draft": "통과선·구역 없음: 'crowdcount setup'에서 사람들이 지나간 길 위에 그리세요",
+    },
+}
+
+
+def counter_captions(camera: CameraConfig, events: list[CountEvent], lang: str = "en") -> dict[str, str]:
+    """Each line's in/out and each zone's entries/exits in the sample, by counter id, in words."""
+    words = CHECK_WORDS[lang]
+    tally = Tally((e.counter, e.kind, e.direction) for e in events)
+    captions = {
+        line.id: words["line_counts"].format(
+            ins=tally[line.id, "cross", "in"], outs=tally[line.id, "cross", "out"]
+        )
+        for line in camera.lines
+    }
+    for zone in camera.zones:
+        entered, left = tally[zone.id, "enter", "in"], tally[zone.id, "exit", "out"]
+        captions[zone.id] = words["zone_counts"].format(enter=entered, exit=left)
+    return captions
+
+
+def counter_title(camera: CameraConfig, counter: str | None, lang: str = "en") -> str:
+    """``line 정문 (gate)``: a line's or zone's kind and display name, with its id where they differ."""
+    for kind, items in (("line", camera.lines), ("zone", camera.zones)):
+        for item in items:
+            if item.id == counter:
+                shown = f"{item.name} ({item.id})" if item.name and item.name != item.id else item.id
+                return f"{CHECK_WORDS[lang][kind]} {shown}"
+    return str(counter)
+
+
+def check_lines(camera: CameraConfig, check: CameraCheck, lang: str = "en") -> list[str]:
+    """What ``check`` prints of a camera: a line per finding, then the summary (the sample, each line's
+    and zone's counts, the number of warnings)."""
+    words = CHECK_WORDS[lang]
+    shown = f"{camera.name} ({camera.id})" if camera.name and camera.name != camera.id else camera.id
+    printed = [
+        words["warning"].format(
+            number=number,
+            camera=shown,
+            counter=counter_title(camera, finding.counter, lang),
+            message=finding.message(lang),
+        )
+        for number, finding in enumerate(check.findings, 1)
+    ]
+    captions = counter_captions(camera, check.events, lang)
+    parts = [
+        words["sampled"].format(camera=camera.id, seconds=check.log.seconds, tracks=len(check.log.tracks))
+    ]
+    parts += [f"{counter_title(camera, counter, lang)}: {caption}" for counter, caption in captions.items()]
+    parts.append(words["warnings"].format(count=len(check.findings)) if captions else words["draft"])
+    return [*printed, "; ".join(parts)]
 
 
 @dataclass
@@ -87,10 +165,15 @@ def _stream_frames(camera: CameraConfig, source: str, seconds: float, tz: object
 
 
 def check_camera(
-    site: SiteConfig, camera: CameraConfig, detector: Detector, seconds: float, imgsz: int | None = None
+    site: SiteConfig,
+    camera: CameraConfig,
+    detector: Detector,
+    seconds: float,
+    imgsz: int | None = None,
+    lang: str = "en",
 ) -> CameraCheck:
     """Count ``seconds`` of the camera's footage (its first readable recording from the start, or a
-    stream as it comes) and look at where its lines and zones are."""
+    stream as it comes) and look at where its lines and zones are; the picture's words in ``lang``."""
     if not camera.source:
         raise CrowdcountError(f"camera {camera.id!r} has no source; give a file, folder or stream URL")
     settings = site.counting_for(camera)
@@ -106,7 +189,7 @@ def check_camera(
         reader = FrameReader(recording.path, camera.id, recording.start, fps, engine.stride_after_reading)
         frames = itertools.takewhile(lambda f: f.info.index < seconds * fps, Prefetch(reader))
     sized = camera_detector(detector, camera, width, height, imgsz)
-    log = TrackLog(width, height, seconds, getattr(sized, "imgsz", None))
+    log = TrackLog(width, height, seconds, getattr(sized, "imgsz", None) or None)  # 0: no input size
     watch = StillnessWatch(settings.anchor, still_s=min(STILL_S, max(seconds / 3, 10.0)))
     picture: list[np.ndarray] = []  # the first frame read
     began: list[datetime] = []  # the first frame's time
@@ -135,30 +218,63 @@ def check_camera(
     findings += static_findings(camera, watch.found())
     check = CameraCheck(camera.id, findings, log, result.events)
     if picture:
-        check.picture = draw_check(picture[0], camera, log, findings)
+        check.picture = draw_check(
+            picture[0], camera, log, findings, counter_captions(camera, result.events, lang), lang
+        )
     return check
 
 
-def draw_check(image: np.ndarray, camera: CameraConfig, log: TrackLog, findings: list[Finding]) -> np.ndarray:
-    """The frame with the sampled tracks (thin), the zones and lines, and a numbered red mark where
-    each finding applies (the number is the printed warning's)."""
+def draw_check(
+    image: np.ndarray,
+    camera: CameraConfig,
+    log: TrackLog,
+    findings: list[Finding],
+    captions: dict[str, str] | None = None,
+    lang: str = "en",
+) -> np.ndarray:
+    """The frame with the sampled tracks (thin), the zones and lines named and with their ``captions``,
+    and a numbered red mark where each finding applies (the number is the printed warning's)."""
     canvas = image.copy()
     thin = max(1, round(picture_scale(canvas)))
     for k, seen in enumerate(log.tracks.values()):
         points = np.array([[s.x, s.y] for s in seen], dtype=np.int32)
         cv2.polylines(canvas, [points], False, TRACK_COLOURS[k % len(TRACK_COLOURS)], thin)
-    canvas = draw_counters(canvas, camera_geometry(camera))
+    canvas = draw_counters(canvas, camera_geometry(camera), captions)
     for number, finding in enumerate(findings, 1):
         cv2.circle(
             canvas, point(finding.where), round(18 * picture_scale(canvas)), WARNING_COLOUR, 2 * thin + 1
         )
         label(
             canvas,
-            f"{number}: {finding.kind}",
+            f"{number}: {KIND_WORDS[lang][finding.kind]}",
             np.array(finding.where) + 20 * picture_scale(canvas),
             WARNING_COLOUR,
         )
     return canvas
+
+
+PATH_STEP = 0.01  # a path keeps a point each time it has moved this share of the frame's long side
+
+
+def write_paths(check: CameraCheck, folder: Path) -> Path:
+    """``folder/<camera>.paths.json``: the paths the sampled people took (their anchors, thinned), which
+    the editor draws under the lines on request."""
+    log = check.log
+    step = PATH_STEP * max(log.width, log.height)
+    paths = []
+    for seen in log.tracks.values():
+        kept = [seen[0]]
+        for sighting in seen[1:]:
+            if math.hypot(sighting.x - kept[-1].x, sighting.y - kept[-1].y) >= step:
+                kept.append(sighting)
+        if len(kept) >= 2:
+            paths.append([[round(s.x), round(s.y)] for s in kept])
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{check.camera}.paths.json"
+    record = {"camera": check.camera, "width": log.width, "height": log.height, "seconds": log.seconds}
+    with replaced_whole(path) as temporary:
+        temporary.write_text(json.dumps({**record, "paths": paths}), encoding="utf-8")
+    return path
 
 
 def write_picture(check: CameraCheck, folder: Path) -> Path | None:

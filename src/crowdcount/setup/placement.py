@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter as Tally
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Literal
@@ -52,15 +53,123 @@ class TrackLog:
         self.tracks.setdefault(track_id, []).append(sighting)
 
 
+FINDING_WORDS: dict[str, dict[str, str]] = {  # a finding's words by language, filled from its values
+    "en": {
+        "edge_line": (
+            "runs along the frame's {edge} edge (within {margin:.0f} px): people reach it before "
+            "they are tracked; move it at least {move:.0f} px into the picture"
+        ),
+        "edge_zone": (
+            "runs along the frame's {edge} edge (within {margin:.0f} px): people appear inside "
+            "it before they are tracked, so their entries are missed; keep its sides {move:.0f} "
+            "px inside the picture"
+        ),
+        "unused_line": (
+            "no track crossed it in the {seconds:.0f} s sampled: check that it lies across a "
+            "path people use (or sample more with --seconds)"
+        ),
+        "unused_zone": (
+            "no track was inside it in the {seconds:.0f} s sampled: check that it covers a place people use"
+        ),
+        "young": (
+            "{born} of the {near} tracks near it were first confirmed there: people crossing it "
+            "may not be tracked yet; move it further from where people come into view"
+        ),
+        "small": (
+            "people at it are about {tall:.0f} px tall, {at_input:.0f} px at the detector's "
+            "{input} px input, under the {reliable} px it finds reliably: set the camera's "
+            "smallest_person_px: {tall:.0f} (a larger input) or far_tiles"
+        ),
+        "along": (
+            "people near it mostly walk along it ({share:.0%} of their movement, a median of "
+            "{angle:.0f} degrees off its crossing direction): it will count few crossings; turn "
+            "it across their path"
+        ),
+        "flicker": (
+            "{quick} of its {total} crossings were crossed back within {within:g} s: boxes "
+            "jitter on it or people wait on it; move it off where people stand, or raise "
+            "counting.min_distance_px"
+        ),
+        "static": (
+            "a detection at ({x:.0f}, {y:.0f}) stayed still in it for {seconds:.0f} s (a sign, "
+            "statue or seated person?): if it is not a person, add to the camera ignore: "
+            "[{{polygon: {mask}}}]"
+        ),
+    },
+    "ko": {
+        "edge_line": (
+            "화면 {edge} 가장자리를 따라 놓였습니다({margin:.0f}px 이내): 사람이 추적되기 전에 "
+            "선에 닿습니다. 그림 안쪽으로 {move:.0f}px 이상 옮기세요"
+        ),
+        "edge_zone": (
+            "화면 {edge} 가장자리에 붙어 있습니다({margin:.0f}px 이내): 사람이 추적되기 전에 "
+            "구역 안에 나타나 들어옴이 빠집니다. 구역의 변을 그림 안쪽으로 {move:.0f}px 옮기세요"
+        ),
+        "unused_line": (
+            "표본 {seconds:.0f}초 동안 이 선을 지난 사람이 없습니다: 사람이 다니는 길을 "
+            "가로지르는지 확인하세요(--seconds로 더 길게 볼 수 있습니다)"
+        ),
+        "unused_zone": (
+            "표본 {seconds:.0f}초 동안 이 구역 안에 들어온 사람이 없습니다: 사람이 머무는 곳을 "
+            "덮는지 확인하세요"
+        ),
+        "young": (
+            "근처 추적 {near}건 중 {born}건이 이 선에서 처음 확인되었습니다: 선을 지나는 사람이 "
+            "아직 추적되지 않았을 수 있습니다. 사람이 화면에 들어오는 곳에서 더 멀리 옮기세요"
+        ),
+        "small": (
+            "이 선의 사람은 약 {tall:.0f}px로, 검출기 입력 {input}px에서 "
+            "{at_input:.0f}px입니다(안정적으로 찾는 크기 {reliable}px 미만): 카메라에 "
+            "smallest_person_px: {tall:.0f}(더 큰 입력) 또는 far_tiles를 설정하세요"
+        ),
+        "along": (
+            "근처 사람들이 대부분 선을 따라 걷습니다(움직임의 {share:.0%}, 가로지르는 방향에서 "
+            "중앙값 {angle:.0f}도): 통과가 적게 셉니다. 사람들의 길을 가로지르도록 돌리세요"
+        ),
+        "flicker": (
+            "통과 {total}건 중 {quick}건이 {within:g}초 안에 되돌아갔습니다: 상자가 선 위에서 "
+            "흔들리거나 사람이 선 위에 서 있습니다. 사람이 서는 곳을 피해 옮기거나 "
+            "counting.min_distance_px를 높이세요"
+        ),
+        "static": (
+            "({x:.0f}, {y:.0f})의 검출이 구역 안에서 {seconds:.0f}초 동안 움직이지 "
+            "않았습니다(간판, 조형물, 앉은 사람?): 사람이 아니면 카메라에 ignore: [{{polygon: "
+            "{mask}}}]를 더하세요"
+        ),
+    },
+}
+EDGE_WORDS = {"ko": {"left": "왼쪽", "right": "오른쪽", "top": "위쪽", "bottom": "아래쪽"}}
+KIND_WORDS = {  # the short name on the picture's mark
+    "en": {kind: kind for kind in ("edge", "young", "small", "along", "static", "flicker", "unused")},
+    "ko": {
+        "edge": "가장자리",
+        "young": "늦은 추적",
+        "small": "작은 사람",
+        "along": "나란한 선",
+        "static": "정지 물체",
+        "flicker": "되돌아감",
+        "unused": "통과 없음",
+    },
+}
+
+
 @dataclass(frozen=True)
 class Finding:
-    """One warning: what, about which line or zone, what to do, and where to mark it in the picture."""
+    """One warning: what, about which line or zone, where to mark it in the picture, and the values
+    its words are filled from (:meth:`message` in a language)."""
 
     camera: str
     counter: str | None
     kind: FindingKind
-    message: str
     where: tuple[float, float]
+    words: str  # the key of its words in FINDING_WORDS
+    values: Mapping[str, object] = field(default_factory=dict)
+
+    def message(self, lang: str = "en") -> str:
+        values = dict(self.values)
+        if "edge" in values:
+            values["edge"] = EDGE_WORDS.get(lang, {}).get(str(values["edge"]), values["edge"])
+        return FINDING_WORDS[lang][self.words].format(**values)
 
 
 def edge_margin(width: int, height: int) -> float:
@@ -73,34 +182,40 @@ def _along_polyline(vertices: np.ndarray, count: int = 64) -> np.ndarray:
     return np.array([line.interpolate(d, normalized=True).coords[0] for d in np.linspace(0, 1, count)])
 
 
+def _edge_of(points: np.ndarray, width: int, height: int, margin: float, share: float) -> str | None:
+    """The frame edge that ``share`` of the points lie within ``margin`` of, if any."""
+    distances = {
+        "left": points[:, 0],
+        "right": width - points[:, 0],
+        "top": points[:, 1],
+        "bottom": height - points[:, 1],
+    }
+    return next((edge for edge, distance in distances.items() if (distance <= margin).mean() >= share), None)
+
+
+ZONE_EDGE_SHARE = 0.05  # a zone with this share of its outline on a frame edge: people appear inside it
+
+
 def edge_findings(camera: CameraConfig, width: int, height: int) -> list[Finding]:
-    """Lines that run along a frame edge: people reach them before the tracker has confirmed them."""
+    """Lines that run along a frame edge (people reach them before the tracker has confirmed them),
+    and zones with a side on one (people appear inside them untracked: their entries are missed)."""
     margin, found = edge_margin(width, height), []
-    for line in camera.lines:
-        points = _along_polyline(line.vertices)
-        distances = {
-            "left": points[:, 0],
-            "right": width - points[:, 0],
-            "top": points[:, 1],
-            "bottom": height - points[:, 1],
-        }
-        for edge, distance in distances.items():
-            near = distance <= margin
-            if near.mean() >= EDGE_SHARE:
-                x, y = points[near][len(points[near]) // 2]
-                found.append(
-                    Finding(
-                        camera.id,
-                        line.id,
-                        "edge",
-                        (
-                            f"runs along the frame's {edge} edge (within {margin:.0f} px): people reach it "
-                            f"before they are tracked; move it at least {4 * margin:.0f} px into the picture"
-                        ),
-                        (float(x), float(y)),
-                    )
-                )
-                break
+    outlines = [(line.id, "edge_line", line.vertices, EDGE_SHARE) for line in camera.lines]
+    outlines += [
+        (zone.id, "edge_zone", np.vstack([zone.vertices, zone.vertices[:1]]), ZONE_EDGE_SHARE)
+        for zone in camera.zones
+    ]
+    for counter, words, vertices, share in outlines:
+        points = _along_polyline(vertices, 128)
+        edge = _edge_of(points, width, height, margin, share)
+        if edge is not None:
+            axis = 0 if edge in ("left", "right") else 1
+            near = points[
+                np.abs(points[:, axis] - (0 if edge in ("left", "top") else (width, height)[axis])) <= margin
+            ]
+            x, y = near[len(near) // 2]
+            values = {"edge": edge, "margin": margin, "move": 4 * margin}
+            found.append(Finding(camera.id, counter, "edge", (float(x), float(y)), words, values))
     return found
 
 
@@ -131,18 +246,7 @@ def track_findings(camera: CameraConfig, log: TrackLog, events: list[CountEvent]
         near = {tid: seen for tid, seen in near.items() if seen}
         crossed = {tid: times for (counter, tid), times in crossings.items() if counter == line.id}
         if not crossed:
-            found.append(
-                Finding(
-                    camera.id,
-                    line.id,
-                    "unused",
-                    (
-                        f"no track crossed it in the {log.seconds:.0f} s sampled: check that it lies across "
-                        "a path people use (or sample more with --seconds)"
-                    ),
-                    mark,
-                )
-            )
+            found.append(Finding(camera.id, line.id, "unused", mark, "unused_line", {"seconds": log.seconds}))
         found += _young(camera.id, line, log, near, mark)
         found += _small(camera.id, line, log, near, mark)
         found += _along(camera.id, line, near, mark)
@@ -152,17 +256,9 @@ def track_findings(camera: CameraConfig, log: TrackLog, events: list[CountEvent]
         visited = any(polygon.contains(shapely.Point(s.x, s.y)) for seen in log.tracks.values() for s in seen)
         if entries.get(zone.id, 0) == 0 and not visited:
             x, y = zone.vertices.mean(axis=0)
+            where = (float(x), float(y))
             found.append(
-                Finding(
-                    camera.id,
-                    zone.id,
-                    "unused",
-                    (
-                        f"no track was inside it in the {log.seconds:.0f} s sampled: check that it covers "
-                        "a place people use"
-                    ),
-                    (float(x), float(y)),
-                )
+                Finding(camera.id, zone.id, "unused", where, "unused_zone", {"seconds": log.seconds})
             )
     return found
 
@@ -172,18 +268,7 @@ def _young(camera: str, line: LineConfig, log: TrackLog, near: Near, mark: Mark)
     born = [tid for tid, seen in near.items() if log.tracks[tid][0] is seen[0]]  # first seen at the line
     if len(near) < MIN_SAMPLES or len(born) / len(near) < YOUNG_SHARE:
         return []
-    return [
-        Finding(
-            camera,
-            line.id,
-            "young",
-            (
-                f"{len(born)} of the {len(near)} tracks near it were first confirmed there: people crossing "
-                "it may not be tracked yet; move it further from where people come into view"
-            ),
-            mark,
-        )
-    ]
+    return [Finding(camera, line.id, "young", mark, "young", {"born": len(born), "near": len(near)})]
 
 
 def _small(camera: str, line: LineConfig, log: TrackLog, near: Near, mark: Mark) -> list[Finding]:
@@ -195,19 +280,13 @@ def _small(camera: str, line: LineConfig, log: TrackLog, near: Near, mark: Mark)
     at_input = tall * log.detector_input / max(log.width, log.height)
     if at_input >= MIN_PERSON_INPUT_PX:
         return []
-    return [
-        Finding(
-            camera,
-            line.id,
-            "small",
-            (
-                f"people at it are about {tall:.0f} px tall, {at_input:.0f} px at the detector's "
-                f"{log.detector_input} px input, under the {MIN_PERSON_INPUT_PX} px it finds reliably: "
-                f"set the camera's smallest_person_px: {tall:.0f} (a larger input) or far_tiles"
-            ),
-            mark,
-        )
-    ]
+    values = {
+        "tall": tall,
+        "at_input": at_input,
+        "input": log.detector_input,
+        "reliable": MIN_PERSON_INPUT_PX,
+    }
+    return [Finding(camera, line.id, "small", mark, "small", values)]
 
 
 def _along(camera: str, line: LineConfig, near: Near, mark: Mark) -> list[Finding]:
@@ -228,19 +307,7 @@ def _along(camera: str, line: LineConfig, near: Near, mark: Mark) -> list[Findin
     if share_along < 0.5:
         return []
     angle = math.degrees(math.acos(min(float(np.median(cosines)), 1.0)))
-    return [
-        Finding(
-            camera,
-            line.id,
-            "along",
-            (
-                f"people near it mostly walk along it ({share_along:.0%} of their movement, a median of "
-                f"{angle:.0f} degrees off its crossing direction): it will count few crossings; turn it "
-                "across their path"
-            ),
-            mark,
-        )
-    ]
+    return [Finding(camera, line.id, "along", mark, "along", {"share": share_along, "angle": angle})]
 
 
 def _flicker(camera: str, line: LineConfig, crossed: dict[int, list[float]], mark: Mark) -> list[Finding]:
@@ -249,18 +316,8 @@ def _flicker(camera: str, line: LineConfig, crossed: dict[int, list[float]], mar
     quick = sum(b - a < FLICKER_S for times in crossed.values() for a, b in pairwise(sorted(times)))
     if quick < 2 or quick < FLICKER_SHARE * total:
         return []
-    return [
-        Finding(
-            camera,
-            line.id,
-            "flicker",
-            (
-                f"{quick} of its {total} crossings were crossed back within {FLICKER_S:g} s: boxes jitter on "
-                "it or people wait on it; move it off where people stand, or raise counting.min_distance_px"
-            ),
-            mark,
-        )
-    ]
+    values = {"quick": quick, "total": total, "within": FLICKER_S}
+    return [Finding(camera, line.id, "flicker", mark, "flicker", values)]
 
 
 def static_findings(camera: CameraConfig, still: list[StillTrack]) -> list[Finding]:
@@ -272,17 +329,6 @@ def static_findings(camera: CameraConfig, still: list[StillTrack]) -> list[Findi
             x1, _, x2, y2 = track.box
             foot = ((x1 + x2) / 2, y2)
             if polygon.contains(shapely.Point(*foot)):
-                found.append(
-                    Finding(
-                        camera.id,
-                        zone.id,
-                        "static",
-                        (
-                            f"a detection at ({foot[0]:.0f}, {foot[1]:.0f}) stayed still in it for "
-                            f"{track.seconds:.0f} s (a sign, statue or seated person?): "
-                            f"if it is not a person, add to the camera ignore: [{{polygon: {track.mask()}}}]"
-                        ),
-                        foot,
-                    )
-                )
+                values = {"x": foot[0], "y": foot[1], "seconds": track.seconds, "mask": track.mask()}
+                found.append(Finding(camera.id, zone.id, "static", foot, "static", values))
     return found
