@@ -9,6 +9,9 @@ from pathlib import Path
 
 from crowdcount.errors import CrowdcountError
 
+DEFAULT_OUT = Path("crowdcount-out")  # the commands' output folder when none is given
+CHECK_OUT = DEFAULT_OUT / "check"  # ``check``'s pictures and paths, where the editor looks for the paths
+
 
 def output_file(path: str | Path, what: str = "output") -> Path:
     """``path`` as a file to (over)write, its folder created; a clear error if it cannot be.

@@ -96,7 +96,9 @@ def test_drawing_a_line_and_a_zone_saves_a_config_that_loads_and_counts(editor, 
         page.fill("#item-id", "west")  # taken: the save is refused and the file stays as it was
         page.click("#save")
         page.wait_for_selector("#status.error")
-        assert "'west' is used twice" in page.inner_text("#status") and site.read_bytes() == original
+        assert (
+            "ID 'west'가 이 카메라에서 두 번" in page.inner_text("#status") and site.read_bytes() == original
+        )
         page.fill("#item-id", "east")
         page.fill("#item-name", "동쪽 통로")
         page.fill("#item-group", "walkways")

@@ -65,9 +65,6 @@ console.soft_wrap = not console.is_terminal  # in a log, a line is never broken 
 errors = Console(stderr=True, soft_wrap=True, highlight=False)  # a message is one line, never wrapped
 
 
-DEFAULT_OUT = Path("crowdcount-out")
-
-
 ModelOption = Annotated[
     str | None, typer.Option(help="Detector weights: YOLOX .onnx, Ultralytics .pt/.onnx/OpenVINO.")
 ]

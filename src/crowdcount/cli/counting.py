@@ -11,7 +11,6 @@ import typer
 from rich.markup import escape
 
 from crowdcount.cli.common import (
-    DEFAULT_OUT,
     CameraOption,
     CamerasOption,
     ConfigOption,
@@ -37,7 +36,7 @@ from crowdcount.cli.common import (
     warn_still,
 )
 from crowdcount.errors import CrowdcountError
-from crowdcount.paths import output_folder
+from crowdcount.paths import DEFAULT_OUT, output_folder
 
 if TYPE_CHECKING:
     from crowdcount.batch.recording import FileOutcome

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from crowdcount.cli.common import (
-    DEFAULT_OUT,
     CamerasOption,
     ConfigOption,
     DbOption,
@@ -29,7 +28,7 @@ from crowdcount.cli.common import (
     timezone_named,
 )
 from crowdcount.errors import CrowdcountError
-from crowdcount.paths import folder_to_be
+from crowdcount.paths import CHECK_OUT, DEFAULT_OUT, folder_to_be
 
 if TYPE_CHECKING:
     pass
@@ -72,8 +71,7 @@ def check(
     seconds: Annotated[
         float, typer.Option(min=5, max=3600, help="Footage per camera: its first recording's first seconds.")
     ] = 120,
-    out: Annotated[Path, typer.Option(help="Folder for <camera>.png and <camera>.paths.json.")] = DEFAULT_OUT
-    / "check",
+    out: Annotated[Path, typer.Option(help="Folder for <camera>.png and <camera>.paths.json.")] = CHECK_OUT,
     model: ModelOption = None,
     imgsz: ImgszOption = None,
     lang: Annotated[str, typer.Option(help="Messages and the picture's words: ko (default) or en.")] = "ko",
@@ -112,11 +110,17 @@ def setup(
     port: PortOption = 8080,
     token: TokenOption = None,
     lang: LangOption = "ko",
+    paths: Annotated[
+        Path,
+        typer.Option(help="The folder of check's <camera>.paths.json, drawn under the lines on request."),
+    ] = CHECK_OUT,
 ) -> None:
-    """Draw a camera's lines and zones in the browser, on a frame of its source (file, folder or
-    stream): place and drag points, set each line's in-direction, names and groups, and save. The
-    config is checked as every command checks it before it is written, with its comments and order
-    kept (the previous version stays beside it as SITE.yaml.bak)."""
+    """Draw a camera's lines and zones in the browser (a tablet too), on a frame of its source (file,
+    folder or stream), over the paths people took (from 'crowdcount check'): place and drag points, set
+    each line's in-direction, names, groups and zone alert thresholds, the camera's display name, and
+    save. A camera without lines may be saved (a draft). Unsaved work of each camera is kept while
+    switching cameras. The config is checked as every command checks it before it is written, with its
+    comments and order kept (the previous version stays beside it as SITE.yaml.bak)."""
     from crowdcount.server.app import create_editor_app
     from crowdcount.server.serve import serve_app
     from crowdcount.setup.editor import cameras_of, read_document
@@ -128,7 +132,7 @@ def setup(
         raise CrowdcountError(f"--camera {camera}: not in {config}; cameras: {known}")
     query = f"?camera={camera}" if camera else ""
     console.print(f"editor {base_url(host, port)}/setup{query}   (Ctrl-C stops)")
-    serve_app(create_editor_app(config.resolve(), token, lang), host, port)
+    serve_app(create_editor_app(config.resolve(), token, lang, paths), host, port)
 
 
 @app.command(epilog="Example: crowdcount live --config festival-live.yaml --port 8000 --lang ko")

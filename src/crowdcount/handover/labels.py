@@ -221,8 +221,19 @@ LABELS: dict[str, dict[str, str]] = {
         "ed_name": "Display name",
         "ed_group": "Group",
         "ed_select": "Select a line or zone to edit it.",
-        "ed_help": "Click on the picture to place points; Enter finishes, Esc cancels. Drag a point to move "
-        "it. Crossing a line the way its arrow points counts as in.",
+        "ed_camera_name": "Camera's display name",
+        "ed_alert": "Alert when this many are inside (live)",
+        "ed_paths": "Paths people took",
+        "ed_no_paths": "No paths of this camera yet; run",
+        "ed_paths_shown": "{count} paths from a {seconds} s sample",
+        "ed_bad_id": "Id '{id}': use letters, digits, '_', '-' and '.' only (no spaces)",
+        "ed_twice": "Id '{id}' is used twice on this camera; ids must be unique",
+        "ed_bad_alert": "'{id}': the alert threshold must be a whole number of 1 or more",
+        "ed_draft": "This camera has no line or zone yet (a draft): it can be saved, and is counted once "
+        "it has one.",
+        "ed_kept": "Unsaved changes kept on: {cameras}",
+        "ed_help": "Click (or tap) on the picture to place points; Enter or Finish ends, Esc cancels. Drag a "
+        "point to move it. Crossing a line the way its arrow points counts as in.",
     },
     "ko": {
         "title": "유동인구 보고서",
@@ -427,7 +438,19 @@ LABELS: dict[str, dict[str, str]] = {
         "ed_name": "표시 이름",
         "ed_group": "그룹",
         "ed_select": "편집할 통과선이나 구역을 선택하세요.",
-        "ed_help": "그림을 클릭해 점을 찍고 Enter로 마칩니다 (Esc: 취소). 점을 끌어 옮길 수 있습니다. "
+        "ed_camera_name": "카메라 표시 이름",
+        "ed_alert": "경보 인원 (이 인원 이상이면 실시간 경보)",
+        "ed_paths": "사람들이 지나간 길",
+        "ed_no_paths": "이 카메라의 길 정보가 아직 없습니다. 먼저 실행하세요:",
+        "ed_paths_shown": "표본 {seconds}초에서 찾은 길 {count}개",
+        "ed_bad_id": "ID '{id}': 글자, 숫자, '_', '-', '.'만 쓸 수 있습니다(빈칸 없이)",
+        "ed_twice": "ID '{id}'가 이 카메라에서 두 번 쓰였습니다. ID는 서로 달라야 합니다",
+        "ed_bad_alert": "'{id}': 경보 인원은 1 이상의 정수여야 합니다",
+        "ed_draft": "이 카메라에는 아직 통과선이나 구역이 없습니다(초안). 저장할 수 있으며, "
+        "선이나 구역을 그리면 집계합니다.",
+        "ed_kept": "저장하지 않은 변경이 남아 있는 카메라: {cameras}",
+        "ed_help": "그림을 클릭(터치)해 점을 찍고 Enter나 완료로 마칩니다 (Esc: 취소). "
+        "점을 끌어 옮길 수 있습니다. "
         "화살표 방향으로 선을 지나가면 '진입'입니다.",
     },
 }

@@ -23,6 +23,7 @@ from crowdcount.errors import CrowdcountError
 from crowdcount.handover.labels import LABELS
 from crowdcount.handover.report import embedded_font_css
 from crowdcount.live.preview import PreviewBoard
+from crowdcount.paths import CHECK_OUT
 from crowdcount.server.audit_routes import audit_router
 from crowdcount.server.editor_routes import editor_router
 from crowdcount.server.guard import is_loopback
@@ -71,10 +72,14 @@ def token_guard(token: str | None) -> Callable[[Request], None]:
     return authorised
 
 
-def create_editor_app(config: Path, token: str | None = None, lang: str = "ko") -> FastAPI:
-    """Only the line and zone editor (``/setup``) over the site YAML at ``config`` (``crowdcount setup``)."""
+def create_editor_app(
+    config: Path, token: str | None = None, lang: str = "ko", paths: Path = CHECK_OUT
+) -> FastAPI:
+    """Only the line and zone editor (``/setup``) over the site YAML at ``config`` (``crowdcount setup``);
+    ``paths``: the folder of ``check``'s paths files."""
     app = FastAPI(title="crowdcount setup", version=__version__, docs_url=None, redoc_url=None)
-    app.include_router(editor_router(config, page_font_css, lang), dependencies=[Depends(token_guard(token))])
+    router = editor_router(config, page_font_css, lang, paths)
+    app.include_router(router, dependencies=[Depends(token_guard(token))])
     return app
 
 

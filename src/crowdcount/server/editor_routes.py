@@ -4,6 +4,7 @@ into the YAML (checked by the config model first)."""
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable
 from importlib import resources
@@ -19,6 +20,7 @@ from pydantic import BaseModel
 
 from crowdcount.errors import CrowdcountError
 from crowdcount.handover.labels import LABELS
+from crowdcount.paths import CHECK_OUT
 from crowdcount.setup.editor import (
     camera_picture,
     camera_source,
@@ -31,15 +33,20 @@ from crowdcount.setup.editor import (
 
 
 class EditedCounters(BaseModel):
-    """What the editor saves for one camera: its lines and zones as the config writes them."""
+    """What the editor saves for one camera: its lines and zones as the config writes them, and its
+    display name (None: left as it is; "": removed)."""
 
     lines: list[dict[str, Any]] = []
     zones: list[dict[str, Any]] = []
+    name: str | None = None
 
 
-def editor_router(config: Path, font_css: Callable[[str], str], lang: str = "ko") -> APIRouter:
+def editor_router(
+    config: Path, font_css: Callable[[str], str], lang: str = "ko", paths: Path = CHECK_OUT
+) -> APIRouter:
     """Routes of the editor over the site YAML at ``config`` (re-read at every request, so edits
-    made in a text editor meanwhile are kept)."""
+    made in a text editor meanwhile are kept); ``paths``: the folder of ``check``'s paths files."""
+    paths = paths.resolve()
     router = APIRouter()
     pictures: dict[str, np.ndarray] = {}
     lock = threading.Lock()  # one save at a time; a picture is taken once per camera
@@ -86,12 +93,28 @@ def editor_router(config: Path, font_css: Callable[[str], str], lang: str = "ko"
         _, jpeg = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 90])
         return Response(jpeg.tobytes(), media_type="image/jpeg", headers={"Cache-Control": "no-store"})
 
+    @router.get(
+        "/api/setup/cameras/{camera_id}/paths", summary="The paths people took, from crowdcount check"
+    )
+    def people_paths(camera_id: str) -> dict[str, Any]:
+        cameras_ids = {c["id"] for c in cameras_of(read_document(config))}
+        found = paths / f"{camera_id}.paths.json"
+        if camera_id not in cameras_ids or not found.is_file():
+            shown = f"crowdcount check --config {config.name} --camera {camera_id} --out {paths}"
+            raise HTTPException(404, f"no paths of camera {camera_id!r} in {paths}; run: {shown}")
+        try:
+            return dict(json.loads(found.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            raise HTTPException(
+                400, f"{found}: not a paths file of crowdcount check; run check again"
+            ) from None
+
     @router.put("/api/setup/cameras/{camera_id}", summary="Save the camera's lines and zones into the YAML")
     def save(camera_id: str, edited: EditedCounters) -> dict[str, Any]:
         with lock:
             try:
                 document = read_document(config)
-                set_counters(document, camera_id, edited.lines, edited.zones)
+                set_counters(document, camera_id, edited.lines, edited.zones, edited.name)
                 size = pictures.get(camera_id)
                 frame_size = None if size is None else (size.shape[1], size.shape[0])
                 check_document(document, config, camera_id, frame_size)

@@ -23,7 +23,7 @@ from crowdcount.urls import redact_url
 
 EDITED = {
     "lines": ("id", "name", "points", "in_direction", "group"),
-    "zones": ("id", "name", "polygon", "group"),
+    "zones": ("id", "name", "polygon", "group", "alert_occupancy"),
 }
 PICTURE_AT_S = 1.0  # a recording's picture is taken this far in (the first frames are often black)
 STREAM_TIMEOUT_S = 10.0
@@ -53,6 +53,7 @@ def cameras_of(document: CommentedMap) -> list[dict[str, Any]]:
         {
             "id": str(camera.get("id", "")),
             "name": camera.get("name"),
+            "draft": not camera.get("lines") and not camera.get("zones"),
             "source": redact_url(str(camera.get("source") or "")),
             "lines": [_plain(line, EDITED["lines"]) for line in camera.get("lines") or []],
             "zones": [_plain(zone, EDITED["zones"]) for zone in camera.get("zones") or []],
@@ -88,12 +89,23 @@ def _flow(values: list[Any]) -> CommentedSeq:
 
 
 def set_counters(
-    document: CommentedMap, camera_id: str, lines: list[dict[str, Any]], zones: list[dict[str, Any]]
+    document: CommentedMap,
+    camera_id: str,
+    lines: list[dict[str, Any]],
+    zones: list[dict[str, Any]],
+    name: str | None = None,
 ) -> None:
-    """Replace a camera's lines and zones with the editor's. An entry whose id was there before is
-    updated in place (its comments and the settings the editor does not show, e.g. a zone's
-    ``alert_occupancy``, stay); new ones are added; ones the editor dropped are removed."""
+    """Replace a camera's lines and zones with the editor's, and its display ``name`` where one is given
+    ("" removes it). An entry whose id was there before is updated in place (its comments and the
+    settings the editor does not show stay); new ones are added; ones the editor dropped are removed.
+    No lines and no zones: a draft."""
     camera = _camera(document, camera_id)
+    if name == "":
+        camera.pop("name", None)
+    elif name is not None and "name" in camera:
+        camera["name"] = name
+    elif name is not None:
+        camera.insert(list(camera).index("id") + 1 if "id" in camera else 0, "name", name)
     for kind, edited in (("lines", lines), ("zones", zones)):
         before = {str(e.get("id")): e for e in camera.get(kind) or [] if isinstance(e, CommentedMap)}
         entries = CommentedSeq()
