@@ -26,10 +26,7 @@ $(VIDEO):
 	scripts/get_sample_video.sh $@
 
 demo: $(VENV)/.installed-demo $(VIDEO)
-	$(BIN)/crowdcount process $(VIDEO) --config examples/pets09.yaml --out $(OUT)
-	$(BIN)/crowdcount export --db $(OUT)/crowdcount.db --what events --format csv --out $(OUT)/events.csv
-	$(BIN)/crowdcount export --db $(OUT)/crowdcount.db --what intervals --interval 15min --format xlsx --out $(OUT)/intervals.xlsx
-	$(BIN)/crowdcount report --db $(OUT)/crowdcount.db --out $(OUT)/report.html --lang ko
+	$(BIN)/crowdcount demo --video $(VIDEO) --out $(OUT)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests scripts

@@ -175,6 +175,62 @@ class Hook(ThreadingHTTPServer):
         return [json.loads(body) for body in self.bodies]
 
 
+class FileServer:
+    """Serves ``files`` (name -> bytes) on loopback, with HTTP ranges, and one fault at a time:
+    ``wrong`` (one byte changed), ``truncated`` (half the body, then the connection closed) or
+    ``stop_after`` (that many bytes, then the whole server shuts down)."""
+
+    def __init__(
+        self, files: dict[str, bytes], port: int | None = None, fault: str = "", stop_after: int = 0
+    ) -> None:
+        self.files, self.fault, self.stop_after = files, fault, stop_after
+        self.ranges: list[str | None] = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                body = server.files.get(self.path.lstrip("/"))
+                if body is None:
+                    self.send_error(404)
+                    return
+                if server.fault == "wrong":
+                    body = body[:100] + bytes([body[100] ^ 0xFF]) + body[101:]
+                asked = self.headers.get("Range")
+                server.ranges.append(asked)
+                start = int(asked.removeprefix("bytes=").rstrip("-")) if asked else 0
+                self.send_response(206 if asked else 200)
+                self.send_header("Content-Length", str(len(body) - start))
+                self.end_headers()
+                rest = body[start:]
+                if server.fault == "truncated":
+                    self.wfile.write(rest[: len(rest) // 2])
+                    self.close_connection = True
+                elif server.fault == "stop":
+                    self.wfile.write(rest[: server.stop_after])
+                    self.wfile.flush()
+                    self.close_connection = True
+                    threading.Thread(target=server.httpd.shutdown).start()
+                else:
+                    self.wfile.write(rest)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port or free_port()), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    @contextmanager
+    def running(self) -> Iterator[FileServer]:
+        thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield self
+        finally:
+            self.httpd.shutdown()
+            self.httpd.server_close()
+            thread.join(10)
+
+
 class StreamServer:
     """scripts/mjpeg_server.py playing a clip in real time; kill and start it like a camera. With
     ``once``, the stream ends with the clip; with ``wait_for_client``, it plays from the first frame

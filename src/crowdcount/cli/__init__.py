@@ -11,7 +11,7 @@ from typing import NoReturn
 
 import typer
 
-from crowdcount.cli import audit, counting, handover, models, servers  # noqa: F401  (their commands)
+from crowdcount.cli import audit, counting, demo, handover, models, servers  # noqa: F401  (their commands)
 from crowdcount.cli.common import app, errors
 from crowdcount.errors import CrowdcountError
 

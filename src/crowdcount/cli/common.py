@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -294,6 +294,18 @@ class FilesProgress:
 
     def note(self, text: str) -> None:
         console.print(text)
+
+
+def download_progress(progress: Progress) -> Callable[[str, int, int | None], None]:
+    """A download's progress (file name, bytes so far, bytes in all) as a bar per file."""
+    tasks: dict[str, TaskID] = {}
+
+    def show(file: str, done: int, total: int | None) -> None:
+        if file not in tasks:
+            tasks[file] = progress.add_task(file, total=total, rate="")
+        progress.update(tasks[file], completed=done, rate=f"{done / 1e6:.1f} MB")
+
+    return show
 
 
 def frame_total(recording: Recording) -> int | None:

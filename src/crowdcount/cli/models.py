@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import TaskID
 
-from crowdcount.cli.common import app, console, progress_bars
+from crowdcount.cli.common import app, console, download_progress, progress_bars
 from crowdcount.errors import CrowdcountError
 
 if TYPE_CHECKING:
@@ -92,14 +91,7 @@ def models_get(
     if known is None:
         raise CrowdcountError(f"no known model {name!r}; known models: {', '.join(KNOWN)}")
     with progress_bars() as progress:
-        tasks: dict[str, TaskID] = {}
-
-        def show(file: str, done: int, total: int | None) -> None:
-            if file not in tasks:
-                tasks[file] = progress.add_task(file, total=total, rate="")
-            progress.update(tasks[file], completed=done, rate=f"{done / 1e6:.1f} MB")
-
-        path = fetch(known, mirror, show)
+        path = fetch(known, mirror, download_progress(progress))
     console.print(f"{known.name}: verified -> {path.parent}  (use: --model {known.name})", soft_wrap=True)
 
 

@@ -192,6 +192,15 @@ def fetch(model: KnownModel, mirror: str | None = None, progress: Progress | Non
     return folder / model.files[0].name
 
 
+def download_file(url: str, target: Path, sha256: str, progress: Progress | None, offline: str) -> None:
+    """One file downloaded to ``target`` as ``models get`` does (resumed, verified, renamed into place);
+    ``offline``: what to do instead, said in the one-line error when the server cannot be reached."""
+    try:
+        _download(url, target, sha256, progress)
+    except _Unreachable as error:
+        raise CrowdcountError(f"cannot reach {error}: is this machine offline? {offline}") from None
+
+
 class _Unreachable(Exception):
     """The server could not be reached (its host and the reason are the message)."""
 
