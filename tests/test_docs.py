@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import shutil
@@ -90,7 +91,7 @@ def command_lines(text: str) -> list[str]:
     return lines
 
 
-DOC_PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+DOC_PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 
 
 @pytest.mark.parametrize("page", DOC_PAGES, ids=lambda p: p.name)
@@ -124,3 +125,61 @@ def test_the_measured_figures_in_the_docs_are_what_the_scripts_json_gives():
         text=True,
     )
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_the_documentation_site_builds_strictly_with_its_generated_reference(tmp_path):
+    """mkdocs.yml builds with --strict (a broken link or a page left out fails), Korean first with the
+    English pages; the reference pages are made from the code: every command, config key and route."""
+    site = tmp_path / "site"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    built = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+    assert built.returncode == 0, built.stderr[-3000:]
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="ko"' in home and "en/index.html" in home  # Korean first, English beside
+    cli = (site / "reference" / "cli.html").read_text(encoding="utf-8")
+    assert all(
+        f"crowdcount {name}" in cli for name in ("init", "check", "setup", "run", "demo", "audit plan")
+    )
+    assert "filename_pattern" in (site / "reference" / "config.html").read_text(encoding="utf-8")
+    assert "/api/summary" in (site / "reference" / "http.html").read_text(encoding="utf-8")
+
+
+def test_the_tutorial_runs_as_written_and_takes_its_pictures(tmp_path, pets_video, chromium):
+    """Every command of docs/tutorial.md, in order, the editor driven in Chromium as the page tells a
+    person to (scripts/docs_screenshots.py, which makes the page's pictures)."""
+    work, pictures = tmp_path / "work", tmp_path / "pictures"
+    made = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "docs_screenshots.py"),
+            "--work",
+            str(work),
+            "--pictures",
+            str(pictures),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
+    assert made.returncode == 0, made.stdout[-3000:] + made.stderr[-3000:]
+    tutorial = (ROOT / "docs" / "tutorial.md").read_text(encoding="utf-8")
+    for picture in ("setup.jpg", "check.jpg", "report.jpg"):
+        assert (pictures / picture).stat().st_size > 10_000 and f"assets/tutorial/{picture}" in tutorial
+        assert (
+            ROOT / "docs" / "assets" / "tutorial" / picture
+        ).is_file()  # the page's copy, from this script
+    from crowdcount.config import load_config
+    from crowdcount.store.events import EventStore
+
+    site = load_config(work / "tutorial" / "site.yaml")
+    assert [line.name for camera in site.cameras for line in camera.lines] == ["가로등 앞", "가로등 앞"]
+    events = EventStore(work / "tutorial" / "out" / "crowdcount.db", create=False).events()
+    assert {e.camera for e in events} == {"pets-a", "pets-b"}
+    assert "가로등 앞" in (work / "tutorial" / "report.html").read_text(encoding="utf-8")
