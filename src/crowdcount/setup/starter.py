@@ -13,7 +13,7 @@ import math
 import os
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -108,9 +108,8 @@ def cameras_in(folder: Path, config_folder: Path) -> list[CameraGuess]:
     unique = []
     for camera in cameras:  # two folders "정문 1" and "정문_1" would share an id
         taken[camera.id] += 1
-        suffix = f"_{taken[camera.id]}" if taken[camera.id] > 1 else ""
         unique.append(
-            CameraGuess(camera.id + suffix, camera.name, camera.source, camera.files, camera.pattern)
+            replace(camera, id=f"{camera.id}_{taken[camera.id]}") if taken[camera.id] > 1 else camera
         )
     return unique
 
