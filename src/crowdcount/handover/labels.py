@@ -231,6 +231,7 @@ LABELS: dict[str, dict[str, str]] = {
         "ed_bad_id": "Id '{id}': use letters, digits, '_', '-' and '.' only (no spaces)",
         "ed_twice": "Id '{id}' is used twice on this camera; ids must be unique",
         "ed_bad_alert": "'{id}': the alert threshold must be a whole number of 1 or more",
+        "ed_crossing": "Zone '{id}': its sides cross each other; move a point so they do not",
         "ed_draft": "This camera has no line or zone yet (a draft): it can be saved, and is counted once "
         "it has one.",
         "ed_kept": "Unsaved changes kept on: {cameras}",
@@ -450,6 +451,7 @@ LABELS: dict[str, dict[str, str]] = {
         "ed_bad_id": "ID '{id}': 글자, 숫자, '_', '-', '.'만 쓸 수 있습니다(빈칸 없이)",
         "ed_twice": "ID '{id}'가 이 카메라에서 두 번 쓰였습니다. ID는 서로 달라야 합니다",
         "ed_bad_alert": "'{id}': 경보 인원은 1 이상의 정수여야 합니다",
+        "ed_crossing": "구역 '{id}'의 변이 서로 교차합니다. 교차하지 않게 점을 옮기세요",
         "ed_draft": "이 카메라에는 아직 통과선이나 구역이 없습니다(초안). 저장할 수 있으며, "
         "선이나 구역을 그리면 집계합니다.",
         "ed_kept": "저장하지 않은 변경이 남아 있는 카메라: {cameras}",
