@@ -33,20 +33,21 @@ def test_the_operator_screen_on_a_phone_and_a_desktop(tmp_path, chromium):
         standing_clip(tmp_path), free_port(), fps=synthetic.FPS, once=True, wait_for_client=True
     )
     stream.start()
-    camera = {**synthetic.camera("gate", stream.url, fps=synthetic.FPS), "name": NAMES["gate"]}
-    camera["lines"][0]["name"] = NAMES["middle"]
-    square = [[200, 20], [310, 20], [310, 230], [200, 230]]
-    camera["zones"] = [{"id": "square", "name": NAMES["square"], "polygon": square, "alert_occupancy": 1}]
-    config = tmp_path / "live.yaml"
-    config.write_text(
-        yaml.safe_dump({"timezone": synthetic.TIMEZONE, "cameras": [camera]}, allow_unicode=True)
-    )
-    port, model = free_port(), synthetic.markers_model(tmp_path)
-    command = [sys.executable, "-m", "crowdcount", "live", "--config", str(config), "--port", str(port)]
-    command += ["--db", str(tmp_path / "live.db"), "--model", str(model)]
-    live = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
+    live = None
     try:
+        camera = {**synthetic.camera("gate", stream.url, fps=synthetic.FPS), "name": NAMES["gate"]}
+        camera["lines"][0]["name"] = NAMES["middle"]
+        square = [[200, 20], [310, 20], [310, 230], [200, 230]]
+        camera["zones"] = [{"id": "square", "name": NAMES["square"], "polygon": square, "alert_occupancy": 1}]
+        config = tmp_path / "live.yaml"
+        config.write_text(
+            yaml.safe_dump({"timezone": synthetic.TIMEZONE, "cameras": [camera]}, allow_unicode=True)
+        )
+        port, model = free_port(), synthetic.markers_model(tmp_path)
+        command = [sys.executable, "-m", "crowdcount", "live", "--config", str(config), "--port", str(port)]
+        command += ["--db", str(tmp_path / "live.db"), "--model", str(model)]
+        live = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        base = f"http://127.0.0.1:{port}"
         wait_until(lambda: get_json(f"{base}/api/alerts")["active"], 60, "the square's alert")
         with chromium_page(chromium, *PHONE) as page:
             page.goto(f"{base}/?lang=ko")
@@ -93,7 +94,8 @@ def test_the_operator_screen_on_a_phone_and_a_desktop(tmp_path, chromium):
             assert len(columns.split()) >= 2  # a desktop shows pictures side by side
             page.screenshot(path=str(tmp_path / "desktop-outage.png"), full_page=True)
     finally:
-        live.terminate()
-        live.wait(60)
+        if live is not None:
+            live.terminate()
+            live.wait(60)
         if stream.process and stream.process.poll() is None:
             stream.kill()
