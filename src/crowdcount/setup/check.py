@@ -92,13 +92,17 @@ def counter_captions(camera: CameraConfig, events: list[CountEvent], lang: str =
     return captions
 
 
+def _with_id(name: str | None, identifier: str) -> str:
+    """``정문 (gate)``: a display name with its id beside, where they differ (the id alone without one)."""
+    return f"{name} ({identifier})" if name and name != identifier else identifier
+
+
 def counter_title(camera: CameraConfig, counter: str | None, lang: str = "en") -> str:
     """``line 정문 (gate)``: a line's or zone's kind and display name, with its id where they differ."""
     for kind, items in (("line", camera.lines), ("zone", camera.zones)):
         for item in items:
             if item.id == counter:
-                shown = f"{item.name} ({item.id})" if item.name and item.name != item.id else item.id
-                return f"{CHECK_WORDS[lang][kind]} {shown}"
+                return f"{CHECK_WORDS[lang][kind]} {_with_id(item.name, item.id)}"
     return str(counter)
 
 
@@ -106,7 +110,7 @@ def check_lines(camera: CameraConfig, check: CameraCheck, lang: str = "en") -> l
     """What ``check`` prints of a camera: a line per finding, then the summary (the sample, each line's
     and zone's counts, the number of warnings)."""
     words = CHECK_WORDS[lang]
-    shown = f"{camera.name} ({camera.id})" if camera.name and camera.name != camera.id else camera.id
+    shown = _with_id(camera.name, camera.id)
     printed = [
         words["warning"].format(
             number=number,
