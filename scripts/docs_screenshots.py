@@ -17,19 +17,19 @@ from __future__ import annotations
 import argparse
 import re
 import shlex
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from pathlib import Path
 
 import cv2
+from dashboard_picture import served
+
+from crowdcount.handover.pdf import find_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 TUTORIAL = ROOT / "docs" / "tutorial.md"
-CHROMIUM = Path("/usr/bin/chromium")
 LINE = ((430, 150), (430, 480))  # the tutorial's line, in front of the lamppost
 NAME, GROUP = "가로등 앞", "출입구"
 ALLOWED_EXIT = {"run": {0, 4}}  # the tutorial's run exits 4: two of its files cannot be read
@@ -58,12 +58,6 @@ def runnable(words: list[str]) -> list[str]:
     ]
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def draw_every_camera(base: str, pictures: Path) -> None:
     """The tutorial's step 4, as a person does it, at a desktop's width; setup.png of the first camera."""
     import json
@@ -73,7 +67,7 @@ def draw_every_camera(base: str, pictures: Path) -> None:
     with urllib.request.urlopen(f"{base}/api/setup/cameras", timeout=10) as answer:
         cameras = [camera["id"] for camera in json.load(answer)["cameras"]]
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        browser = playwright.chromium.launch(executable_path=find_chromium(), args=["--no-sandbox"])
         page = browser.new_page(viewport={"width": 1300, "height": 900})
         page.goto(f"{base}/setup")
         for index, camera in enumerate(cameras):
@@ -97,33 +91,11 @@ def draw_every_camera(base: str, pictures: Path) -> None:
         browser.close()
 
 
-def served_setup(words: list[str], work: Path, pictures: Path) -> None:
-    port = free_port()
-    server = subprocess.Popen(
-        [*words, "--port", str(port)], cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(f"{base}/api/setup/cameras", timeout=2)
-                break
-            except OSError:
-                if server.poll() is not None:
-                    said = server.stderr.read().decode() if server.stderr else ""
-                    raise SystemExit(f"setup stopped: {said}") from None
-                time.sleep(0.5)
-        draw_every_camera(base, pictures)
-    finally:
-        server.terminate()
-        server.wait(10)
-
-
 def report_picture(report: Path, pictures: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        browser = playwright.chromium.launch(executable_path=find_chromium(), args=["--no-sandbox"])
         page = browser.new_page(viewport={"width": 1100, "height": 900})
         page.goto(report.resolve().as_uri())
         page.screenshot(path=str(pictures / "report.jpg"), type="jpeg", quality=80)
@@ -141,7 +113,8 @@ def run_tutorial(work: Path, pictures: Path) -> None:
         print(f"$ {shown}", flush=True)
         command = runnable(words)
         if words[:2] == ["crowdcount", "setup"]:
-            served_setup(command, work, pictures)
+            with served(command, "/api/setup/cameras", work) as base:
+                draw_every_camera(base, pictures)
             continue
         done = subprocess.run(command, cwd=work, capture_output=True, text=True, timeout=1200)
         if done.returncode not in ALLOWED_EXIT.get(words[1] if len(words) > 1 else "", {0}):

@@ -147,6 +147,39 @@ def chromium_page(chromium: Path, width: int, height: int) -> Iterator[Any]:
             browser.close()
 
 
+@contextmanager
+def editor_served(config: Path, *options: object) -> Iterator[str]:
+    """`crowdcount setup` over `config` (and `options`) on a free port: its address, once it answers."""
+    port = free_port()
+    command = [sys.executable, "-m", "crowdcount", "setup", "--config", str(config), "--port", str(port)]
+    process = subprocess.Popen(
+        [*command, *map(str, options)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until(
+            lambda: process.poll() is not None or http_get(f"{base}/api/setup/cameras")[0] == 200,
+            60,
+            "the editor",
+        )
+        assert process.poll() is None, process.stdout.read() if process.stdout else ""
+        yield base
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def on_picture(page: Any, x: float, y: float) -> tuple[float, float]:
+    """Where the editor picture's pixel (x, y) is on the page."""
+    box = page.locator("#picture").bounding_box()
+    width, height = page.evaluate("[picture.naturalWidth, picture.naturalHeight]")
+    return box["x"] + x * box["width"] / width, box["y"] + y * box["height"] / height
+
+
+def click_picture(page: Any, x: float, y: float) -> None:
+    page.mouse.click(*on_picture(page, x, y))
+
+
 class Hook(ThreadingHTTPServer):
     """A webhook on loopback: answers each POST with the next status of ``answers`` (then 204), keeping
     the bodies."""

@@ -5,8 +5,6 @@ ground truth on the new line and zone (issue #16)."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -20,7 +18,7 @@ from crowdcount.config import CountingSettings, load_config
 from crowdcount.counting.engine import SourceCounter
 from crowdcount.datatypes import FrameInfo
 from crowdcount.evaluate.truth import load_mot_tracks
-from helpers import chromium_page, crowdcount, free_port, get_json, http_get, wait_until
+from helpers import chromium_page, click_picture, crowdcount, editor_served, free_port, get_json, on_picture
 
 
 @pytest.fixture
@@ -32,30 +30,8 @@ def site(tmp_path: Path, pets_video: Path) -> Path:
 
 @pytest.fixture
 def editor(site: Path) -> Iterator[str]:
-    port = free_port()
-    command = [sys.executable, "-m", "crowdcount", "setup", "--config", str(site), "--port", str(port)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    wait_until(
-        lambda: process.poll() is not None or http_get(f"{base}/api/setup/cameras")[0] == 200,
-        60,
-        "the editor",
-    )
-    assert process.poll() is None, process.stdout.read() if process.stdout else ""
-    yield base
-    process.terminate()
-    process.wait(10)
-
-
-def on_picture(page, x: float, y: float) -> tuple[float, float]:
-    """Where the picture's pixel (x, y) is on the page."""
-    box = page.locator("#picture").bounding_box()
-    width, height = page.evaluate("[picture.naturalWidth, picture.naturalHeight]")
-    return box["x"] + x * box["width"] / width, box["y"] + y * box["height"] / height
-
-
-def click(page, x: float, y: float) -> None:
-    page.mouse.click(*on_picture(page, x, y))
+    with editor_served(site) as base:
+        yield base
 
 
 def ground_truth_counts(site: Path, gt: Path) -> dict[tuple[str, str], int]:
@@ -90,8 +66,8 @@ def test_drawing_a_line_and_a_zone_saves_a_config_that_loads_and_counts(editor, 
         page.mouse.move(*on_picture(page, 440, 140), steps=4)
         page.mouse.up()
         page.click("#add-line")
-        click(page, 600, 150)
-        click(page, 600, 500)
+        click_picture(page, 600, 150)
+        click_picture(page, 600, 500)
         page.click("#finish")
         page.fill("#item-id", "west")  # taken: the save is refused and the file stays as it was
         page.click("#save")
@@ -105,7 +81,7 @@ def test_drawing_a_line_and_a_zone_saves_a_config_that_loads_and_counts(editor, 
         page.click("#flip")  # drawn downwards, its arrow points right (+x) at first; flipped, left
         page.click("#add-zone")
         for x, y in ((250, 250), (550, 250), (550, 450), (250, 450)):
-            click(page, x, y)
+            click_picture(page, x, y)
         page.keyboard.press("Enter")
         page.fill("#item-id", "plaza")
         page.fill("#item-name", "광장")

@@ -6,8 +6,6 @@ switching cameras; a zone's alert threshold refused in Korean, then saved; the c
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -16,7 +14,7 @@ import pytest
 import synthetic
 
 from crowdcount.config import load_config
-from helpers import chromium_page, crowdcount, free_port, http_get, wait_until
+from helpers import chromium_page, click_picture, crowdcount, editor_served
 
 TABLET = (820, 1180)  # a tablet held upright at the gate
 
@@ -48,34 +46,15 @@ def editor(tmp_path: Path, festival: tuple[Path, list[synthetic.Crossing]]) -> I
     checked = crowdcount("check", "--config", config, "--model", model, "--out", tmp_path / "check")
     assert checked.returncode == 0, checked.stderr
     assert checked.stdout.count("통과선·구역 없음") == 3  # three drafts, sampled for their paths
-    port = free_port()
-    command = [sys.executable, "-m", "crowdcount", "setup", "--config", str(config), "--port", str(port)]
-    command += ["--paths", str(tmp_path / "check")]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    wait_until(
-        lambda: process.poll() is not None or http_get(f"{base}/api/setup/cameras")[0] == 200,
-        60,
-        "the editor",
-    )
-    assert process.poll() is None, process.stdout.read() if process.stdout else ""
-    yield base, config
-    process.terminate()
-    process.wait(10)
-
-
-def tap(page, x: float, y: float) -> None:
-    """A click on the picture's pixel (x, y)."""
-    box = page.locator("#picture").bounding_box()
-    width, height = page.evaluate("[picture.naturalWidth, picture.naturalHeight]")
-    page.mouse.click(box["x"] + x * box["width"] / width, box["y"] + y * box["height"] / height)
+    with editor_served(config, "--paths", tmp_path / "check") as base:
+        yield base, config
 
 
 def draw_line(page, name: str) -> None:
     """The line every synthetic camera needs: down the middle, "in" to the right."""
     page.click("#add-line")
-    tap(page, synthetic.LINE_X, 10)
-    tap(page, synthetic.LINE_X, synthetic.HEIGHT - 10)
+    click_picture(page, synthetic.LINE_X, 10)
+    click_picture(page, synthetic.LINE_X, synthetic.HEIGHT - 10)
     page.click("#finish")
     page.fill("#item-id", "middle")
     page.fill("#item-name", name)
@@ -114,7 +93,7 @@ def test_from_a_folder_of_recordings_to_a_report_without_editing_yaml(editor, fe
         assert "남문" not in page.inner_text("#items") and "south" in page.inner_text("#kept")
         page.click("#add-zone")  # a bow tie first: its sides cross
         for x, y in ((200, 30), (300, 220), (300, 30), (200, 220)):
-            tap(page, x, y)
+            click_picture(page, x, y)
         page.click("#finish")
         page.fill("#item-alert", "0")
         page.click("#save")
@@ -124,7 +103,7 @@ def test_from_a_folder_of_recordings_to_a_report_without_editing_yaml(editor, fe
         page.click("#delete")
         page.click("#add-zone")
         for x, y in ((200, 30), (300, 30), (300, 220), (200, 220)):
-            tap(page, x, y)
+            click_picture(page, x, y)
         page.click("#finish")
         page.fill("#item-id", "east-square")
         page.fill("#item-name", "동쪽 광장")
