@@ -23,7 +23,7 @@ SAMPLE_SHA256 = "45cddc9490be69345cbdab64ca583be65987e864ca408038e648db99e10516c
 def sample_clip(given: Path | None, url: str = SAMPLE_URL) -> Path:
     """The clip to count: ``given``, else the project's ``sample_videos/vtest.avi``, else the one in the
     user's cache, else OpenCV's (from ``url``), downloaded into the cache (verified before use)."""
-    from crowdcount.detect.files import model_sha256
+    from crowdcount.detect.files import file_sha256
     from crowdcount.detect.registry import download_file, user_cache
 
     if given is not None:
@@ -32,7 +32,7 @@ def sample_clip(given: Path | None, url: str = SAMPLE_URL) -> Path:
         return given
     cached = user_cache() / "samples" / SAMPLE
     for candidate in (Path("sample_videos") / SAMPLE, cached):
-        if candidate.is_file() and model_sha256(candidate) == SAMPLE_SHA256:
+        if candidate.is_file() and file_sha256(candidate) == SAMPLE_SHA256:
             return candidate
     offline = f"put OpenCV's samples/data/{SAMPLE} at {cached}, or give any recording with --video"
     with progress_bars() as progress:
