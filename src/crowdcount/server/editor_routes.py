@@ -97,9 +97,12 @@ def editor_router(
         "/api/setup/cameras/{camera_id}/paths", summary="The paths people took, from crowdcount check"
     )
     def people_paths(camera_id: str) -> dict[str, Any]:
-        cameras_ids = {c["id"] for c in cameras_of(read_document(config))}
+        try:
+            known = {c["id"] for c in cameras_of(read_document(config))}
+        except CrowdcountError as error:  # the YAML broken meanwhile: its one line, as the other routes
+            raise answer(error) from None
         found = paths / f"{camera_id}.paths.json"
-        if camera_id not in cameras_ids or not found.is_file():
+        if camera_id not in known or not found.is_file():
             shown = f"crowdcount check --config {config.name} --camera {camera_id} --out {paths}"
             raise HTTPException(404, f"no paths of camera {camera_id!r} in {paths}; run: {shown}")
         try:

@@ -53,7 +53,6 @@ def cameras_of(document: CommentedMap) -> list[dict[str, Any]]:
         {
             "id": str(camera.get("id", "")),
             "name": camera.get("name"),
-            "draft": not camera.get("lines") and not camera.get("zones"),
             "source": redact_url(str(camera.get("source") or "")),
             "lines": [_plain(line, EDITED["lines"]) for line in camera.get("lines") or []],
             "zones": [_plain(zone, EDITED["zones"]) for zone in camera.get("zones") or []],
