@@ -182,15 +182,22 @@ def _along_polyline(vertices: np.ndarray, count: int = 64) -> np.ndarray:
     return np.array([line.interpolate(d, normalized=True).coords[0] for d in np.linspace(0, 1, count)])
 
 
-def _edge_of(points: np.ndarray, width: int, height: int, margin: float, share: float) -> str | None:
-    """The frame edge that ``share`` of the points lie within ``margin`` of, if any."""
+def _edge_of(
+    points: np.ndarray, width: int, height: int, margin: float, share: float
+) -> tuple[str, np.ndarray] | None:
+    """The frame edge that ``share`` of the points lie within ``margin`` of, with which points do; None
+    when no edge has that many."""
     distances = {
         "left": points[:, 0],
         "right": width - points[:, 0],
         "top": points[:, 1],
         "bottom": height - points[:, 1],
     }
-    return next((edge for edge, distance in distances.items() if (distance <= margin).mean() >= share), None)
+    for edge, distance in distances.items():
+        near = distance <= margin
+        if near.mean() >= share:
+            return edge, near
+    return None
 
 
 ZONE_EDGE_SHARE = 0.05  # a zone with this share of its outline on a frame edge: people appear inside it
@@ -207,13 +214,10 @@ def edge_findings(camera: CameraConfig, width: int, height: int) -> list[Finding
     ]
     for counter, words, vertices, share in outlines:
         points = _along_polyline(vertices, 128)
-        edge = _edge_of(points, width, height, margin, share)
-        if edge is not None:
-            axis = 0 if edge in ("left", "right") else 1
-            near = points[
-                np.abs(points[:, axis] - (0 if edge in ("left", "top") else (width, height)[axis])) <= margin
-            ]
-            x, y = near[len(near) // 2]
+        on_edge = _edge_of(points, width, height, margin, share)
+        if on_edge is not None:
+            edge, near = on_edge
+            x, y = points[near][near.sum() // 2]
             values = {"edge": edge, "margin": margin, "move": 4 * margin}
             found.append(Finding(camera.id, counter, "edge", (float(x), float(y)), words, values))
     return found
